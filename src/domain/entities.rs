@@ -1,0 +1,249 @@
+//! The records skillbridge keeps.
+
+use super::case::{CaseState, Evaluation, Move};
+use super::catalog::{AllianceId, OccupationId, PostKind, ProgramId, RegionId, SkillLevel};
+use super::idno::{IdNumber, Mobile};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($($name:ident => $prefix:literal),* $(,)?) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+        pub struct $name(pub u64);
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    )*};
+}
+
+id_type! {
+    InstitutionId => "I",
+    EnterpriseId => "E",
+    DemandId => "D",
+    ClassId => "C",
+    TraineeId => "T",
+    CaseId => "K",
+}
+
+/// A training institution with its credit star rating (信用星级).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Institution {
+    pub id: InstitutionId,
+    pub name: String,
+    pub region: RegionId,
+    /// 1 to 5.
+    pub stars: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enterprise {
+    pub id: EnterpriseId,
+    pub name: String,
+    pub region: RegionId,
+    pub industry: String,
+    pub alliance: Option<AllianceId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DemandStatus {
+    Open,
+    /// Every post is taken (set when the last hire lands).
+    Filled,
+    Closed,
+}
+
+impl DemandStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            DemandStatus::Open => "open",
+            DemandStatus::Filled => "filled",
+            DemandStatus::Closed => "closed",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            DemandStatus::Open => "招聘中",
+            DemandStatus::Filled => "已满",
+            DemandStatus::Closed => "已关闭",
+        }
+    }
+}
+
+/// A job demand collected from an employer: `headcount` posts of one trade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobDemand {
+    pub id: DemandId,
+    /// An id from the source list, when imported.
+    pub external_id: Option<String>,
+    pub enterprise: EnterpriseId,
+    pub occupation: OccupationId,
+    pub region: RegionId,
+    pub kind: PostKind,
+    pub headcount: u32,
+    /// Monthly wage range in yuan.
+    pub wage_min: u32,
+    pub wage_max: u32,
+    pub min_level: Option<SkillLevel>,
+    pub posted: NaiveDate,
+    pub status: DemandStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClassKind {
+    /// 政府补贴类培训
+    Subsidized,
+    /// 技能等级认定
+    Certification,
+    /// 项目化培训
+    ProjectBased,
+}
+
+impl ClassKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClassKind::Subsidized => "subsidized",
+            ClassKind::Certification => "certification",
+            ClassKind::ProjectBased => "project-based",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            ClassKind::Subsidized => "政府补贴类培训",
+            ClassKind::Certification => "技能等级认定",
+            ClassKind::ProjectBased => "项目化培训",
+        }
+    }
+    pub fn is_regular(self) -> bool {
+        !matches!(self, ClassKind::ProjectBased)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClassStatus {
+    Planned,
+    Open,
+    Running,
+    Finished,
+    Cancelled,
+}
+
+impl ClassStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClassStatus::Planned => "planned",
+            ClassStatus::Open => "open",
+            ClassStatus::Running => "running",
+            ClassStatus::Finished => "finished",
+            ClassStatus::Cancelled => "cancelled",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            ClassStatus::Planned => "计划中",
+            ClassStatus::Open => "报名中",
+            ClassStatus::Running => "开班中",
+            ClassStatus::Finished => "已结业",
+            ClassStatus::Cancelled => "已取消",
+        }
+    }
+    /// A class that still takes enrollments.
+    pub fn accepts_enrollment(self) -> bool {
+        matches!(self, ClassStatus::Planned | ClassStatus::Open | ClassStatus::Running)
+    }
+}
+
+/// A quarter of a year, e.g. 2025 Q3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Quarter {
+    pub year: u16,
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn of(date: NaiveDate) -> Quarter {
+        use chrono::Datelike;
+        Quarter {
+            year: date.year() as u16,
+            q: (date.month0() / 3 + 1) as u8,
+        }
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.q)
+    }
+}
+
+/// A class on the training menu (培训菜单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingClass {
+    pub id: ClassId,
+    pub name: String,
+    pub institution: InstitutionId,
+    pub occupation: OccupationId,
+    pub region: RegionId,
+    pub kind: ClassKind,
+    pub program: ProgramId,
+    pub quarter: Quarter,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub capacity: u32,
+    pub target_level: SkillLevel,
+    /// Demands a project-based class is built on.
+    pub linked_demands: Vec<DemandId>,
+    pub status: ClassStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trainee {
+    pub id: TraineeId,
+    pub name: String,
+    pub id_number: IdNumber,
+    pub mobile: Option<Mobile>,
+    pub key_group: Option<String>,
+    pub region: RegionId,
+    pub wanted: Vec<OccupationId>,
+    pub created: NaiveDate,
+}
+
+/// A certification a case earned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certification {
+    pub level: SkillLevel,
+    pub certificate: String,
+    pub evaluation: Evaluation,
+    pub date: NaiveDate,
+}
+
+/// One trainee in one class, walking the state machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub trainee: TraineeId,
+    pub class: ClassId,
+    pub state: CaseState,
+    pub certification: Option<Certification>,
+    /// Number of events so far; the next event's sequence number.
+    pub events: u32,
+    pub opened: NaiveDate,
+}
+
+/// One step of a case, kept forever.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub case: CaseId,
+    pub seq: u32,
+    /// Unix seconds.
+    pub at: i64,
+    pub operator: String,
+    /// `None` for the enrollment that opens the case.
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    /// The move taken (`None` for the enrollment).
+    pub action: Option<Move>,
+    pub note: String,
+}

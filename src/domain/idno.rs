@@ -1,0 +1,336 @@
+//! Resident identity numbers (GB 11643-1999) and mobile numbers.
+//!
+//! An 18-character number is `AAAAAA YYYYMMDD SSS C`: address code, birth
+//! date, sequence (odd for men, even for women) and an ISO 7064 MOD 11-2
+//! check character. The old 15-digit form (`AAAAAA YYMMDD SSS`, no check
+//! character) is upgraded by inserting `19` and computing the check.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK: &[u8; 11] = b"10X98765432";
+
+/// Why a resident ID number was refused. Each message says what is wrong
+/// and what would be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IdNumberError {
+    #[error("ID number is empty: expected 18 characters (17 digits and a check digit 0-9 or X)")]
+    Empty,
+    #[error("ID number '{value}' has {len} characters: expected 18 (or the old 15-digit form)")]
+    WrongLength { value: String, len: usize },
+    #[error(
+        "ID number '{value}' has '{ch}' at position {pos}: only digits are allowed there (X only as the last character)"
+    )]
+    NotDigit { value: String, pos: usize, ch: char },
+    #[error("ID number '{value}' encodes birth date {date}, which is not a real date")]
+    BadDate { value: String, date: String },
+    #[error("ID number '{value}' encodes birth date {date}, which is in the future")]
+    FutureDate { value: String, date: String },
+    #[error("ID number '{value}' has check digit '{found}' but its first 17 digits give '{expected}'")]
+    WrongCheck { value: String, found: char, expected: char },
+}
+
+/// Sex as encoded by the 17th digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+}
+
+/// A valid 18-character resident ID number (upper-case X).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IdNumber(String);
+
+/// The check character for the first 17 digits.
+pub fn check_char(first17: &[u8]) -> char {
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    CHECK[(sum % 11) as usize] as char
+}
+
+impl IdNumber {
+    /// Parse and validate against today's date.
+    pub fn parse(input: &str) -> Result<Self, IdNumberError> {
+        Self::parse_on(input, chrono::Local::now().date_naive())
+    }
+
+    /// Parse and validate; `today` bounds the birth date.
+    pub fn parse_on(input: &str, today: NaiveDate) -> Result<Self, IdNumberError> {
+        let value: String = input.trim().to_string();
+        if value.is_empty() {
+            return Err(IdNumberError::Empty);
+        }
+        let chars: Vec<char> = value.chars().collect();
+        let upgraded: String = match chars.len() {
+            18 => value.to_ascii_uppercase(),
+            15 => {
+                if let Some((pos, ch)) = chars.iter().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+                    return Err(IdNumberError::NotDigit {
+                        value,
+                        pos: pos + 1,
+                        ch: *ch,
+                    });
+                }
+                let mut s = String::with_capacity(18);
+                s.push_str(&value[..6]);
+                s.push_str("19");
+                s.push_str(&value[6..15]);
+                let c = check_char(s.as_bytes());
+                s.push(c);
+                s
+            }
+            len => return Err(IdNumberError::WrongLength { value, len }),
+        };
+        for (i, ch) in upgraded.chars().enumerate() {
+            let ok = ch.is_ascii_digit() || (i == 17 && ch == 'X');
+            if !ok {
+                return Err(IdNumberError::NotDigit { value, pos: i + 1, ch });
+            }
+        }
+        // All 18 characters are ASCII from here on.
+        let bytes = upgraded.as_bytes();
+        let date_str = &upgraded[6..14];
+        let pretty = format!("{}-{}-{}", &date_str[..4], &date_str[4..6], &date_str[6..8]);
+        let date = NaiveDate::parse_from_str(date_str, "%Y%m%d").map_err(|_| IdNumberError::BadDate {
+            value: value.clone(),
+            date: pretty.clone(),
+        })?;
+        if date.year() < 1850 {
+            return Err(IdNumberError::BadDate { value, date: pretty });
+        }
+        if date > today {
+            return Err(IdNumberError::FutureDate { value, date: pretty });
+        }
+        let expected = check_char(&bytes[..17]);
+        let found = bytes[17] as char;
+        if expected != found {
+            return Err(IdNumberError::WrongCheck { value, found, expected });
+        }
+        Ok(IdNumber(upgraded))
+    }
+
+    /// Build a number from parts (used by the demo generator); computes the check.
+    pub fn from_parts(address: &str, birth: NaiveDate, seq: u16) -> Option<Self> {
+        if address.len() != 6 || !address.bytes().all(|b| b.is_ascii_digit()) || seq > 999 {
+            return None;
+        }
+        let mut s = format!("{address}{}{seq:03}", birth.format("%Y%m%d"));
+        let c = check_char(s.as_bytes());
+        s.push(c);
+        Some(IdNumber(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The six-digit address code (may be an abolished county; never checked).
+    pub fn address_code(&self) -> &str {
+        &self.0[..6]
+    }
+
+    pub fn birth_date(&self) -> NaiveDate {
+        // Validated at construction.
+        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+    }
+
+    pub fn sex(&self) -> Sex {
+        let d = self.0.as_bytes()[16] - b'0';
+        if d % 2 == 1 { Sex::Male } else { Sex::Female }
+    }
+
+    /// Age in whole years on `today`.
+    pub fn age_on(&self, today: NaiveDate) -> u32 {
+        today.years_since(self.birth_date()).unwrap_or(0)
+    }
+
+    /// The number with the middle masked, for screens that must not show it whole.
+    pub fn masked(&self) -> String {
+        format!("{}********{}", &self.0[..6], &self.0[14..])
+    }
+}
+
+impl fmt::Display for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a mobile number was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MobileError {
+    #[error("mobile number is empty: expected 11 digits starting with 1 (e.g. 13912345678)")]
+    Empty,
+    #[error("mobile number '{value}' has '{ch}': only digits are allowed (an optional leading +86 is removed)")]
+    NotDigit { value: String, ch: char },
+    #[error("mobile number '{value}' has {len} digits: expected 11")]
+    WrongLength { value: String, len: usize },
+    #[error("mobile number '{value}' must start with 13-19 (1 then 3-9)")]
+    WrongPrefix { value: String },
+}
+
+/// A mainland mobile number: `^1[3-9]\d{9}$` after stripping +86.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Mobile(String);
+
+impl Mobile {
+    pub fn parse(input: &str) -> Result<Self, MobileError> {
+        let raw = input.trim();
+        if raw.is_empty() {
+            return Err(MobileError::Empty);
+        }
+        let mut s: String = raw.chars().filter(|c| *c != ' ' && *c != '-').collect();
+        if let Some(rest) = s.strip_prefix("+86") {
+            s = rest.to_string();
+        } else if s.len() == 13 && s.starts_with("86") {
+            s = s[2..].to_string();
+        }
+        if let Some(ch) = s.chars().find(|c| !c.is_ascii_digit()) {
+            return Err(MobileError::NotDigit {
+                value: raw.to_string(),
+                ch,
+            });
+        }
+        if s.len() != 11 {
+            return Err(MobileError::WrongLength {
+                value: raw.to_string(),
+                len: s.len(),
+            });
+        }
+        let b = s.as_bytes();
+        if b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
+            return Err(MobileError::WrongPrefix { value: raw.to_string() });
+        }
+        Ok(Mobile(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Mobile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    #[test]
+    fn valid_numbers_parse_and_decode() {
+        // The GB 11643 worked example.
+        let id = IdNumber::parse_on("11010519491231002X", today()).unwrap();
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(id.sex(), Sex::Female);
+        let id = IdNumber::parse_on("440524188001010014", today()).unwrap();
+        assert_eq!(id.sex(), Sex::Male);
+        assert_eq!(id.age_on(today()), 146);
+    }
+
+    #[test]
+    fn lower_case_x_is_accepted_as_upper() {
+        let id = IdNumber::parse_on("11010519491231002x", today()).unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+    }
+
+    #[test]
+    fn wrong_check_digit_names_both() {
+        let e = IdNumber::parse_on("110105194912310021", today()).unwrap_err();
+        assert_eq!(
+            e,
+            IdNumberError::WrongCheck {
+                value: "110105194912310021".into(),
+                found: '1',
+                expected: 'X'
+            }
+        );
+        assert!(e.to_string().contains("check digit '1'"));
+        assert!(e.to_string().contains("give 'X'"));
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        // 1990-02-30 does not exist; fix the check digit so only the date is wrong.
+        let mut s = String::from("32110219900230001");
+        s.push(check_char(s.as_bytes()));
+        let e = IdNumber::parse_on(&s, today()).unwrap_err();
+        assert!(matches!(e, IdNumberError::BadDate { .. }), "{e}");
+        assert!(e.to_string().contains("1990-02-30"));
+        let mut s = String::from("32110220300101001");
+        s.push(check_char(s.as_bytes()));
+        let e = IdNumber::parse_on(&s, today()).unwrap_err();
+        assert!(matches!(e, IdNumberError::FutureDate { .. }), "{e}");
+    }
+
+    #[test]
+    fn wrong_lengths_and_characters() {
+        assert_eq!(IdNumber::parse_on("", today()), Err(IdNumberError::Empty));
+        let e = IdNumber::parse_on("1234567", today()).unwrap_err();
+        assert_eq!(
+            e,
+            IdNumberError::WrongLength {
+                value: "1234567".into(),
+                len: 7
+            }
+        );
+        let e = IdNumber::parse_on("1101051949123100XX", today()).unwrap_err();
+        assert!(matches!(e, IdNumberError::NotDigit { pos: 17, .. }), "{e}");
+        let e = IdNumber::parse_on("11010519491231002Ｘ", today()).unwrap_err();
+        assert!(matches!(e, IdNumberError::NotDigit { pos: 18, .. }), "{e}");
+    }
+
+    #[test]
+    fn fifteen_digit_form_is_upgraded() {
+        let id = IdNumber::parse_on("110105491231002", today()).unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+    }
+
+    #[test]
+    fn abolished_address_codes_stay_valid() {
+        // 321121 was 丹徒县 before it became a district; never rejected for that.
+        let id = IdNumber::from_parts("321121", NaiveDate::from_ymd_opt(1960, 5, 1).unwrap(), 17).unwrap();
+        assert!(IdNumber::parse_on(id.as_str(), today()).is_ok());
+    }
+
+    #[test]
+    fn mobiles() {
+        assert_eq!(Mobile::parse("13912345678").unwrap().as_str(), "13912345678");
+        assert_eq!(Mobile::parse("+86 139 1234 5678").unwrap().as_str(), "13912345678");
+        assert!(matches!(
+            Mobile::parse("12912345678"),
+            Err(MobileError::WrongPrefix { .. })
+        ));
+        assert!(matches!(
+            Mobile::parse("1391234567"),
+            Err(MobileError::WrongLength { len: 10, .. })
+        ));
+        assert!(matches!(
+            Mobile::parse("1391234567a"),
+            Err(MobileError::NotDigit { ch: 'a', .. })
+        ));
+        assert_eq!(Mobile::parse("  "), Err(MobileError::Empty));
+    }
+}

@@ -1,0 +1,124 @@
+#![allow(dead_code)]
+//! A small hand-made city for integration tests.
+
+use chrono::NaiveDate;
+use skillbridge::domain::*;
+use skillbridge::store::{Stamp, Store};
+
+pub fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, m, d).unwrap()
+}
+
+pub fn stamp() -> Stamp {
+    Stamp {
+        operator: "wang.fang".into(),
+        at: 1_760_000_000,
+        today: day(10, 15),
+    }
+}
+
+pub struct City {
+    pub institution: Institution,
+    pub enterprise: Enterprise,
+    pub demand: JobDemand,
+    pub class: TrainingClass,
+}
+
+pub fn id_number(n: u16) -> IdNumber {
+    IdNumber::from_parts("321102", day(1, 1) - chrono::Duration::days(365 * 30), n).unwrap()
+}
+
+pub fn trainee(store: &Store, n: u16) -> Trainee {
+    store
+        .save(Trainee {
+            id: TraineeId(0),
+            name: format!("测试{n}"),
+            id_number: id_number(n),
+            mobile: Mobile::parse("13912345678").ok(),
+            key_group: None,
+            region: RegionId(0),
+            wanted: vec![OccupationId(3)],
+            created: day(8, 1),
+        })
+        .unwrap()
+}
+
+pub fn city(store: &Store, capacity: u32, headcount: u32) -> City {
+    let institution = store
+        .save(Institution {
+            id: InstitutionId(0),
+            name: "京口测试职业培训学校".into(),
+            region: RegionId(0),
+            stars: 4,
+        })
+        .unwrap();
+    let enterprise = store
+        .save(Enterprise {
+            id: EnterpriseId(0),
+            name: "京口测试机械有限公司".into(),
+            region: RegionId(0),
+            industry: "机械制造".into(),
+            alliance: None,
+        })
+        .unwrap();
+    let demand = store
+        .save(JobDemand {
+            id: DemandId(0),
+            external_id: Some("X-1".into()),
+            enterprise: enterprise.id,
+            occupation: OccupationId(3),
+            region: RegionId(0),
+            kind: PostKind::Skilled,
+            headcount,
+            wage_min: 6000,
+            wage_max: 9000,
+            min_level: Some(SkillLevel::L4),
+            posted: day(7, 1),
+            status: DemandStatus::Open,
+        })
+        .unwrap();
+    let class = store
+        .save(TrainingClass {
+            id: ClassId(0),
+            name: "焊工补贴培训班".into(),
+            institution: institution.id,
+            occupation: OccupationId(3),
+            region: RegionId(0),
+            kind: ClassKind::Subsidized,
+            program: ProgramId(1),
+            quarter: Quarter { year: 2025, q: 4 },
+            start: day(10, 1),
+            end: day(11, 30),
+            capacity,
+            target_level: SkillLevel::L4,
+            linked_demands: vec![],
+            status: ClassStatus::Open,
+        })
+        .unwrap();
+    City {
+        institution,
+        enterprise,
+        demand,
+        class,
+    }
+}
+
+pub fn pass(level: SkillLevel) -> Move {
+    Move::Certify {
+        level,
+        certificate: "ZJ-TEST-1".into(),
+        evaluation: Evaluation {
+            theory: 80,
+            practical: 85,
+            panel: level.needs_panel(),
+        },
+    }
+}
+
+/// Walk a case to Certified at `level`.
+pub fn certify(store: &Store, case: CaseId, level: SkillLevel) {
+    let s = stamp();
+    store.transition(case, Move::StartTraining, &s, "").unwrap();
+    store.transition(case, Move::SendToEvaluation, &s, "").unwrap();
+    store.transition(case, pass(level), &s, "").unwrap();
+}
