@@ -1,8 +1,15 @@
 //! skillbridge: job demands, the training menu and trainees' cases for an
 //! employment center, behind a keyboard-driven terminal front end.
 
+pub mod app;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
+pub mod keymap;
 pub mod paths;
+pub mod search;
+pub mod service;
 pub mod stats;
 pub mod store;
+pub mod tui;
+pub mod ui;

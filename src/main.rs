@@ -2,10 +2,14 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use skillbridge::i18n::Lang;
+use skillbridge::keymap::KeyMap;
+use skillbridge::service::Service;
 use skillbridge::store::Store;
 use skillbridge::{demo, paths, stats};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -17,6 +21,15 @@ struct Cli {
     /// Database directory (default: the platform data directory; SKILLBRIDGE_DB overrides).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Key bindings file laid over the shipped keymap (default: keymap.toml in the config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    keymap: Option<PathBuf>,
+    /// Interface language: zh (default) or en.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
+    /// Operator name recorded in the audit trail (default: $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    operator: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -43,6 +56,21 @@ enum Command {
     },
     /// Verify every index, counter, invariant and event chain; exit 1 on any problem.
     Check,
+    /// Open the operator workspace (the default command).
+    Tui,
+    /// Validate or print key bindings.
+    Keymap {
+        #[command(subcommand)]
+        command: KeymapCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KeymapCommand {
+    /// Check a keymap file (default: the user's keymap file) and list every problem.
+    Check { path: Option<PathBuf> },
+    /// Print the effective key bindings.
+    Print,
 }
 
 fn main() -> ExitCode {
@@ -56,14 +84,87 @@ fn main() -> ExitCode {
     }
 }
 
+/// Everything the workspace needs, checked before the terminal changes.
+struct Session {
+    keymap: Arc<KeyMap>,
+    lang: Lang,
+    operator: String,
+}
+
+fn session(cli: &Cli) -> Result<Session> {
+    let keymap = load_keymap(cli.keymap.as_deref())?;
+    let lang = match &cli.lang {
+        Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}': expected zh or en"))?,
+        None => Lang::Zh,
+    };
+    let operator = cli
+        .operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "operator".into());
+    Ok(Session {
+        keymap: Arc::new(keymap),
+        lang,
+        operator,
+    })
+}
+
+fn load_keymap(explicit: Option<&Path>) -> Result<KeyMap> {
+    let user = paths::config_dir().join("keymap.toml");
+    KeyMap::load(explicit, &user).map_err(|e| anyhow::anyhow!("the keymap has problems:\n{e}"))
+}
+
+/// Logs go to a file, never to the screen the workspace draws on.
+fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = paths::log_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = tracing_appender::rolling::never(&dir, "skillbridge.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+fn open_workspace(store: Store, s: Session) -> Result<ExitCode> {
+    let _log = start_log();
+    let svc = Service::open(store)?;
+    tracing::info!(db = %svc.store().path().display(), operator = %s.operator, "workspace opened");
+    skillbridge::tui::run(svc, s.keymap, &s.operator, s.lang)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Some(Command::Keymap { command }) => match command {
+            KeymapCommand::Check { path } => {
+                let path = path.unwrap_or_else(|| paths::config_dir().join("keymap.toml"));
+                match KeyMap::with_user_file(&path) {
+                    Ok(_) => {
+                        println!("ok: {} is a valid keymap", path.display());
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        Ok(ExitCode::from(2))
+                    }
+                }
+            }
+            KeymapCommand::Print => {
+                print!("{}", load_keymap(cli.keymap.as_deref())?.to_toml());
+                Ok(ExitCode::SUCCESS)
+            }
+        },
         Some(Command::Demo {
             trainees,
             seed,
             build_only,
         }) => {
-            let path = paths::demo_path(cli.db);
+            let s = if build_only { None } else { Some(session(&cli)?) };
+            let path = paths::demo_path(cli.db.clone());
             let built = ensure_demo(&path, &demo::Options { trainees, seed })?;
             let store = Store::open(&path)?;
             if built {
@@ -71,10 +172,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 eprintln!("opened the existing database at {} (left as it is)", path.display());
             }
-            if !build_only {
-                print!("{}", stats::compute(&store)?.text());
+            match s {
+                Some(s) => open_workspace(store, s),
+                None => Ok(ExitCode::SUCCESS),
             }
-            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Stats { json }) => {
             let store = open_existing(&paths::db_path(cli.db))?;
@@ -105,10 +206,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        None => {
-            let store = Store::open(&paths::db_path(cli.db))?;
-            print!("{}", stats::compute(&store)?.text());
-            Ok(ExitCode::SUCCESS)
+        Some(Command::Tui) | None => {
+            let s = session(&cli)?;
+            let store = Store::open(&paths::db_path(cli.db.clone()))?;
+            open_workspace(store, s)
         }
     }
 }

@@ -14,3 +14,9 @@ pub use catalog::{
 pub use entities::*;
 pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex};
 pub use validate::ValidationError;
+
+/// China Standard Time (UTC+8, no daylight saving): the time every screen
+/// shows, whatever the server's own zone.
+pub fn china_time() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"))
+}

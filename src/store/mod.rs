@@ -561,6 +561,8 @@ impl Store {
             .path(path)
             .cache_capacity(cache_bytes)
             .flush_every_ms(Some(500))
+            // Ids jump by twice this after a restart; keep them readable.
+            .idgen_persist_interval(10_000)
             .open()
             .map_err(|e| open_error(path, e))?;
         let mut trees = Vec::with_capacity(TreeName::ALL.len());

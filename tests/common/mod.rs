@@ -1,6 +1,9 @@
 #![allow(dead_code)]
 //! A small hand-made city for integration tests.
 
+pub mod tmux;
+pub mod ui;
+
 use chrono::NaiveDate;
 use skillbridge::domain::*;
 use skillbridge::store::{Stamp, Store};

@@ -1,0 +1,267 @@
+//! Small dialogs of text fields (evaluation results, a withdrawal reason):
+//! one input per field, each showing its own error in place.
+
+use crate::domain::*;
+use crate::i18n::Strings;
+use tui_input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldId {
+    Level,
+    Certificate,
+    Theory,
+    Practical,
+    Panel,
+    Reason,
+}
+
+impl FieldId {
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            FieldId::Level => t.f_level,
+            FieldId::Certificate => t.f_certificate,
+            FieldId::Theory => t.f_theory,
+            FieldId::Practical => t.f_practical,
+            FieldId::Panel => t.f_panel,
+            FieldId::Reason => t.f_reason,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: FieldId,
+    pub input: Input,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormPurpose {
+    Pass(CaseId),
+    Fail(CaseId),
+    Withdraw(CaseId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub purpose: FormPurpose,
+    pub subject: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+fn field(id: FieldId, value: &str) -> Field {
+    Field {
+        id,
+        input: Input::new(value.to_string()),
+        error: None,
+    }
+}
+
+impl Form {
+    pub fn new(purpose: FormPurpose, subject: String, target: Option<SkillLevel>) -> Form {
+        let fields = match purpose {
+            FormPurpose::Pass(_) => vec![
+                field(
+                    FieldId::Level,
+                    &target.map(|l| l.number().to_string()).unwrap_or_default(),
+                ),
+                field(FieldId::Certificate, ""),
+                field(FieldId::Theory, ""),
+                field(FieldId::Practical, ""),
+                field(FieldId::Panel, "n"),
+            ],
+            FormPurpose::Fail(_) => vec![
+                field(FieldId::Theory, ""),
+                field(FieldId::Practical, ""),
+                field(FieldId::Panel, "n"),
+            ],
+            FormPurpose::Withdraw(_) => vec![field(FieldId::Reason, "")],
+        };
+        Form {
+            purpose,
+            subject,
+            fields,
+            focus: 0,
+        }
+    }
+
+    pub fn title(&self, t: &Strings) -> String {
+        let tpl = match self.purpose {
+            FormPurpose::Pass(_) => t.form_pass,
+            FormPurpose::Fail(_) => t.form_fail,
+            FormPurpose::Withdraw(_) => t.form_withdraw,
+        };
+        crate::i18n::fill(tpl, &[&self.subject])
+    }
+
+    pub fn focused(&mut self) -> &mut Input {
+        let i = self.focus.min(self.fields.len().saturating_sub(1));
+        &mut self.fields[i].input
+    }
+
+    fn value(&self, id: FieldId) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.input.value().trim())
+            .unwrap_or("")
+    }
+
+    fn set_error(&mut self, id: FieldId, e: String) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            f.error = Some(e);
+        }
+    }
+
+    /// Check every field; on success the move to make. On failure each bad
+    /// field carries its error and the focus moves to the first of them;
+    /// nothing typed is changed.
+    pub fn submit(&mut self, t: &Strings) -> Option<Move> {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        let score = |s: &str| s.parse::<u8>().ok().filter(|v| *v <= 100);
+        let mut ok = true;
+        let mut check = |form: &mut Form, id: FieldId, good: bool, msg: &str| {
+            if !good {
+                form.set_error(id, msg.to_string());
+                ok = false;
+            }
+        };
+        let theory = score(self.value(FieldId::Theory));
+        let practical = score(self.value(FieldId::Practical));
+        let panel = match self.value(FieldId::Panel).to_ascii_lowercase().as_str() {
+            "y" | "yes" | "是" => Some(true),
+            "n" | "no" | "否" | "" => Some(false),
+            _ => None,
+        };
+        let mv = match self.purpose {
+            FormPurpose::Pass(_) => {
+                let level = self
+                    .value(FieldId::Level)
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(SkillLevel::from_number);
+                let cert = self.value(FieldId::Certificate).to_string();
+                check(self, FieldId::Level, level.is_some(), t.e_level);
+                check(self, FieldId::Certificate, !cert.is_empty(), t.e_required);
+                check(self, FieldId::Theory, theory.is_some(), t.e_score);
+                check(self, FieldId::Practical, practical.is_some(), t.e_score);
+                check(self, FieldId::Panel, panel.is_some(), t.e_panel);
+                match (level, theory, practical, panel) {
+                    (Some(level), Some(theory), Some(practical), Some(panel)) if ok => Some(Move::Certify {
+                        level,
+                        certificate: cert,
+                        evaluation: Evaluation {
+                            theory,
+                            practical,
+                            panel,
+                        },
+                    }),
+                    _ => None,
+                }
+            }
+            FormPurpose::Fail(_) => {
+                check(self, FieldId::Theory, theory.is_some(), t.e_score);
+                check(self, FieldId::Practical, practical.is_some(), t.e_score);
+                check(self, FieldId::Panel, panel.is_some(), t.e_panel);
+                match (theory, practical, panel) {
+                    (Some(theory), Some(practical), Some(panel)) if ok => Some(Move::Fail {
+                        evaluation: Evaluation {
+                            theory,
+                            practical,
+                            panel,
+                        },
+                    }),
+                    _ => None,
+                }
+            }
+            FormPurpose::Withdraw(_) => {
+                let reason = self.value(FieldId::Reason).to_string();
+                check(self, FieldId::Reason, !reason.is_empty(), t.e_required);
+                ok.then_some(Move::Withdraw { reason })
+            }
+        };
+        // The state machine's own rules (pass mark, panel) land on a field too.
+        if let Some(m) = &mv
+            && let Err(e) = next_state(&CaseState::AwaitingEvaluation, m)
+            && !matches!(m, Move::Withdraw { .. })
+        {
+            let id = match e {
+                TransitionError::PanelRequired(_) | TransitionError::FailAboveMark { .. } => FieldId::Panel,
+                TransitionError::CertificateMissing => FieldId::Certificate,
+                TransitionError::PassBelowMark { theory, .. } if theory < case_pass_mark() => FieldId::Theory,
+                _ => FieldId::Practical,
+            };
+            self.set_error(id, e.to_string());
+            self.focus_first_error();
+            return None;
+        }
+        if mv.is_none() {
+            self.focus_first_error();
+        }
+        mv
+    }
+
+    fn focus_first_error(&mut self) {
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+        }
+    }
+}
+
+fn case_pass_mark() -> u8 {
+    crate::domain::case::PASS_MARK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+
+    fn typed(form: &mut Form, values: &[&str]) {
+        for (f, v) in form.fields.iter_mut().zip(values) {
+            f.input = Input::new(v.to_string());
+        }
+    }
+
+    #[test]
+    fn a_refused_pass_keeps_every_field_and_points_at_the_first_bad_one() {
+        let mut f = Form::new(FormPurpose::Pass(CaseId(1)), "x".into(), Some(SkillLevel::L4));
+        typed(&mut f, &["4", "", "abc", "70", "n"]);
+        assert!(f.submit(&EN).is_none());
+        assert_eq!(f.focus, 1);
+        assert_eq!(f.fields[1].error.as_deref(), Some(EN.e_required));
+        assert_eq!(f.fields[2].error.as_deref(), Some(EN.e_score));
+        let values: Vec<&str> = f.fields.iter().map(|x| x.input.value()).collect();
+        assert_eq!(values, vec!["4", "", "abc", "70", "n"]);
+    }
+
+    #[test]
+    fn rules_of_the_machine_land_on_a_field() {
+        let mut f = Form::new(FormPurpose::Pass(CaseId(1)), "x".into(), None);
+        typed(&mut f, &["2", "C-9", "80", "90", "n"]);
+        assert!(f.submit(&EN).is_none());
+        assert_eq!(f.fields[f.focus].id, FieldId::Panel);
+        typed(&mut f, &["4", "C-9", "50", "90", "n"]);
+        assert!(f.submit(&EN).is_none());
+        assert_eq!(f.fields[f.focus].id, FieldId::Theory);
+        typed(&mut f, &["4", "C-9", "80", "90", "n"]);
+        assert!(matches!(
+            f.submit(&EN),
+            Some(Move::Certify {
+                level: SkillLevel::L4,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn withdraw_needs_a_reason() {
+        let mut f = Form::new(FormPurpose::Withdraw(CaseId(1)), "x".into(), None);
+        assert!(f.submit(&EN).is_none());
+        typed(&mut f, &["moved away"]);
+        assert!(matches!(f.submit(&EN), Some(Move::Withdraw { .. })));
+    }
+}

@@ -1,0 +1,89 @@
+//! The closed set of actions a key can be bound to. Names are kebab-case in
+//! keymap.toml; each has a description the help screen shows.
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $zh:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            pub fn describe_zh(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $zh,)*
+                }
+            }
+
+            pub fn describe_en(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $en,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "退出", "quit";
+    Help => "help", "帮助：全部按键", "help: every key";
+    ToggleLanguage => "toggle-language", "切换中文/English", "switch language (中文/English)";
+    NextTab => "next-tab", "下一个标签页", "next tab";
+    PrevTab => "prev-tab", "上一个标签页", "previous tab";
+    TabDemands => "tab-demands", "岗位需求", "job demands tab";
+    TabClasses => "tab-classes", "培训班", "training classes tab";
+    TabTrainees => "tab-trainees", "学员", "trainees tab";
+    TabCases => "tab-cases", "服务记录", "cases tab";
+    Up => "up", "上移", "move up";
+    Down => "down", "下移", "move down";
+    PageUp => "page-up", "上一页", "page up";
+    PageDown => "page-down", "下一页", "page down";
+    First => "first", "第一条", "first row";
+    Last => "last", "最后一条", "last row";
+    Open => "open", "打开/选择", "open / choose";
+    Back => "back", "返回", "back";
+    Pair => "pair", "匹配：岗位↔培训班", "pair: demand ↔ classes";
+    Enroll => "enroll", "报名入班", "enroll a trainee";
+    Filter => "filter", "筛选", "filter";
+    ClearFilters => "clear-filters", "清除筛选", "clear filters";
+    CycleSort => "cycle-sort", "切换排序", "change sort order";
+    ClearQuery => "clear-query", "清空搜索", "clear the search";
+    DeleteBack => "delete-back", "删除前一字符", "delete the character before";
+    DeleteForward => "delete-forward", "删除后一字符", "delete the character after";
+    DeleteWord => "delete-word", "删除前一词", "delete the word before";
+    CursorLeft => "cursor-left", "光标左移", "cursor left";
+    CursorRight => "cursor-right", "光标右移", "cursor right";
+    CursorHome => "cursor-home", "光标到行首", "cursor to start";
+    CursorEnd => "cursor-end", "光标到行尾", "cursor to end";
+    WordLeft => "word-left", "光标左移一词", "cursor one word left";
+    WordRight => "word-right", "光标右移一词", "cursor one word right";
+    StartTraining => "start-training", "开始培训", "start training";
+    SendToEvaluation => "send-to-evaluation", "送技能评价", "send to evaluation";
+    RecordPass => "record-pass", "评价通过（等级、证书号）", "record a pass (level, certificate)";
+    RecordFail => "record-fail", "评价未通过", "record a fail";
+    Retake => "retake", "补考", "retake the evaluation";
+    Refer => "refer", "推荐岗位", "refer to a demand";
+    Hire => "hire", "已录用", "hired";
+    NotHire => "not-hire", "未录用", "not hired";
+    Withdraw => "withdraw", "退出（需填原因）", "withdraw (reason required)";
+    Confirm => "confirm", "确认", "confirm";
+    Cancel => "cancel", "取消", "cancel";
+    NextField => "next-field", "下一项", "next field";
+    PrevField => "prev-field", "上一项", "previous field";
+    Save => "save", "保存", "save";
+}

@@ -1,0 +1,173 @@
+//! fzf's extended query syntax.
+
+use super::{ascii_bit, cjk_bit, is_wide};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    Fuzzy,
+    /// `'word`: a substring.
+    Exact,
+    /// `^word`
+    Prefix,
+    /// `word$`
+    Suffix,
+    /// `^word$`
+    Equal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub kind: TermKind,
+    pub negated: bool,
+    /// Lower-cased text to look for.
+    pub text: String,
+    /// True when the term holds non-ASCII characters (matched against the line).
+    pub wide: bool,
+    pub(super) ascii_mask: u64,
+    pub(super) cjk_bloom: u64,
+}
+
+/// A parsed query: every term must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub raw: String,
+    pub terms: Vec<Term>,
+}
+
+impl Query {
+    pub fn parse(raw: &str) -> Query {
+        let terms = raw.split_whitespace().filter_map(Term::parse).collect();
+        Query {
+            raw: raw.to_string(),
+            terms,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// True when every match of `self` is also a match of `prev`, so a
+    /// search for `self` may scan only `prev`'s results (fzf's narrowing).
+    pub fn narrows(&self, prev: &Query) -> bool {
+        if prev.terms.is_empty() {
+            return false;
+        }
+        // Each earlier term is still there unchanged, or grown as a fuzzy or
+        // exact term that only gets stricter as it grows.
+        prev.terms.iter().enumerate().all(|(i, p)| match self.terms.get(i) {
+            Some(t) if t == p => true,
+            Some(t) => {
+                !p.negated
+                    && !t.negated
+                    && t.kind == p.kind
+                    && matches!(p.kind, TermKind::Fuzzy | TermKind::Exact | TermKind::Prefix)
+                    && t.wide == p.wide
+                    && t.text.starts_with(&p.text)
+                    // Short ASCII terms match as runs, longer ones fuzzily:
+                    // a term crossing that line matches more, not less.
+                    && (t.wide
+                        || p.kind != TermKind::Fuzzy
+                        || p.text.len() >= super::FUZZY_MIN_ASCII
+                        || t.text.len() < super::FUZZY_MIN_ASCII)
+            }
+            None => false,
+        })
+    }
+}
+
+impl Term {
+    fn parse(word: &str) -> Option<Term> {
+        let mut s = word;
+        let negated = s.starts_with('!');
+        if negated {
+            s = &s[1..];
+        }
+        let mut kind = if negated { TermKind::Exact } else { TermKind::Fuzzy };
+        if let Some(rest) = s.strip_prefix('\'') {
+            kind = TermKind::Exact;
+            s = rest;
+        } else if let Some(rest) = s.strip_prefix('^') {
+            kind = TermKind::Prefix;
+            s = rest;
+        }
+        if s.len() > 1
+            && let Some(rest) = s.strip_suffix('$')
+        {
+            kind = if kind == TermKind::Prefix {
+                TermKind::Equal
+            } else {
+                TermKind::Suffix
+            };
+            s = rest;
+        }
+        if s.is_empty() {
+            return None;
+        }
+        let text = s.to_lowercase();
+        let mut ascii_mask = 0;
+        let mut cjk_bloom = 0;
+        let mut wide = false;
+        for c in text.chars() {
+            if is_wide(c) {
+                wide = true;
+            }
+        }
+        for c in text.chars() {
+            // A wide term is matched against the line: its ASCII letters may
+            // be upper case there, so only the CJK bloom filters it.
+            if wide {
+                cjk_bloom |= cjk_bit(c);
+            } else {
+                ascii_mask |= ascii_bit(c);
+            }
+        }
+        Some(Term {
+            kind,
+            negated,
+            text,
+            wide,
+            ascii_mask,
+            cjk_bloom,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fzf_terms() {
+        let q = Query::parse("hg 'weld ^焊 工$ ^x$ !丹阳 !'y");
+        let kinds: Vec<(TermKind, bool, &str)> = q.terms.iter().map(|t| (t.kind, t.negated, t.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (TermKind::Fuzzy, false, "hg"),
+                (TermKind::Exact, false, "weld"),
+                (TermKind::Prefix, false, "焊"),
+                (TermKind::Suffix, false, "工"),
+                (TermKind::Equal, false, "x"),
+                (TermKind::Exact, true, "丹阳"),
+                (TermKind::Exact, true, "y"),
+            ]
+        );
+        assert!(Query::parse("! ' ^").is_empty());
+        assert_eq!(Query::parse("$").terms[0].text, "$");
+    }
+
+    #[test]
+    fn narrowing_rules() {
+        let p = |s| Query::parse(s);
+        assert!(p("hg").narrows(&p("h")));
+        assert!(p("hg dy").narrows(&p("hg")));
+        assert!(p("hg d").narrows(&p("hg ")));
+        assert!(!p("h").narrows(&p("hg")));
+        assert!(!p("hg").narrows(&p("")));
+        assert!(!p("!ab").narrows(&p("!a")));
+        assert!(!p("ab$").narrows(&p("a$")));
+        assert!(!p("hgx").narrows(&p("hg")));
+        assert!(p("hgxy").narrows(&p("hgx")));
+    }
+}

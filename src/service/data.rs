@@ -1,0 +1,107 @@
+//! The in-memory picture of the database a service keeps current.
+
+use crate::domain::*;
+use crate::store::{DemandUsage, Result, Store};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Default, Clone)]
+pub struct Data {
+    pub institutions: BTreeMap<InstitutionId, Institution>,
+    pub enterprises: BTreeMap<EnterpriseId, Enterprise>,
+    pub demands: BTreeMap<DemandId, JobDemand>,
+    pub classes: BTreeMap<ClassId, TrainingClass>,
+    pub trainees: BTreeMap<TraineeId, Trainee>,
+    pub cases: BTreeMap<CaseId, Case>,
+    pub seats_used: HashMap<ClassId, u32>,
+    pub demand_usage: HashMap<DemandId, DemandUsage>,
+    pub cases_by_trainee: HashMap<TraineeId, Vec<CaseId>>,
+    pub cases_by_class: HashMap<ClassId, Vec<CaseId>>,
+}
+
+impl Data {
+    pub fn load(store: &Store) -> Result<Data> {
+        let mut d = Data::default();
+        for r in store.all::<Institution>()? {
+            d.institutions.insert(r.id, r);
+        }
+        for r in store.all::<Enterprise>()? {
+            d.enterprises.insert(r.id, r);
+        }
+        for r in store.all::<JobDemand>()? {
+            let u = store.demand_usage(r.id)?;
+            if u != DemandUsage::default() {
+                d.demand_usage.insert(r.id, u);
+            }
+            d.demands.insert(r.id, r);
+        }
+        for r in store.all::<TrainingClass>()? {
+            d.seats_used.insert(r.id, store.seats_used(r.id)?);
+            d.classes.insert(r.id, r);
+        }
+        for r in store.all::<Trainee>()? {
+            d.trainees.insert(r.id, r);
+        }
+        for r in store.all::<Case>()? {
+            d.add_case_links(&r);
+            d.cases.insert(r.id, r);
+        }
+        Ok(d)
+    }
+
+    pub(crate) fn add_case_links(&mut self, c: &Case) {
+        let t = self.cases_by_trainee.entry(c.trainee).or_default();
+        if !t.contains(&c.id) {
+            t.push(c.id);
+        }
+        let k = self.cases_by_class.entry(c.class).or_default();
+        if !k.contains(&c.id) {
+            k.push(c.id);
+        }
+    }
+
+    pub fn seats_left(&self, class: &TrainingClass) -> u32 {
+        class
+            .capacity
+            .saturating_sub(self.seats_used.get(&class.id).copied().unwrap_or(0))
+    }
+
+    pub fn usage(&self, demand: DemandId) -> DemandUsage {
+        self.demand_usage.get(&demand).copied().unwrap_or_default()
+    }
+
+    /// Posts of a demand still free for a referral.
+    pub fn posts_open(&self, d: &JobDemand) -> u32 {
+        d.headcount.saturating_sub(self.usage(d.id).taken())
+    }
+
+    pub fn enterprise_name(&self, id: EnterpriseId) -> &str {
+        self.enterprises.get(&id).map(|e| e.name.as_str()).unwrap_or("?")
+    }
+
+    pub fn institution(&self, id: InstitutionId) -> Option<&Institution> {
+        self.institutions.get(&id)
+    }
+
+    pub fn trainee_cases(&self, t: TraineeId) -> impl Iterator<Item = &Case> {
+        self.cases_by_trainee
+            .get(&t)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.cases.get(id))
+    }
+
+    pub fn class_cases(&self, c: ClassId) -> impl Iterator<Item = &Case> {
+        self.cases_by_class
+            .get(&c)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.cases.get(id))
+    }
+
+    /// The case of a trainee that can be referred (certified or not hired), newest first.
+    pub fn referable_case(&self, t: TraineeId) -> Option<&Case> {
+        self.trainee_cases(t)
+            .filter(|c| matches!(c.state, CaseState::Certified(_) | CaseState::NotHired(_)))
+            .max_by_key(|c| c.id)
+    }
+}

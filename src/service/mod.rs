@@ -1,0 +1,482 @@
+//! One service per process: owns the store and the in-memory indexes, runs
+//! the commands (enroll, transition, save) and tells every session that
+//! something changed (a version number that only grows), so every open
+//! screen shows new data at once.
+
+pub mod data;
+pub mod matching;
+pub mod rows;
+
+pub use data::Data;
+pub use rows::Kind;
+
+use crate::domain::*;
+use crate::search::{Hit, Index, Query};
+use crate::store::{Editable, Record, Result, Stamp, Store};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
+
+/// List filters; each applies to the kinds that have the field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub region: Option<RegionId>,
+    pub occupation: Option<OccupationId>,
+    pub program: Option<ProgramId>,
+    pub demand_status: Option<DemandStatus>,
+    pub class_status: Option<ClassStatus>,
+    pub case_state: Option<StateKind>,
+    pub post_kind: Option<PostKind>,
+    pub class_kind: Option<ClassKind>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    fn keep(&self, data: &Data, kind: Kind, id: u64) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        let region_occ_prog: Option<(RegionId, Vec<OccupationId>, Option<ProgramId>)> = match kind {
+            Kind::Demands => data
+                .demands
+                .get(&DemandId(id))
+                .map(|d| (d.region, vec![d.occupation], None)),
+            Kind::Classes => data
+                .classes
+                .get(&ClassId(id))
+                .map(|c| (c.region, vec![c.occupation], Some(c.program))),
+            Kind::Trainees => data
+                .trainees
+                .get(&TraineeId(id))
+                .map(|t| (t.region, t.wanted.clone(), None)),
+            Kind::Cases => data
+                .cases
+                .get(&CaseId(id))
+                .and_then(|c| data.classes.get(&c.class))
+                .map(|c| (c.region, vec![c.occupation], Some(c.program))),
+            Kind::Institutions => data
+                .institutions
+                .get(&InstitutionId(id))
+                .map(|i| (i.region, vec![], None)),
+            Kind::Enterprises => data
+                .enterprises
+                .get(&EnterpriseId(id))
+                .map(|e| (e.region, vec![], None)),
+        };
+        let Some((region, occs, program)) = region_occ_prog else {
+            return false;
+        };
+        if self.region.is_some_and(|r| r != region) {
+            return false;
+        }
+        if self.occupation.is_some_and(|o| !occs.contains(&o)) {
+            return false;
+        }
+        if let Some(p) = self.program
+            && program.is_some_and(|x| x != p)
+        {
+            return false;
+        }
+        match kind {
+            Kind::Demands => {
+                let Some(d) = data.demands.get(&DemandId(id)) else {
+                    return false;
+                };
+                self.demand_status.is_none_or(|s| s == d.status) && self.post_kind.is_none_or(|k| k == d.kind)
+            }
+            Kind::Classes => {
+                let Some(c) = data.classes.get(&ClassId(id)) else {
+                    return false;
+                };
+                self.class_status.is_none_or(|s| s == c.status) && self.class_kind.is_none_or(|k| k == c.kind)
+            }
+            Kind::Cases => {
+                let Some(c) = data.cases.get(&CaseId(id)) else {
+                    return false;
+                };
+                self.case_state.is_none_or(|s| s == c.state.kind())
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Orders a list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sort {
+    /// Best match first (newest first for an empty query).
+    Relevance,
+    Newest,
+    OpenPosts,
+    Wage,
+    StartDate,
+    SeatsLeft,
+    Stars,
+    Name,
+    State,
+}
+
+impl Sort {
+    /// The orders offered for a kind, the first being the default.
+    pub fn choices(kind: Kind) -> &'static [Sort] {
+        match kind {
+            Kind::Demands => &[Sort::Relevance, Sort::Newest, Sort::OpenPosts, Sort::Wage],
+            Kind::Classes => &[Sort::Relevance, Sort::StartDate, Sort::SeatsLeft, Sort::Stars],
+            Kind::Trainees => &[Sort::Relevance, Sort::Newest, Sort::Name],
+            Kind::Cases => &[Sort::Relevance, Sort::Newest, Sort::State],
+            Kind::Institutions | Kind::Enterprises => &[Sort::Relevance, Sort::Name],
+        }
+    }
+}
+
+/// What a list asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchSpec {
+    pub kind: Kind,
+    pub query: Query,
+    pub filters: Filters,
+    pub sort: Sort,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Matches before filters (what a narrowing search may start from).
+    pub hits: Vec<Hit>,
+    /// Filtered and sorted ids to show.
+    pub ids: Vec<u64>,
+    pub elapsed: Duration,
+}
+
+/// The data and indexes behind the lock.
+pub struct Inner {
+    pub data: Data,
+    indexes: HashMap<Kind, Index>,
+}
+
+impl Inner {
+    pub fn index(&self, kind: Kind) -> Option<&Index> {
+        self.indexes.get(&kind)
+    }
+
+    fn reindex(&mut self, kind: Kind, id: u64) {
+        if let Some(h) = rows::hay(&self.data, kind, id) {
+            self.indexes.entry(kind).or_default().upsert(id, h);
+        }
+    }
+
+    fn reindex_cases_of_trainee(&mut self, t: TraineeId) {
+        let ids: Vec<u64> = self.data.trainee_cases(t).map(|c| c.id.0).collect();
+        for id in ids {
+            self.reindex(Kind::Cases, id);
+        }
+    }
+
+    fn reindex_cases_of_class(&mut self, c: ClassId) {
+        let ids: Vec<u64> = self.data.class_cases(c).map(|c| c.id.0).collect();
+        for id in ids {
+            self.reindex(Kind::Cases, id);
+        }
+    }
+
+    /// Search, filter and sort. `None` when cancelled.
+    pub fn search(&self, spec: &SearchSpec, within: Option<&[u64]>, cancelled: &dyn Fn() -> bool) -> Option<Found> {
+        let start = Instant::now();
+        let index = self.indexes.get(&spec.kind)?;
+        let mut hits = index.search(&spec.query, within, cancelled)?;
+        // Sorting the unfiltered hits keeps narrowing cheap and stable.
+        let data = &self.data;
+        let mut shown: Vec<Hit> = hits
+            .iter()
+            .copied()
+            .filter(|h| spec.filters.keep(data, spec.kind, h.id))
+            .collect();
+        sort_hits(data, spec, &mut shown);
+        hits.shrink_to_fit();
+        Some(Found {
+            ids: shown.into_iter().map(|h| h.id).collect(),
+            hits,
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {
+    let kind = spec.kind;
+    let by_score = !spec.query.is_empty();
+    match spec.sort {
+        Sort::Relevance if by_score => hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id))),
+        Sort::Relevance | Sort::Newest => hits.sort_by_key(|h| std::cmp::Reverse(h.id)),
+        Sort::OpenPosts => hits.sort_by_key(|h| {
+            std::cmp::Reverse(
+                data.demands
+                    .get(&DemandId(h.id))
+                    .map(|d| data.posts_open(d))
+                    .unwrap_or(0),
+            )
+        }),
+        Sort::Wage => hits.sort_by_key(|h| std::cmp::Reverse(data.demands.get(&DemandId(h.id)).map(|d| d.wage_max))),
+        Sort::StartDate => hits.sort_by_key(|h| data.classes.get(&ClassId(h.id)).map(|c| c.start)),
+        Sort::SeatsLeft => {
+            hits.sort_by_key(|h| std::cmp::Reverse(data.classes.get(&ClassId(h.id)).map(|c| data.seats_left(c))))
+        }
+        Sort::Stars => hits.sort_by_key(|h| {
+            std::cmp::Reverse(
+                data.classes
+                    .get(&ClassId(h.id))
+                    .and_then(|c| data.institution(c.institution))
+                    .map(|i| i.stars),
+            )
+        }),
+        Sort::Name => hits.sort_by_cached_key(|h| {
+            rows::cells(data, kind, h.id)
+                .and_then(|c| c.into_iter().next())
+                .unwrap_or_default()
+        }),
+        Sort::State => hits.sort_by_key(|h| data.cases.get(&CaseId(h.id)).map(|c| c.state.kind())),
+    }
+}
+
+/// The process-wide service.
+pub struct Service {
+    store: Store,
+    inner: RwLock<Inner>,
+    version: AtomicU64,
+    today: NaiveDate,
+    simulated: bool,
+}
+
+impl Service {
+    /// Load everything from the store and build the indexes.
+    pub fn open(store: Store) -> Result<Arc<Service>> {
+        let data = Data::load(&store)?;
+        let mut inner = Inner {
+            data,
+            indexes: HashMap::new(),
+        };
+        build_indexes(&mut inner);
+        let as_of = store
+            .meta(crate::demo::META_AS_OF)?
+            .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        Ok(Arc::new(Service {
+            store,
+            inner: RwLock::new(inner),
+            version: AtomicU64::new(1),
+            today: as_of.unwrap_or_else(|| {
+                chrono::Utc::now()
+                    .with_timezone(&crate::domain::china_time())
+                    .date_naive()
+            }),
+            simulated: as_of.is_some(),
+        }))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The business date (a demo database runs at its simulated date).
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// True on a demo database with a simulated date.
+    pub fn is_simulated(&self) -> bool {
+        self.simulated
+    }
+
+    /// Grows with every change; sessions compare it to redraw.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn bump(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A stamp for an operator's change now.
+    pub fn stamp(&self, operator: &str) -> Stamp {
+        let now = chrono::Utc::now().with_timezone(&crate::domain::china_time());
+        let at = if self.simulated {
+            self.today
+                .and_time(now.time())
+                .and_local_timezone(crate::domain::china_time())
+                .earliest()
+                .map(|t| t.timestamp())
+                .unwrap_or_else(|| now.timestamp())
+        } else {
+            now.timestamp()
+        };
+        Stamp {
+            operator: operator.to_string(),
+            at,
+            today: self.today,
+        }
+    }
+
+    pub fn events(&self, case: CaseId) -> Result<Vec<Event>> {
+        self.store.events_of(case)
+    }
+
+    /// Enroll (seat check in one transaction), then refresh the picture.
+    pub fn enroll(&self, trainee: TraineeId, class: ClassId, operator: &str, note: &str) -> Result<Case> {
+        let case = self.store.enroll(trainee, class, &self.stamp(operator), note)?;
+        let used = self.store.seats_used(class)?;
+        {
+            let mut w = self.write();
+            w.data.seats_used.insert(class, used);
+            w.data.add_case_links(&case);
+            w.data.cases.insert(case.id, case.clone());
+            w.reindex(Kind::Cases, case.id.0);
+        }
+        self.bump();
+        Ok(case)
+    }
+
+    /// Move a case one step (referral checks in one transaction), then refresh.
+    pub fn transition(&self, case: CaseId, mv: Move, operator: &str, note: &str) -> Result<Case> {
+        let before = self.read().data.cases.get(&case).cloned();
+        let after = self.store.transition(case, mv, &self.stamp(operator), note)?;
+        let mut demands: Vec<DemandId> = Vec::new();
+        for s in before.iter().map(|c| &c.state).chain(Some(&after.state)) {
+            demands.extend(s.referral());
+            demands.extend(s.hired());
+            if let CaseState::NotHired(d) = s {
+                demands.push(*d);
+            }
+        }
+        let used = self.store.seats_used(after.class)?;
+        let mut fresh = Vec::new();
+        for d in demands {
+            fresh.push((d, self.store.demand_usage(d)?, self.store.get::<JobDemand>(d.0)?));
+        }
+        {
+            let mut w = self.write();
+            w.data.seats_used.insert(after.class, used);
+            for (d, u, rec) in fresh {
+                w.data.demand_usage.insert(d, u);
+                if let Some(rec) = rec {
+                    w.data.demands.insert(d, rec);
+                }
+            }
+            w.data.cases.insert(after.id, after.clone());
+            w.reindex(Kind::Cases, after.id.0);
+        }
+        self.bump();
+        Ok(after)
+    }
+
+    /// Create or update a record, then refresh the picture.
+    pub fn save<R: Cached>(&self, rec: R) -> Result<R> {
+        let saved = self.store.save(rec)?;
+        {
+            let mut w = self.write();
+            saved.clone().cache(&mut w);
+        }
+        self.bump();
+        Ok(saved)
+    }
+}
+
+fn build_indexes(inner: &mut Inner) {
+    let d = &inner.data;
+    let mut idx: HashMap<Kind, Index> = HashMap::new();
+    let lists: [(Kind, Vec<u64>); 6] = [
+        (Kind::Demands, d.demands.keys().map(|k| k.0).collect()),
+        (Kind::Classes, d.classes.keys().map(|k| k.0).collect()),
+        (Kind::Trainees, d.trainees.keys().map(|k| k.0).collect()),
+        (Kind::Cases, d.cases.keys().map(|k| k.0).collect()),
+        (Kind::Institutions, d.institutions.keys().map(|k| k.0).collect()),
+        (Kind::Enterprises, d.enterprises.keys().map(|k| k.0).collect()),
+    ];
+    for (kind, ids) in lists {
+        let ix = idx.entry(kind).or_default();
+        for id in ids {
+            if let Some(h) = rows::hay(d, kind, id) {
+                ix.upsert(id, h);
+            }
+        }
+    }
+    inner.indexes = idx;
+}
+
+/// Records the service keeps in memory after a save.
+pub trait Cached: Editable + Record {
+    fn cache(self, inner: &mut Inner);
+}
+
+impl Cached for Institution {
+    fn cache(self, w: &mut Inner) {
+        let id = self.id;
+        w.data.institutions.insert(id, self);
+        w.reindex(Kind::Institutions, id.0);
+        let classes: Vec<u64> = w
+            .data
+            .classes
+            .values()
+            .filter(|c| c.institution == id)
+            .map(|c| c.id.0)
+            .collect();
+        for c in classes {
+            w.reindex(Kind::Classes, c);
+        }
+    }
+}
+
+impl Cached for Enterprise {
+    fn cache(self, w: &mut Inner) {
+        let id = self.id;
+        w.data.enterprises.insert(id, self);
+        w.reindex(Kind::Enterprises, id.0);
+        let demands: Vec<u64> = w
+            .data
+            .demands
+            .values()
+            .filter(|d| d.enterprise == id)
+            .map(|d| d.id.0)
+            .collect();
+        for d in demands {
+            w.reindex(Kind::Demands, d);
+        }
+    }
+}
+
+impl Cached for JobDemand {
+    fn cache(self, w: &mut Inner) {
+        let id = self.id;
+        w.data.demands.insert(id, self);
+        w.reindex(Kind::Demands, id.0);
+    }
+}
+
+impl Cached for TrainingClass {
+    fn cache(self, w: &mut Inner) {
+        let id = self.id;
+        w.data.seats_used.entry(id).or_insert(0);
+        w.data.classes.insert(id, self);
+        w.reindex(Kind::Classes, id.0);
+        w.reindex_cases_of_class(id);
+    }
+}
+
+impl Cached for Trainee {
+    fn cache(self, w: &mut Inner) {
+        let id = self.id;
+        w.data.trainees.insert(id, self);
+        w.reindex(Kind::Trainees, id.0);
+        w.reindex_cases_of_trainee(id);
+    }
+}

@@ -1,0 +1,86 @@
+//! The real binary in a real terminal (tmux): search, pair, enroll, quit,
+//! reopen, and the database checks clean.
+
+mod common;
+
+use common::tmux::*;
+use std::process::Command;
+
+fn stats(db: &std::path::Path) -> serde_json::Value {
+    let out = Command::new(bin())
+        .args(["stats", "--json", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn search_pair_enroll_quit_reopen_check() {
+    require_tmux();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city");
+    let built = Command::new(bin())
+        .args(["demo", "--build-only", "--trainees", "800", "--db"])
+        .arg(&db)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let before = stats(&db)["cases"].as_u64().unwrap();
+
+    let cmd = format!("{} demo --db {} --operator e2e", bin(), shell_quote(&db));
+    let t = Tmux::start("enroll", &cmd, 120, 40);
+    t.wait_for("岗位需求");
+    t.text("hg");
+    t.wait_for("搜索> hg");
+    let s = t.wait_for("焊工");
+    assert!(s.contains("▶焊工"), "the first row is a welder demand:\n{s}");
+    t.keys(&["C-p"]);
+    t.wait_for("为岗位匹配培训班");
+    t.wait_for("同工种");
+    t.keys(&["Enter"]);
+    t.wait_for("选择学员报名");
+    t.keys(&["Enter"]);
+    t.wait_for("请确认");
+    t.keys(&["y"]);
+    let s = t.wait_for("已报名：");
+    let line = s.lines().find(|l| l.contains("已报名：")).unwrap().to_string();
+    // "已报名：NAME → CLASS（服务记录 Kxxx）"
+    let case = line
+        .split("服务记录 ")
+        .nth(1)
+        .and_then(|r| r.split('）').next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let name = line
+        .split("已报名：")
+        .nth(1)
+        .unwrap()
+        .split(" → ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+    drop(t);
+
+    assert_eq!(stats(&db)["cases"].as_u64().unwrap(), before + 1);
+    let check = Command::new(bin()).args(["check", "--db"]).arg(&db).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    // Reopen: the enrollment is there, with its operator in the timeline.
+    let t = Tmux::start("reopen", &cmd, 120, 40);
+    t.wait_for("岗位需求");
+    t.keys(&["M-4"]);
+    t.wait_for("服务记录");
+    t.text(&format!("'{case}"));
+    t.wait_for(&name);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("经办记录");
+    assert!(s.contains("e2e") && s.contains("已报名"), "{s}");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+}

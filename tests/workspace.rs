@@ -1,0 +1,314 @@
+//! The operator workspace, driven by key strings through the shipped keymap
+//! and rendered on ratatui's TestBackend.
+
+mod common;
+
+use common::ui::*;
+use skillbridge::app::{Overlay, PairRows, Tab};
+use skillbridge::domain::*;
+use skillbridge::i18n::Lang;
+use skillbridge::service::Kind;
+
+fn snap(name: &str, app: &skillbridge::app::App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let lang = match app.state.lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        };
+        insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), render(app, w, h));
+    }
+}
+
+#[test]
+fn snapshots_of_every_screen_in_both_languages() {
+    let svc = demo_service();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut a = app(svc.clone(), lang);
+        type_text(&mut a, "hg");
+        snap("demands_hg", &a);
+        press(&mut a, "ctrl-p");
+        snap("pairing", &a);
+        press(&mut a, "enter");
+        snap("enroll_picker", &a);
+        press(&mut a, "enter");
+        snap("confirm", &a);
+        press(&mut a, "esc esc esc");
+        press(&mut a, "tab");
+        snap("classes", &a);
+        press(&mut a, "tab");
+        snap("trainees", &a);
+        press(&mut a, "tab");
+        snap("cases", &a);
+        // A case with a long history: an employed one.
+        type_text(&mut a, "employed");
+        press(&mut a, "enter");
+        snap("case_timeline", &a);
+        press(&mut a, "esc");
+        press(&mut a, "f1");
+        snap("help", &a);
+    }
+}
+
+#[test]
+fn hg_finds_welders_first_and_highlights_them() {
+    let mut a = app(demo_service(), Lang::Zh);
+    type_text(&mut a, "hg");
+    let l = a.state.list();
+    assert!(!l.ids.is_empty());
+    let inner = a.svc.read();
+    let first = inner.data.demands.get(&DemandId(l.ids[0])).unwrap();
+    assert_eq!(first.occupation.zh(), "焊工");
+    drop(inner);
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("焊工"), "{screen}");
+    // Narrowing: 'hgx' is a subset of 'hg'.
+    type_text(&mut a, " 丹阳");
+    let inner = a.svc.read();
+    for id in &a.state.list().ids {
+        let d = inner.data.demands.get(&DemandId(*id)).unwrap();
+        assert!(
+            d.region.zh().contains("丹阳") || inner.data.enterprise_name(d.enterprise).contains("丹阳"),
+            "{d:?}"
+        );
+    }
+}
+
+#[test]
+fn pinyin_initials_and_english_find_the_same_trade() {
+    let mut counts = Vec::new();
+    for q in ["养老护理员", "ylhly", "yanglaohuliyuan", "elder-care"] {
+        let mut a = app(demo_service(), Lang::Zh);
+        type_text(&mut a, q);
+        counts.push((q, a.state.list().ids.len()));
+    }
+    let n = counts[0].1;
+    assert!(n > 0);
+    for (q, c) in &counts {
+        assert_eq!(*c, n, "{q}: {counts:?}");
+    }
+}
+
+#[test]
+fn pairing_shows_reasons_and_enrolls_through_the_keymap() {
+    let (_dir, svc) = own_service(300);
+    let mut a = app(svc.clone(), Lang::Zh);
+    let cases_before = svc.read().data.cases.len();
+    type_text(&mut a, "hg");
+    press(&mut a, "ctrl-p");
+    let Some(Overlay::Pairing(p)) = a.state.overlays.last() else {
+        panic!("no pairing")
+    };
+    let PairRows::Classes(_, rows) = &p.rows else {
+        panic!("not classes")
+    };
+    assert!(!rows.is_empty());
+    let class = rows[0].class;
+    let seats_before = svc.read().data.seats_left(svc.read().data.classes.get(&class).unwrap());
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("同工种") && screen.contains("余"), "{screen}");
+    press(&mut a, "enter");
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Picker(_))));
+    press(&mut a, "enter");
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Confirm(_))));
+    press(&mut a, "y");
+    let st = a.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert!(st.text.starts_with("已报名"), "{}", st.text);
+    assert_eq!(svc.read().data.cases.len(), cases_before + 1);
+    let data = &svc.read().data;
+    assert_eq!(data.seats_left(data.classes.get(&class).unwrap()), seats_before - 1);
+    // Every tab sees it at once: the cases list grew without a key.
+    assert_eq!(a.state.lists[Tab::Cases.index()].ids.len(), cases_before + 1);
+    assert!(svc.store().check().problems.is_empty());
+}
+
+#[test]
+fn another_session_sees_a_change_without_a_key() {
+    let (_dir, svc) = own_service(300);
+    let mut one = app(svc.clone(), Lang::Zh);
+    let mut two = app(svc.clone(), Lang::En);
+    let before = two.state.lists[Tab::Cases.index()].ids.len();
+    type_text(&mut one, "hg");
+    press(&mut one, "ctrl-p enter enter y");
+    two.tick();
+    assert_eq!(two.state.lists[Tab::Cases.index()].ids.len(), before + 1);
+}
+
+fn case_in(svc: &skillbridge::service::Service, kind: StateKind) -> CaseId {
+    svc.read()
+        .data
+        .cases
+        .values()
+        .find(|c| c.state.kind() == kind)
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("no case in {kind:?}"))
+}
+
+fn open_case(a: &mut skillbridge::app::App, id: CaseId) {
+    press(a, "alt-4");
+    type_text(a, &format!("'{id}"));
+    let l = a.state.list();
+    assert_eq!(l.selected_id(), Some(id.0), "search for {id} found {:?}", l.ids);
+    press(a, "enter");
+}
+
+#[test]
+fn case_walk_offers_only_legal_moves_and_records_the_operator() {
+    let (_dir, svc) = own_service(300);
+    let mut a = app(svc.clone(), Lang::En);
+    let id = case_in(&svc, StateKind::AwaitingEvaluation);
+    open_case(&mut a, id);
+    // Illegal here: hired. Refused naming the legal moves, nothing asked.
+    press(&mut a, "h");
+    let st = a.state.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("legal moves: record a pass, record a fail, withdraw"),
+        "{}",
+        st.text
+    );
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Detail { .. })));
+    // Record a pass: the form refuses a bad score and keeps the text.
+    press(&mut a, "c");
+    press(&mut a, "tab");
+    type_text(&mut a, "ZJ-E2E-1");
+    press(&mut a, "tab");
+    type_text(&mut a, "abc");
+    press(&mut a, "tab");
+    type_text(&mut a, "88");
+    press(&mut a, "enter");
+    let Some(Overlay::Form(f)) = a.state.overlays.last() else {
+        panic!("form closed")
+    };
+    assert_eq!(f.fields[2].input.value(), "abc");
+    assert!(f.fields[2].error.is_some());
+    assert_eq!(f.focus, 2);
+    press(&mut a, "ctrl-u");
+    type_text(&mut a, "75");
+    press(&mut a, "enter");
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Confirm(_))));
+    snap("confirm_pass", &a);
+    press(&mut a, "y");
+    let case = svc.read().data.cases.get(&id).cloned().unwrap();
+    assert!(matches!(case.state, CaseState::Certified(_)), "{:?}", a.state.status);
+    let events = svc.events(id).unwrap();
+    assert_eq!(events.last().unwrap().operator, "demo");
+    // The timeline shows the new step.
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("awaiting evaluation → certified"), "{screen}");
+    // Refer it: pairing of demands, then confirm.
+    press(&mut a, "r");
+    match a.state.overlays.last() {
+        Some(Overlay::Pairing(p)) if !p.is_empty() => {
+            press(&mut a, "enter y");
+            let case = svc.read().data.cases.get(&id).cloned().unwrap();
+            assert!(matches!(case.state, CaseState::Referred(_)), "{:?}", a.state.status);
+        }
+        Some(Overlay::Pairing(_)) => {}
+        other => panic!("expected demand pairing, got {other:?}"),
+    }
+    assert!(svc.store().check().problems.is_empty());
+}
+
+#[test]
+fn withdraw_requires_a_reason_and_frees_the_seat() {
+    let (_dir, svc) = own_service(300);
+    let mut a = app(svc.clone(), Lang::Zh);
+    let id = case_in(&svc, StateKind::Enrolled);
+    let class = svc.read().data.cases.get(&id).unwrap().class;
+    let used = svc.read().data.seats_used[&class];
+    open_case(&mut a, id);
+    press(&mut a, "w enter");
+    let Some(Overlay::Form(f)) = a.state.overlays.last() else {
+        panic!("form closed")
+    };
+    assert!(f.fields[0].error.is_some());
+    type_text(&mut a, "搬家");
+    press(&mut a, "enter y");
+    assert_eq!(svc.read().data.cases[&id].state, CaseState::Withdrawn);
+    assert_eq!(svc.read().data.seats_used[&class], used - 1);
+    // Cancel returns without a change.
+    let id2 = case_in(&svc, StateKind::Enrolled);
+    press(&mut a, "esc esc");
+    open_case(&mut a, id2);
+    press(&mut a, "s n");
+    assert_eq!(svc.read().data.cases[&id2].state, CaseState::Enrolled);
+}
+
+#[test]
+fn filters_and_sort_apply_and_clear() {
+    let mut a = app(demo_service(), Lang::Zh);
+    let all = a.state.list().ids.len();
+    press(&mut a, "ctrl-f");
+    type_text(&mut a, "区域");
+    press(&mut a, "enter");
+    type_text(&mut a, "丹阳");
+    press(&mut a, "enter");
+    let inner = a.svc.read();
+    let ids = a.state.list().ids.clone();
+    assert!(!ids.is_empty() && ids.len() < all);
+    for id in &ids {
+        assert_eq!(inner.data.demands[&DemandId(*id)].region.zh(), "丹阳市");
+    }
+    drop(inner);
+    assert!(render(&a, 120, 40).contains("筛选:区域=丹阳市"));
+    press(&mut a, "ctrl-o");
+    let ids = a.state.list().ids.clone();
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|x| std::cmp::Reverse(*x));
+    assert_eq!(ids, sorted, "newest first");
+    press(&mut a, "ctrl-x");
+    assert_eq!(a.state.list().ids.len(), all);
+}
+
+#[test]
+fn every_screen_survives_every_size() {
+    let svc = demo_service();
+    let mut a = app(svc.clone(), Lang::Zh);
+    let screens: &[&str] = &["", "ctrl-p", "enter", "enter", "esc esc esc tab enter", "esc f1"];
+    for keys in screens {
+        press(&mut a, keys);
+        for w in [1u16, 2, 5, 10, 19, 20, 21, 40, 79, 80, 81, 109, 110, 150, 200] {
+            for h in [1u16, 2, 3, 5, 6, 7, 10, 15, 16, 24, 40, 60] {
+                let _ = render(&a, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_picker_finds_a_trainee_by_pinyin() {
+    let svc = demo_service();
+    let name = svc.read().data.trainees.values().next().unwrap().name.clone();
+    let mut a = app(svc.clone(), Lang::Zh);
+    let class = svc
+        .read()
+        .data
+        .classes
+        .values()
+        .find(|c| c.status.accepts_enrollment())
+        .unwrap()
+        .id;
+    press(&mut a, "alt-2");
+    type_text(&mut a, &format!("'{class}"));
+    press(&mut a, "ctrl-p");
+    let initials: String = name
+        .chars()
+        .map(|c| {
+            use pinyin::ToPinyin;
+            c.to_pinyin().map(|p| p.first_letter().to_string()).unwrap_or_default()
+        })
+        .collect();
+    type_text(&mut a, &initials);
+    let Some(Overlay::Picker(p)) = a.state.overlays.last() else {
+        panic!("no picker")
+    };
+    let skillbridge::app::PickItems::Search { kind, ids } = &p.items else {
+        panic!()
+    };
+    assert_eq!(*kind, Kind::Trainees);
+    let inner = svc.read();
+    assert!(
+        ids.iter().any(|id| inner.data.trainees[&TraineeId(*id)].name == name),
+        "{initials}"
+    );
+}
