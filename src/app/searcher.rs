@@ -55,7 +55,7 @@ struct Engine {
 }
 
 impl Engine {
-    fn run(&mut self, req: &Request, cancelled: &dyn Fn() -> bool) -> Option<Response> {
+    fn run(&mut self, req: &Request, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Response> {
         let version = self.svc.version();
         let within: Option<Vec<u64>> = self.last.get(&req.slot).and_then(|l| {
             (l.kind == req.spec.kind && l.version == version && req.spec.query.narrows(&l.query))

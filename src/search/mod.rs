@@ -29,6 +29,8 @@ pub struct Hay {
     /// `line` lower-cased, each hanzi replaced by its plain pinyin syllable.
     pub pinyin: String,
     ascii_mask: u64,
+    /// ASCII characters of the line itself (not of its pinyin).
+    line_mask: u64,
     cjk_bloom: u64,
 }
 
@@ -60,6 +62,7 @@ impl Hay {
         let mut initials = String::with_capacity(line.len());
         let mut pinyin = String::with_capacity(line.len() * 2);
         let mut ascii_mask = 0;
+        let mut line_mask = 0;
         let mut cjk_bloom = 0;
         for c in line.chars() {
             cjk_bloom |= cjk_bit(c);
@@ -76,6 +79,7 @@ impl Hay {
                     initials.push(l);
                     pinyin.push(l);
                     ascii_mask |= ascii_bit(l);
+                    line_mask |= ascii_bit(l);
                 }
             }
         }
@@ -84,6 +88,7 @@ impl Hay {
             initials,
             pinyin,
             ascii_mask,
+            line_mask,
             cjk_bloom,
         }
     }
@@ -175,10 +180,25 @@ fn term_score(hay: &Hay, term: &Term) -> Option<i64> {
     if !hay.may_match(term) {
         return if term.negated { Some(0) } else { None };
     }
-    let best = forms_for(term)
-        .iter()
-        .filter_map(|f| term_form(term, *f, form_text(hay, *f), false).map(|(s, _)| s))
-        .max();
+    let mut best: Option<i64> = None;
+    for f in forms_for(term) {
+        // The fuzzy pass is the costly one: skip it when a run already
+        // matched, or when the line lacks one of the term's characters.
+        if *f == Form::Line && term.kind == TermKind::Fuzzy {
+            if best.is_some() || (!term.wide && term.ascii_mask & !hay.line_mask != 0) {
+                continue;
+            }
+            if term.wide
+                && let Some(b) = hay.line.find(term.text.as_str())
+            {
+                best = Some(exact_hit(&hay.line, b, &term.text, 2).0);
+                continue;
+            }
+        }
+        if let Some((s, _)) = term_form(term, *f, form_text(hay, *f), false) {
+            best = Some(best.map_or(s, |b| b.max(s)));
+        }
+    }
     match (term.negated, best) {
         (false, b) => b,
         (true, None) => Some(0),
@@ -295,36 +315,61 @@ impl Index {
     /// Every record matching `q` (all records, score 0, for an empty query),
     /// restricted to `within` when given (narrowing from earlier results).
     /// Returns `None` when `cancelled()` turns true mid-scan.
-    pub fn search(&self, q: &Query, within: Option<&[u64]>, cancelled: &dyn Fn() -> bool) -> Option<Vec<Hit>> {
-        let mut out = Vec::new();
-        let check = |n: usize| n.is_multiple_of(CANCEL_EVERY) && cancelled();
-        match within {
+    pub fn search(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Hit>> {
+        let positions: Vec<usize>;
+        let slots: &[usize] = match within {
             Some(ids) => {
-                for (n, id) in ids.iter().enumerate() {
-                    if check(n) {
-                        return None;
-                    }
-                    if let Some(&i) = self.pos.get(id)
-                        && let Some(s) = score(&self.hays[i], q)
-                    {
-                        out.push(Hit { id: *id, score: s });
-                    }
+                positions = ids.iter().filter_map(|id| self.pos.get(id).copied()).collect();
+                &positions
+            }
+            None => &[],
+        };
+        let n = if within.is_some() { slots.len() } else { self.ids.len() };
+        let at = |k: usize| if within.is_some() { slots[k] } else { k };
+        let scan = |range: std::ops::Range<usize>| -> Option<Vec<Hit>> {
+            let mut out = Vec::new();
+            for k in range {
+                if k.is_multiple_of(CANCEL_EVERY) && cancelled() {
+                    return None;
+                }
+                let i = at(k);
+                if let Some(s) = score(&self.hays[i], q) {
+                    out.push(Hit {
+                        id: self.ids[i],
+                        score: s,
+                    });
                 }
             }
-            None => {
-                for (n, (id, hay)) in self.ids.iter().zip(&self.hays).enumerate() {
-                    if check(n) {
-                        return None;
-                    }
-                    if let Some(s) = score(hay, q) {
-                        out.push(Hit { id: *id, score: s });
-                    }
-                }
-            }
+            Some(out)
+        };
+        let threads = std::thread::available_parallelism()
+            .map(|p| p.get())
+            .unwrap_or(1)
+            .min(8);
+        if n < PARALLEL_FROM || threads < 2 {
+            return scan(0..n);
+        }
+        // Split the scan over the cores; each part keeps index order.
+        let chunk = n.div_ceil(threads);
+        let parts: Vec<Option<Vec<Hit>>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                    sc.spawn(move || scan(range))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or(None)).collect()
+        });
+        let mut out = Vec::new();
+        for p in parts {
+            out.extend(p?);
         }
         Some(out)
     }
 }
+
+/// Below this many records one thread is faster than starting more.
+const PARALLEL_FROM: usize = 20_000;
 
 #[cfg(test)]
 mod tests {

@@ -185,7 +185,12 @@ impl Inner {
     }
 
     /// Search, filter and sort. `None` when cancelled.
-    pub fn search(&self, spec: &SearchSpec, within: Option<&[u64]>, cancelled: &dyn Fn() -> bool) -> Option<Found> {
+    pub fn search(
+        &self,
+        spec: &SearchSpec,
+        within: Option<&[u64]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Found> {
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
         let mut hits = index.search(&spec.query, within, cancelled)?;

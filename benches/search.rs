@@ -1,0 +1,79 @@
+//! Per-keystroke search latency on demo cities of 10k and 100k trainees
+//! (1M with SKILLBRIDGE_BENCH_1M=1): full scans and narrowing.
+//!
+//! `cargo bench --bench search`
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use skillbridge::search::Query;
+use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
+use skillbridge::store::Store;
+use std::hint::black_box;
+use std::sync::Arc;
+
+fn city(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("db")).expect("open");
+    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed: 1 }).expect("demo");
+    let svc = Service::open(store).expect("service");
+    (dir, svc)
+}
+
+fn spec(kind: Kind, q: &str) -> SearchSpec {
+    SearchSpec {
+        kind,
+        query: Query::parse(q),
+        filters: Filters::default(),
+        sort: Sort::Relevance,
+    }
+}
+
+const QUERIES: [(&str, &str); 7] = [
+    ("one_hanzi", "王"),
+    ("initials_2", "wf"),
+    ("name_4", "欧阳秀英"),
+    ("multi_term", "焊工 丹阳"),
+    ("negation", "hg !丹阳"),
+    ("no_match", "zzqx"),
+    ("empty", ""),
+];
+
+fn bench(c: &mut Criterion) {
+    let mut sizes = vec![10_000, 100_000];
+    if std::env::var_os("SKILLBRIDGE_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    for n in sizes {
+        let (_dir, svc) = city(n);
+        let mut g = c.benchmark_group(format!("search_trainees_{n}"));
+        g.sample_size(20);
+        for (name, q) in QUERIES {
+            let s = spec(Kind::Trainees, q);
+            g.bench_with_input(BenchmarkId::new("full", name), &s, |b, s| {
+                b.iter(|| black_box(svc.read().search(s, None, &|| false).map(|f| f.ids.len())))
+            });
+        }
+        // Narrowing: "wf" → "wfa" style growth from the previous results.
+        let first = svc
+            .read()
+            .search(&spec(Kind::Trainees, "wa"), None, &|| false)
+            .expect("search");
+        let within: Vec<u64> = first.hits.iter().map(|h| h.id).collect();
+        let grown = spec(Kind::Trainees, "wan");
+        g.bench_function("narrow/wa_to_wan", |b| {
+            b.iter(|| black_box(svc.read().search(&grown, Some(&within), &|| false).map(|f| f.ids.len())))
+        });
+        g.finish();
+        let mut g = c.benchmark_group(format!("search_cases_{n}"));
+        g.sample_size(20);
+        for (name, q) in [("initials_2", "hg"), ("state", "已就业")] {
+            let s = spec(Kind::Cases, q);
+            g.bench_with_input(BenchmarkId::new("full", name), &s, |b, s| {
+                b.iter(|| black_box(svc.read().search(s, None, &|| false).map(|f| f.ids.len())))
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
