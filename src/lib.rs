@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod domain;
+pub mod io;
 pub mod paths;
 pub mod stats;
 pub mod store;

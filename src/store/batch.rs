@@ -56,4 +56,11 @@ impl Store {
         })
     }
 
+    /// Make sure every id handed out from now on is above `max` (after a
+    /// restore wrote records with the ids they had, into a database whose id
+    /// generator starts at zero).
+    pub(crate) fn advance_ids_past(&self, max: u64) -> Result<()> {
+        while self.new_id()? <= max {}
+        Ok(())
+    }
 }
