@@ -5,9 +5,10 @@ mod common;
 
 use skillbridge::domain::*;
 use skillbridge::io::{Kind, import};
-use skillbridge::store::Store;
+use skillbridge::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,16 +16,42 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// After this process drops a Store, sled's IO pool thread holds the file
+/// lock for a moment (see Store::reopen on the crash branch); a command
+/// that fails only because of that lock is run again (it changed nothing).
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
 fn run(args: &[&str], file: &Path, db: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-        .args(args)
-        .arg(file)
-        .arg("--db")
-        .arg(db)
-        .args(extra)
-        .env_remove("SKILLBRIDGE_DB")
-        .output()
-        .unwrap()
+    let start = Instant::now();
+    loop {
+        let out = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+            .args(args)
+            .arg(file)
+            .arg("--db")
+            .arg(db)
+            .args(extra)
+            .env_remove("SKILLBRIDGE_DB")
+            .output()
+            .unwrap();
+        let locked = String::from_utf8_lossy(&out.stderr).contains("is already open in another process");
+        if !locked || start.elapsed() > LOCK_WAIT {
+            return out;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Open a database this process may have just closed (same lock as above).
+fn open(db: &Path) -> Store {
+    let start = Instant::now();
+    loop {
+        match Store::open(db) {
+            Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            other => return other.unwrap(),
+        }
+    }
 }
 
 fn import_cli(kind: &str, file: &Path, db: &Path, extra: &[&str]) -> (bool, String, String) {
@@ -41,7 +68,7 @@ fn import_cli(kind: &str, file: &Path, db: &Path, extra: &[&str]) -> (bool, Stri
 fn city_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let store = Store::open(&db).unwrap();
+    let store = open(&db);
     common::city(&store, 30, 5);
     drop(store);
     (dir, db)
@@ -54,7 +81,7 @@ fn empty_db() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn trainees(db: &Path) -> Vec<Trainee> {
-    Store::open(db).unwrap().all::<Trainee>().unwrap()
+    open(db).all::<Trainee>().unwrap()
 }
 
 #[test]
@@ -176,11 +203,7 @@ fn a_bad_date_names_the_row_column_and_value() {
         )),
         "{err}"
     );
-    assert_eq!(
-        Store::open(&db).unwrap().count::<TrainingClass>(),
-        1,
-        "only the city's own class"
-    );
+    assert_eq!(open(&db).count::<TrainingClass>(), 1, "only the city's own class");
 }
 
 #[test]
@@ -283,7 +306,7 @@ fn an_xlsx_with_a_title_row_and_merged_header_cells() {
     assert!(err.contains("row 1 above the header skipped (a title)"), "{err}");
     assert!(err.contains("the header spans rows 2 to 3 (merged cells)"), "{err}");
     assert!(out.contains("3 rows of demands: 3 added"), "{out}");
-    let store = Store::open(&db).unwrap();
+    let store = open(&db);
     let all = store.all::<JobDemand>().unwrap();
     let by = |ext: &str| {
         all.iter()
@@ -365,7 +388,7 @@ fn names_resolve_exactly_or_suggest_and_changed_rows_update() {
     let (ok, out, _) = import_cli("classes", &f, &db, &[]);
     assert!(ok);
     assert!(out.contains("0 added, 1 updated, 0 unchanged"), "{out}");
-    let store = Store::open(&db).unwrap();
+    let store = open(&db);
     let c = store
         .all::<TrainingClass>()
         .unwrap()
@@ -387,7 +410,7 @@ fn plan_then_apply_in_batches() {
         text.push_str(&format!("学员{n},{},京口区\n", common::id_number(n)));
     }
     std::fs::write(&f, text).unwrap();
-    let store = Store::open(&db).unwrap();
+    let store = open(&db);
     let opts = import::Options {
         today: common::day(10, 15),
         batch: 2,
