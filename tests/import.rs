@@ -440,3 +440,12 @@ fn plan_then_apply_in_batches() {
             .all(|t| t.created == common::day(10, 15))
     );
 }
+
+/// The README lists every column of every kind, in both languages, as the
+/// importer knows them.
+#[test]
+fn readme_lists_every_column() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = skillbridge::io::columns::markdown();
+    assert!(readme.contains(&table), "README.md lacks the current column table:\n{table}");
+}
