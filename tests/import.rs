@@ -447,5 +447,36 @@ fn plan_then_apply_in_batches() {
 fn readme_lists_every_column() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let table = skillbridge::io::columns::markdown();
-    assert!(readme.contains(&table), "README.md lacks the current column table:\n{table}");
+    assert!(
+        readme.contains(&table),
+        "README.md lacks the current column table:\n{table}"
+    );
+}
+
+#[test]
+fn an_empty_required_cell_says_what_belongs_there() {
+    let (dir, db) = empty_db();
+    let f = dir.path().join("t.csv");
+    std::fs::write(
+        &f,
+        format!("姓名,身份证号,手机号\n,{},1391234567\n", common::id_number(1)),
+    )
+    .unwrap();
+    let (ok, _, err) = import_cli("trainees", &f, &db, &[]);
+    assert!(!ok);
+    assert!(
+        err.contains(":2: column '姓名' = '': is empty; this column is required: the trainee's name"),
+        "{err}"
+    );
+    std::fs::write(
+        &f,
+        format!("姓名,身份证号,手机号\n王五,{},1391234567\n", common::id_number(1)),
+    )
+    .unwrap();
+    let (ok, _, err) = import_cli("trainees", &f, &db, &[]);
+    assert!(!ok);
+    assert!(
+        err.contains(":2: column '手机号' = '1391234567': mobile number '1391234567' has 10 digits: expected 11"),
+        "{err}"
+    );
 }

@@ -305,7 +305,10 @@ impl Cols {
     fn required<'r>(&self, row: &'r Row, key: &'static str) -> Cell<&'r str> {
         match self.value(row, key) {
             Some(v) => Ok(v),
-            None => bad(key, "", "is empty; this column is required"),
+            None => {
+                let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
+                bad(key, "", format!("is empty; this column is required: {about}"))
+            }
         }
     }
 

@@ -11,7 +11,7 @@ pub fn bar(total: usize, what: &str) -> Option<ProgressBar> {
         return None;
     }
     let pb = ProgressBar::new(total as u64);
-    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} ({eta} left)")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     pb.set_style(style);
