@@ -5,6 +5,7 @@ pub mod app;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod io;
 pub mod keymap;
 pub mod paths;
 pub mod search;

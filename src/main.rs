@@ -1,5 +1,7 @@
 //! The command line: the edge where errors become messages and exit codes.
 
+mod cli_io;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use skillbridge::i18n::Lang;
@@ -63,6 +65,32 @@ enum Command {
         #[command(subcommand)]
         command: KeymapCommand,
     },
+    /// Import a spreadsheet of one kind (CSV in UTF-8 or GBK, .xlsx, or an export's JSON).
+    Import {
+        /// institutions, enterprises, demands, classes or trainees.
+        kind: skillbridge::io::Kind,
+        file: PathBuf,
+        /// Check every row and report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the good rows and put the bad ones, with a reason column, in this CSV.
+        #[arg(long, value_name = "REJECTS.csv")]
+        skip_invalid: Option<PathBuf>,
+    },
+    /// Export one kind (or `all` into the directory --out) as files import reads back.
+    Export {
+        /// institutions, enterprises, demands, classes, trainees or all.
+        kind: String,
+        #[arg(long, default_value = "csv", value_name = "csv|json")]
+        format: skillbridge::io::export::Format,
+        /// The file (or, for `all`, the directory); standard output if absent.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write a consistent backup of the whole database (cases and events included) to FILE.
+    Backup { file: PathBuf },
+    /// Restore a backup into a new database at --db PATH (never over an existing one), then check it.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -206,6 +234,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+            skip_invalid,
+        }) => {
+            let store = Store::open(&paths::db_path(cli.db.clone()))?;
+            cli_io::import(&store, kind, &file, dry_run, skip_invalid)
+        }
+        Some(Command::Export { kind, format, out }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            cli_io::export(&store, &kind, format, out)
+        }
+        Some(Command::Backup { file }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            cli_io::backup(&store, &file)
+        }
+        Some(Command::Restore { file }) => cli_io::restore(&file, &paths::db_path(cli.db.clone())),
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
             let store = Store::open(&paths::db_path(cli.db.clone()))?;

@@ -3,6 +3,7 @@
 //! in the same multi-tree transactions as the records they follow. Every
 //! acknowledged write is flushed before it returns.
 
+pub mod batch;
 pub mod bulk;
 pub mod check;
 pub mod codec;

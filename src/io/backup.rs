@@ -1,0 +1,665 @@
+//! Backup and restore: the whole database (cases and events included) in a
+//! format of our own that a newer skillbridge on another machine can read.
+//! Not sled's files: those are tied to sled's on-disk format and version.
+//!
+//! # Format (version 1)
+//!
+//! A UTF-8 text file, one item per line (`\n`):
+//!
+//! ```text
+//! SKILLBRIDGE-BACKUP 1                       magic and format version
+//! header {"schema":1,"program":"0.1.0","created":"…","counts":{"meta":2,"institution":30,…}}
+//! meta 1 {"key":"demo","value":"…"}          settings (schema_version is not kept: restore writes its own)
+//! institution 1 {…}                          KIND RECORD-VERSION JSON, by kind in this order:
+//! enterprise 1 {…}                           institution, enterprise, demand, class, trainee,
+//! …                                          case, event
+//! end 1 {"records":N,"crc32":"89abcdef"}     N item lines above; CRC-32 (IEEE) of every byte before this line
+//! ```
+//!
+//! Each record is the record's serde JSON with its id, at the record version
+//! the store writes (`Record::VERSION`, `EVENT_VERSION`); a newer program
+//! migrates older versions and refuses newer ones. Indexes and seat and
+//! headcount counters are not kept: restore rebuilds them from the records.
+
+use crate::domain::*;
+use crate::store::bulk::BulkWriter;
+use crate::store::{DemandUsage, EVENT_VERSION, Record, SCHEMA_VERSION, Store, StoreError, TreeName, codec};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const MAGIC: &str = "SKILLBRIDGE-BACKUP";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Records restored between flushes. sled holds a large batch in memory
+/// until it is flushed: restoring 100k trainees peaked at 730 MB RSS with
+/// the BulkWriter's own 20k batches, 290 MB flushing every 2,000 and 110 MB
+/// (check included) every 500, which was also the fastest.
+const FLUSH_EVERY: u64 = 500;
+
+/// The kinds in file order.
+pub const KINDS: [&str; 8] = [
+    "meta",
+    "institution",
+    "enterprise",
+    "demand",
+    "class",
+    "trainee",
+    "case",
+    "event",
+];
+
+#[derive(Debug, Error)]
+pub enum BackupError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} already exists: choose another file name or move it away (a backup never overwrites a file)")]
+    Exists { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path} is not a skillbridge backup: its first line is '{found}', expected '{MAGIC} <version>'")]
+    NotBackup { path: PathBuf, found: String },
+    #[error(
+        "{path} is backup format {found}, newer than this skillbridge reads (up to {supported}): restore it with a newer skillbridge"
+    )]
+    NewerFormat { path: PathBuf, found: u32, supported: u32 },
+    #[error(
+        "{path} holds schema version {found}, newer than this skillbridge reads (up to {supported}): restore it with a newer skillbridge"
+    )]
+    NewerSchema { path: PathBuf, found: u32, supported: u32 },
+    #[error("{path}:{line}: {detail}")]
+    Damaged { path: PathBuf, line: usize, detail: String },
+    #[error(
+        "{path} ends before its closing 'end' line: the file is cut short (an interrupted copy?); nothing was restored"
+    )]
+    Truncated { path: PathBuf },
+    #[error(
+        "{path}: checksum mismatch (the file says {expected}, its content gives {found}): the file is damaged; nothing was restored"
+    )]
+    Checksum {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+    #[error("{path}: the header counts {expected} {kind} records but the file holds {found}; nothing was restored")]
+    Counts {
+        path: PathBuf,
+        kind: String,
+        expected: u64,
+        found: u64,
+    },
+    #[error(
+        "{path} already holds a database{detail}: restore never overwrites one. Restore into a new path with --db PATH, or move that directory away"
+    )]
+    NotEmpty { path: PathBuf, detail: String },
+    #[error("the restored database fails its check ({} problems, first: {}); nothing was put at {path}", .problems.len(), .problems.first().map(String::as_str).unwrap_or(""))]
+    Check { path: PathBuf, problems: Vec<String> },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Header {
+    pub schema: u32,
+    pub program: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    pub counts: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Trailer {
+    records: u64,
+    crc32: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MetaEntry {
+    key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    /// A value that is not UTF-8, in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hex: Option<String>,
+}
+
+/// What a backup or restore wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub counts: BTreeMap<String, u64>,
+}
+
+impl Summary {
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = KINDS
+            .iter()
+            .map(|k| format!("{} {k}", self.counts.get(*k).copied().unwrap_or(0)))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+struct Out<W: Write> {
+    w: W,
+    crc: crc32fast::Hasher,
+    lines: u64,
+}
+
+impl<W: Write> Out<W> {
+    fn line(&mut self, s: &str) -> std::io::Result<()> {
+        self.crc.update(s.as_bytes());
+        self.crc.update(b"\n");
+        self.w.write_all(s.as_bytes())?;
+        self.w.write_all(b"\n")
+    }
+    fn item(&mut self, kind: &str, version: u16, json: &str) -> std::io::Result<()> {
+        self.lines += 1;
+        self.line(&format!("{kind} {version} {json}"))
+    }
+}
+
+fn to_json<T: Serialize>(store: &Store, what: &str, v: &T) -> Result<String, BackupError> {
+    serde_json::to_string(v).map_err(|e| {
+        BackupError::Store(StoreError::Corrupt {
+            path: store.path().to_path_buf(),
+            detail: format!("{what} cannot be written as JSON: {e}"),
+        })
+    })
+}
+
+fn meta_entries(store: &Store) -> Result<Vec<MetaEntry>, StoreError> {
+    let mut out = Vec::new();
+    for item in store.tree(TreeName::Meta).iter() {
+        let (k, v) = item.map_err(|e| store.write_err(e))?;
+        let key = String::from_utf8_lossy(&k).into_owned();
+        if key == "schema_version" {
+            continue;
+        }
+        match std::str::from_utf8(&v) {
+            Ok(s) => out.push(MetaEntry {
+                key,
+                value: Some(s.to_string()),
+                hex: None,
+            }),
+            Err(_) => out.push(MetaEntry {
+                key,
+                value: None,
+                hex: Some(v.iter().map(|b| format!("{b:02x}")).collect()),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn events(store: &Store) -> Result<Vec<Event>, StoreError> {
+    let mut out = Vec::new();
+    for item in store.tree(TreeName::Events).iter() {
+        let (_, v) = item.map_err(|e| store.write_err(e))?;
+        let (_, ev) = codec::decode::<Event>(&v, EVENT_VERSION).map_err(|e| store.corrupt(format!("events: {e}")))?;
+        out.push(ev);
+    }
+    Ok(out)
+}
+
+/// Write a backup of the whole database to `path` (which must not exist).
+/// The file appears whole or not at all: it is written beside `path` and
+/// renamed into place after it is synced. The store is held by this process
+/// for the whole backup, so no write can land in between: the snapshot is
+/// consistent.
+pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
+    let io = |source| BackupError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.exists() {
+        return Err(BackupError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    let meta = meta_entries(store)?;
+    let institutions = store.all::<Institution>()?;
+    let enterprises = store.all::<Enterprise>()?;
+    let demands = store.all::<JobDemand>()?;
+    let classes = store.all::<TrainingClass>()?;
+    let trainees = store.all::<Trainee>()?;
+    let cases = store.all::<Case>()?;
+    let events = events(store)?;
+    let mut counts = BTreeMap::new();
+    for (k, n) in KINDS.iter().zip([
+        meta.len(),
+        institutions.len(),
+        enterprises.len(),
+        demands.len(),
+        classes.len(),
+        trainees.len(),
+        cases.len(),
+        events.len(),
+    ]) {
+        counts.insert(k.to_string(), n as u64);
+    }
+    let header = Header {
+        schema: SCHEMA_VERSION,
+        program: env!("CARGO_PKG_VERSION").to_string(),
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        counts: counts.clone(),
+    };
+    let tmp = path.with_file_name(format!(
+        ".{}.part",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let mut out = Out {
+        w: std::io::BufWriter::new(file),
+        crc: crc32fast::Hasher::new(),
+        lines: 0,
+    };
+    let result = (|| -> Result<(), BackupError> {
+        out.line(&format!("{MAGIC} {FORMAT_VERSION}")).map_err(io)?;
+        out.line(&format!("header {}", to_json(store, "the header", &header)?))
+            .map_err(io)?;
+        for m in &meta {
+            out.item("meta", 1, &to_json(store, "a setting", m)?).map_err(io)?;
+        }
+        fn records<R: Record, W: Write>(
+            store: &Store,
+            out: &mut Out<W>,
+            kind: &str,
+            items: &[R],
+            path: &Path,
+        ) -> Result<(), BackupError> {
+            for r in items {
+                let json = to_json(store, R::KIND, r)?;
+                out.item(kind, R::VERSION, &json).map_err(|source| BackupError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            }
+            Ok(())
+        }
+        records(store, &mut out, "institution", &institutions, path)?;
+        records(store, &mut out, "enterprise", &enterprises, path)?;
+        records(store, &mut out, "demand", &demands, path)?;
+        records(store, &mut out, "class", &classes, path)?;
+        records(store, &mut out, "trainee", &trainees, path)?;
+        records(store, &mut out, "case", &cases, path)?;
+        for ev in &events {
+            out.item("event", EVENT_VERSION, &to_json(store, "an event", ev)?)
+                .map_err(io)?;
+        }
+        let trailer = Trailer {
+            records: out.lines,
+            crc32: format!("{:08x}", out.crc.clone().finalize()),
+        };
+        let t = format!("end 1 {}\n", to_json(store, "the trailer", &trailer)?);
+        out.w.write_all(t.as_bytes()).map_err(io)?;
+        let file = out.w.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(Summary {
+        path: path.to_path_buf(),
+        counts,
+    })
+}
+
+fn holds_anything(path: &Path) -> bool {
+    std::fs::read_dir(path).map(|mut d| d.next().is_some()).unwrap_or(false)
+}
+
+/// Restore a backup into a new database at `target`: refuses a directory
+/// that holds anything, builds into a scratch directory beside it, rebuilds
+/// indexes and counters, runs `check`, and only then renames it into place.
+pub fn restore(file: &Path, target: &Path) -> Result<Summary, BackupError> {
+    if holds_anything(target) {
+        let detail = match Store::open(target) {
+            Ok(s) => {
+                let n: usize = [
+                    s.count::<Institution>(),
+                    s.count::<Enterprise>(),
+                    s.count::<JobDemand>(),
+                    s.count::<TrainingClass>(),
+                    s.count::<Trainee>(),
+                    s.count::<Case>(),
+                ]
+                .iter()
+                .sum();
+                format!(" ({n} records)")
+            }
+            Err(e) => format!(" ({e})"),
+        };
+        return Err(BackupError::NotEmpty {
+            path: target.to_path_buf(),
+            detail,
+        });
+    }
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|source| BackupError::Io {
+        path: parent.to_path_buf(),
+        source,
+    })?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
+    let scratch = parent.join(format!(".{name}.restoring-{}", std::process::id()));
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).map_err(|source| BackupError::Io {
+            path: scratch.clone(),
+            source,
+        })?;
+    }
+    let result = (|| {
+        let store = Store::open(&scratch)?;
+        let summary = load(file, &store)?;
+        let report = store.check();
+        if !report.problems.is_empty() {
+            return Err(BackupError::Check {
+                path: target.to_path_buf(),
+                problems: report.problems.iter().map(|p| p.to_string()).collect(),
+            });
+        }
+        store.flush()?;
+        Ok(summary)
+    })();
+    match result {
+        Ok(summary) => {
+            if target.exists() {
+                // An empty directory: rename(2) replaces it, but be explicit.
+                let _ = std::fs::remove_dir(target);
+            }
+            std::fs::rename(&scratch, target).map_err(|source| BackupError::Io {
+                path: target.to_path_buf(),
+                source,
+            })?;
+            Ok(Summary {
+                path: target.to_path_buf(),
+                counts: summary.counts,
+            })
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            Err(e)
+        }
+    }
+}
+
+/// Stream the file into an empty store (used by `restore`).
+fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
+    let io = |source| BackupError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let damaged = |line: usize, detail: String| BackupError::Damaged {
+        path: file.to_path_buf(),
+        line,
+        detail,
+    };
+    let mut reader = Lines {
+        r: BufReader::new(std::fs::File::open(file).map_err(io)?),
+        n: 0,
+    };
+    let mut crc = crc32fast::Hasher::new();
+    let mut buf = String::new();
+    let next = |reader: &mut Lines, buf: &mut String| -> Result<bool, BackupError> {
+        reader.next(buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => damaged(reader.n + 1, "not UTF-8 text".into()),
+            _ => io(e),
+        })
+    };
+
+    // Magic and format version.
+    if !next(&mut reader, &mut buf)? {
+        return Err(BackupError::NotBackup {
+            path: file.to_path_buf(),
+            found: String::new(),
+        });
+    }
+    crc.update(buf.as_bytes());
+    let first = buf.trim_end().to_string();
+    let version = first
+        .strip_prefix(MAGIC)
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .ok_or_else(|| BackupError::NotBackup {
+            path: file.to_path_buf(),
+            found: first.chars().take(40).collect(),
+        })?;
+    if version > FORMAT_VERSION {
+        return Err(BackupError::NewerFormat {
+            path: file.to_path_buf(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+
+    // Header.
+    if !next(&mut reader, &mut buf)? {
+        return Err(BackupError::Truncated {
+            path: file.to_path_buf(),
+        });
+    }
+    crc.update(buf.as_bytes());
+    let header: Header = buf
+        .trim_end()
+        .strip_prefix("header ")
+        .ok_or_else(|| damaged(2, "expected the 'header' line".into()))
+        .and_then(|j| serde_json::from_str(j).map_err(|e| damaged(2, format!("header: {e}"))))?;
+    if header.schema > SCHEMA_VERSION {
+        return Err(BackupError::NewerSchema {
+            path: file.to_path_buf(),
+            found: header.schema,
+            supported: SCHEMA_VERSION,
+        });
+    }
+
+    let mut w = BulkWriter::new(store);
+    let mut counts: BTreeMap<String, u64> = KINDS.iter().map(|k| (k.to_string(), 0)).collect();
+    let mut meta: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut seats: HashMap<ClassId, u32> = HashMap::new();
+    let mut usage: HashMap<DemandId, DemandUsage> = HashMap::new();
+    let mut max_id = 0u64;
+    let mut items = 0u64;
+    let mut last_kind = 0usize;
+    let trailer: Trailer = loop {
+        if !next(&mut reader, &mut buf)? {
+            return Err(BackupError::Truncated {
+                path: file.to_path_buf(),
+            });
+        }
+        let line_no = reader.n;
+        let line = buf.trim_end_matches('\n');
+        let mut parts = line.splitn(3, ' ');
+        let (kind, ver, json) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(k), Some(v), Some(j)) => (k, v, j),
+            _ => return Err(damaged(line_no, "expected 'KIND VERSION JSON'".into())),
+        };
+        let ver: u16 = ver
+            .parse()
+            .map_err(|_| damaged(line_no, format!("record version '{ver}' is not a number")))?;
+        if kind == "end" {
+            break serde_json::from_str(json).map_err(|e| damaged(line_no, format!("end line: {e}")))?;
+        }
+        crc.update(buf.as_bytes());
+        let Some(pos) = KINDS.iter().position(|k| *k == kind) else {
+            return Err(damaged(
+                line_no,
+                format!("unknown kind '{kind}': expected one of {}", KINDS.join(", ")),
+            ));
+        };
+        if pos < last_kind {
+            return Err(damaged(
+                line_no,
+                format!("'{kind}' after '{}': out of order", KINDS[last_kind]),
+            ));
+        }
+        last_kind = pos;
+        items += 1;
+        if items.is_multiple_of(FLUSH_EVERY) {
+            // Apply and flush, so sled does not hold the whole file in memory.
+            std::mem::replace(&mut w, BulkWriter::new(store)).finish()?;
+        }
+        if let Some(c) = counts.get_mut(kind) {
+            *c += 1;
+        }
+        match kind {
+            "meta" => {
+                let m: MetaEntry = parse(json, ver, 1, line_no, kind, file)?;
+                let value = match (m.value, m.hex) {
+                    (Some(v), _) => v.into_bytes(),
+                    (None, Some(h)) => unhex(&h).ok_or_else(|| damaged(line_no, "meta: bad hex".into()))?,
+                    (None, None) => Vec::new(),
+                };
+                meta.push((m.key, value));
+            }
+            "institution" => put::<Institution>(&mut w, json, ver, line_no, file, &mut max_id)?,
+            "enterprise" => put::<Enterprise>(&mut w, json, ver, line_no, file, &mut max_id)?,
+            "demand" => put::<JobDemand>(&mut w, json, ver, line_no, file, &mut max_id)?,
+            "class" => put::<TrainingClass>(&mut w, json, ver, line_no, file, &mut max_id)?,
+            "trainee" => put::<Trainee>(&mut w, json, ver, line_no, file, &mut max_id)?,
+            "case" => {
+                let c: Case = parse(json, ver, Case::VERSION, line_no, kind, file)?;
+                if c.state.holds_seat() {
+                    *seats.entry(c.class).or_default() += 1;
+                }
+                if let Some(d) = c.state.referral() {
+                    usage.entry(d).or_default().referred += 1;
+                }
+                if let Some(d) = c.state.hired() {
+                    usage.entry(d).or_default().hired += 1;
+                }
+                max_id = max_id.max(c.id.0);
+                w.put(&c)?;
+            }
+            _ => {
+                let ev: Event = parse(json, ver, EVENT_VERSION, line_no, kind, file)?;
+                w.put_event(&ev)?;
+            }
+        }
+    };
+    let found = format!("{:08x}", crc.finalize());
+    if found != trailer.crc32 {
+        return Err(BackupError::Checksum {
+            path: file.to_path_buf(),
+            expected: trailer.crc32,
+            found,
+        });
+    }
+    if trailer.records != items {
+        return Err(BackupError::Counts {
+            path: file.to_path_buf(),
+            kind: "item".into(),
+            expected: trailer.records,
+            found: items,
+        });
+    }
+    for k in KINDS {
+        let expected = header.counts.get(k).copied().unwrap_or(0);
+        let got = counts.get(k).copied().unwrap_or(0);
+        if expected != got {
+            return Err(BackupError::Counts {
+                path: file.to_path_buf(),
+                kind: k.to_string(),
+                expected,
+                found: got,
+            });
+        }
+    }
+    for (class, n) in seats {
+        w.set_seats_used(class, n)?;
+    }
+    for (demand, u) in usage {
+        w.set_demand_usage(demand, u)?;
+    }
+    w.finish()?;
+    for (k, v) in meta {
+        store.set_meta(&k, &String::from_utf8_lossy(&v))?;
+    }
+    store.advance_ids_past(max_id)?;
+    Ok(Summary {
+        path: file.to_path_buf(),
+        counts,
+    })
+}
+
+struct Lines {
+    r: BufReader<std::fs::File>,
+    /// Lines read so far (the last one read is line `n`).
+    n: usize,
+}
+
+impl Lines {
+    fn next(&mut self, buf: &mut String) -> std::io::Result<bool> {
+        buf.clear();
+        let read = self.r.read_line(buf)?;
+        if read > 0 {
+            self.n += 1;
+        }
+        Ok(read > 0)
+    }
+}
+
+fn parse<T: DeserializeOwned>(
+    json: &str,
+    ver: u16,
+    supported: u16,
+    line: usize,
+    kind: &str,
+    file: &Path,
+) -> Result<T, BackupError> {
+    if ver > supported {
+        return Err(BackupError::Damaged {
+            path: file.to_path_buf(),
+            line,
+            detail: format!(
+                "{kind} record version {ver} is newer than this skillbridge reads (up to {supported}): restore with a newer skillbridge"
+            ),
+        });
+    }
+    serde_json::from_str(json).map_err(|e| BackupError::Damaged {
+        path: file.to_path_buf(),
+        line,
+        detail: format!("{kind}: {e}"),
+    })
+}
+
+fn put<R: Record>(
+    w: &mut BulkWriter<'_>,
+    json: &str,
+    ver: u16,
+    line: usize,
+    file: &Path,
+    max_id: &mut u64,
+) -> Result<(), BackupError> {
+    let r: R = parse(json, ver, R::VERSION, line, R::KIND, file)?;
+    *max_id = (*max_id).max(r.key());
+    w.put(&r)?;
+    Ok(())
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
