@@ -84,3 +84,80 @@ fn search_pair_enroll_quit_reopen_check() {
     t.keys(&["C-c"]);
     t.wait_for("EXITED 0");
 }
+
+/// Three trainees entered keyboard-only in one batch session, one of them
+/// enrolled at intake; the CLI confirms them.
+#[test]
+fn batch_intake_of_three_trainees() {
+    require_tmux();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city");
+    assert!(
+        Command::new(bin())
+            .args(["demo", "--build-only", "--trainees", "300", "--db"])
+            .arg(&db)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let before = stats(&db);
+    let cmd = format!("{} demo --db {} --operator intake", bin(), shell_quote(&db));
+    let t = Tmux::start("intake", &cmd, 120, 40);
+    t.wait_for("岗位需求");
+    t.keys(&["M-3"]);
+    t.wait_for("身份证号");
+    t.keys(&["C-n"]);
+    t.wait_for("新学员登记");
+    let people = [
+        ("测试甲", "11010519491231002X", "13912345678", true),
+        ("测试乙", "440524188001010014", "", false),
+        ("测试丙", "110105198001010016", "15800001111", false),
+    ];
+    for (i, (name, id, mobile, enroll)) in people.iter().enumerate() {
+        t.text(name);
+        t.keys(&["Tab"]);
+        t.text(id);
+        t.keys(&["Tab"]);
+        t.text(mobile);
+        t.keys(&["Tab"]);
+        if i == 0 {
+            // District: typed once, kept for the rest of the batch.
+            t.text("dy");
+            t.wait_for("丹阳市 Danyang");
+            t.keys(&["Enter"]);
+        } else {
+            t.keys(&["Tab"]);
+        }
+        t.keys(&["Tab"]); // no key group
+        t.text("hg");
+        t.wait_for("焊工 welder");
+        t.keys(&["Enter"]);
+        if *enroll {
+            t.keys(&["Enter"]);
+            t.wait_for("余");
+            t.keys(&["Down", "Enter"]);
+        } else {
+            // The batch keeps the last class: clear it for this one.
+            t.keys(&["BSpace"]);
+        }
+        t.keys(&["C-n"]);
+        t.wait_for(&format!("本次已录入 {} 条", i + 1));
+    }
+    t.keys(&["Escape"]);
+    t.wait_for("学员");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+    drop(t);
+    let after = stats(&db);
+    assert_eq!(
+        after["trainees"].as_u64().unwrap(),
+        before["trainees"].as_u64().unwrap() + 3
+    );
+    assert_eq!(after["cases"].as_u64().unwrap(), before["cases"].as_u64().unwrap() + 1);
+    assert_eq!(
+        after["cases_by_state"]["enrolled"].as_u64().unwrap(),
+        before["cases_by_state"]["enrolled"].as_u64().unwrap() + 1
+    );
+    let check = Command::new(bin()).args(["check", "--db"]).arg(&db).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}

@@ -7,6 +7,18 @@ use skillbridge::domain::*;
 use skillbridge::store::{Store, StoreError};
 use std::sync::{Arc, Barrier};
 
+/// Open the raw sled database a Store just closed (its flusher may hold the
+/// lock for a moment).
+fn raw(path: &std::path::Path) -> sled::Db {
+    for _ in 0..40 {
+        if let Ok(db) = sled::open(path) {
+            return db;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    sled::open(path).unwrap()
+}
+
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("db")).unwrap();
@@ -210,7 +222,7 @@ fn a_future_schema_version_is_refused_and_left_alone() {
     let path = dir.path().join("db");
     drop(Store::open(&path).unwrap());
     {
-        let raw = sled::open(&path).unwrap();
+        let raw = raw(&path);
         raw.open_tree("meta")
             .unwrap()
             .insert("schema_version", &99u32.to_be_bytes())
@@ -224,7 +236,7 @@ fn a_future_schema_version_is_refused_and_left_alone() {
         msg.contains("newer skillbridge") && msg.contains(&path.display().to_string()),
         "{msg}"
     );
-    let raw = sled::open(&path).unwrap();
+    let raw = raw(&path);
     assert_eq!(
         raw.open_tree("meta")
             .unwrap()
@@ -267,7 +279,7 @@ fn check_finds_a_missing_index_entry_and_a_bad_counter() {
         store.enroll(t.id, city.class.id, &stamp(), "").unwrap();
     }
     {
-        let raw = sled::open(&path).unwrap();
+        let raw = raw(&path);
         raw.open_tree("idx_trainee_id_number").unwrap().clear().unwrap();
         let usage = raw.open_tree("class_usage").unwrap();
         let (k, _) = usage.iter().next().unwrap().unwrap();
@@ -299,7 +311,7 @@ fn a_corrupted_value_is_reported_not_misread() {
         id = trainee(&store, 1).id;
     }
     {
-        let raw = sled::open(&path).unwrap();
+        let raw = raw(&path);
         raw.open_tree("trainees")
             .unwrap()
             .insert(id.0.to_be_bytes(), &[0xB1, 0, 1, 0xff, 0xff])

@@ -3,6 +3,7 @@
 //! directly: the keymap turns (context chain, key) into an [`Action`].
 
 pub mod form;
+pub mod intake;
 pub mod searcher;
 
 use crate::domain::*;
@@ -13,6 +14,7 @@ use crate::service::matching::{self, ClassMatch, DemandMatch};
 use crate::service::{Filters, Kind, SearchSpec, Service, Sort};
 use crate::store::StoreError;
 use form::{Form, FormPurpose};
+use intake::{Built, Carry, F, Intake, RecordKind, Source};
 use searcher::{Request, Searcher, Slot};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -133,6 +135,8 @@ impl FilterField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickValue {
     Field(FilterField),
+    /// A value for a form field.
+    Value(u64),
     /// Apply a filter change.
     Filter(Filters),
 }
@@ -151,6 +155,8 @@ pub enum PickItems {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickPurpose {
     EnrollInto(ClassId),
+    /// A reference field of the record form below.
+    FormField(F),
     FilterField,
     FilterValue(FilterField),
 }
@@ -179,8 +185,16 @@ impl Picker {
 
 #[derive(Debug, Clone)]
 pub enum Op {
-    Enroll { trainee: TraineeId, class: ClassId },
-    Move { case: CaseId, mv: Move },
+    Enroll {
+        trainee: TraineeId,
+        class: ClassId,
+    },
+    Move {
+        case: CaseId,
+        mv: Move,
+    },
+    /// Close the record form below without saving.
+    Discard,
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +203,7 @@ pub struct Confirm {
     pub op: Op,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Overlay {
     Help { scroll: usize },
     Detail { kind: Kind, id: u64, scroll: usize },
@@ -197,6 +211,28 @@ pub enum Overlay {
     Picker(Picker),
     Confirm(Confirm),
     Form(Form),
+    Intake(Box<Intake>),
+    Import(Box<ImportDialog>),
+}
+
+/// Import a spreadsheet from the workspace: a path, a kind, a dry run shown
+/// first, then a confirmation before anything is written.
+pub struct ImportDialog {
+    pub kind: crate::io::Kind,
+    pub input: Input,
+    pub error: Option<String>,
+    pub plan: Option<crate::io::import::Plan>,
+}
+
+impl std::fmt::Debug for ImportDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportDialog")
+            .field("kind", &self.kind)
+            .field("path", &self.input.value())
+            .field("error", &self.error)
+            .field("planned", &self.plan.is_some())
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +254,8 @@ pub struct State {
     pub case_events: Option<(CaseId, Vec<Event>)>,
     /// Rows that fit in the list (kept by the renderer, for paging).
     pub page: Cell<usize>,
+    /// Records saved by this session's forms.
+    pub saved: usize,
 }
 
 impl State {
@@ -242,7 +280,9 @@ impl State {
             Some(Overlay::Pairing(_)) => vec![Context::Pairing, Context::Global],
             Some(Overlay::Picker(_)) => vec![Context::Picker, Context::Search, Context::Global],
             Some(Overlay::Confirm(_)) => vec![Context::Confirm, Context::Global],
-            Some(Overlay::Form(_)) => vec![Context::Form, Context::Search, Context::Global],
+            Some(Overlay::Form(_) | Overlay::Intake(_) | Overlay::Import(_)) => {
+                vec![Context::Form, Context::Search, Context::Global]
+            }
         }
     }
 
@@ -367,6 +407,7 @@ impl App {
                 quit: false,
                 case_events: None,
                 page: Cell::new(10),
+                saved: 0,
             },
             searcher,
             next_gen: 0,
@@ -611,6 +652,36 @@ impl App {
                 self.state.list_mut().filters = Filters::default();
                 self.search_list(self.state.tab.index());
             }
+            Action::New => {
+                let kind = match self.state.tab {
+                    Tab::Demands => RecordKind::Demand,
+                    Tab::Classes => RecordKind::Class,
+                    Tab::Trainees | Tab::Cases => RecordKind::Trainee,
+                };
+                self.open_intake(kind, None);
+            }
+            Action::NewInstitution => self.open_intake(RecordKind::Institution, None),
+            Action::ImportFile => {
+                let kind = match self.state.tab {
+                    Tab::Demands => crate::io::Kind::Demands,
+                    Tab::Classes => crate::io::Kind::Classes,
+                    Tab::Trainees | Tab::Cases => crate::io::Kind::Trainees,
+                };
+                self.state.overlays.push(Overlay::Import(Box::new(ImportDialog {
+                    kind,
+                    input: Input::default(),
+                    error: None,
+                    plan: None,
+                })));
+            }
+            Action::NewEnterprise => self.open_intake(RecordKind::Enterprise, None),
+            Action::Edit => match self.state.list().selected_id() {
+                Some(id) => self.edit_record(self.state.tab.kind(), id),
+                None => {
+                    let t = self.state.t();
+                    self.state.err(t.nothing_selected.to_string());
+                }
+            },
             Action::CycleSort => {
                 let n = Sort::choices(self.state.tab.kind()).len();
                 let l = self.state.list_mut();
@@ -659,6 +730,21 @@ impl App {
                     Msg::Action(Action::Up) => *scroll = scroll.saturating_sub(1),
                     Msg::Action(Action::Down) => *scroll += 1,
                     Msg::Action(Action::Pair) => self.pair(kind, id),
+                    Msg::Action(Action::Edit) => self.edit_record(kind, id),
+                    Msg::Action(Action::EditInstitution) => {
+                        let inst = self.svc.read().data.classes.get(&ClassId(id)).map(|c| c.institution.0);
+                        match inst {
+                            Some(i) if kind == Kind::Classes => self.edit_record(Kind::Institutions, i),
+                            _ => self.not_here(Action::EditInstitution),
+                        }
+                    }
+                    Msg::Action(Action::EditEnterprise) => {
+                        let ent = self.svc.read().data.demands.get(&DemandId(id)).map(|d| d.enterprise.0);
+                        match ent {
+                            Some(e) if kind == Kind::Demands => self.edit_record(Kind::Enterprises, e),
+                            _ => self.not_here(Action::EditEnterprise),
+                        }
+                    }
                     Msg::Action(Action::Enroll) => match kind {
                         Kind::Classes => self.open_trainee_picker(ClassId(id)),
                         Kind::Demands => self.pair(kind, id),
@@ -732,7 +818,11 @@ impl App {
             Overlay::Confirm(_) => match msg {
                 Msg::Action(Action::Confirm) => {
                     if let Some(Overlay::Confirm(c)) = self.state.overlays.pop() {
-                        self.run(c.op);
+                        if let Op::Discard = c.op {
+                            self.state.overlays.pop();
+                        } else {
+                            self.run(c.op);
+                        }
                     }
                 }
                 Msg::Action(Action::Cancel | Action::Back) => {
@@ -742,6 +832,27 @@ impl App {
                 }
                 _ => {}
             },
+            Overlay::Intake(_) => self.update_intake(msg),
+            Overlay::Import(d) => {
+                if is_edit(&msg) {
+                    if d.plan.is_none() && edit(&mut d.input, &msg) {
+                        d.error = None;
+                    }
+                    return;
+                }
+                match msg {
+                    Msg::Action(Action::Cancel | Action::Back) => {
+                        self.state.overlays.pop();
+                    }
+                    Msg::Action(Action::NextField | Action::PrevField) if d.plan.is_none() => {
+                        let all = crate::io::Kind::ALL;
+                        let i = all.iter().position(|k| *k == d.kind).unwrap_or(0);
+                        d.kind = all[(i + 1) % all.len()];
+                    }
+                    Msg::Action(Action::Open | Action::Save | Action::Confirm) => self.import_step(),
+                    _ => {}
+                }
+            }
             Overlay::Form(f) => {
                 if is_edit(&msg) {
                     let input = f.focused();
@@ -756,7 +867,7 @@ impl App {
                     Msg::Action(Action::Cancel | Action::Back) => {
                         self.state.overlays.pop();
                     }
-                    Msg::Action(Action::Save) => {
+                    Msg::Action(Action::Save | Action::Open) => {
                         let t = self.state.lang.t();
                         if let Some(mv) = f.submit(t) {
                             let case = match f.purpose {
@@ -770,6 +881,251 @@ impl App {
                 }
             }
         }
+    }
+
+    fn update_intake(&mut self, msg: Msg) {
+        let t = self.state.t();
+        let lang = self.state.lang;
+        let today = self.svc.today();
+        let svc = self.svc.clone();
+        let Some(Overlay::Intake(form)) = self.state.overlays.last_mut() else {
+            return;
+        };
+        if is_edit(&msg) {
+            let f = form.focused().f;
+            if f.is_pick() {
+                match msg {
+                    Msg::Char(c) => self.open_field_picker(f, Some(c)),
+                    Msg::Action(Action::DeleteBack | Action::ClearQuery | Action::DeleteWord) => form.unpick(),
+                    _ => {}
+                }
+            } else {
+                if edit(&mut form.focused_mut().input, &msg) {
+                    form.dirty = true;
+                    form.focused_mut().error = None;
+                }
+                if f == F::IdNumber {
+                    form.live_check(&svc.read().data, t, lang, today);
+                }
+            }
+            return;
+        }
+        let Msg::Action(a) = msg else { return };
+        let n = form.fields.len().max(1);
+        match a {
+            Action::NextField | Action::Down => form.focus = (form.focus + 1) % n,
+            Action::PrevField | Action::Up => form.focus = (form.focus + n - 1) % n,
+            Action::Open => {
+                let f = form.focused().f;
+                if f.is_pick() {
+                    self.open_field_picker(f, None);
+                } else if form.focus + 1 == n {
+                    self.save_intake(false);
+                } else {
+                    form.focus += 1;
+                }
+            }
+            Action::Save => self.save_intake(false),
+            Action::SaveAndNext => self.save_intake(true),
+            Action::OpenExisting => match form.existing {
+                Some(id) => {
+                    self.state.overlays.pop();
+                    self.state.tab = Tab::Trainees;
+                    self.state.overlays.push(Overlay::Detail {
+                        kind: Kind::Trainees,
+                        id: id.0,
+                        scroll: 0,
+                    });
+                }
+                None => self.not_here(a),
+            },
+            Action::Cancel | Action::Back => {
+                if form.dirty {
+                    self.state.overlays.push(Overlay::Confirm(Confirm {
+                        text: t.i_discard.to_string(),
+                        op: Op::Discard,
+                    }));
+                } else {
+                    self.state.overlays.pop();
+                }
+            }
+            other => self.not_here(other),
+        }
+    }
+
+    /// Check the file (first Enter), then write it (second Enter, if clean).
+    fn import_step(&mut self) {
+        let t = self.state.t();
+        let svc = self.svc.clone();
+        let Some(Overlay::Import(d)) = self.state.overlays.last_mut() else {
+            return;
+        };
+        match d.plan.take() {
+            None => {
+                let path = std::path::PathBuf::from(d.input.value().trim());
+                let opts = crate::io::import::Options {
+                    today: svc.today(),
+                    ..Default::default()
+                };
+                match crate::io::import::plan(svc.store(), d.kind, &path, &opts) {
+                    Ok(p) => d.plan = Some(p),
+                    Err(e) => d.error = Some(e.to_string()),
+                }
+            }
+            Some(plan) if !plan.rejects.is_empty() => d.plan = Some(plan),
+            Some(plan) => {
+                let res = crate::io::import::apply(
+                    svc.store(),
+                    plan,
+                    &crate::io::import::ApplyOptions::default(),
+                    &mut |_, _| {},
+                );
+                match res {
+                    Ok(report) => {
+                        self.state.overlays.pop();
+                        if let Err(e) = svc.reload() {
+                            self.state.err(store_message(&e));
+                            return;
+                        }
+                        self.state.ok(fill(t.imp_done, &[&report]));
+                    }
+                    Err(e) => d.error = Some(e.to_string()),
+                }
+            }
+        }
+    }
+
+    /// Open a record form; `id` edits an existing record.
+    pub fn open_intake(&mut self, kind: RecordKind, id: Option<u64>) {
+        let today = self.svc.today();
+        let form = match id {
+            None => Some(Intake::new(kind, today, &Carry::default())),
+            Some(id) => Intake::edit(kind, id, &self.svc.read().data, today),
+        };
+        match form {
+            Some(f) => self.state.overlays.push(Overlay::Intake(Box::new(f))),
+            None => {
+                let t = self.state.t();
+                self.state.err(t.nothing_selected.to_string());
+            }
+        }
+    }
+
+    fn edit_record(&mut self, kind: Kind, id: u64) {
+        let rk = match kind {
+            Kind::Demands => RecordKind::Demand,
+            Kind::Classes => RecordKind::Class,
+            Kind::Trainees => RecordKind::Trainee,
+            Kind::Institutions => RecordKind::Institution,
+            Kind::Enterprises => RecordKind::Enterprise,
+            Kind::Cases => {
+                let trainee = self.svc.read().data.cases.get(&CaseId(id)).map(|c| c.trainee.0);
+                match trainee {
+                    Some(t) => return self.open_intake(RecordKind::Trainee, Some(t)),
+                    None => return,
+                }
+            }
+        };
+        self.open_intake(rk, Some(id));
+    }
+
+    fn open_field_picker(&mut self, f: F, initial: Option<char>) {
+        let t = self.state.t();
+        let lang = self.state.lang;
+        let today = self.svc.today();
+        let Some(Overlay::Intake(form)) = self.state.overlays.last() else {
+            return;
+        };
+        let source = form.source(f, &self.svc.read().data, t, lang, today);
+        let items = match source {
+            Source::Fixed(v) => {
+                let all: Vec<(String, PickValue)> = v.into_iter().map(|(l, x)| (l, PickValue::Value(x))).collect();
+                let shown = (0..all.len()).collect();
+                PickItems::Fixed { all, shown }
+            }
+            Source::Search(kind) => PickItems::Search { kind, ids: Vec::new() },
+        };
+        self.state.overlays.push(Overlay::Picker(Picker {
+            purpose: PickPurpose::FormField(f),
+            title: f.label(t).to_string(),
+            input: Input::new(initial.map(String::from).unwrap_or_default()),
+            items,
+            selected: 0,
+            generation: 0,
+        }));
+        self.search_picker();
+    }
+
+    fn save_intake(&mut self, next: bool) {
+        let t = self.state.t();
+        let today = self.svc.today();
+        let svc = self.svc.clone();
+        let operator = self.state.operator.clone();
+        let Some(Overlay::Intake(form)) = self.state.overlays.last_mut() else {
+            return;
+        };
+        let built = form.build(&svc.read().data, t, today);
+        let Some(built) = built else {
+            self.state.err(t.i_fix.to_string());
+            return;
+        };
+        let mut enrolled: Option<String> = None;
+        let saved_name = match built {
+            Built::Trainee(tr, class) => match svc.save(tr) {
+                Ok(saved) => {
+                    if let Some(c) = class {
+                        match svc.enroll(saved.id, c, &operator, "intake") {
+                            Ok(_) => {
+                                enrolled = svc.read().data.classes.get(&c).map(|k| k.name.clone());
+                            }
+                            Err(e) => {
+                                // The person is saved: the form now edits them.
+                                form.editing = Some(saved.id.0);
+                                form.store_error(&e, t);
+                                self.state.saved += 1;
+                                self.state.err(fill(t.i_enroll_failed, &[&e]));
+                                return;
+                            }
+                        }
+                    }
+                    Ok(saved.name)
+                }
+                Err(e) => Err(e),
+            },
+            Built::Demand(d) => svc.save(d).map(|d| {
+                format!(
+                    "{} {} {}",
+                    d.id,
+                    d.occupation.zh(),
+                    svc.read().data.enterprise_name(d.enterprise)
+                )
+            }),
+            Built::Class(c) => svc.save(c).map(|c| format!("{} {}", c.id, c.name)),
+            Built::Institution(i) => svc.save(i).map(|i| format!("{} {}", i.id, i.name)),
+            Built::Enterprise(e) => svc.save(e).map(|e| format!("{} {}", e.id, e.name)),
+        };
+        match saved_name {
+            Err(e) => {
+                form.store_error(&e, t);
+                self.state.err(fill(t.refused, &[&e]));
+            }
+            Ok(name) => {
+                if next && form.editing.is_none() {
+                    let carry = form.carry();
+                    **form = Intake::new(form.kind, today, &carry);
+                } else {
+                    self.state.overlays.pop();
+                }
+                self.state.saved += 1;
+                let n = self.state.saved;
+                let text = match enrolled {
+                    Some(class) => fill(t.i_saved_enrolled, &[&name, &class, &n]),
+                    None => fill(t.i_saved, &[&name, &n]),
+                };
+                self.state.ok(text);
+            }
+        }
+        self.tick();
     }
 
     /// One key on a case: check the move is legal here, then ask.
@@ -951,6 +1307,7 @@ impl App {
                 }
                 Err(e) => self.state.err(fill(t.refused, &[&store_message(&e)])),
             },
+            Op::Discard => {}
         }
         self.tick();
     }
@@ -1211,6 +1568,29 @@ impl App {
                     },
                 }));
             }
+            (PickPurpose::FormField(f), items) => {
+                let f = *f;
+                let value = match items {
+                    PickItems::Search { ids, .. } => ids.get(p.selected).copied(),
+                    PickItems::Fixed { all, shown } => match shown.get(p.selected).and_then(|i| all.get(*i)) {
+                        Some((_, PickValue::Value(v))) => Some(*v),
+                        _ => None,
+                    },
+                };
+                let Some(value) = value else {
+                    self.state.err(t.nothing_selected.to_string());
+                    return;
+                };
+                self.state.overlays.pop();
+                let data = self.svc.clone();
+                if let Some(Overlay::Intake(form)) = self.state.overlays.last_mut() {
+                    form.choose(f, value);
+                    form.default_region_from(&data.read().data);
+                    if form.focus + 1 < form.fields.len() {
+                        form.focus += 1;
+                    }
+                }
+            }
             (_, PickItems::Fixed { all, shown }) => {
                 let Some(value) = shown.get(p.selected).and_then(|i| all.get(*i)).map(|(_, v)| v.clone()) else {
                     return;
@@ -1224,6 +1604,7 @@ impl App {
                         l.selected = 0;
                         self.search_list(self.state.tab.index());
                     }
+                    PickValue::Value(_) => {}
                 }
             }
             _ => {}

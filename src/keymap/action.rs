@@ -86,4 +86,13 @@ actions! {
     NextField => "next-field", "下一项", "next field";
     PrevField => "prev-field", "上一项", "previous field";
     Save => "save", "保存", "save";
+    SaveAndNext => "save-and-next", "保存并录入下一条", "save and start the next";
+    New => "new", "新建（本页的记录）", "new record (of this tab)";
+    Edit => "edit", "修改选中的记录", "edit the selected record";
+    NewInstitution => "new-institution", "新建培训机构", "new institution";
+    NewEnterprise => "new-enterprise", "新建企业", "new enterprise";
+    EditInstitution => "edit-institution", "修改此班的培训机构", "edit this class's institution";
+    EditEnterprise => "edit-enterprise", "修改此岗位的企业", "edit this demand's enterprise";
+    OpenExisting => "open-existing", "打开已登记的此人", "open the person already registered";
+    ImportFile => "import-file", "导入表格（先预检）", "import a spreadsheet (checked first)";
 }

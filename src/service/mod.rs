@@ -384,6 +384,18 @@ impl Service {
         Ok(after)
     }
 
+    /// Reload everything from the store (after a bulk change such as an import).
+    pub fn reload(&self) -> Result<()> {
+        let data = Data::load(&self.store)?;
+        {
+            let mut w = self.write();
+            w.data = data;
+            build_indexes(&mut w);
+        }
+        self.bump();
+        Ok(())
+    }
+
     /// Create or update a record, then refresh the picture.
     pub fn save<R: Cached>(&self, rec: R) -> Result<R> {
         let saved = self.store.save(rec)?;

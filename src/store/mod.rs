@@ -558,14 +558,24 @@ impl Store {
     }
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
             .flush_every_ms(Some(500))
             // Ids jump by twice this after a restart; keep them readable.
-            .idgen_persist_interval(10_000)
-            .open()
-            .map_err(|e| open_error(path, e))?;
+            .idgen_persist_interval(10_000);
+        // A database this process just closed may still be held for a moment
+        // by sled's background flusher: wait briefly before calling it locked.
+        let mut tries = 0;
+        let db = loop {
+            match config.open().map_err(|e| open_error(path, e)) {
+                Err(StoreError::Locked { .. }) if tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         let mut trees = Vec::with_capacity(TreeName::ALL.len());
         for t in TreeName::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| open_error(path, e))?);

@@ -196,7 +196,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 pub fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
     match app.state.overlays.last() {
-        None => vec![Down, Open, Pair, Filter, CycleSort, NextTab, Quit, Help],
+        None => vec![Down, Open, Pair, New, Filter, CycleSort, NextTab, Quit, Help],
         Some(Overlay::Help { .. }) => vec![Down, Back],
         Some(Overlay::Detail { kind, id, .. }) => {
             let mut v = vec![Back];
@@ -232,6 +232,8 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
         Some(Overlay::Picker(_)) => vec![Down, Open, Cancel],
         Some(Overlay::Confirm(_)) => vec![Confirm, Cancel],
         Some(Overlay::Form(_)) => vec![NextField, PrevField, Save, Cancel],
+        Some(Overlay::Intake(_)) => vec![NextField, Open, Save, SaveAndNext, Cancel],
+        Some(Overlay::Import(_)) => vec![Open, NextField, Cancel],
     }
 }
 

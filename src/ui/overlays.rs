@@ -79,6 +79,167 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
             }
         }
         Overlay::Help { scroll } => draw_help(frame, app, *scroll, body),
+        Overlay::Intake(form) => draw_intake(frame, app, form, body),
+        Overlay::Import(d) => draw_import(frame, app, d, body),
+    }
+}
+
+fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body: Rect) {
+    let t = app.state.t();
+    frame.render_widget(Clear, body);
+    let b = block(t.imp_title.to_string());
+    let inner = b.inner(body);
+    frame.render_widget(b, body);
+    let kind = if app.state.lang == Lang::Zh {
+        d.kind.zh()
+    } else {
+        d.kind.name()
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{}：", t.imp_kind), Style::new().fg(Color::Gray)),
+            Span::raw(kind.to_string()),
+        ]),
+        Line::from(vec![
+            Span::styled(
+                format!("{}：", t.imp_path),
+                Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                d.input.value().to_string(),
+                Style::new().add_modifier(Modifier::UNDERLINED),
+            ),
+        ]),
+    ];
+    if let Some(e) = &d.error {
+        lines.push(Line::from(Span::styled(format!("✗ {e}"), Style::new().fg(Color::Red))));
+    }
+    match &d.plan {
+        None => {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(t.imp_keys, Style::new().fg(Color::DarkGray))));
+        }
+        Some(p) => {
+            lines.push(Line::from(""));
+            lines.push(Line::from(fill(
+                t.imp_plan,
+                &[&p.rows, &p.added, &p.updated, &p.unchanged, &p.rejects.len()],
+            )));
+            for n in p.notes.iter().chain(&p.warnings) {
+                lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
+            }
+            if p.rejects.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
+            } else {
+                lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
+                for m in p
+                    .reject_messages()
+                    .into_iter()
+                    .take(inner.height.saturating_sub(8) as usize)
+                {
+                    lines.push(Line::from(Span::styled(m, Style::new().fg(Color::Red))));
+                }
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if d.plan.is_none() {
+        let x = inner.x + super::unicode_width(&format!("{}：", t.imp_path)) as u16 + d.input.visual_cursor() as u16;
+        if x < inner.x + inner.width && inner.height > 1 {
+            frame.set_cursor_position((x, inner.y + 1));
+        }
+    }
+}
+
+fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, body: Rect) {
+    let t = app.state.t();
+    let lang = app.state.lang;
+    let today = app.svc.today();
+    frame.render_widget(Clear, body);
+    let b = block(form.title(t).to_string());
+    let inner = b.inner(body);
+    frame.render_widget(b, body);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let data = app.svc.read();
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| super::unicode_width(f.f.label(t)))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_line = 0usize;
+    let mut cursor: Option<(u16, usize)> = None;
+    for (i, fl) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = fl.f.label(t);
+        let pad = label_w.saturating_sub(super::unicode_width(label));
+        let lstyle = if focused {
+            Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+        } else if fl.error.is_some() {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        let shown = form.display(fl, &data.data, t, lang, today);
+        let mut spans = vec![
+            Span::styled(if focused { "▶" } else { " " }, lstyle),
+            Span::styled(format!("{label}{}", " ".repeat(pad)), lstyle),
+        ];
+        if fl.f.is_pick() {
+            let text = if shown.is_empty() && focused {
+                t.i_choose.to_string()
+            } else {
+                shown
+            };
+            let style = if text == t.i_choose {
+                Style::new().fg(Color::DarkGray)
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(format!("▸ {text}"), style));
+        } else {
+            spans.push(Span::styled(
+                shown,
+                if focused {
+                    Style::new().add_modifier(Modifier::UNDERLINED)
+                } else {
+                    Style::new()
+                },
+            ));
+            if focused {
+                cursor = Some(((1 + label_w + fl.input.visual_cursor()) as u16, lines.len()));
+            }
+        }
+        if let Some(note) = &fl.note {
+            spans.push(Span::styled(format!("  {note}"), Style::new().fg(Color::Green)));
+        }
+        if focused {
+            focus_line = lines.len();
+        }
+        lines.push(Line::from(spans));
+        if let Some(e) = &fl.error {
+            lines.push(Line::from(Span::styled(
+                format!("{}✗ {e}", " ".repeat(label_w + 1)),
+                Style::new().fg(Color::Red),
+            )));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(t.i_keys, Style::new().fg(Color::DarkGray))));
+    let h = inner.height as usize;
+    let scroll = focus_line.saturating_sub(h.saturating_sub(3));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+    if let Some((x, line)) = cursor
+        && line >= scroll
+        && line - scroll < h
+        && x < inner.width
+    {
+        frame.set_cursor_position((inner.x + x, inner.y + (line - scroll) as u16));
     }
 }
 
@@ -232,6 +393,35 @@ fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
         input.y,
     ));
     match &p.items {
+        PickItems::Search { kind, ids } if matches!(kind, Kind::Institutions | Kind::Enterprises) => {
+            let inner_data = app.svc.read();
+            let q = Query::parse(p.input.value());
+            let index = inner_data.index(*kind);
+            let items: Vec<ListItem> = ids
+                .iter()
+                .map(|id| {
+                    let cells = crate::service::rows::cells(&inner_data.data, *kind, *id).unwrap_or_default();
+                    let hits = index
+                        .and_then(|ix| ix.get(*id))
+                        .map(|h| crate::service::rows::cell_highlights(&cells, &crate::search::highlight(h, &q)))
+                        .unwrap_or_default();
+                    let mut spans = Vec::new();
+                    for (i, c) in cells.iter().enumerate() {
+                        spans.extend(
+                            super::table::lit(c, hits.get(i).map(Vec::as_slice).unwrap_or(&[]), Style::new()).spans,
+                        );
+                        spans.push(Span::raw("  "));
+                    }
+                    ListItem::new(Line::from(spans))
+                })
+                .collect();
+            let l = List::new(items)
+                .highlight_style(Style::new().bg(Color::DarkGray))
+                .highlight_symbol("▶");
+            let mut ls = ListState::default();
+            ls.select(Some(p.selected));
+            frame.render_stateful_widget(l, list, &mut ls);
+        }
         PickItems::Search { kind, ids } => {
             let tab = match kind {
                 Kind::Demands => Tab::Demands,
