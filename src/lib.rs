@@ -9,6 +9,7 @@ pub mod io;
 pub mod keymap;
 pub mod paths;
 pub mod search;
+pub mod server;
 pub mod service;
 pub mod stats;
 pub mod store;

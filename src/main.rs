@@ -60,6 +60,22 @@ enum Command {
     Check,
     /// Open the operator workspace (the default command).
     Tui,
+    /// Serve the workspace over SSH: one process holds the database, every operator connects.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR:PORT")]
+        listen: String,
+        /// OpenSSH authorized-keys file; the comment names the operator, `role=kiosk` gives the kiosk screen
+        /// (default: authorized_keys in the data directory).
+        #[arg(long, value_name = "FILE")]
+        authorized_keys: Option<PathBuf>,
+        /// The server's ed25519 host key, made on first start (default: host_key in the data directory).
+        #[arg(long, value_name = "FILE")]
+        host_key: Option<PathBuf>,
+        /// Close a session after this many minutes without a key.
+        #[arg(long, default_value_t = 30, value_name = "MINUTES")]
+        idle_minutes: u64,
+    },
     /// Validate or print key bindings.
     Keymap {
         #[command(subcommand)]
@@ -252,6 +268,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             cli_io::backup(&store, &file)
         }
         Some(Command::Restore { file }) => cli_io::restore(&file, &paths::db_path(cli.db.clone())),
+        Some(Command::Serve {
+            ref listen,
+            ref authorized_keys,
+            ref host_key,
+            idle_minutes,
+        }) => {
+            let s = session(&cli)?;
+            let _log = start_log();
+            let store = Store::open(&paths::db_path(cli.db.clone()))?;
+            let svc = Service::open(store)?;
+            skillbridge::server::serve(
+                svc,
+                s.keymap,
+                skillbridge::server::Options {
+                    listen: listen.clone(),
+                    host_key: host_key.clone().unwrap_or_else(|| paths::data_dir().join("host_key")),
+                    authorized_keys: authorized_keys
+                        .clone()
+                        .unwrap_or_else(|| paths::data_dir().join("authorized_keys")),
+                    idle: std::time::Duration::from_secs(idle_minutes.max(1) * 60),
+                    lang: s.lang,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
             let store = Store::open(&paths::db_path(cli.db.clone()))?;
