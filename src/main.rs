@@ -60,6 +60,23 @@ enum Command {
     Check,
     /// Open the operator workspace (the default command).
     Tui,
+    /// Search one kind of record as the workspace does, for scripts and quick lookups.
+    Search {
+        /// demands, classes, trainees, cases, institutions or enterprises.
+        kind: String,
+        /// fzf-style query: space = AND, 'exact, ^prefix, suffix$, !not.
+        #[arg(required_unless_present = "lines")]
+        query: Option<String>,
+        /// At most this many results (best first).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object per result.
+        #[arg(long)]
+        json: bool,
+        /// Print every record's searchable line, one per line.
+        #[arg(long, conflicts_with = "query")]
+        lines: bool,
+    },
     /// Serve the workspace over SSH: one process holds the database, every operator connects.
     Serve {
         /// Address to listen on.
@@ -291,6 +308,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     lang: s.lang,
                 },
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Search {
+            ref kind,
+            ref query,
+            limit,
+            json,
+            lines,
+        }) => {
+            let kind = skillbridge::service::Kind::from_name(kind).with_context(|| {
+                format!(
+                    "unknown kind '{kind}': expected demands, classes, trainees, cases, institutions or enterprises"
+                )
+            })?;
+            let t0 = std::time::Instant::now();
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            if std::env::var_os("SKILLBRIDGE_TIMING").is_some() {
+                eprintln!("store opened in {:?}", t0.elapsed());
+            }
+            let out = std::io::stdout();
+            let mut out = std::io::BufWriter::new(out.lock());
+            skillbridge::service::cli_search(&store, kind, query.as_deref(), limit, json, lines, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tui) | None => {

@@ -93,6 +93,31 @@ impl Hay {
         }
     }
 
+    /// A hay from forms stored earlier (the persisted index): only the masks
+    /// are computed.
+    pub fn from_parts(line: String, initials: String, pinyin: String) -> Hay {
+        let mut ascii_mask = 0;
+        let mut line_mask = 0;
+        let mut cjk_bloom = 0;
+        for c in line.chars() {
+            cjk_bloom |= cjk_bit(c);
+            if c.is_ascii() {
+                line_mask |= ascii_bit(c.to_ascii_lowercase());
+            }
+        }
+        for c in initials.chars().chain(pinyin.chars()) {
+            ascii_mask |= ascii_bit(c);
+        }
+        Hay {
+            line,
+            initials,
+            pinyin,
+            ascii_mask,
+            line_mask,
+            cjk_bloom,
+        }
+    }
+
     /// Could `term` possibly match? (No false negatives.)
     fn may_match(&self, term: &Term) -> bool {
         (term.ascii_mask & !self.ascii_mask) == 0 && (term.cjk_bloom & !self.cjk_bloom) == 0

@@ -3,9 +3,13 @@
 //! something changed (a version number that only grows), so every open
 //! screen shows new data at once.
 
+pub mod cache;
+mod cli;
 pub mod data;
 pub mod matching;
 pub mod rows;
+
+pub use cli::{cli_search, index_for};
 
 pub use data::Data;
 pub use rows::Kind;

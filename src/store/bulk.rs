@@ -88,6 +88,7 @@ impl<'a> BulkWriter<'a> {
     /// Apply what is left and flush.
     pub fn finish(mut self) -> Result<()> {
         self.apply()?;
+        self.store.bump_generation()?;
         self.store.flush()
     }
 }

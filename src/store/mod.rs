@@ -217,6 +217,9 @@ pub fn event_key(case: CaseId, seq: u32) -> [u8; 12] {
     k
 }
 
+/// Meta key of the write generation.
+pub const GENERATION: &[u8] = b"generation";
+
 /// Events are keyed by (case, seq) and never change.
 pub const EVENT_VERSION: u16 = 1;
 
@@ -664,7 +667,12 @@ impl Store {
                 trees: view.as_slice(),
                 path: &self.path,
             };
-            f(&tx)
+            let out = f(&tx)?;
+            // Every write moves the generation (caches compare it).
+            let meta = tx.tree(TreeName::Meta);
+            let g = meta.get(GENERATION)?.and_then(|v| u64_from(&v)).unwrap_or(0);
+            meta.insert(GENERATION, &(g + 1).to_be_bytes())?;
+            Ok(out)
         });
         let out = match out {
             Ok(v) => v,
@@ -846,6 +854,25 @@ impl Store {
             .insert(key.as_bytes(), value.as_bytes())
             .map_err(|e| self.write_err(e))?;
         self.flush()
+    }
+
+    /// A number that changes with every write (for caches).
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self
+            .tree(TreeName::Meta)
+            .get(GENERATION)
+            .map_err(|e| self.write_err(e))?
+            .and_then(|v| u64_from(&v))
+            .unwrap_or(0))
+    }
+
+    /// Move the generation after writes made outside `transact` (bulk loads).
+    pub(crate) fn bump_generation(&self) -> Result<()> {
+        let g = self.generation()?;
+        self.tree(TreeName::Meta)
+            .insert(GENERATION, &(g + 1).to_be_bytes())
+            .map_err(|e| self.write_err(e))?;
+        Ok(())
     }
 
     /// True when the database holds no records at all.
