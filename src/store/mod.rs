@@ -535,6 +535,10 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+/// How long `Store::reopen` waits for sled's IO threads to let go of a
+/// database this process closed.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The file a running server leaves beside the database so that a second
 /// process can say how to connect instead of failing on the lock.
 pub const SERVER_NOTE: &str = "server.addr";
@@ -574,6 +578,22 @@ impl Store {
         };
         store.check_schema()?;
         Ok(store)
+    }
+
+    /// Open a database this process has just closed. sled finishes its
+    /// last segment write on a pool thread that holds the file lock for a
+    /// moment after the last handle is dropped; wait for that (up to 5 s)
+    /// instead of reporting our own lock as another process's.
+    pub fn reopen(path: &Path) -> Result<Store> {
+        let start = std::time::Instant::now();
+        loop {
+            match Self::open(path) {
+                Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => return other,
+            }
+        }
     }
 
     fn check_schema(&self) -> Result<()> {
