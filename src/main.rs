@@ -140,7 +140,12 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create directory {}", parent.display()))?;
+    std::fs::create_dir_all(parent).with_context(|| {
+        format!(
+            "cannot create directory {}: pass --db with a directory path whose parents are directories",
+            parent.display()
+        )
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -23,10 +23,52 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "the database at {path} could not be written: {detail}. Nothing after the last saved change was lost; free disk space or fix permissions and try again"
+        "the database at {path} could not be read or written: {detail}. This change was not saved; every change \
+         acknowledged before it is safe. Check the disk and the permissions, then restart skillbridge"
     )]
     Write { path: PathBuf, detail: String },
-    #[error("the database at {path} is damaged: {detail}")]
+    #[error(
+        "disk full at {path} while {doing}: this change was not saved; every change acknowledged before it is safe. \
+         Free space on the disk that holds {path}, then restart skillbridge"
+    )]
+    DiskFull { path: PathBuf, doing: &'static str },
+    #[error(
+        "the database at {path} is on a read-only file system ({doing}): skillbridge writes there even to read \
+         (it keeps a lock and a log), and nothing was changed. Remount it read-write, or copy the directory to a \
+         writable place and pass --db with the copy"
+    )]
+    ReadOnly { path: PathBuf, doing: &'static str },
+    #[error(
+        "no permission to use the database at {path} ({doing}: {detail}); nothing was changed. Give this user read and \
+         write access to the directory and every file in it; if `lsattr` shows the immutable flag 'i', remove it with \
+         `chattr -i`"
+    )]
+    PermissionDenied {
+        path: PathBuf,
+        doing: &'static str,
+        detail: String,
+    },
+    #[error(
+        "cannot create the database directory {path}: {detail}. Pass --db with a directory path whose parents exist \
+         and are directories"
+    )]
+    BadPath { path: PathBuf, detail: String },
+    #[error(
+        "the database directory {path} disappeared while skillbridge was using it, so this change could not be \
+         saved there. Put the directory back (or restore a backup) and restart skillbridge"
+    )]
+    Vanished { path: PathBuf },
+    #[error(
+        "the directory {path} does not hold a readable skillbridge database ({detail}); nothing was changed. \
+         If it should, restore it from a backup (a copy named like {path}.bak-YYYYmmddHHMMSS); to start afresh, \
+         pass --db with an empty directory"
+    )]
+    Unreadable { path: PathBuf, detail: String },
+    #[error(
+        "the database at {path} is damaged: {detail}. Run `skillbridge check --db {path}` to list the damage; \
+         `skillbridge check --repair` rebuilds indexes and counters (after backing the directory up), while a \
+         damaged record itself can only come back from a backup"
+    )]
     Corrupt { path: PathBuf, detail: String },
     #[error("{kind} {id} does not exist")]
     NotFound { kind: &'static str, id: String },

@@ -260,6 +260,27 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     trees: Vec<sled::Tree>,
+    /// The log file's identity at open, to notice the directory vanishing.
+    log_file: Option<FileId>,
+}
+
+/// Which file a path names (device and inode on Unix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+/// The identity of sled's log file `PATH/db`, or `None` when it is gone.
+fn log_file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path.join("db")).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some(FileId(0, 0))
+    }
 }
 
 type Abort = ConflictableTransactionError<StoreError>;
@@ -515,6 +536,8 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
                     path: path.to_path_buf(),
                     hint: server_hint(path),
                 }
+            } else if let Some(e) = io_fault(path, &io, "opening") {
+                e
             } else {
                 StoreError::Open {
                     path: path.to_path_buf(),
@@ -522,16 +545,54 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
                 }
             }
         }
-        sled::Error::Corruption { .. } | sled::Error::ReportableBug(_) | sled::Error::Unsupported(_) => {
-            StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            }
-        }
+        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        sled::Error::ReportableBug(_) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
         other => StoreError::Open {
             path: path.to_path_buf(),
             source: std::io::Error::other(other.to_string()),
         },
+    }
+}
+
+/// The operator-facing error for an IO failure whose cause the operator can
+/// fix (a full disk, a read-only mount, permissions, a bad path), or `None`.
+fn io_fault(path: &Path, io: &std::io::Error, doing: &'static str) -> Option<StoreError> {
+    use std::io::ErrorKind as K;
+    // Linux errno values, for errors that reach us without a precise kind.
+    const EPERM: i32 = 1;
+    const ENOENT: i32 = 2;
+    const EACCES: i32 = 13;
+    const ENOTDIR: i32 = 20;
+    const ENOSPC: i32 = 28;
+    const EROFS: i32 = 30;
+    const EDQUOT: i32 = 122;
+    let path = path.to_path_buf();
+    let raw = io.raw_os_error();
+    let kind = io.kind();
+    if matches!(kind, K::StorageFull | K::QuotaExceeded) || matches!(raw, Some(ENOSPC | EDQUOT)) {
+        Some(StoreError::DiskFull { path, doing })
+    } else if kind == K::ReadOnlyFilesystem || raw == Some(EROFS) {
+        Some(StoreError::ReadOnly { path, doing })
+    } else if kind == K::PermissionDenied || matches!(raw, Some(EPERM | EACCES)) {
+        Some(StoreError::PermissionDenied {
+            path,
+            doing,
+            detail: io.to_string(),
+        })
+    } else if doing == "opening" && (kind == K::NotADirectory || matches!(raw, Some(ENOTDIR | ENOENT))) {
+        let detail = match path.ancestors().skip(1).find(|a| a.is_file()) {
+            Some(file) => format!("{} is a file, not a directory", file.display()),
+            None => io.to_string(),
+        };
+        Some(StoreError::BadPath { path, detail })
+    } else {
+        None
     }
 }
 
@@ -575,6 +636,7 @@ impl Store {
             db,
             path: path.to_path_buf(),
             trees,
+            log_file: log_file_id(path),
         };
         store.check_schema()?;
         Ok(store)
@@ -649,15 +711,29 @@ impl Store {
     }
 
     pub(crate) fn write_err(&self, e: sled::Error) -> StoreError {
+        if let sled::Error::Io(io) = &e
+            && let Some(mapped) = io_fault(&self.path, io, "saving")
+        {
+            return mapped;
+        }
         StoreError::Write {
             path: self.path.clone(),
             detail: e.to_string(),
         }
     }
 
-    /// Make every write so far durable.
+    /// Make every write so far durable. A directory deleted or replaced
+    /// under a running process still takes writes (into files no one will
+    /// read again), so the flush is refused when the log file is no longer
+    /// the one opened.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(|e| self.write_err(e))
+        self.db.flush().map_err(|e| self.write_err(e))?;
+        if log_file_id(&self.path) != self.log_file {
+            return Err(StoreError::Vanished {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
     }
 
     pub(crate) fn new_id(&self) -> Result<u64> {
