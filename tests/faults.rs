@@ -374,3 +374,32 @@ fn a_damaged_value_is_named_and_never_rewritten() {
     let stored = raw.open_tree("cases").unwrap().get(&case_key).unwrap().unwrap();
     assert_eq!(stored.as_ref(), damaged.as_slice());
 }
+
+/// Found by `tests/crash.rs`: a process killed while sled wrote a snapshot
+/// leaves `snap.<lsn>.generating` behind, which sled 0.34 then reads as the
+/// newest snapshot, refusing to open the database ("Read corrupted data").
+/// The store clears such files (under sled's lock) before it opens.
+#[test]
+fn a_snapshot_interrupted_by_a_kill_does_not_stop_the_database_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let trainees = populate(&path);
+    // Reopening makes sled write a finished snapshot to copy from.
+    drop(Store::reopen(&path).unwrap());
+    let finished = files(&path)
+        .into_iter()
+        .find(|(p, _)| p.file_name().unwrap().to_string_lossy().starts_with("snap."))
+        .map(|(_, bytes)| bytes)
+        .expect("sled wrote a snapshot");
+    // Half of a snapshot, at a newer log position than any finished one.
+    let partial = path.join("snap.7FFFFFFFFFFFFFFF.generating");
+    std::fs::write(&partial, &finished[..finished.len() / 2]).unwrap();
+    assert_intact(&path, &trainees);
+    assert!(!partial.exists());
+    // Another process's snapshot in progress is never touched.
+    let store = Store::reopen(&path).unwrap();
+    std::fs::write(&partial, b"being written").unwrap();
+    assert!(Store::open(&path).is_err());
+    assert!(partial.exists());
+    drop(store);
+}

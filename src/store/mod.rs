@@ -596,6 +596,38 @@ fn io_fault(path: &Path, io: &std::io::Error, doing: &'static str) -> Option<Sto
     }
 }
 
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating`, syncs it and
+/// renames it to `snap.<lsn>`. A process killed in between leaves the
+/// temporary file behind, and sled's next open takes it for the newest
+/// snapshot and fails ("Read corrupted data"): the crash test found a
+/// database that would not open after a kill during start-up. Such a file is
+/// never a finished snapshot (the log still holds everything), so it is
+/// removed — under sled's own lock, so that a file another process is still
+/// writing is never touched. Failures are left for sled's open to report.
+fn clear_interrupted_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy())
+                .is_some_and(|n| n.starts_with("snap.") && n.ends_with(".generating"))
+        })
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    let Ok(lock) = std::fs::File::open(path.join("db")) else {
+        return;
+    };
+    if lock.try_lock().is_ok() {
+        for p in stale {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
 /// How long `Store::reopen` waits for sled's IO threads to let go of a
 /// database this process closed.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -622,6 +654,7 @@ impl Store {
     }
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {
+        clear_interrupted_snapshots(path);
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
