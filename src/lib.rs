@@ -6,3 +6,4 @@ pub mod domain;
 pub mod paths;
 pub mod stats;
 pub mod store;
+pub mod torture;

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use skillbridge::store::Store;
-use skillbridge::{demo, paths, stats};
+use skillbridge::{demo, paths, stats, torture};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -43,6 +43,24 @@ enum Command {
     },
     /// Verify every index, counter, invariant and event chain; exit 1 on any problem.
     Check,
+    /// Crash-test workload: acknowledged writes in a loop, each logged to
+    /// --ack-log after its flush returned (tests/crash.rs kills it).
+    #[command(hide = true)]
+    Torture {
+        /// File that gets one line per acknowledged write (appended).
+        #[arg(long, value_name = "FILE")]
+        ack_log: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Stop after this many acknowledged writes.
+        #[arg(long)]
+        max_acks: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        max_seconds: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -104,6 +122,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{} problems at {}", report.problems.len(), store.path().display());
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Some(Command::Torture {
+            ack_log,
+            seed,
+            threads,
+            max_acks,
+            max_seconds,
+        }) => {
+            // Never the operators' default database: it fills it with test data.
+            let db = cli
+                .db
+                .context("torture writes test data and needs an explicit --db PATH (never the default database)")?;
+            let s = torture::run(&torture::Options {
+                db,
+                ack_log,
+                seed,
+                threads,
+                max_acks,
+                max_time: max_seconds.map(std::time::Duration::from_secs),
+            })?;
+            eprintln!("torture: {} writes acknowledged, {} refused", s.acks, s.refused);
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let store = Store::open(&paths::db_path(cli.db))?;

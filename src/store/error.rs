@@ -111,3 +111,25 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    /// A refusal by the rules (a full class, an illegal move, a duplicate…):
+    /// nothing was written and the database is fine. Anything else is a
+    /// fault of the disk or the database itself.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotFound { .. }
+                | StoreError::DuplicateIdNumber { .. }
+                | StoreError::DuplicateName { .. }
+                | StoreError::ClassFull { .. }
+                | StoreError::ClassClosed { .. }
+                | StoreError::AlreadyEnrolled { .. }
+                | StoreError::DemandUnavailable { .. }
+                | StoreError::LevelTooLow { .. }
+                | StoreError::CapacityBelowEnrolled { .. }
+                | StoreError::Transition { .. }
+                | StoreError::Invalid(_)
+        )
+    }
+}
