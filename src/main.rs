@@ -42,7 +42,13 @@ enum Command {
         json: bool,
     },
     /// Verify every index, counter, invariant and event chain; exit 1 on any problem.
-    Check,
+    Check {
+        /// Rebuild indexes, seat and post counters and demand status from the
+        /// records where they disagree, after copying the database directory
+        /// to PATH.bak-YYYYmmddHHMMSS; prints every change.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Crash-test workload: acknowledged writes in a loop, each logged to
     /// --ack-log after its flush returned (tests/crash.rs kills it).
     #[command(hide = true)]
@@ -104,7 +110,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check) => {
+        Some(Command::Check { repair: true }) => {
+            let path = paths::db_path(cli.db);
+            require_database(&path)?;
+            let report = skillbridge::store::repair::repair(&path)?;
+            print!("{}", report.text());
+            Ok(if report.remaining.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some(Command::Check { repair: false }) => {
             let store = open_existing(&paths::db_path(cli.db))?;
             let report = store.check();
             for p in &report.problems {
@@ -155,6 +172,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Open a database that must already exist (read commands never create one).
 fn open_existing(path: &Path) -> Result<Store> {
+    require_database(path)?;
+    Ok(Store::open(path)?)
+}
+
+fn require_database(path: &Path) -> Result<()> {
     if !path.join("db").exists() && !path.join("conf").exists() {
         anyhow::bail!(
             "no database at {}: create one with `skillbridge demo --db {}` or pass --db PATH",
@@ -162,7 +184,7 @@ fn open_existing(path: &Path) -> Result<Store> {
             path.display()
         );
     }
-    Ok(Store::open(path)?)
+    Ok(())
 }
 
 fn holds_database(path: &Path) -> bool {

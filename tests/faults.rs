@@ -210,7 +210,7 @@ fn a_read_only_database_is_refused_with_its_path_and_left_as_it_was() {
         StoreError::PermissionDenied { .. } => assert!(msg.contains("chattr -i"), "{msg}"),
         other => panic!("expected a read-only or permission error, got {other:?}"),
     }
-    for cmd in [&["stats"][..], &["check"]] {
+    for cmd in [&["stats"][..], &["check"], &["check", "--repair"]] {
         let (ok, text) = bin(cmd, &path);
         assert!(!ok, "{cmd:?} succeeded on a read-only database: {text}");
         assert!(text.contains(&shown), "{cmd:?}: {text}");
@@ -296,7 +296,7 @@ fn a_missing_or_impossible_directory_is_named() {
     let dir = tempfile::tempdir().unwrap();
     // Read commands never create a database where there is none.
     let missing = dir.path().join("no/such/dir");
-    for cmd in [&["stats"][..], &["check"]] {
+    for cmd in [&["stats"][..], &["check"], &["check", "--repair"]] {
         let (ok, text) = bin(cmd, &missing);
         assert!(!ok);
         assert!(
@@ -362,6 +362,14 @@ fn a_damaged_value_is_named_and_never_rewritten() {
     assert!(text.contains("skillbridge check") && text.contains("backup"), "{text}");
     let (ok, text) = bin(&["check"], &path);
     assert!(!ok);
+    assert!(text.contains(&format!("cases {case_id}")), "{text}");
+    // Repair refuses to touch a database whose records do not decode.
+    let (ok, text) = bin(&["check", "--repair"], &path);
+    assert!(!ok);
+    assert!(
+        text.contains("repair left the database") && text.contains("backup"),
+        "{text}"
+    );
     assert!(text.contains(&format!("cases {case_id}")), "{text}");
     // The damaged bytes are left as they were, every other record reads.
     let store = Store::reopen(&path).unwrap();

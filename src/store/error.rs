@@ -70,6 +70,21 @@ pub enum StoreError {
          damaged record itself can only come back from a backup"
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "cannot back up the database at {path} to {backup}: {detail}. Nothing was changed; a backup needs as much \
+         free space beside the database as the database takes"
+    )]
+    Backup {
+        path: PathBuf,
+        backup: PathBuf,
+        detail: String,
+    },
+    #[error(
+        "repair left the database at {path} as it was: {count} records do not decode ({list}), and their index \
+         entries and counters cannot be rebuilt without them. Restore the last good backup (a copy named like \
+         {path}.bak-YYYYmmddHHMMSS)"
+    )]
+    Unrepairable { path: PathBuf, count: usize, list: String },
     #[error("{kind} {id} does not exist")]
     NotFound { kind: &'static str, id: String },
     #[error("a trainee with ID number {id_number} already exists ({existing}); open that record instead")]

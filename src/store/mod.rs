@@ -3,11 +3,13 @@
 //! in the same multi-tree transactions as the records they follow. Every
 //! acknowledged write is flushed before it returns.
 
+pub mod backup;
 pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod error;
 mod ops;
+pub mod repair;
 pub use ops::Stamp;
 
 pub use error::{Result, StoreError};
