@@ -45,13 +45,18 @@ pub fn encode<T: Serialize>(version: u16, value: &T) -> Result<Vec<u8>, CodecErr
     Ok(out)
 }
 
-/// Decode a value written at `version` or older. Returns the version found so
-/// callers can migrate older records.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], supported: u16) -> Result<(u16, T), CodecError> {
+/// The envelope version of an encoded value, without decoding it.
+pub fn version_of(bytes: &[u8]) -> Result<u16, CodecError> {
     if bytes.len() < 3 || bytes[0] != MAGIC {
         return Err(CodecError::NoEnvelope);
     }
-    let found = u16::from_be_bytes([bytes[1], bytes[2]]);
+    Ok(u16::from_be_bytes([bytes[1], bytes[2]]))
+}
+
+/// Decode a value written at `version` or older. Returns the version found so
+/// callers can migrate older records.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], supported: u16) -> Result<(u16, T), CodecError> {
+    let found = version_of(bytes)?;
     if found > supported {
         return Err(CodecError::Newer { found, supported });
     }

@@ -16,6 +16,24 @@ pub enum StoreError {
          Upgrade skillbridge; the database was not changed"
     )]
     NewerSchema { path: PathBuf, found: u32, supported: u32 },
+    #[error(
+        "the database at {path} has schema version {found}, older than any this program can upgrade (it upgrades \
+         from version {oldest} on); the database was not changed. Open it with the skillbridge release that wrote \
+         it and export its data"
+    )]
+    OldSchema { path: PathBuf, found: u32, oldest: u32 },
+    #[error(
+        "upgrading the database at {path} failed at the step from schema version {from} ('{step}'): {detail}. \
+         A copy taken before the upgrade is at {backup}; fix the cause and open the database again to resume \
+         (finished steps are kept), or put the copy back"
+    )]
+    Migration {
+        path: PathBuf,
+        from: u32,
+        step: &'static str,
+        backup: PathBuf,
+        detail: String,
+    },
     #[error("cannot open the database at {path}: {source}. Check that the directory exists and is writable")]
     Open {
         path: PathBuf,

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod error;
+pub mod migrate;
 mod ops;
 pub mod repair;
 pub use ops::Stamp;
@@ -22,7 +23,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use std::path::{Path, PathBuf};
 
 /// Schema version this program writes. A database with a higher one is
-/// refused; a lower one is migrated on open.
+/// refused; a lower one is migrated on open (see `migrate`).
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Default sled page-cache size. sled's own default (1 GiB) is far more than
@@ -656,6 +657,15 @@ impl Store {
     }
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {
+        let store = Self::open_unchecked(path, cache_bytes)?;
+        match store.check_schema()? {
+            None => Ok(store),
+            Some(older) => migrate::upgrade(store, older, SCHEMA_VERSION, migrate::STEPS, cache_bytes),
+        }
+    }
+
+    /// Open without looking at the schema version.
+    fn open_unchecked(path: &Path, cache_bytes: u64) -> Result<Store> {
         clear_interrupted_snapshots(path);
         let db = sled::Config::new()
             .path(path)
@@ -667,14 +677,12 @@ impl Store {
         for t in TreeName::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| open_error(path, e))?);
         }
-        let store = Store {
+        Ok(Store {
             db,
             path: path.to_path_buf(),
             trees,
             log_file: log_file_id(path),
-        };
-        store.check_schema()?;
-        Ok(store)
+        })
     }
 
     /// Open a database this process has just closed. sled finishes its
@@ -682,9 +690,13 @@ impl Store {
     /// moment after the last handle is dropped; wait for that (up to 5 s)
     /// instead of reporting our own lock as another process's.
     pub fn reopen(path: &Path) -> Result<Store> {
+        Self::retry_locked(|| Self::open(path))
+    }
+
+    fn retry_locked(open: impl Fn() -> Result<Store>) -> Result<Store> {
         let start = std::time::Instant::now();
         loop {
-            match Self::open(path) {
+            match open() {
                 Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
@@ -693,7 +705,9 @@ impl Store {
         }
     }
 
-    fn check_schema(&self) -> Result<()> {
+    /// Refuse a newer schema, stamp a new database; `Some(version)` when
+    /// the database is older and must be migrated.
+    fn check_schema(&self) -> Result<Option<u32>> {
         let meta = self.tree(TreeName::Meta);
         let found = meta
             .get(b"schema_version")
@@ -705,8 +719,8 @@ impl Store {
                 found: v,
                 supported: SCHEMA_VERSION,
             }),
-            Some(Some(v)) if v == SCHEMA_VERSION => Ok(()),
-            Some(Some(v)) => self.migrate(v),
+            Some(Some(v)) if v == SCHEMA_VERSION => Ok(None),
+            Some(Some(v)) => Ok(Some(v)),
             Some(None) => Err(self.corrupt("meta schema_version is not a 4-byte number".into())),
             None => {
                 let has_data = TreeName::ALL.iter().any(|t| !self.tree(*t).is_empty());
@@ -715,19 +729,17 @@ impl Store {
                         "records exist but no schema version is recorded (not a skillbridge database?)".into(),
                     ));
                 }
-                meta.insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| self.write_err(e))?;
-                self.flush()
+                self.set_schema_version(SCHEMA_VERSION)?;
+                Ok(None)
             }
         }
     }
 
-    /// Bring an older database up to `SCHEMA_VERSION`. Version 1 is the first
-    /// schema; later versions add their steps here.
-    fn migrate(&self, from: u32) -> Result<()> {
-        Err(self.corrupt(format!(
-            "schema version {from} is older than any version this program knows (1 to {SCHEMA_VERSION})"
-        )))
+    pub(crate) fn set_schema_version(&self, version: u32) -> Result<()> {
+        self.tree(TreeName::Meta)
+            .insert(b"schema_version", &version.to_be_bytes())
+            .map_err(|e| self.write_err(e))?;
+        self.flush()
     }
 
     pub fn path(&self) -> &Path {
