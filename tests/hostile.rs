@@ -12,7 +12,7 @@
 //! panic into a failure with the shrunk input — and (2) a property of what
 //! is accepted (it round-trips, it is within bounds, the error names the
 //! input). Keep N small enough that the whole file runs in seconds;
-//! `SKILLBRIDGE_PROPTEST_CASES=N` runs every target with N cases.
+//! `SKILLBRIDGE_PROPTEST_CASES=N` runs every target with at least N cases.
 
 use proptest::prelude::*;
 use skillbridge::domain::*;
@@ -22,11 +22,15 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The test's own case count, or `SKILLBRIDGE_PROPTEST_CASES` when that is larger.
 fn cases(default: u32) -> u32 {
-    std::env::var("SKILLBRIDGE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    match std::env::var("SKILLBRIDGE_PROPTEST_CASES") {
+        Ok(v) => v
+            .parse::<u32>()
+            .unwrap_or_else(|_| panic!("SKILLBRIDGE_PROPTEST_CASES={v:?} is not a whole number"))
+            .max(default),
+        Err(_) => default,
+    }
 }
 
 /// Panics on sled's own threads ("sled-io-N", "log flusher"), where a panic

@@ -7,7 +7,7 @@
 //! case's event chain legal, indexes equal to the primary data, and every
 //! failure a refusal by the rules, never a fault.
 //!
-//! 48 sequences by default; `SKILLBRIDGE_PROPTEST_CASES=N` for more.
+//! 48 sequences by default; `SKILLBRIDGE_PROPTEST_CASES=N` runs at least N.
 
 mod common;
 
@@ -30,11 +30,15 @@ static REFUSED: AtomicU32 = AtomicU32::new(0);
 
 const DEFAULT_CASES: u32 = 48;
 
+/// The test's own case count, or `SKILLBRIDGE_PROPTEST_CASES` when that is larger.
 fn cases(default: u32) -> u32 {
-    std::env::var("SKILLBRIDGE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    match std::env::var("SKILLBRIDGE_PROPTEST_CASES") {
+        Ok(v) => v
+            .parse::<u32>()
+            .unwrap_or_else(|_| panic!("SKILLBRIDGE_PROPTEST_CASES={v:?} is not a whole number"))
+            .max(default),
+        Err(_) => default,
+    }
 }
 
 #[derive(Debug, Clone)]
