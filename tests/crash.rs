@@ -160,6 +160,21 @@ fn lost(store: &Store, p: &Promised, kills: u32) -> Vec<String> {
     lost
 }
 
+/// Wait until this process's sled threads let go of the database, so the
+/// next torture run does not find it "open in another process".
+fn wait_released(db: &Path) {
+    let file = std::fs::File::open(db.join("db")).unwrap();
+    let start = Instant::now();
+    while file.try_lock().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{} stays locked",
+            db.display()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// A date after every birth date the workload makes.
 fn far_future() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap()
@@ -246,6 +261,8 @@ fn killed_at_random_moments_nothing_acknowledged_is_lost() {
         distinct += promised.writes - before;
         checked += promised.writes;
         lost_total += missing.len();
+        drop(store);
+        wait_released(&db);
     }
     eprintln!(
         "crash test: {iterations} kills ({with_acks} after new acknowledgements), {distinct} acknowledged writes, \
