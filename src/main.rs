@@ -8,7 +8,7 @@ use skillbridge::i18n::Lang;
 use skillbridge::keymap::KeyMap;
 use skillbridge::service::Service;
 use skillbridge::store::Store;
-use skillbridge::{demo, paths, stats};
+use skillbridge::{demo, paths, stats, torture};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -57,7 +57,31 @@ enum Command {
         json: bool,
     },
     /// Verify every index, counter, invariant and event chain; exit 1 on any problem.
-    Check,
+    Check {
+        /// Rebuild indexes, seat and post counters and demand status from the
+        /// records where they disagree, after copying the database directory
+        /// to PATH.bak-YYYYmmddHHMMSS; prints every change.
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Crash-test workload: acknowledged writes in a loop, each logged to
+    /// --ack-log after its flush returned (tests/crash.rs kills it).
+    #[command(hide = true)]
+    Torture {
+        /// File that gets one line per acknowledged write (appended).
+        #[arg(long, value_name = "FILE")]
+        ack_log: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Stop after this many acknowledged writes.
+        #[arg(long)]
+        max_acks: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        max_seconds: Option<u64>,
+    },
     /// Open the operator workspace (the default command).
     Tui,
     /// Search one kind of record as the workspace does, for scripts and quick lookups.
@@ -248,8 +272,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check) => {
-            let store = open_existing(&paths::db_path(cli.db))?;
+        Some(Command::Check { repair: true }) => {
+            let path = paths::db_path(cli.db);
+            require_database(&path)?;
+            let report = skillbridge::store::repair::repair(&path)?;
+            print!("{}", report.text());
+            Ok(if report.remaining.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some(Command::Check { repair: false }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
             let report = store.check();
             for p in &report.problems {
                 println!("{p}");
@@ -310,6 +345,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Torture {
+            ack_log,
+            seed,
+            threads,
+            max_acks,
+            max_seconds,
+        }) => {
+            // Never the operators' default database: it fills it with test data.
+            let db = cli
+                .db
+                .context("torture writes test data and needs an explicit --db PATH (never the default database)")?;
+            let s = torture::run(&torture::Options {
+                db,
+                ack_log,
+                seed,
+                threads,
+                max_acks,
+                max_time: max_seconds.map(std::time::Duration::from_secs),
+            })?;
+            eprintln!("torture: {} writes acknowledged, {} refused", s.acks, s.refused);
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Search {
             ref kind,
             ref query,
@@ -342,6 +399,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Open a database that must already exist (read commands never create one).
 fn open_existing(path: &Path) -> Result<Store> {
+    require_database(path)?;
+    Ok(Store::open(path)?)
+}
+
+fn require_database(path: &Path) -> Result<()> {
     if !path.join("db").exists() && !path.join("conf").exists() {
         anyhow::bail!(
             "no database at {}: create one with `skillbridge demo --db {}` or pass --db PATH",
@@ -349,7 +411,7 @@ fn open_existing(path: &Path) -> Result<Store> {
             path.display()
         );
     }
-    Ok(Store::open(path)?)
+    Ok(())
 }
 
 fn holds_database(path: &Path) -> bool {
@@ -367,7 +429,12 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create directory {}", parent.display()))?;
+    std::fs::create_dir_all(parent).with_context(|| {
+        format!(
+            "cannot create directory {}: pass --db with a directory path whose parents are directories",
+            parent.display()
+        )
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

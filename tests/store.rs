@@ -7,18 +7,6 @@ use skillbridge::domain::*;
 use skillbridge::store::{Store, StoreError};
 use std::sync::{Arc, Barrier};
 
-/// Open the raw sled database a Store just closed (its flusher may hold the
-/// lock for a moment).
-fn raw(path: &std::path::Path) -> sled::Db {
-    for _ in 0..40 {
-        if let Ok(db) = sled::open(path) {
-            return db;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    sled::open(path).unwrap()
-}
-
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("db")).unwrap();
@@ -44,7 +32,7 @@ fn every_entity_round_trips_and_survives_reopen() {
         );
         // drop without an explicit flush: every acknowledged write was flushed.
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::reopen(&path).unwrap();
     assert_eq!(
         store.get::<Institution>(city.institution.id.0).unwrap(),
         Some(city.institution)
@@ -222,21 +210,21 @@ fn a_future_schema_version_is_refused_and_left_alone() {
     let path = dir.path().join("db");
     drop(Store::open(&path).unwrap());
     {
-        let raw = raw(&path);
+        let raw = raw_open(&path);
         raw.open_tree("meta")
             .unwrap()
             .insert("schema_version", &99u32.to_be_bytes())
             .unwrap();
         raw.flush().unwrap();
     }
-    let e = Store::open(&path).err().expect("refused");
+    let e = Store::reopen(&path).err().expect("refused");
     assert!(matches!(e, StoreError::NewerSchema { found: 99, .. }), "{e}");
     let msg = e.to_string();
     assert!(
         msg.contains("newer skillbridge") && msg.contains(&path.display().to_string()),
         "{msg}"
     );
-    let raw = raw(&path);
+    let raw = raw_open(&path);
     assert_eq!(
         raw.open_tree("meta")
             .unwrap()
@@ -279,14 +267,14 @@ fn check_finds_a_missing_index_entry_and_a_bad_counter() {
         store.enroll(t.id, city.class.id, &stamp(), "").unwrap();
     }
     {
-        let raw = raw(&path);
+        let raw = raw_open(&path);
         raw.open_tree("idx_trainee_id_number").unwrap().clear().unwrap();
         let usage = raw.open_tree("class_usage").unwrap();
         let (k, _) = usage.iter().next().unwrap().unwrap();
         usage.insert(k, &7u32.to_be_bytes()).unwrap();
         raw.flush().unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::reopen(&path).unwrap();
     let problems = store.check().problems;
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     assert!(
@@ -311,14 +299,14 @@ fn a_corrupted_value_is_reported_not_misread() {
         id = trainee(&store, 1).id;
     }
     {
-        let raw = raw(&path);
+        let raw = raw_open(&path);
         raw.open_tree("trainees")
             .unwrap()
             .insert(id.0.to_be_bytes(), &[0xB1, 0, 1, 0xff, 0xff])
             .unwrap();
         raw.flush().unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::reopen(&path).unwrap();
     let e = store.get::<Trainee>(id.0).unwrap_err();
     assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
     assert!(e.to_string().contains("trainees"), "{e}");

@@ -26,11 +26,11 @@ pub struct Report {
     pub events: usize,
 }
 
-struct Loaded<R> {
-    items: Vec<R>,
+pub(super) struct Loaded<R> {
+    pub(super) items: Vec<R>,
 }
 
-fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Loaded<R> {
+pub(super) fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Loaded<R> {
     let mut items = Vec::new();
     for item in store.tree(R::TREE).iter() {
         match item {
@@ -348,7 +348,7 @@ fn problem(tree: &'static str, key: impl std::fmt::Display, message: String) -> 
     }
 }
 
-fn show_key(k: &[u8]) -> String {
+pub(super) fn show_key(k: &[u8]) -> String {
     match std::str::from_utf8(k) {
         Ok(s) if s.chars().all(|c| !c.is_control()) => s.to_string(),
         _ => k.iter().map(|b| format!("{b:02x}")).collect(),

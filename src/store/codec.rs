@@ -24,6 +24,20 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
+/// The most a record may claim to hold when decoded. bincode allocates a
+/// string or vector at the length the bytes claim before reading it, so a
+/// damaged length (say 6·10¹⁸) would abort the whole process on a failed
+/// allocation; with a limit it is a decode error. Records are far smaller.
+const DECODE_LIMIT: usize = 16 * 1024 * 1024;
+
+fn decode_config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_LIMIT>,
+> {
+    bincode::config::standard().with_limit::<DECODE_LIMIT>()
+}
+
 pub fn encode<T: Serialize>(version: u16, value: &T) -> Result<Vec<u8>, CodecError> {
     let mut out = vec![MAGIC, (version >> 8) as u8, version as u8];
     let body = bincode::serde::encode_to_vec(value, config()).map_err(|e| CodecError::Encode(e.to_string()))?;
@@ -31,18 +45,23 @@ pub fn encode<T: Serialize>(version: u16, value: &T) -> Result<Vec<u8>, CodecErr
     Ok(out)
 }
 
-/// Decode a value written at `version` or older. Returns the version found so
-/// callers can migrate older records.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], supported: u16) -> Result<(u16, T), CodecError> {
+/// The envelope version of an encoded value, without decoding it.
+pub fn version_of(bytes: &[u8]) -> Result<u16, CodecError> {
     if bytes.len() < 3 || bytes[0] != MAGIC {
         return Err(CodecError::NoEnvelope);
     }
-    let found = u16::from_be_bytes([bytes[1], bytes[2]]);
+    Ok(u16::from_be_bytes([bytes[1], bytes[2]]))
+}
+
+/// Decode a value written at `version` or older. Returns the version found so
+/// callers can migrate older records.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], supported: u16) -> Result<(u16, T), CodecError> {
+    let found = version_of(bytes)?;
     if found > supported {
         return Err(CodecError::Newer { found, supported });
     }
-    let (value, used) =
-        bincode::serde::decode_from_slice(&bytes[3..], config()).map_err(|e| CodecError::Decode(e.to_string()))?;
+    let (value, used) = bincode::serde::decode_from_slice(&bytes[3..], decode_config())
+        .map_err(|e| CodecError::Decode(e.to_string()))?;
     if used != bytes.len() - 3 {
         return Err(CodecError::Decode(format!(
             "{} trailing bytes after the record",
@@ -72,6 +91,10 @@ mod tests {
             decode::<u64>(&[MAGIC, 0, 1, 0xff], 1),
             Err(CodecError::Decode(_))
         ));
+        // A string claiming 2^62 bytes is an error, not an allocation.
+        let mut huge = vec![MAGIC, 0, 1, 0xFF];
+        huge.extend_from_slice(&(1u64 << 62).to_le_bytes());
+        assert!(matches!(decode::<String>(&huge, 1), Err(CodecError::Decode(_))));
         let mut long = encode(1, &5u32).unwrap();
         long.push(0);
         assert!(matches!(decode::<u32>(&long, 1), Err(CodecError::Decode(_))));

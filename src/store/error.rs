@@ -16,6 +16,24 @@ pub enum StoreError {
          Upgrade skillbridge; the database was not changed"
     )]
     NewerSchema { path: PathBuf, found: u32, supported: u32 },
+    #[error(
+        "the database at {path} has schema version {found}, older than any this program can upgrade (it upgrades \
+         from version {oldest} on); the database was not changed. Open it with the skillbridge release that wrote \
+         it and export its data"
+    )]
+    OldSchema { path: PathBuf, found: u32, oldest: u32 },
+    #[error(
+        "upgrading the database at {path} failed at the step from schema version {from} ('{step}'): {detail}. \
+         A copy taken before the upgrade is at {backup}; fix the cause and open the database again to resume \
+         (finished steps are kept), or put the copy back"
+    )]
+    Migration {
+        path: PathBuf,
+        from: u32,
+        step: &'static str,
+        backup: PathBuf,
+        detail: String,
+    },
     #[error("cannot open the database at {path}: {source}. Check that the directory exists and is writable")]
     Open {
         path: PathBuf,
@@ -23,11 +41,68 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "the database at {path} could not be written: {detail}. Nothing after the last saved change was lost; free disk space or fix permissions and try again"
+        "the database at {path} could not be read or written: {detail}. This change was not saved; every change \
+         acknowledged before it is safe. Check the disk and the permissions, then restart skillbridge"
     )]
     Write { path: PathBuf, detail: String },
-    #[error("the database at {path} is damaged: {detail}")]
+    #[error(
+        "disk full at {path} while {doing}: this change was not saved; every change acknowledged before it is safe. \
+         Free space on the disk that holds {path}, then restart skillbridge"
+    )]
+    DiskFull { path: PathBuf, doing: &'static str },
+    #[error(
+        "the database at {path} is on a read-only file system ({doing}): skillbridge writes there even to read \
+         (it keeps a lock and a log), and nothing was changed. Remount it read-write, or copy the directory to a \
+         writable place and pass --db with the copy"
+    )]
+    ReadOnly { path: PathBuf, doing: &'static str },
+    #[error(
+        "no permission to use the database at {path} ({doing}: {detail}); nothing was changed. Give this user read and \
+         write access to the directory and every file in it; if `lsattr` shows the immutable flag 'i', remove it with \
+         `chattr -i`"
+    )]
+    PermissionDenied {
+        path: PathBuf,
+        doing: &'static str,
+        detail: String,
+    },
+    #[error(
+        "cannot create the database directory {path}: {detail}. Pass --db with a directory path whose parents exist \
+         and are directories"
+    )]
+    BadPath { path: PathBuf, detail: String },
+    #[error(
+        "the database directory {path} disappeared while skillbridge was using it, so this change could not be \
+         saved there. Put the directory back (or restore a backup) and restart skillbridge"
+    )]
+    Vanished { path: PathBuf },
+    #[error(
+        "the directory {path} does not hold a readable skillbridge database ({detail}); nothing was changed. \
+         If it should, restore it from a backup (a copy named like {path}.bak-YYYYmmddHHMMSS); to start afresh, \
+         pass --db with an empty directory"
+    )]
+    Unreadable { path: PathBuf, detail: String },
+    #[error(
+        "the database at {path} is damaged: {detail}. Run `skillbridge check --db {path}` to list the damage; \
+         `skillbridge check --repair` rebuilds indexes and counters (after backing the directory up), while a \
+         damaged record itself can only come back from a backup"
+    )]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "cannot back up the database at {path} to {backup}: {detail}. Nothing was changed; a backup needs as much \
+         free space beside the database as the database takes"
+    )]
+    Backup {
+        path: PathBuf,
+        backup: PathBuf,
+        detail: String,
+    },
+    #[error(
+        "repair left the database at {path} as it was: {count} records do not decode ({list}), and their index \
+         entries and counters cannot be rebuilt without them. Restore the last good backup (a copy named like \
+         {path}.bak-YYYYmmddHHMMSS)"
+    )]
+    Unrepairable { path: PathBuf, count: usize, list: String },
     #[error("{kind} {id} does not exist")]
     NotFound { kind: &'static str, id: String },
     #[error("a trainee with ID number {id_number} already exists ({existing}); open that record instead")]
@@ -69,3 +144,25 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    /// A refusal by the rules (a full class, an illegal move, a duplicate…):
+    /// nothing was written and the database is fine. Anything else is a
+    /// fault of the disk or the database itself.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotFound { .. }
+                | StoreError::DuplicateIdNumber { .. }
+                | StoreError::DuplicateName { .. }
+                | StoreError::ClassFull { .. }
+                | StoreError::ClassClosed { .. }
+                | StoreError::AlreadyEnrolled { .. }
+                | StoreError::DemandUnavailable { .. }
+                | StoreError::LevelTooLow { .. }
+                | StoreError::CapacityBelowEnrolled { .. }
+                | StoreError::Transition { .. }
+                | StoreError::Invalid(_)
+        )
+    }
+}

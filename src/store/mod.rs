@@ -3,12 +3,15 @@
 //! in the same multi-tree transactions as the records they follow. Every
 //! acknowledged write is flushed before it returns.
 
+pub mod backup;
 pub mod batch;
 pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod error;
+pub mod migrate;
 mod ops;
+pub mod repair;
 pub use ops::Stamp;
 
 pub use error::{Result, StoreError};
@@ -21,7 +24,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use std::path::{Path, PathBuf};
 
 /// Schema version this program writes. A database with a higher one is
-/// refused; a lower one is migrated on open.
+/// refused; a lower one is migrated on open (see `migrate`).
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Default sled page-cache size. sled's own default (1 GiB) is far more than
@@ -264,6 +267,27 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     trees: Vec<sled::Tree>,
+    /// The log file's identity at open, to notice the directory vanishing.
+    log_file: Option<FileId>,
+}
+
+/// Which file a path names (device and inode on Unix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+/// The identity of sled's log file `PATH/db`, or `None` when it is gone.
+fn log_file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path.join("db")).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some(FileId(0, 0))
+    }
 }
 
 type Abort = ConflictableTransactionError<StoreError>;
@@ -519,6 +543,8 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
                     path: path.to_path_buf(),
                     hint: server_hint(path),
                 }
+            } else if let Some(e) = io_fault(path, &io, "opening") {
+                e
             } else {
                 StoreError::Open {
                     path: path.to_path_buf(),
@@ -526,18 +552,92 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
                 }
             }
         }
-        sled::Error::Corruption { .. } | sled::Error::ReportableBug(_) | sled::Error::Unsupported(_) => {
-            StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            }
-        }
+        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        sled::Error::ReportableBug(_) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
         other => StoreError::Open {
             path: path.to_path_buf(),
             source: std::io::Error::other(other.to_string()),
         },
     }
 }
+
+/// The operator-facing error for an IO failure whose cause the operator can
+/// fix (a full disk, a read-only mount, permissions, a bad path), or `None`.
+fn io_fault(path: &Path, io: &std::io::Error, doing: &'static str) -> Option<StoreError> {
+    use std::io::ErrorKind as K;
+    // Linux errno values, for errors that reach us without a precise kind.
+    const EPERM: i32 = 1;
+    const ENOENT: i32 = 2;
+    const EACCES: i32 = 13;
+    const ENOTDIR: i32 = 20;
+    const ENOSPC: i32 = 28;
+    const EROFS: i32 = 30;
+    const EDQUOT: i32 = 122;
+    let path = path.to_path_buf();
+    let raw = io.raw_os_error();
+    let kind = io.kind();
+    if matches!(kind, K::StorageFull | K::QuotaExceeded) || matches!(raw, Some(ENOSPC | EDQUOT)) {
+        Some(StoreError::DiskFull { path, doing })
+    } else if kind == K::ReadOnlyFilesystem || raw == Some(EROFS) {
+        Some(StoreError::ReadOnly { path, doing })
+    } else if kind == K::PermissionDenied || matches!(raw, Some(EPERM | EACCES)) {
+        Some(StoreError::PermissionDenied {
+            path,
+            doing,
+            detail: io.to_string(),
+        })
+    } else if doing == "opening" && (kind == K::NotADirectory || matches!(raw, Some(ENOTDIR | ENOENT))) {
+        let detail = match path.ancestors().skip(1).find(|a| a.is_file()) {
+            Some(file) => format!("{} is a file, not a directory", file.display()),
+            None => io.to_string(),
+        };
+        Some(StoreError::BadPath { path, detail })
+    } else {
+        None
+    }
+}
+
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating`, syncs it and
+/// renames it to `snap.<lsn>`. A process killed in between leaves the
+/// temporary file behind, and sled's next open takes it for the newest
+/// snapshot and fails ("Read corrupted data"): the crash test found a
+/// database that would not open after a kill during start-up. Such a file is
+/// never a finished snapshot (the log still holds everything), so it is
+/// removed — under sled's own lock, so that a file another process is still
+/// writing is never touched. Failures are left for sled's open to report.
+fn clear_interrupted_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy())
+                .is_some_and(|n| n.starts_with("snap.") && n.ends_with(".generating"))
+        })
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    let Ok(lock) = std::fs::File::open(path.join("db")) else {
+        return;
+    };
+    if lock.try_lock().is_ok() {
+        for p in stale {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// How long `Store::reopen` waits for sled's IO threads to let go of a
+/// database this process closed.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The file a running server leaves beside the database so that a second
 /// process can say how to connect instead of failing on the lock.
@@ -561,6 +661,16 @@ impl Store {
     }
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {
+        let store = Self::open_unchecked(path, cache_bytes)?;
+        match store.check_schema()? {
+            None => Ok(store),
+            Some(older) => migrate::upgrade(store, older, SCHEMA_VERSION, migrate::STEPS, cache_bytes),
+        }
+    }
+
+    /// Open without looking at the schema version.
+    fn open_unchecked(path: &Path, cache_bytes: u64) -> Result<Store> {
+        clear_interrupted_snapshots(path);
         let config = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
@@ -583,16 +693,37 @@ impl Store {
         for t in TreeName::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| open_error(path, e))?);
         }
-        let store = Store {
+        Ok(Store {
             db,
             path: path.to_path_buf(),
             trees,
-        };
-        store.check_schema()?;
-        Ok(store)
+            log_file: log_file_id(path),
+        })
     }
 
-    fn check_schema(&self) -> Result<()> {
+    /// Open a database this process has just closed. sled finishes its
+    /// last segment write on a pool thread that holds the file lock for a
+    /// moment after the last handle is dropped; wait for that (up to 5 s)
+    /// instead of reporting our own lock as another process's.
+    pub fn reopen(path: &Path) -> Result<Store> {
+        Self::retry_locked(|| Self::open(path))
+    }
+
+    fn retry_locked(open: impl Fn() -> Result<Store>) -> Result<Store> {
+        let start = std::time::Instant::now();
+        loop {
+            match open() {
+                Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Refuse a newer schema, stamp a new database; `Some(version)` when
+    /// the database is older and must be migrated.
+    fn check_schema(&self) -> Result<Option<u32>> {
         let meta = self.tree(TreeName::Meta);
         let found = meta
             .get(b"schema_version")
@@ -604,8 +735,8 @@ impl Store {
                 found: v,
                 supported: SCHEMA_VERSION,
             }),
-            Some(Some(v)) if v == SCHEMA_VERSION => Ok(()),
-            Some(Some(v)) => self.migrate(v),
+            Some(Some(v)) if v == SCHEMA_VERSION => Ok(None),
+            Some(Some(v)) => Ok(Some(v)),
             Some(None) => Err(self.corrupt("meta schema_version is not a 4-byte number".into())),
             None => {
                 let has_data = TreeName::ALL.iter().any(|t| !self.tree(*t).is_empty());
@@ -614,19 +745,17 @@ impl Store {
                         "records exist but no schema version is recorded (not a skillbridge database?)".into(),
                     ));
                 }
-                meta.insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| self.write_err(e))?;
-                self.flush()
+                self.set_schema_version(SCHEMA_VERSION)?;
+                Ok(None)
             }
         }
     }
 
-    /// Bring an older database up to `SCHEMA_VERSION`. Version 1 is the first
-    /// schema; later versions add their steps here.
-    fn migrate(&self, from: u32) -> Result<()> {
-        Err(self.corrupt(format!(
-            "schema version {from} is older than any version this program knows (1 to {SCHEMA_VERSION})"
-        )))
+    pub(crate) fn set_schema_version(&self, version: u32) -> Result<()> {
+        self.tree(TreeName::Meta)
+            .insert(b"schema_version", &version.to_be_bytes())
+            .map_err(|e| self.write_err(e))?;
+        self.flush()
     }
 
     pub fn path(&self) -> &Path {
@@ -645,15 +774,29 @@ impl Store {
     }
 
     pub(crate) fn write_err(&self, e: sled::Error) -> StoreError {
+        if let sled::Error::Io(io) = &e
+            && let Some(mapped) = io_fault(&self.path, io, "saving")
+        {
+            return mapped;
+        }
         StoreError::Write {
             path: self.path.clone(),
             detail: e.to_string(),
         }
     }
 
-    /// Make every write so far durable.
+    /// Make every write so far durable. A directory deleted or replaced
+    /// under a running process still takes writes (into files no one will
+    /// read again), so the flush is refused when the log file is no longer
+    /// the one opened.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(|e| self.write_err(e))
+        self.db.flush().map_err(|e| self.write_err(e))?;
+        if log_file_id(&self.path) != self.log_file {
+            return Err(StoreError::Vanished {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
     }
 
     pub(crate) fn new_id(&self) -> Result<u64> {

@@ -1,0 +1,66 @@
+//! Upgrades on a real database: each fixture under `tests/fixtures/` was
+//! written by an earlier skillbridge (see its README). A copy must open with
+//! today's program, migrate to `SCHEMA_VERSION` (after a backup when there
+//! is anything to migrate), keep every figure and check clean.
+
+mod common;
+
+use common::raw_open;
+use skillbridge::store::migrate;
+use skillbridge::store::{SCHEMA_VERSION, Store};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A copy of a fixture: sled rewrites files when it opens a database, so
+/// the committed one is never opened in place.
+fn copy_of(name: &str) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    copy(&fixtures().join(name), &path);
+    (dir, path)
+}
+
+fn schema_version(path: &Path) -> u32 {
+    let raw = raw_open(path);
+    let v = raw.open_tree("meta").unwrap().get("schema_version").unwrap().unwrap();
+    u32::from_be_bytes(v.as_ref().try_into().unwrap())
+}
+
+#[test]
+fn the_schema_1_demo_city_opens_migrates_and_checks_clean() {
+    let (dir, path) = copy_of("v1-demo");
+    assert_eq!(schema_version(&path), 1, "the fixture is a schema-1 database");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("v1-demo.stats.json")).unwrap()).unwrap();
+
+    let store = Store::reopen(&path).unwrap();
+    let report = store.check();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!((report.records, report.events), (841, 334), "{report:?}");
+    let stats = serde_json::to_value(skillbridge::stats::compute(&store).unwrap()).unwrap();
+    assert_eq!(stats, expected, "the figures changed in the upgrade");
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+
+    // A backup exactly when there was something to migrate.
+    let steps = migrate::plan(migrate::STEPS, 1, SCHEMA_VERSION).expect("a step from every older version");
+    let backups = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("db.bak-"))
+        .count();
+    assert_eq!(backups, usize::from(!steps.is_empty()));
+}
