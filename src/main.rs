@@ -216,9 +216,13 @@ fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 
 fn open_workspace(store: Store, s: Session) -> Result<ExitCode> {
     let _log = start_log();
-    let svc = Service::open(store)?;
-    tracing::info!(db = %svc.store().path().display(), operator = %s.operator, "workspace opened");
-    skillbridge::tui::run(svc, s.keymap, &s.operator, s.lang)?;
+    let operator = s.operator.clone();
+    let load = move || -> Result<Arc<Service>> {
+        let svc = Service::open(store)?;
+        tracing::info!(db = %svc.store().path().display(), operator = %operator, "workspace opened");
+        Ok(svc)
+    };
+    skillbridge::tui::run(load, s.keymap, &s.operator, s.lang)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -54,8 +54,14 @@ impl Drop for Restore {
     }
 }
 
-/// Run the workspace on this terminal until the operator quits.
-pub fn run(svc: Arc<Service>, keymap: Arc<KeyMap>, operator: &str, lang: Lang) -> anyhow::Result<()> {
+/// Run the workspace on this terminal until the operator quits. The first
+/// frame is painted before `load` reads the database.
+pub fn run(
+    load: impl FnOnce() -> anyhow::Result<Arc<Service>>,
+    keymap: Arc<KeyMap>,
+    operator: &str,
+    lang: Lang,
+) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "standard input/output is not a terminal: skillbridge draws a full-screen interface there. \
@@ -65,6 +71,12 @@ pub fn run(svc: Arc<Service>, keymap: Arc<KeyMap>, operator: &str, lang: Lang) -
     let mut terminal = ratatui::init();
     let _restore = Restore;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    let loading = match lang {
+        Lang::Zh => "技能桥 skillbridge — 正在载入…",
+        Lang::En => "skillbridge — loading…",
+    };
+    terminal.draw(|f| f.render_widget(ratatui::widgets::Paragraph::new(loading), f.area()))?;
+    let svc = load()?;
     let searcher = Box::new(BackgroundSearcher::new(svc.clone(), None));
     let mut app = App::new(svc, keymap, searcher, operator, lang);
     // Paint the first frame before any result arrives.

@@ -1,0 +1,158 @@
+//! Start-up, frames and writes on a demo city (10k by default; 100k with
+//! SKILLBRIDGE_BENCH_100K=1, 1M with SKILLBRIDGE_BENCH_1M=1):
+//! - database open → first frame, and → search ready (service loaded);
+//! - one frame of each main tab on TestBackend (120×40);
+//! - an intake write (acknowledged = flushed) and an enroll transaction.
+//!
+//! `cargo bench --bench workspace`
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use skillbridge::app::App;
+use skillbridge::app::searcher::SyncSearcher;
+use skillbridge::domain::*;
+use skillbridge::i18n::Lang;
+use skillbridge::keymap::{Key, KeyMap};
+use skillbridge::service::Service;
+use skillbridge::store::{Stamp, Store};
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+fn build(path: &Path, trainees: usize) {
+    let store = Store::open(path).expect("open");
+    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed: 1 }).expect("demo");
+}
+
+fn sizes() -> Vec<usize> {
+    let mut v = vec![10_000];
+    if std::env::var_os("SKILLBRIDGE_BENCH_100K").is_some() {
+        v.push(100_000);
+    }
+    if std::env::var_os("SKILLBRIDGE_BENCH_1M").is_some() {
+        v.push(1_000_000);
+    }
+    v
+}
+
+fn bench(c: &mut Criterion) {
+    let keymap = Arc::new(KeyMap::shipped().expect("keymap"));
+    for n in sizes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("db");
+        build(&path, n);
+        let mut g = c.benchmark_group(format!("startup_{n}"));
+        g.sample_size(10);
+        // The first frame is painted before anything is loaded (a loading screen).
+        g.bench_function("open_to_first_frame", |b| {
+            b.iter(|| {
+                let store = Store::reopen(&path).expect("open");
+                let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+                t.draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("skillbridge …"), f.area()))
+                    .expect("draw");
+                black_box(store.path().to_path_buf())
+            })
+        });
+        g.bench_function("open_to_search_ready", |b| {
+            b.iter(|| {
+                let store = Store::reopen(&path).expect("open");
+                let svc = Service::open(store).expect("service");
+                black_box(svc.version())
+            })
+        });
+        g.finish();
+
+        let store = Store::reopen(&path).expect("open");
+        let svc = Service::open(store).expect("service");
+        let mut g = c.benchmark_group(format!("frame_{n}"));
+        for (tab, key) in [
+            ("demands", "alt-1"),
+            ("classes", "alt-2"),
+            ("trainees", "alt-3"),
+            ("cases", "alt-4"),
+        ] {
+            let mut app = App::new(
+                svc.clone(),
+                keymap.clone(),
+                Box::new(SyncSearcher::new(svc.clone())),
+                "bench",
+                Lang::Zh,
+            );
+            app.tick();
+            app.key(key.parse::<Key>().expect("key"));
+            app.tick();
+            let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            g.bench_function(tab, |b| {
+                b.iter(|| t.draw(|f| skillbridge::ui::draw(f, &app)).map(|_| ()))
+            });
+        }
+        g.finish();
+
+        let mut g = c.benchmark_group(format!("writes_{n}"));
+        g.sample_size(30);
+        let stamp = Stamp {
+            operator: "bench".into(),
+            at: 1_760_000_000,
+            today: svc.today(),
+        };
+        let mut seq = 0u32;
+        g.bench_function("intake_write_flushed", |b| {
+            b.iter(|| {
+                seq += 1;
+                let birth = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
+                    + chrono::Duration::days(i64::from(seq / 500));
+                let id = IdNumber::from_parts("320106", birth, (seq % 500) as u16 * 2 + 1).expect("id");
+                svc.store()
+                    .save(Trainee {
+                        id: TraineeId(0),
+                        name: "压测".into(),
+                        id_number: id,
+                        mobile: None,
+                        key_group: None,
+                        region: RegionId(0),
+                        wanted: vec![OccupationId(3)],
+                        created: stamp.today,
+                    })
+                    .ok()
+            })
+        });
+        // Enroll into a roomy class, withdrawing right after so seats never run out.
+        let class = svc
+            .store()
+            .save(TrainingClass {
+                id: ClassId(0),
+                name: "压测班".into(),
+                institution: svc.read().data.institutions.keys().next().copied().unwrap_or_default(),
+                occupation: OccupationId(3),
+                region: RegionId(0),
+                kind: ClassKind::Subsidized,
+                program: ProgramId(0),
+                quarter: Quarter { year: 2025, q: 4 },
+                start: stamp.today,
+                end: stamp.today + chrono::Duration::days(30),
+                capacity: 100_000,
+                target_level: SkillLevel::L5,
+                linked_demands: vec![],
+                status: ClassStatus::Open,
+            })
+            .expect("class");
+        let trainees: Vec<TraineeId> = svc.read().data.trainees.keys().copied().take(2000).collect();
+        let mut i = 0usize;
+        g.bench_function("enroll_then_withdraw", |b| {
+            b.iter(|| {
+                i += 1;
+                let t = trainees[i % trainees.len()];
+                if let Ok(case) = svc.store().enroll(t, class.id, &stamp, "") {
+                    let _ = svc
+                        .store()
+                        .transition(case.id, Move::Withdraw { reason: "bench".into() }, &stamp, "");
+                }
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
