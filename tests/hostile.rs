@@ -3,8 +3,10 @@
 //! arbitrary input here (multi-byte text included) and must return a value
 //! or an error, never panic, and what it accepts must be well-formed.
 //!
-//! Targets so far: resident ID numbers, mobile numbers, the record codec,
-//! and database directories full of garbage or with damaged files.
+//! Targets: resident ID numbers, mobile numbers, the record codec, database
+//! directories full of garbage or with damaged files, search queries, key
+//! strings, keymap.toml text, SSH input bytes in any packet split, and the
+//! import readers (CSV and xlsx bytes of every kind).
 //!
 //! Adding a target (search queries, key strings, keymap.toml, import
 //! readers, SSH input bytes…): add one `proptest!` block below with
@@ -353,5 +355,94 @@ proptest! {
             }
         }
         open_and_use(&path)?;
+    }
+}
+
+// ---- search queries, key strings, keymap files, SSH input bytes, import readers
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(1500)))]
+
+    /// Any typed query parses; scoring and highlighting any line with it
+    /// stay inside the line.
+    #[test]
+    fn search_queries_never_panic(query in any::<String>(), line in any::<String>()) {
+        let q = skillbridge::search::Query::parse(&query);
+        let hay = skillbridge::search::Hay::new(line.clone());
+        let _ = skillbridge::search::score(&hay, &q);
+        let n = line.chars().count();
+        for i in skillbridge::search::highlight(&hay, &q) {
+            prop_assert!(i < n, "highlight {i} past the end of {line:?}");
+        }
+    }
+
+    /// Any key string either parses to a key that prints back to itself or
+    /// is refused with a message.
+    #[test]
+    fn key_strings_never_panic(s in any::<String>()) {
+        use skillbridge::keymap::Key;
+        match s.parse::<Key>() {
+            Ok(k) => prop_assert_eq!(k.to_string().parse::<Key>().ok(), Some(k)),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    /// Any keymap file text is accepted or refused with placed problems.
+    #[test]
+    fn keymap_files_never_panic(text in any::<String>(), prefix in prop::sample::select(vec!["", "[list]\n", "[form]\n\"", "[global]\n\"ctrl-"])) {
+        let text = format!("{prefix}{text}");
+        match skillbridge::keymap::parse(&text, "fuzz.toml") {
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert!(!e.problems.is_empty());
+                for p in &e.problems {
+                    prop_assert!(p.line >= 1 && p.line <= text.lines().count().max(1) + 1, "{p}");
+                }
+            }
+        }
+    }
+
+    /// Any bytes over SSH, in any packet split, never panic the parser.
+    #[test]
+    fn ssh_input_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256), split in 0usize..256) {
+        let mut p = skillbridge::server::input::Parser::new();
+        let now = std::time::Instant::now();
+        let cut = split.min(bytes.len());
+        let _ = p.feed(&bytes[..cut], now);
+        let _ = p.feed(&bytes[cut..], now);
+        let _ = p.tick(now + std::time::Duration::from_secs(1));
+    }
+}
+
+fn import_store() -> &'static (tempfile::TempDir, Store) {
+    static S: OnceLock<(tempfile::TempDir, Store)> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        (dir, store)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
+
+    /// Any CSV or xlsx bytes are checked or refused, never a panic, and a
+    /// check writes nothing.
+    #[test]
+    fn import_readers_never_panic(
+        bytes in prop::collection::vec(any::<u8>(), 0..2048),
+        header in prop::sample::select(vec!["", "姓名,身份证号\n", "机构名称,区域,信用星级\n", "\u{feff}name,id_number,mobile\n"]),
+        ext in prop::sample::select(vec!["csv", "xlsx"]),
+        kind in prop::sample::select(skillbridge::io::Kind::ALL.to_vec()),
+    ) {
+        let (dir, store) = import_store();
+        let n = PANICS.load(Ordering::SeqCst);
+        let path = dir.path().join(format!("fuzz-{}.{ext}", std::process::id()));
+        let mut content = header.as_bytes().to_vec();
+        content.extend_from_slice(&bytes);
+        std::fs::write(&path, &content).unwrap();
+        let _ = skillbridge::io::import::plan(store, kind, &path, &Default::default());
+        prop_assert_eq!(PANICS.load(Ordering::SeqCst), n);
+        prop_assert!(store.is_empty(), "a check wrote to the database");
     }
 }
