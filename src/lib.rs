@@ -4,6 +4,7 @@
 pub mod app;
 pub mod demo;
 pub mod domain;
+pub mod figures;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
