@@ -8,6 +8,7 @@ pub mod figures;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod report;
 pub mod search;
 pub mod service;
 pub mod stats;

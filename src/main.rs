@@ -63,6 +63,21 @@ enum Command {
         #[command(subcommand)]
         command: KeymapCommand,
     },
+    /// Write the dashboard's figures (targets, trades, districts, programs,
+    /// alliances, institutions, weeks) without the workspace.
+    Report {
+        /// md (tables for people), csv (one long table) or json (one object).
+        #[arg(long, value_enum, default_value = "md")]
+        format: skillbridge::report::Format,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Workers in the city, for this report only (default: the database's setting, else 2,000,000).
+        #[arg(long, value_name = "N")]
+        labor_force: Option<String>,
+    },
+    /// Show the labor force the per-10,000 target is read against, or store N.
+    LaborForce { value: Option<String> },
 }
 
 #[derive(Subcommand, Debug)]
@@ -205,6 +220,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{} problems at {}", report.problems.len(), store.path().display());
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Some(Command::Report {
+            format,
+            out,
+            ref labor_force,
+        }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            let req = skillbridge::report::Request {
+                format,
+                out: out.as_deref(),
+                labor_force: labor_force.as_deref(),
+                lang: cli.lang.as_deref(),
+            };
+            skillbridge::report::run(store, &req)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::LaborForce { ref value }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            println!("{}", skillbridge::report::labor_force(&store, value.as_deref())?);
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;

@@ -334,8 +334,8 @@ fn a_different_labor_force_moves_only_the_rate() {
     assert_eq!(f.targets.skilled_talents.actual, 4.0);
 }
 
-/// A pipeline in column order: posts open, classes, seats, seats open,
-/// enrolled, in training, certified, waiting, employed.
+/// A pipeline in column order: posts open (skilled), classes, seats, seats
+/// open, enrolled, in training, certified, waiting, employed.
 #[allow(clippy::too_many_arguments)]
 fn pipe(
     posts_open: u64,
@@ -350,6 +350,7 @@ fn pipe(
 ) -> Pipeline {
     Pipeline {
         posts_open,
+        tm_posts_open: 0,
         classes,
         seats,
         seats_open,
@@ -390,9 +391,16 @@ fn districts_programs_and_alliances() {
     let (f, _) = figures_on(date(2025, 10, 15));
     let d = &f.districts;
     assert_eq!(d.len(), 8);
-    // 京口: D1 5 + D4 5 open posts; C1 with K1 K2 K4 K5 holding seats.
-    assert_eq!(d[0].figures, pipe(10, 1, 10, 6, 4, 1, 2, 1, 1));
-    assert_eq!(d[0].gap, 8);
+    // 京口: D1 5 open skilled posts (D4's 5 technical-management posts
+    // apart); C1 with K1 K2 K4 K5 holding seats.
+    assert_eq!(
+        d[0].figures,
+        Pipeline {
+            tm_posts_open: 5,
+            ..pipe(5, 1, 10, 6, 4, 1, 2, 1, 1)
+        }
+    );
+    assert_eq!(d[0].gap, 3);
     // 丹阳: D3 closed; C2 with K6 K7.
     assert_eq!(d[3].figures, pipe(0, 1, 5, 3, 2, 1, 1, 0, 0));
     // 句容: C4 finished with K10.
@@ -408,10 +416,17 @@ fn districts_programs_and_alliances() {
     assert_eq!(p[2].figures, pipe(0, 1, 5, 3, 2, 1, 1, 0, 0));
     assert_eq!(p[7].figures, pipe(3, 2, 10, 2, 3, 1, 2, 2, 0));
     assert_eq!(p[0].figures, Pipeline::default());
-    // Marine alliance: E2's open posts (D2 3, D4 5, D5 3) and the welder
-    // classes C1 C2 by trade and C3 by its linked demand.
+    // Marine alliance: E2's open posts (D2 3, D5 3; D4 5 technical-management)
+    // and the welder classes C1 C2 by trade and C3 by its linked demand.
     let a = &f.alliances;
-    assert_eq!(a[1].figures, pipe(11, 3, 19, 11, 8, 3, 4, 2, 1));
+    assert_eq!(
+        a[1].figures,
+        Pipeline {
+            tm_posts_open: 5,
+            ..pipe(6, 3, 19, 11, 8, 3, 4, 2, 1)
+        }
+    );
+    assert_eq!(a[1].gap, 6 - 3 - 2);
     // Aerospace gets nothing: C3's demand decides, not its trade.
     assert_eq!(a[5].figures, Pipeline::default());
     // Elder care: C4 by trade.

@@ -34,7 +34,9 @@
 //!   quarter, against a twelfth of each goal (the per-10,000 goal is a
 //!   twelfth of the rise from the baseline to 1,200).
 //! - Pipeline per trade, district, program, alliance: **posts open** =
-//!   headcount not yet referred or hired, of open demands; **seats open** =
+//!   headcount not yet referred or hired, of open skilled demands
+//!   (technical-management posts are counted apart: no training trade
+//!   serves them, so they stay out of the gap); **seats open** =
 //!   seats left in classes that still take enrollments; **in training** =
 //!   cases enrolled, in training or awaiting evaluation; **certified** =
 //!   cases holding a certification, whatever happened next; **waiting** =
@@ -59,6 +61,7 @@
 //!   the period up to the business date. These dates are the business dates
 //!   of the case's Enrolled and Certified events.
 
+pub mod format;
 pub mod period;
 
 use crate::domain::*;
@@ -287,8 +290,11 @@ pub struct Basis {
 /// Demand and supply of one trade, district, program or alliance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Pipeline {
-    /// Headcount of open demands not yet referred or hired.
+    /// Headcount of open skilled demands not yet referred or hired.
     pub posts_open: u64,
+    /// The same for technical-management demands (no training trade serves
+    /// them: shown apart, outside the gap).
+    pub tm_posts_open: u64,
     pub classes: u64,
     /// Capacity of the classes.
     pub seats: u64,
@@ -553,10 +559,17 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         if open == 0 {
             continue;
         }
-        if d.kind == PostKind::TechnicalManagement {
+        let tm = d.kind == PostKind::TechnicalManagement;
+        if tm {
             tm_open += open;
         }
-        let bump = |p: &mut Pipeline| p.posts_open += open;
+        let bump = |p: &mut Pipeline| {
+            if tm {
+                p.tm_posts_open += open;
+            } else {
+                p.posts_open += open;
+            }
+        };
         if let Some(p) = trades.get_mut(d.occupation.0 as usize) {
             bump(p);
         }
