@@ -2,6 +2,7 @@
 //! messages keys turn into, and `update`. Keys never reach `update`
 //! directly: the keymap turns (context chain, key) into an [`Action`].
 
+pub mod dashboard;
 pub mod form;
 pub mod searcher;
 
@@ -12,6 +13,7 @@ use crate::search::Query;
 use crate::service::matching::{self, ClassMatch, DemandMatch};
 use crate::service::{Filters, Kind, SearchSpec, Service, Sort};
 use crate::store::StoreError;
+use dashboard::DashboardState;
 use form::{Form, FormPurpose};
 use searcher::{Request, Searcher, Slot};
 use std::cell::Cell;
@@ -197,6 +199,7 @@ pub enum Overlay {
     Picker(Picker),
     Confirm(Confirm),
     Form(Form),
+    Dashboard(DashboardState),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +246,7 @@ impl State {
             Some(Overlay::Picker(_)) => vec![Context::Picker, Context::Search, Context::Global],
             Some(Overlay::Confirm(_)) => vec![Context::Confirm, Context::Global],
             Some(Overlay::Form(_)) => vec![Context::Form, Context::Search, Context::Global],
+            Some(Overlay::Dashboard(_)) => vec![Context::Dashboard, Context::Global],
         }
     }
 
@@ -496,6 +500,7 @@ impl App {
             }
         }
         self.load_focus();
+        self.refresh_dashboard();
     }
 
     /// Keep the timeline of the case in focus loaded.
@@ -607,6 +612,7 @@ impl App {
                 }
             },
             Action::Filter => self.open_filter_fields(),
+            Action::Dashboard => self.open_dashboard(),
             Action::ClearFilters => {
                 self.state.list_mut().filters = Filters::default();
                 self.search_list(self.state.tab.index());
@@ -636,6 +642,7 @@ impl App {
             return;
         };
         match top {
+            Overlay::Dashboard(_) => self.update_dashboard(msg),
             Overlay::Help { scroll } => match msg {
                 Msg::Action(Action::Back | Action::Help | Action::Cancel) => {
                     self.state.overlays.pop();

@@ -79,6 +79,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
             }
         }
         Overlay::Help { scroll } => draw_help(frame, app, *scroll, body),
+        Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
     }
 }
 
