@@ -541,3 +541,22 @@ fn weekly_counts_agree_with_the_event_log_on_a_demo_city() {
     assert_eq!(f.weeks.iter().map(|w| w.enrollments).sum::<u64>(), enrolled);
     assert_eq!(f.weeks.iter().map(|w| w.certifications).sum::<u64>(), certified);
 }
+
+/// The figures are computed without a terminal: no ratatui, no crossterm.
+#[test]
+fn the_figures_and_the_report_know_no_terminal() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(src.join("figures"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.push(src.join("report.rs"));
+    assert!(files.len() >= 4, "{files:?}");
+    for p in files {
+        let text = std::fs::read_to_string(&p).unwrap();
+        for word in ["ratatui", "crossterm"] {
+            assert!(!text.contains(word), "{} mentions {word}", p.display());
+        }
+    }
+}

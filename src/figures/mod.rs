@@ -69,7 +69,8 @@ use crate::service::Data;
 use crate::stats::{Posts, Split};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub const GOAL_SUBSIDIZED: u64 = 80_000;
 pub const GOAL_SKILLED: u64 = 60_000;
@@ -507,9 +508,38 @@ struct ClassInfo {
 #[derive(Default)]
 struct Output {
     subsidized: u64,
-    skilled: HashSet<TraineeId>,
-    high_skill: HashSet<TraineeId>,
+    /// Trainees certified (one entry per certificate; distinct ones counted at the end).
+    skilled: Vec<TraineeId>,
+    high_skill: Vec<TraineeId>,
 }
+
+/// The number of distinct trainees in a list.
+fn distinct(mut v: Vec<TraineeId>) -> u64 {
+    v.sort_unstable();
+    v.dedup();
+    v.len() as u64
+}
+
+/// A hasher for record ids: they are already well spread, so one multiply
+/// does (SipHash costs more than the rest of a case's counting).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 fn within(d: NaiveDate, first: NaiveDate, last: NaiveDate) -> bool {
     first <= d && d <= last
@@ -608,7 +638,8 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
     let mut n_classes = Split { regular: 0, project: 0 };
     let mut seats = Split { regular: 0, project: 0 };
     let mut seats_used = 0u64;
-    let mut info: HashMap<ClassId, ClassInfo> = HashMap::with_capacity(data.classes.len());
+    let mut info: IdMap<ClassId, ClassInfo> = IdMap::default();
+    info.reserve(data.classes.len());
     for c in data.classes.values() {
         let cap = u64::from(c.capacity);
         if c.kind.is_regular() {
@@ -662,12 +693,12 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
     }
     let week_of = |d: NaiveDate| ((period::week_start(d) - first_week).num_days() / 7) as usize;
 
-    let mut by_state: BTreeMap<&'static str, u64> = StateKind::ALL.iter().map(|k| (k.name(), 0)).collect();
+    let mut by_state = [0u64; StateKind::ALL.len()];
     let mut whole = Output::default();
     let mut this_quarter = Output::default();
     for case in data.cases.values() {
         let kind = case.state.kind();
-        *by_state.entry(kind.name()).or_default() += 1;
+        by_state[kind as usize] += 1;
         if within(case.opened, p_first, p_upto)
             && let Some(w) = weeks.get_mut(week_of(case.opened))
         {
@@ -679,14 +710,14 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
             if let Some(w) = weeks.get_mut(week_of(cert.date)) {
                 w.certifications += 1;
             }
-            whole.skilled.insert(case.trainee);
+            whole.skilled.push(case.trainee);
             if cert.level.is_high_skill() {
-                whole.high_skill.insert(case.trainee);
+                whole.high_skill.push(case.trainee);
             }
             if within(cert.date, q_first, q_upto) {
-                this_quarter.skilled.insert(case.trainee);
+                this_quarter.skilled.push(case.trainee);
                 if cert.level.is_high_skill() {
-                    this_quarter.high_skill.insert(case.trainee);
+                    this_quarter.high_skill.push(case.trainee);
                 }
             }
         }
@@ -744,44 +775,32 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
     }
     institutions.sort_by_key(|r| (std::cmp::Reverse(r.stars), r.id));
 
+    let (subsidized, q_subsidized) = (whole.subsidized, this_quarter.subsidized);
+    let (skilled, high_skill) = (distinct(whole.skilled), distinct(whole.high_skill));
+    let (q_skilled, q_high_skill) = (distinct(this_quarter.skilled), distinct(this_quarter.high_skill));
     let elapsed = period::elapsed(p_first, p_last, today);
     let q_elapsed = period::elapsed(q_first, q_last, today);
     let base_rate = settings.baseline_per_10k();
     let quarters = f64::from(period::QUARTERS);
     let targets = Targets {
-        subsidized_trainings: Target::new(GOAL_SUBSIDIZED as f64, 0.0, whole.subsidized as f64, elapsed),
-        skilled_talents: Target::new(GOAL_SKILLED as f64, 0.0, whole.skilled.len() as f64, elapsed),
-        high_skill_talents: Target::new(GOAL_HIGH_SKILL as f64, 0.0, whole.high_skill.len() as f64, elapsed),
+        subsidized_trainings: Target::new(GOAL_SUBSIDIZED as f64, 0.0, subsidized as f64, elapsed),
+        skilled_talents: Target::new(GOAL_SKILLED as f64, 0.0, skilled as f64, elapsed),
+        high_skill_talents: Target::new(GOAL_HIGH_SKILL as f64, 0.0, high_skill as f64, elapsed),
         high_skill_per_10k: Target::new(
             GOAL_PER_10K,
             base_rate,
-            settings.per_10k(BASELINE_HIGH_SKILL + whole.high_skill.len() as u64),
+            settings.per_10k(BASELINE_HIGH_SKILL + high_skill),
             elapsed,
         ),
     };
     let quarter_targets = Targets {
-        subsidized_trainings: Target::new(
-            GOAL_SUBSIDIZED as f64 / quarters,
-            0.0,
-            this_quarter.subsidized as f64,
-            q_elapsed,
-        ),
-        skilled_talents: Target::new(
-            GOAL_SKILLED as f64 / quarters,
-            0.0,
-            this_quarter.skilled.len() as f64,
-            q_elapsed,
-        ),
-        high_skill_talents: Target::new(
-            GOAL_HIGH_SKILL as f64 / quarters,
-            0.0,
-            this_quarter.high_skill.len() as f64,
-            q_elapsed,
-        ),
+        subsidized_trainings: Target::new(GOAL_SUBSIDIZED as f64 / quarters, 0.0, q_subsidized as f64, q_elapsed),
+        skilled_talents: Target::new(GOAL_SKILLED as f64 / quarters, 0.0, q_skilled as f64, q_elapsed),
+        high_skill_talents: Target::new(GOAL_HIGH_SKILL as f64 / quarters, 0.0, q_high_skill as f64, q_elapsed),
         high_skill_per_10k: Target::new(
             ((GOAL_PER_10K - base_rate) / quarters).max(0.0),
             0.0,
-            settings.per_10k(this_quarter.high_skill.len() as u64),
+            settings.per_10k(q_high_skill),
             q_elapsed,
         ),
     };
@@ -842,7 +861,10 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
             seats_used,
             trainees: data.trainees.len(),
             cases: data.cases.len(),
-            cases_by_state: by_state,
+            cases_by_state: StateKind::ALL
+                .iter()
+                .map(|k| (k.name(), by_state[*k as usize]))
+                .collect(),
             technical_management_posts_open: tm_open,
         },
     }
@@ -935,6 +957,13 @@ mod tests {
         let p = Pipeline { posts_open: 5, ..p };
         assert_eq!(p.gap(), 0);
         assert_eq!(p.mark(), Mark::Covered);
+    }
+
+    #[test]
+    fn state_kinds_index_their_own_counter() {
+        for (i, k) in StateKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
     }
 
     #[test]
