@@ -232,16 +232,12 @@ fn draw_targets(frame: &mut Frame, ds: &DashStrings, f: &Figures, area: Rect) {
             &num::value(b.baseline_per_10k, false),
         ],
     );
-    let text = vec![
-        Line::from(Span::styled(baseline, DIM)),
-        Line::from(Span::styled(ds.rate_rule.to_string(), DIM)),
-    ];
-    let need: usize = text
-        .iter()
-        .map(|l| l.width().div_ceil(area.width.max(1) as usize).max(1))
-        .sum();
-    if let Some(r) = rows.take((need as u16).min(rows.left())) {
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), r);
+    // Each note whole or not at all.
+    for note in [baseline, ds.rate_rule.to_string()] {
+        let need = wrapped_lines(&note, area.width as usize) as u16;
+        if let Some(r) = rows.take(need) {
+            frame.render_widget(Paragraph::new(Span::styled(note, DIM)).wrap(Wrap { trim: true }), r);
+        }
     }
     if rows.left() >= 5 {
         rows.take(1);
@@ -251,6 +247,28 @@ fn draw_targets(frame: &mut Frame, ds: &DashStrings, f: &Figures, area: Rect) {
             sparkline(frame, r, title, &f.weeks, |w| w.enrollments, Color::Cyan);
         }
     }
+}
+
+/// How many lines a text takes wrapped at spaces to `width` (a word longer
+/// than a line is broken).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let (mut lines, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = unicode_width(word);
+        if col > 0 && col + 1 + w <= width {
+            col += 1 + w;
+        } else if col == 0 && w <= width {
+            col = w;
+        } else {
+            if col > 0 {
+                lines += 1;
+            }
+            lines += w.saturating_sub(1) / width;
+            col = w - w.saturating_sub(1) / width * width;
+        }
+    }
+    lines
 }
 
 /// A titled sparkline of the last weeks that fit.
@@ -772,4 +790,63 @@ fn draw_district_panel(frame: &mut Frame, ds: &DashStrings, lang: Lang, f: &Figu
         ..area
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_counts_lines_as_a_word_wrapper_would() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("abc def", 7), 1);
+        assert_eq!(wrapped_lines("abc def", 6), 2);
+        assert_eq!(wrapped_lines("abcdefghijkl", 5), 3);
+        assert_eq!(wrapped_lines("ab abcdefghijkl", 5), 4);
+        // Double-width text counts two columns a character.
+        assert_eq!(wrapped_lines("基线基线基线", 6), 2);
+    }
+
+    #[test]
+    fn the_projection_keeps_east_east_and_north_north() {
+        let p = Projection::new(Rect::new(0, 0, 60, 20));
+        let cell = |zh: &str| {
+            let r = REGIONS.iter().find(|r| r.short_zh == zh).unwrap();
+            p.cell(r.lon, r.lat)
+        };
+        // 扬中 is the easternmost, 句容 the westernmost and southernmost.
+        assert!(REGIONS.iter().all(|r| p.cell(r.lon, r.lat).0 <= cell("扬中").0));
+        assert!(REGIONS.iter().all(|r| p.cell(r.lon, r.lat).0 >= cell("句容").0));
+        assert!(REGIONS.iter().all(|r| p.cell(r.lon, r.lat).1 <= cell("句容").1));
+        assert!(cell("京口").1 < cell("丹徒").1 && cell("丹徒").1 < cell("丹阳").1);
+        for r in REGIONS.iter() {
+            let (x, y) = p.cell(r.lon, r.lat);
+            assert!(x > 0 && x < 59 && y > 0 && y < 19, "{} at {x},{y}", r.zh);
+            // A point printed at a cell lands in that cell.
+            let (px, py) = p.point(x, y);
+            assert_eq!(p.cell(px, py), (x, y), "{}", r.zh);
+        }
+    }
+
+    #[test]
+    fn labels_never_overlap_and_the_selected_one_is_placed() {
+        let p = Projection::new(Rect::new(0, 0, 50, 17));
+        let labels: Vec<(String, String)> = REGIONS
+            .iter()
+            .map(|r| (format!("{} 1234/567/89/10/11", r.short_zh), r.short_zh.to_string()))
+            .collect();
+        for first in 0..REGIONS.len() {
+            let mut order = vec![first];
+            order.extend((0..REGIONS.len()).filter(|i| *i != first));
+            let placed = place_labels(&p, &labels, &order);
+            assert_eq!(placed.first().map(|l| l.region), Some(first));
+            for (i, a) in placed.iter().enumerate() {
+                for b in &placed[i + 1..] {
+                    let (aw, bw) = (unicode_width(&a.text) as u16, unicode_width(&b.text) as u16);
+                    let apart = a.y != b.y || a.x + aw < b.x || b.x + bw < a.x;
+                    assert!(apart, "{} and {} overlap", a.text, b.text);
+                }
+            }
+        }
+    }
 }
