@@ -181,7 +181,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let s = if build_only { None } else { Some(session(&cli)?) };
             let path = paths::demo_path(cli.db.clone());
             let built = ensure_demo(&path, &demo::Options { trainees, seed })?;
-            let store = Store::open(&path)?;
+            let store = if built {
+                open_just_built(&path)?
+            } else {
+                Store::open(&path)?
+            };
             if built {
                 eprintln!("built the demo city at {}", path.display());
             } else {
@@ -259,6 +263,22 @@ fn open_existing(path: &Path) -> Result<Store> {
         );
     }
     Ok(Store::open(path)?)
+}
+
+/// Open a database this process has just built and closed. sled's I/O
+/// threads can keep its lock for a moment after the last handle is dropped
+/// (then the open fails as if another process held it): wait for them, a
+/// few seconds at most.
+fn open_just_built(path: &Path) -> Result<Store> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Store::open(path) {
+            Err(skillbridge::store::StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 fn holds_database(path: &Path) -> bool {
