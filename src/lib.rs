@@ -4,10 +4,12 @@
 pub mod app;
 pub mod demo;
 pub mod domain;
+pub mod figures;
 pub mod i18n;
 pub mod io;
 pub mod keymap;
 pub mod paths;
+pub mod report;
 pub mod search;
 pub mod server;
 pub mod service;

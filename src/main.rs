@@ -148,6 +148,21 @@ enum Command {
     Backup { file: PathBuf },
     /// Restore a backup into a new database at --db PATH (never over an existing one), then check it.
     Restore { file: PathBuf },
+    /// Write the dashboard's figures (targets, trades, districts, programs,
+    /// alliances, institutions, weeks) without the workspace.
+    Report {
+        /// md (tables for people), csv (one long table) or json (one object).
+        #[arg(long, value_enum, default_value = "md")]
+        format: skillbridge::report::Format,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Workers in the city, for this report only (default: the database's setting, else 2,000,000).
+        #[arg(long, value_name = "N")]
+        labor_force: Option<String>,
+    },
+    /// Show the labor force the per-10,000 target is read against, or store N.
+    LaborForce { value: Option<String> },
 }
 
 #[derive(Subcommand, Debug)]
@@ -255,7 +270,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let s = if build_only { None } else { Some(session(&cli)?) };
             let path = paths::demo_path(cli.db.clone());
             let built = ensure_demo(&path, &demo::Options { trainees, seed })?;
-            let store = Store::open(&path)?;
+            let store = if built {
+                open_just_built(&path)?
+            } else {
+                Store::open(&path)?
+            };
             if built {
                 eprintln!("built the demo city at {}", path.display());
             } else {
@@ -393,6 +412,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             skillbridge::service::cli_search(&store, kind, query.as_deref(), limit, json, lines, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Report {
+            format,
+            out,
+            ref labor_force,
+        }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            let req = skillbridge::report::Request {
+                format,
+                out: out.as_deref(),
+                labor_force: labor_force.as_deref(),
+                lang: cli.lang.as_deref(),
+            };
+            skillbridge::report::run(store, &req)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::LaborForce { ref value }) => {
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            println!("{}", skillbridge::report::labor_force(&store, value.as_deref())?);
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
             let store = Store::open(&paths::db_path(cli.db.clone()))?;
@@ -416,6 +455,22 @@ fn require_database(path: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Open a database this process has just built and closed. sled's I/O
+/// threads can keep its lock for a moment after the last handle is dropped
+/// (then the open fails as if another process held it): wait for them, a
+/// few seconds at most.
+fn open_just_built(path: &Path) -> Result<Store> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Store::open(path) {
+            Err(skillbridge::store::StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 fn holds_database(path: &Path) -> bool {

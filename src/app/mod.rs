@@ -2,6 +2,7 @@
 //! messages keys turn into, and `update`. Keys never reach `update`
 //! directly: the keymap turns (context chain, key) into an [`Action`].
 
+pub mod dashboard;
 pub mod form;
 pub mod intake;
 pub mod searcher;
@@ -13,6 +14,7 @@ use crate::search::Query;
 use crate::service::matching::{self, ClassMatch, DemandMatch};
 use crate::service::{Filters, Kind, SearchSpec, Service, Sort};
 use crate::store::StoreError;
+use dashboard::DashboardState;
 use form::{Form, FormPurpose};
 use intake::{Built, Carry, F, Intake, RecordKind, Source};
 use searcher::{Request, Searcher, Slot};
@@ -213,6 +215,7 @@ pub enum Overlay {
     Form(Form),
     Intake(Box<Intake>),
     Import(Box<ImportDialog>),
+    Dashboard(DashboardState),
 }
 
 /// Import a spreadsheet from the workspace: a path, a kind, a dry run shown
@@ -283,6 +286,7 @@ impl State {
             Some(Overlay::Form(_) | Overlay::Intake(_) | Overlay::Import(_)) => {
                 vec![Context::Form, Context::Search, Context::Global]
             }
+            Some(Overlay::Dashboard(_)) => vec![Context::Dashboard, Context::Global],
         }
     }
 
@@ -537,6 +541,7 @@ impl App {
             }
         }
         self.load_focus();
+        self.refresh_dashboard();
     }
 
     /// Keep the timeline of the case in focus loaded.
@@ -648,6 +653,7 @@ impl App {
                 }
             },
             Action::Filter => self.open_filter_fields(),
+            Action::Dashboard => self.open_dashboard(),
             Action::ClearFilters => {
                 self.state.list_mut().filters = Filters::default();
                 self.search_list(self.state.tab.index());
@@ -707,6 +713,7 @@ impl App {
             return;
         };
         match top {
+            Overlay::Dashboard(_) => self.update_dashboard(msg),
             Overlay::Help { scroll } => match msg {
                 Msg::Action(Action::Back | Action::Help | Action::Cancel) => {
                     self.state.overlays.pop();

@@ -95,4 +95,15 @@ actions! {
     EditEnterprise => "edit-enterprise", "修改此岗位的企业", "edit this demand's enterprise";
     OpenExisting => "open-existing", "打开已登记的此人", "open the person already registered";
     ImportFile => "import-file", "导入表格（先预检）", "import a spreadsheet (checked first)";
+    Dashboard => "dashboard", "目标与数据看板", "dashboard: targets and figures";
+    ViewTargets => "view-targets", "看板：目标进度", "dashboard: targets";
+    ViewTrades => "view-trades", "看板：工种供需", "dashboard: supply and demand by trade";
+    ViewDistricts => "view-districts", "看板：区域", "dashboard: districts";
+    ViewMap => "view-map", "看板：区域地图", "dashboard: district map";
+    ViewPrograms => "view-programs", "看板：专项", "dashboard: special programs";
+    ViewAlliances => "view-alliances", "看板：联盟", "dashboard: regional alliances";
+    ViewInstitutions => "view-institutions", "看板：机构评分", "dashboard: institution scorecard";
+    ViewCharts => "view-charts", "看板：图表", "dashboard: charts";
+    Left => "left", "左移", "move left";
+    Right => "right", "右移", "move right";
 }

@@ -31,10 +31,11 @@ pub enum Context {
     Confirm,
     Form,
     Help,
+    Dashboard,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -44,6 +45,7 @@ impl Context {
         Context::Confirm,
         Context::Form,
         Context::Help,
+        Context::Dashboard,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -56,6 +58,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Form => "form",
             Context::Help => "help",
+            Context::Dashboard => "dashboard",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {

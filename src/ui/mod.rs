@@ -1,6 +1,7 @@
 //! Rendering: `draw(&App, &mut Frame)` reads state and changes nothing
 //! (bar the renderer's own scroll bookkeeping in `Cell`s).
 
+mod dashboard;
 mod detail;
 mod overlays;
 mod table;
@@ -196,7 +197,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 pub fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
     match app.state.overlays.last() {
-        None => vec![Down, Open, Pair, New, Filter, CycleSort, NextTab, Quit, Help],
+        None => vec![Down, Open, Pair, New, Filter, CycleSort, NextTab, Quit, Help, Dashboard],
         Some(Overlay::Help { .. }) => vec![Down, Back],
         Some(Overlay::Detail { kind, id, .. }) => {
             let mut v = vec![Back];
@@ -234,6 +235,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
         Some(Overlay::Form(_)) => vec![NextField, PrevField, Save, Cancel],
         Some(Overlay::Intake(_)) => vec![NextField, Open, Save, SaveAndNext, Cancel],
         Some(Overlay::Import(_)) => vec![Open, NextField, Cancel],
+        Some(Overlay::Dashboard(_)) => vec![Down, NextTab, Open, Back, Help],
     }
 }
 

@@ -81,6 +81,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
         Overlay::Help { scroll } => draw_help(frame, app, *scroll, body),
         Overlay::Intake(form) => draw_intake(frame, app, form, body),
         Overlay::Import(d) => draw_import(frame, app, d, body),
+        Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
     }
 }
 
