@@ -66,15 +66,21 @@ impl Engine {
             let inner = self.svc.read();
             inner.search(&req.spec, within.as_deref(), cancelled)?
         };
-        self.last.insert(
-            req.slot,
-            Last {
-                kind: req.spec.kind,
-                query: req.spec.query.clone(),
-                version,
-                hits: found.hits.iter().map(|h| h.id).collect(),
-            },
-        );
+        // Only a non-empty query can be narrowed from: an empty one would
+        // keep a copy of every id for nothing (megabytes per idle session).
+        if req.spec.query.is_empty() {
+            self.last.remove(&req.slot);
+        } else {
+            self.last.insert(
+                req.slot,
+                Last {
+                    kind: req.spec.kind,
+                    query: req.spec.query.clone(),
+                    version,
+                    hits: found.hits.iter().map(|h| h.id).collect(),
+                },
+            );
+        }
         Some(Response {
             slot: req.slot,
             generation: req.generation,
