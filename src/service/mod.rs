@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod matching;
+pub mod public;
 pub mod rows;
 
 pub use data::Data;
