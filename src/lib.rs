@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod keymap;
+pub mod kiosk;
 pub mod paths;
 pub mod search;
 pub mod service;
