@@ -41,8 +41,8 @@ time_cmd() { # prints median milliseconds of running "$@" (output discarded)
 printf '%s trainees, %s lines; fzf %s\n' "$N" "$(wc -l < "$LINES")" "$(fzf --version | cut -d' ' -f1)"
 printf '%-14s %9s %9s %9s %9s %7s\n' query fzf_hits sb_hits fzf_ms sb_ms ratio
 while IFS= read -r q; do
-  fh=$(fzf --filter "$q" < "$LINES" | wc -l)
-  sh=$("$BIN" search trainees "$q" --limit 100000000 --db "$DB" | wc -l)
+  fh=$( { fzf --filter "$q" < "$LINES" || true; } | wc -l)
+  sh=$( { "$BIN" search trainees "$q" --limit 100000000 --db "$DB" || true; } | wc -l)
   ft=$(time_cmd sh -c "fzf --filter '$q' < '$LINES'")
   st=$(time_cmd "$BIN" search trainees "$q" --limit 100000000 --db "$DB")
   ratio=$(awk -v s="$st" -v f="$ft" 'BEGIN { if (f == 0) f = 1; printf "%.2f", s / f }')

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod i18n;
 pub mod io;
 pub mod keymap;
+pub mod kiosk;
 pub mod paths;
 pub mod report;
 pub mod search;

@@ -117,6 +117,19 @@ enum Command {
         #[arg(long, default_value_t = 30, value_name = "MINUTES")]
         idle_minutes: u64,
     },
+    /// Open the public self-service kiosk: open classes and jobs, nothing personal, no changes.
+    Kiosk {
+        /// Seconds without a key before it returns to its home screen and clears the search.
+        #[arg(long, value_name = "N", default_value_t = skillbridge::kiosk::DEFAULT_IDLE_SECS,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        idle_secs: u64,
+        /// The key that ends the kiosk, written as in keymap.toml (e.g. ctrl-c, ctrl-alt-q, f12).
+        #[arg(long, value_name = "KEY", default_value = "ctrl-c")]
+        exit_key: String,
+        /// No key ends the kiosk: stop it from outside (e.g. its service manager).
+        #[arg(long, conflicts_with = "exit_key")]
+        no_exit: bool,
+    },
     /// Validate or print key bindings.
     Keymap {
         #[command(subcommand)]
@@ -432,12 +445,56 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", skillbridge::report::labor_force(&store, value.as_deref())?);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Kiosk {
+            idle_secs,
+            ref exit_key,
+            no_exit,
+        }) => {
+            let settings = kiosk_settings(&cli, idle_secs, exit_key, no_exit)?;
+            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            let _log = start_log();
+            let svc = Service::open(store)?;
+            tracing::info!(db = %svc.store().path().display(), "kiosk opened");
+            skillbridge::kiosk::term::run(skillbridge::service::public::PublicView::new(svc), settings)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
             let store = Store::open(&paths::db_path(cli.db.clone()))?;
             open_workspace(store, s)
         }
     }
+}
+
+/// The kiosk's settings, checked before the terminal changes.
+fn kiosk_settings(cli: &Cli, idle_secs: u64, exit_key: &str, no_exit: bool) -> Result<skillbridge::kiosk::Settings> {
+    if let Some(k) = &cli.keymap {
+        anyhow::bail!(
+            "--keymap {} does not apply to the kiosk: its keys are fixed (see the README, Kiosk); \
+             only the exit key is a setting (--exit-key KEY or --no-exit)",
+            k.display()
+        );
+    }
+    let lang = match &cli.lang {
+        Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}': expected zh or en"))?,
+        None => Lang::Zh,
+    };
+    let exit_key = if no_exit {
+        None
+    } else {
+        let key: skillbridge::keymap::Key = exit_key
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--exit-key '{exit_key}': {e}"))?;
+        if let Some(problem) = skillbridge::kiosk::keys::exit_key_problem(key) {
+            anyhow::bail!("--exit-key {problem}");
+        }
+        Some(key)
+    };
+    Ok(skillbridge::kiosk::Settings {
+        lang,
+        idle: std::time::Duration::from_secs(idle_secs),
+        exit_key,
+    })
 }
 
 /// Open a database that must already exist (read commands never create one).

@@ -98,8 +98,13 @@ fn two_operators_over_ssh() {
     );
     let op = keygen(dir.path(), "wang");
     let _stranger = keygen(dir.path(), "stranger");
+    let lobby = keygen(dir.path(), "lobby");
     let keys = dir.path().join("authorized_keys");
-    std::fs::write(&keys, format!("# operators\n{op} wang.fang\nnot a key line\n")).unwrap();
+    std::fs::write(
+        &keys,
+        format!("# operators\n{op} wang.fang\nnot a key line\n{lobby} lobby-1 role=kiosk\n"),
+    )
+    .unwrap();
     let host_key = dir.path().join("host_key");
     let mut server = serve(&db, &keys, &host_key);
     let fingerprint = std::fs::read_to_string(&host_key).unwrap();
@@ -151,6 +156,18 @@ fn two_operators_over_ssh() {
     };
     let left = |s: &str| s.split('/').next().unwrap().parse::<u32>().unwrap();
     assert_eq!(left(after.as_deref().unwrap()) + 1, left(&before));
+
+    // A kiosk key gets the kiosk screen, not the operators' tabs.
+    let k = Tmux::start("ssh-kiosk", &ssh_cmd(&dir.path().join("lobby"), server.port), 80, 24);
+    let screen = k.wait_for("找培训、找工作");
+    assert!(!screen.contains("服务记录") && !screen.contains("学员"), "{screen}");
+    k.keys(&["C-c"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        k.screen().contains("找培训、找工作"),
+        "ctrl-c must not end a kiosk session"
+    );
+    drop(k);
 
     // An unknown key is refused.
     let out = Command::new("ssh")

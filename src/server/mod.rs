@@ -231,15 +231,6 @@ impl Handler for Conn {
             self.refuse(session, channel, "not signed in").await;
             return Ok(());
         };
-        if person.role == Role::Kiosk {
-            self.refuse(
-                session,
-                channel,
-                "skillbridge: the kiosk screen is not served by this build; ask the administrator",
-            )
-            .await;
-            return Ok(());
-        }
         let (to_session, rx) = std::sync::mpsc::channel();
         self.to_session = Some(to_session);
         // Frames for the client; a client that stops reading fills this and loses frames, nothing more.
@@ -270,8 +261,9 @@ impl Handler for Conn {
                 shared.sessions.fetch_add(1, Ordering::AcqRel);
                 let out = ChannelOut::new(out_tx.clone());
                 let last_words = ChannelOut::new(out_tx);
-                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    session::run(settings, person, size, rx, out, last_words)
+                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match person.role {
+                    Role::Kiosk => session::run_kiosk(settings, size, rx, out, last_words),
+                    Role::Operator => session::run(settings, person, size, rx, out, last_words),
                 }));
                 if res.is_err() {
                     tracing::error!("the session of {name} panicked and was closed; other sessions go on");

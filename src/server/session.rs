@@ -198,3 +198,89 @@ pub fn run(
     drop(terminal);
     say(&mut last_words, &farewell);
 }
+
+/// A kiosk key's screen: the public lobby view over the same live service.
+/// No key ends it (the lobby machine must not drop to a shell); idle brings
+/// it home; it ends when the client goes or the server stops.
+pub fn run_kiosk(
+    settings: Settings,
+    size: (u16, u16),
+    rx: Receiver<ToSession>,
+    mut out: ChannelOut,
+    mut last_words: ChannelOut,
+) {
+    use crate::kiosk::{Kiosk, searcher::BackgroundSearcher as KioskSearcher};
+    use crate::service::public::PublicView;
+    let lagged = out.lagged.clone();
+    let _ = execute!(out, EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All));
+    let backend = CrosstermBackend::new(out);
+    let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
+    let Ok(mut terminal) = Terminal::with_options(backend, TerminalOptions { viewport }) else {
+        return;
+    };
+    let view = PublicView::new(settings.svc.clone());
+    let kiosk_settings = crate::kiosk::Settings {
+        lang: settings.lang,
+        exit_key: None,
+        ..Default::default()
+    };
+    let searcher = Box::new(KioskSearcher::new(view.clone(), None));
+    let mut kiosk = Kiosk::new(view, kiosk_settings, searcher);
+    let mut parser = Parser::new();
+    let mut dirty = true;
+    let mut seen = settings.svc.version();
+    loop {
+        let wait = if parser.pending() || kiosk.busy() {
+            Duration::from_millis(10)
+        } else {
+            Duration::from_millis(100)
+        };
+        match rx.recv_timeout(wait) {
+            Ok(ToSession::Bytes(b)) => {
+                let now = Instant::now();
+                for input in parser.feed(&b, now) {
+                    match input {
+                        Input::Key(k) => kiosk.key(k, now),
+                        Input::Paste(s) => kiosk.paste(&s, now),
+                    }
+                }
+                dirty = true;
+                continue;
+            }
+            Ok(ToSession::Resize(w, h)) => {
+                let _ = terminal.resize(Rect::new(0, 0, w.max(1), h.max(1)));
+                dirty = true;
+            }
+            Ok(ToSession::Close) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let now = Instant::now();
+        for input in parser.tick(now) {
+            if let Input::Key(k) = input {
+                kiosk.key(k, now);
+                dirty = true;
+            }
+        }
+        let busy_before = kiosk.busy();
+        kiosk.tick(now);
+        // The idle reset and other sessions' changes redraw too.
+        if busy_before || settings.svc.version() != seen || kiosk.idle_left(now).is_some_and(|l| l.is_zero()) {
+            seen = settings.svc.version();
+            dirty = true;
+        }
+        if settings.stopping.load(Ordering::Acquire) {
+            break;
+        }
+        if dirty {
+            if lagged.swap(false, Ordering::AcqRel) {
+                let _ = terminal.clear();
+            }
+            if terminal.draw(|f| crate::kiosk::ui::draw(f, &kiosk)).is_err() {
+                return;
+            }
+            dirty = false;
+        }
+    }
+    drop(terminal);
+    say(&mut last_words, "");
+}

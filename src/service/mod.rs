@@ -7,6 +7,7 @@ pub mod cache;
 mod cli;
 pub mod data;
 pub mod matching;
+pub mod public;
 pub mod rows;
 
 pub use cli::{cli_search, index_for};
