@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod kiosk;
 pub mod paths;
 pub mod report;
+pub mod rng;
 pub mod search;
 pub mod server;
 pub mod service;

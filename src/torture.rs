@@ -179,31 +179,7 @@ pub fn parse_state(token: &str) -> Option<CaseState> {
     })
 }
 
-/// SplitMix64: small, seedable, good enough to pick operations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
-        if items.is_empty() {
-            None
-        } else {
-            Some(items[self.below(items.len() as u64) as usize])
-        }
-    }
-    fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-}
+use crate::rng::Rng;
 
 /// The acknowledgement log, shared by the threads.
 struct AckLog {
@@ -392,7 +368,7 @@ impl Shared {
     fn enroll(&self, rng: &mut Rng, mine: &mut Vec<Case>) -> Result<(), TortureError> {
         let (trainee, class) = {
             let w = self.world()?;
-            (rng.pick(&w.trainees), rng.pick(&w.classes))
+            (rng.try_pick(&w.trainees).copied(), rng.try_pick(&w.classes).copied())
         };
         let (Some(trainee), Some(class)) = (trainee, class) else {
             return Ok(());
@@ -421,7 +397,7 @@ impl Shared {
             return Ok(());
         }
         let i = rng.below(mine.len() as u64) as usize;
-        let demand = rng.pick(&self.world()?.demands).unwrap_or(DemandId(0));
+        let demand = rng.try_pick(&self.world()?.demands).copied().unwrap_or(DemandId(0));
         let mv = if rng.percent(15) {
             any_move(rng, demand)
         } else {
@@ -440,7 +416,7 @@ impl Shared {
 
     /// Change a class's capacity, sometimes below its seats taken (refused).
     fn edit_capacity(&self, rng: &mut Rng) -> Result<(), TortureError> {
-        let Some(class) = rng.pick(&self.world()?.classes) else {
+        let Some(class) = rng.try_pick(&self.world()?.classes).copied() else {
             return Ok(());
         };
         let Some(mut c) = self.store.get::<TrainingClass>(class.0)? else {

@@ -11,7 +11,7 @@ use crate::service::public::{
     ClassKind, ClassReason, ClassStatus, Listing, OccupationId, PostKind, ProgramId, PublicClass, PublicJob, RegionId,
     SkillLevel, TrainFor,
 };
-use crate::ui::{ACCENT, HIT, unicode_width};
+use crate::ui::{ACCENT, unicode_width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -212,28 +212,12 @@ fn stars(n: u8) -> String {
 
 /// `text` with the characters the query matches highlighted.
 fn lit(text: &str, query: &Query, base: Style) -> Vec<Span<'static>> {
-    if query.is_empty() {
-        return vec![Span::styled(text.to_string(), base)];
-    }
-    let hits = highlight(&Hay::new(text.to_string()), query);
-    let mut spans = Vec::new();
-    let mut cur = String::new();
-    let mut cur_hit = false;
-    for (i, c) in text.chars().enumerate() {
-        let h = hits.binary_search(&i).is_ok();
-        if h != cur_hit && !cur.is_empty() {
-            spans.push(Span::styled(
-                std::mem::take(&mut cur),
-                if cur_hit { base.patch(HIT) } else { base },
-            ));
-        }
-        cur_hit = h;
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        spans.push(Span::styled(cur, if cur_hit { base.patch(HIT) } else { base }));
-    }
-    spans
+    let hits = if query.is_empty() {
+        Vec::new()
+    } else {
+        highlight(&Hay::new(text.to_string()), query)
+    };
+    crate::ui::lit(text, &hits, base).spans
 }
 
 /// The two lines of a class in a list.

@@ -6,6 +6,8 @@ mod detail;
 mod overlays;
 mod table;
 
+pub use table::lit;
+
 use crate::app::{App, Overlay, Tab};
 use crate::i18n::{Lang, fill};
 use crate::keymap::Action;
