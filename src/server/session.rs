@@ -90,10 +90,138 @@ fn say(out: &mut ChannelOut, text: &str) {
     let _ = out.flush();
 }
 
+/// What a connection shows: the operators' workspace or the public kiosk.
+trait Screen {
+    fn key(&mut self, key: crate::keymap::Key, now: Instant);
+    fn paste(&mut self, text: String, now: Instant);
+    fn tick(&mut self, now: Instant);
+    fn busy(&self) -> bool;
+    /// `Some(farewell)` once the screen has ended itself.
+    fn ended(&self) -> Option<String>;
+    /// Close after this long without a key (`None`: never; a kiosk resets itself).
+    fn idle_limit(&self) -> Option<Duration>;
+    /// Something changed by the clock alone (e.g. a kiosk's idle reset).
+    fn clock_redraw(&self, _now: Instant) -> bool {
+        false
+    }
+    fn draw(&self, f: &mut ratatui::Frame);
+}
+
+struct Operator {
+    app: App,
+    lang: Lang,
+    idle: Duration,
+}
+
+impl Screen for Operator {
+    fn key(&mut self, key: crate::keymap::Key, _now: Instant) {
+        self.app.key(key);
+    }
+    fn paste(&mut self, text: String, _now: Instant) {
+        self.app.update(crate::app::Msg::Paste(text));
+    }
+    fn tick(&mut self, _now: Instant) {
+        self.app.tick();
+    }
+    fn busy(&self) -> bool {
+        self.app.busy()
+    }
+    fn ended(&self) -> Option<String> {
+        self.app.state.quit.then(|| match self.lang {
+            Lang::Zh => "再见。".into(),
+            Lang::En => "Goodbye.".into(),
+        })
+    }
+    fn idle_limit(&self) -> Option<Duration> {
+        Some(self.idle)
+    }
+    fn draw(&self, f: &mut ratatui::Frame) {
+        crate::ui::draw(f, &self.app)
+    }
+}
+
+struct Lobby(crate::kiosk::Kiosk);
+
+impl Screen for Lobby {
+    fn key(&mut self, key: crate::keymap::Key, now: Instant) {
+        self.0.key(key, now);
+    }
+    fn paste(&mut self, text: String, now: Instant) {
+        self.0.paste(&text, now);
+    }
+    fn tick(&mut self, now: Instant) {
+        self.0.tick(now);
+    }
+    fn busy(&self) -> bool {
+        self.0.busy()
+    }
+    fn ended(&self) -> Option<String> {
+        self.0.exited().then(String::new)
+    }
+    fn idle_limit(&self) -> Option<Duration> {
+        None
+    }
+    fn clock_redraw(&self, now: Instant) -> bool {
+        self.0.idle_left(now).is_some_and(|l| l.is_zero())
+    }
+    fn draw(&self, f: &mut ratatui::Frame) {
+        crate::kiosk::ui::draw(f, &self.0)
+    }
+}
+
 /// Run one operator's screen until they quit, go idle, or the server stops.
 pub fn run(
     settings: Settings,
     person: Person,
+    size: (u16, u16),
+    rx: Receiver<ToSession>,
+    out: ChannelOut,
+    last_words: ChannelOut,
+) {
+    let searcher = Box::new(BackgroundSearcher::new(settings.svc.clone(), None));
+    let app = App::new(
+        settings.svc.clone(),
+        settings.keymap.clone(),
+        searcher,
+        &person.name,
+        settings.lang,
+    );
+    let screen = Operator {
+        app,
+        lang: settings.lang,
+        idle: settings.idle,
+    };
+    drive(&settings, &person.name, screen, size, rx, out, last_words);
+}
+
+/// A kiosk key's screen: the public lobby view over the same live service.
+/// No key ends it (the lobby machine must not drop to a shell); idle brings
+/// it home; it ends when the client goes or the server stops.
+pub fn run_kiosk(
+    settings: Settings,
+    size: (u16, u16),
+    rx: Receiver<ToSession>,
+    out: ChannelOut,
+    last_words: ChannelOut,
+) {
+    use crate::kiosk::{Kiosk, searcher::BackgroundSearcher as KioskSearcher};
+    use crate::service::public::PublicView;
+    let view = PublicView::new(settings.svc.clone());
+    let kiosk_settings = crate::kiosk::Settings {
+        lang: settings.lang,
+        exit_key: None,
+        ..Default::default()
+    };
+    let searcher = Box::new(KioskSearcher::new(view.clone(), None));
+    let screen = Lobby(Kiosk::new(view, kiosk_settings, searcher));
+    drive(&settings, "kiosk", screen, size, rx, out, last_words);
+}
+
+/// The one loop behind every connection: bytes in, frames out.
+fn drive(
+    settings: &Settings,
+    who: &str,
+    mut screen: impl Screen,
     size: (u16, u16),
     rx: Receiver<ToSession>,
     mut out: ChannelOut,
@@ -106,25 +234,17 @@ pub fn run(
     let mut terminal = match Terminal::with_options(backend, TerminalOptions { viewport }) {
         Ok(t) => t,
         Err(e) => {
-            tracing::warn!("session of {}: cannot start the screen: {e}", person.name);
+            tracing::warn!("session of {who}: cannot start the screen: {e}");
             return;
         }
     };
-    let searcher = Box::new(BackgroundSearcher::new(settings.svc.clone(), None));
-    let mut app = App::new(
-        settings.svc.clone(),
-        settings.keymap.clone(),
-        searcher,
-        &person.name,
-        settings.lang,
-    );
     let mut parser = Parser::new();
     let mut last_key = Instant::now();
     let mut dirty = true;
     let mut seen = settings.svc.version();
     let farewell: String;
     loop {
-        let wait = if parser.pending() || app.busy() {
+        let wait = if parser.pending() || screen.busy() {
             Duration::from_millis(10)
         } else {
             Duration::from_millis(40)
@@ -134,8 +254,8 @@ pub fn run(
                 last_key = Instant::now();
                 for input in parser.feed(&b, last_key) {
                     match input {
-                        Input::Key(k) => app.key(k),
-                        Input::Paste(s) => app.update(crate::app::Msg::Paste(s)),
+                        Input::Key(k) => screen.key(k, last_key),
+                        Input::Paste(s) => screen.paste(s, last_key),
                     }
                 }
                 // Anything else already queued goes in before drawing.
@@ -152,30 +272,28 @@ pub fn run(
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
-        for input in parser.tick(Instant::now()) {
+        let now = Instant::now();
+        for input in parser.tick(now) {
             if let Input::Key(k) = input {
-                app.key(k);
+                screen.key(k, now);
                 dirty = true;
             }
         }
-        let busy_before = app.busy();
-        app.tick();
-        if busy_before || settings.svc.version() != seen {
+        let busy_before = screen.busy();
+        screen.tick(now);
+        if busy_before || settings.svc.version() != seen || screen.clock_redraw(now) {
             seen = settings.svc.version();
             dirty = true;
         }
-        if app.state.quit {
-            farewell = match settings.lang {
-                Lang::Zh => "再见。".into(),
-                Lang::En => "Goodbye.".into(),
-            };
+        if let Some(bye) = screen.ended() {
+            farewell = bye;
             break;
         }
         if settings.stopping.load(Ordering::Acquire) {
             farewell = "skillbridge: the server is stopping; your saved work is safe. Reconnect later.".into();
             break;
         }
-        if last_key.elapsed() >= settings.idle {
+        if screen.idle_limit().is_some_and(|idle| last_key.elapsed() >= idle) {
             farewell = format!(
                 "skillbridge: closed after {} minutes without a key; saved work is kept. Reconnect any time.",
                 settings.idle.as_secs() / 60
@@ -187,100 +305,14 @@ pub fn run(
                 // A frame was lost: draw the next one whole.
                 let _ = terminal.clear();
             }
-            if let Err(e) = terminal.draw(|f| crate::ui::draw(f, &app)) {
-                tracing::info!("session of {} ended: {e}", person.name);
+            if let Err(e) = terminal.draw(|f| screen.draw(f)) {
+                tracing::info!("session of {who} ended: {e}");
                 return;
             }
             dirty = false;
         }
     }
-    tracing::info!("session of {} closed", person.name);
+    tracing::info!("session of {who} closed");
     drop(terminal);
     say(&mut last_words, &farewell);
-}
-
-/// A kiosk key's screen: the public lobby view over the same live service.
-/// No key ends it (the lobby machine must not drop to a shell); idle brings
-/// it home; it ends when the client goes or the server stops.
-pub fn run_kiosk(
-    settings: Settings,
-    size: (u16, u16),
-    rx: Receiver<ToSession>,
-    mut out: ChannelOut,
-    mut last_words: ChannelOut,
-) {
-    use crate::kiosk::{Kiosk, searcher::BackgroundSearcher as KioskSearcher};
-    use crate::service::public::PublicView;
-    let lagged = out.lagged.clone();
-    let _ = execute!(out, EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All));
-    let backend = CrosstermBackend::new(out);
-    let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
-    let Ok(mut terminal) = Terminal::with_options(backend, TerminalOptions { viewport }) else {
-        return;
-    };
-    let view = PublicView::new(settings.svc.clone());
-    let kiosk_settings = crate::kiosk::Settings {
-        lang: settings.lang,
-        exit_key: None,
-        ..Default::default()
-    };
-    let searcher = Box::new(KioskSearcher::new(view.clone(), None));
-    let mut kiosk = Kiosk::new(view, kiosk_settings, searcher);
-    let mut parser = Parser::new();
-    let mut dirty = true;
-    let mut seen = settings.svc.version();
-    loop {
-        let wait = if parser.pending() || kiosk.busy() {
-            Duration::from_millis(10)
-        } else {
-            Duration::from_millis(100)
-        };
-        match rx.recv_timeout(wait) {
-            Ok(ToSession::Bytes(b)) => {
-                let now = Instant::now();
-                for input in parser.feed(&b, now) {
-                    match input {
-                        Input::Key(k) => kiosk.key(k, now),
-                        Input::Paste(s) => kiosk.paste(&s, now),
-                    }
-                }
-                dirty = true;
-                continue;
-            }
-            Ok(ToSession::Resize(w, h)) => {
-                let _ = terminal.resize(Rect::new(0, 0, w.max(1), h.max(1)));
-                dirty = true;
-            }
-            Ok(ToSession::Close) | Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
-        }
-        let now = Instant::now();
-        for input in parser.tick(now) {
-            if let Input::Key(k) = input {
-                kiosk.key(k, now);
-                dirty = true;
-            }
-        }
-        let busy_before = kiosk.busy();
-        kiosk.tick(now);
-        // The idle reset and other sessions' changes redraw too.
-        if busy_before || settings.svc.version() != seen || kiosk.idle_left(now).is_some_and(|l| l.is_zero()) {
-            seen = settings.svc.version();
-            dirty = true;
-        }
-        if settings.stopping.load(Ordering::Acquire) {
-            break;
-        }
-        if dirty {
-            if lagged.swap(false, Ordering::AcqRel) {
-                let _ = terminal.clear();
-            }
-            if terminal.draw(|f| crate::kiosk::ui::draw(f, &kiosk)).is_err() {
-                return;
-            }
-            dirty = false;
-        }
-    }
-    drop(terminal);
-    say(&mut last_words, "");
 }
