@@ -47,6 +47,34 @@ fn fill_trainee(a: &mut App, name: &str, id: &str) {
     press(a, "enter");
 }
 
+/// A demand: the first enterprise the search finds, welders, 5 posts at 6000-9000.
+fn fill_demand(a: &mut App) {
+    type_text(a, "有限公司");
+    press(a, "enter");
+    type_text(a, "hg");
+    press(a, "enter tab tab");
+    type_text(a, "5");
+    press(a, "tab");
+    type_text(a, "6000");
+    press(a, "tab");
+    type_text(a, "9000");
+}
+
+/// A class: the first school found, welders, traditional industries, Nov–Dec, 30 seats.
+fn fill_class(a: &mut App) {
+    type_text(a, "学校");
+    press(a, "enter");
+    type_text(a, "hg");
+    press(a, "enter tab tab");
+    type_text(a, "ctcy");
+    press(a, "enter");
+    type_text(a, "2025-11-01");
+    press(a, "tab");
+    type_text(a, "2025-12-15");
+    press(a, "tab");
+    type_text(a, "30");
+}
+
 #[test]
 fn every_form_empty_filled_and_with_errors_in_both_languages() {
     let (_dir, svc) = own_service(200);
@@ -72,15 +100,7 @@ fn every_form_empty_filled_and_with_errors_in_both_languages() {
         press(&mut a, "alt-1");
         open(&mut a, "ctrl-n");
         snap("demand_empty", &a);
-        type_text(&mut a, "有限公司");
-        press(&mut a, "enter");
-        type_text(&mut a, "hg");
-        press(&mut a, "enter tab tab");
-        type_text(&mut a, "5");
-        press(&mut a, "tab");
-        type_text(&mut a, "6000");
-        press(&mut a, "tab");
-        type_text(&mut a, "9000");
+        fill_demand(&mut a);
         snap("demand_filled", &a);
         press(&mut a, "esc y");
         open(&mut a, "ctrl-n");
@@ -97,17 +117,7 @@ fn every_form_empty_filled_and_with_errors_in_both_languages() {
         press(&mut a, "alt-2");
         open(&mut a, "ctrl-n");
         snap("class_empty", &a);
-        type_text(&mut a, "学校");
-        press(&mut a, "enter");
-        type_text(&mut a, "hg");
-        press(&mut a, "enter tab tab");
-        type_text(&mut a, "ctcy");
-        press(&mut a, "enter");
-        type_text(&mut a, "2025-11-01");
-        press(&mut a, "tab");
-        type_text(&mut a, "2025-12-15");
-        press(&mut a, "tab");
-        type_text(&mut a, "30");
+        fill_class(&mut a);
         snap("class_filled", &a);
         press(&mut a, "esc y");
         open(&mut a, "ctrl-n");
@@ -178,31 +188,13 @@ fn each_form_saves_a_record() {
 
     press(&mut a, "alt-1");
     open(&mut a, "ctrl-n");
-    type_text(&mut a, "有限公司");
-    press(&mut a, "enter");
-    type_text(&mut a, "hg");
-    press(&mut a, "enter tab tab");
-    type_text(&mut a, "5");
-    press(&mut a, "tab");
-    type_text(&mut a, "6000");
-    press(&mut a, "tab");
-    type_text(&mut a, "9000");
+    fill_demand(&mut a);
     press(&mut a, "ctrl-s");
     assert!(a.state.overlays.is_empty(), "{:?}", a.state.status);
 
     press(&mut a, "alt-2");
     open(&mut a, "ctrl-n");
-    type_text(&mut a, "学校");
-    press(&mut a, "enter");
-    type_text(&mut a, "hg");
-    press(&mut a, "enter tab tab");
-    type_text(&mut a, "ctcy");
-    press(&mut a, "enter");
-    type_text(&mut a, "2025-11-01");
-    press(&mut a, "tab");
-    type_text(&mut a, "2025-12-15");
-    press(&mut a, "tab");
-    type_text(&mut a, "30");
+    fill_class(&mut a);
     press(&mut a, "ctrl-s");
     assert!(a.state.overlays.is_empty(), "{:?}", a.state.status);
     let after = (
