@@ -38,10 +38,20 @@ impl Data {
             d.seats_used.insert(r.id, store.seats_used(r.id)?);
             d.classes.insert(r.id, r);
         }
-        for r in store.all::<Trainee>()? {
+        // The two big trees decode on their own threads.
+        let (trainees, cases) = std::thread::scope(|sc| {
+            let t = sc.spawn(|| store.all::<Trainee>());
+            let c = sc.spawn(|| store.all::<Case>());
+            (t.join(), c.join())
+        });
+        let gone = || crate::store::StoreError::Corrupt {
+            path: store.path().to_path_buf(),
+            detail: "a thread reading the records stopped".into(),
+        };
+        for r in trainees.map_err(|_| gone())?? {
             d.trainees.insert(r.id, r);
         }
-        for r in store.all::<Case>()? {
+        for r in cases.map_err(|_| gone())?? {
             d.add_case_links(&r);
             d.cases.insert(r.id, r);
         }

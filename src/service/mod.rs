@@ -432,12 +432,30 @@ fn build_indexes(inner: &mut Inner) {
         (Kind::Institutions, d.institutions.keys().map(|k| k.0).collect()),
         (Kind::Enterprises, d.enterprises.keys().map(|k| k.0).collect()),
     ];
+    // Making the pinyin forms is the slow part of start-up: split it over
+    // the cores, then insert in order.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
     for (kind, ids) in lists {
+        let make = |part: &[u64]| -> Vec<(u64, crate::search::Hay)> {
+            part.iter()
+                .filter_map(|id| rows::hay(d, kind, *id).map(|h| (*id, h)))
+                .collect()
+        };
+        let parts: Vec<Vec<(u64, crate::search::Hay)>> = if ids.len() < 4096 || threads == 1 {
+            vec![make(&ids)]
+        } else {
+            let chunk = ids.len().div_ceil(threads);
+            std::thread::scope(|sc| {
+                let handles: Vec<_> = ids.chunks(chunk).map(|c| sc.spawn(move || make(c))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+            })
+        };
         let ix = idx.entry(kind).or_default();
-        for id in ids {
-            if let Some(h) = rows::hay(d, kind, id) {
-                ix.upsert(id, h);
-            }
+        for (id, h) in parts.into_iter().flatten() {
+            ix.upsert(id, h);
         }
     }
     inner.indexes = idx;
