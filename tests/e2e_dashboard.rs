@@ -4,19 +4,12 @@
 mod common;
 
 use common::tmux::*;
-use std::process::Command;
 
 #[test]
 fn f3_map_arrows_enter_filters_then_quit() {
     require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("city");
-    let built = Command::new(bin())
-        .args(["demo", "--build-only", "--trainees", "800", "--db"])
-        .arg(&db)
-        .status()
-        .unwrap();
-    assert!(built.success());
+    let db = common::demo_city(dir.path(), 800);
     let cmd = format!("{} demo --db {} --operator e2e", bin(), shell_quote(&db));
     let t = Tmux::start("dashboard", &cmd, 120, 40);
     t.wait_for("岗位需求");

@@ -87,15 +87,7 @@ fn seats_of(screen: &str, class: &str) -> Option<String> {
 fn two_operators_over_ssh() {
     require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("city");
-    assert!(
-        Command::new(bin())
-            .args(["demo", "--build-only", "--trainees", "300", "--db"])
-            .arg(&db)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let db = common::demo_city(dir.path(), 300);
     let op = keygen(dir.path(), "wang");
     let _stranger = keygen(dir.path(), "stranger");
     let lobby = keygen(dir.path(), "lobby");

@@ -20,13 +20,7 @@ fn stats(db: &std::path::Path) -> serde_json::Value {
 fn search_pair_enroll_quit_reopen_check() {
     require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("city");
-    let built = Command::new(bin())
-        .args(["demo", "--build-only", "--trainees", "800", "--db"])
-        .arg(&db)
-        .status()
-        .unwrap();
-    assert!(built.success());
+    let db = common::demo_city(dir.path(), 800);
     let before = stats(&db)["cases"].as_u64().unwrap();
 
     let cmd = format!("{} demo --db {} --operator e2e", bin(), shell_quote(&db));
@@ -91,15 +85,7 @@ fn search_pair_enroll_quit_reopen_check() {
 fn batch_intake_of_three_trainees() {
     require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("city");
-    assert!(
-        Command::new(bin())
-            .args(["demo", "--build-only", "--trainees", "300", "--db"])
-            .arg(&db)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let db = common::demo_city(dir.path(), 300);
     let before = stats(&db);
     let cmd = format!("{} demo --db {} --operator intake", bin(), shell_quote(&db));
     let t = Tmux::start("intake", &cmd, 120, 40);

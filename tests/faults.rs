@@ -121,23 +121,6 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-fn bin(args: &[&str], db: &Path) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("SKILLBRIDGE_DB")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!text.contains("panicked"), "the binary panicked: {text}");
-    (out.status.success(), text)
-}
-
 /// A small city with a few trainees and one case; returns the trainees.
 fn populate(path: &Path) -> Vec<Trainee> {
     let store = Store::reopen(path).unwrap();
@@ -211,7 +194,7 @@ fn a_read_only_database_is_refused_with_its_path_and_left_as_it_was() {
         other => panic!("expected a read-only or permission error, got {other:?}"),
     }
     for cmd in [&["stats"][..], &["check"], &["check", "--repair"]] {
-        let (ok, text) = bin(cmd, &path);
+        let (ok, text) = common::run_cli(cmd, &path);
         assert!(!ok, "{cmd:?} succeeded on a read-only database: {text}");
         assert!(text.contains(&shown), "{cmd:?}: {text}");
         assert!(text.contains("nothing was changed"), "{cmd:?}: {text}");
@@ -263,7 +246,7 @@ fn a_full_disk_says_so_and_keeps_every_acknowledged_write() {
     }
     drop(store);
     // The binary on the full disk: a clear message or a clean read, no panic.
-    let (ok, text) = bin(&["stats"], &path);
+    let (ok, text) = common::run_cli(&["stats"], &path);
     assert!(ok || text.contains("disk full at"), "{text}");
     // Make room: everything acknowledged is there and checks clean.
     mount.remount("size=64m").expect("tmpfs grows");
@@ -297,7 +280,7 @@ fn a_missing_or_impossible_directory_is_named() {
     // Read commands never create a database where there is none.
     let missing = dir.path().join("no/such/dir");
     for cmd in [&["stats"][..], &["check"], &["check", "--repair"]] {
-        let (ok, text) = bin(cmd, &missing);
+        let (ok, text) = common::run_cli(cmd, &missing);
         assert!(!ok);
         assert!(
             text.contains(&format!("no database at {}", missing.display())),
@@ -317,7 +300,7 @@ fn a_missing_or_impossible_directory_is_named() {
     let msg = e.to_string();
     assert!(msg.contains(&format!("{} is a file", file.display())), "{msg}");
     assert!(msg.contains("Pass --db"), "{msg}");
-    let (ok, text) = bin(&["demo", "--build-only"], &path);
+    let (ok, text) = common::run_cli(&["demo", "--build-only"], &path);
     assert!(!ok && text.contains("a-file"), "{text}");
 }
 
@@ -355,16 +338,16 @@ fn a_damaged_value_is_named_and_never_rewritten() {
     };
     let case_id = u64::from_be_bytes(case_key.as_slice().try_into().unwrap());
     let shown = path.display().to_string();
-    let (ok, text) = bin(&["stats"], &path);
+    let (ok, text) = common::run_cli(&["stats"], &path);
     assert!(!ok);
     assert!(text.contains(&format!("the database at {shown} is damaged")), "{text}");
     assert!(text.contains(&format!("cases {case_id}")), "{text}");
     assert!(text.contains("skillbridge check") && text.contains("backup"), "{text}");
-    let (ok, text) = bin(&["check"], &path);
+    let (ok, text) = common::run_cli(&["check"], &path);
     assert!(!ok);
     assert!(text.contains(&format!("cases {case_id}")), "{text}");
     // Repair refuses to touch a database whose records do not decode.
-    let (ok, text) = bin(&["check", "--repair"], &path);
+    let (ok, text) = common::run_cli(&["check", "--repair"], &path);
     assert!(!ok);
     assert!(
         text.contains("repair left the database") && text.contains("backup"),

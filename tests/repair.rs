@@ -8,24 +8,6 @@ use common::*;
 use skillbridge::domain::*;
 use skillbridge::store::{Store, codec};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn bin(args: &[&str], db: &Path) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("SKILLBRIDGE_DB")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!text.contains("panicked"), "{text}");
-    (out.status.success(), text)
-}
 
 fn backups(path: &Path) -> Vec<PathBuf> {
     let name = format!("{}.bak-", path.file_name().unwrap().to_string_lossy());
@@ -116,11 +98,11 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
         raw.flush().unwrap();
     }
     let before = records(&path);
-    let (ok, text) = bin(&["check"], &path);
+    let (ok, text) = common::run_cli(&["check"], &path);
     assert!(!ok, "{text}");
     let damaged_report = text;
 
-    let (ok, text) = bin(&["check", "--repair"], &path);
+    let (ok, text) = common::run_cli(&["check", "--repair"], &path);
     assert!(ok, "{text}");
     let backup = backups(&path);
     assert_eq!(backup.len(), 1, "{backup:?}");
@@ -162,7 +144,7 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
     // No primary record but the demand's status was touched.
     assert_eq!(records(&path), before);
     // The backup is the database as it was before the repair.
-    let (ok, text) = bin(&["check"], backup);
+    let (ok, text) = common::run_cli(&["check"], backup);
     assert!(!ok);
     assert_eq!(
         text.replace(&backup.display().to_string(), "PATH"),
@@ -170,7 +152,7 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
     );
 
     // A second repair finds nothing and takes no backup.
-    let (ok, text) = bin(&["check", "--repair"], &path);
+    let (ok, text) = common::run_cli(&["check", "--repair"], &path);
     assert!(ok, "{text}");
     assert!(text.contains("nothing to repair"), "{text}");
     assert_eq!(backups(&path).len(), 1);
@@ -193,7 +175,7 @@ fn what_repair_cannot_fix_is_left_and_reported() {
         raw.open_tree("class_usage").unwrap().clear().unwrap();
         raw.flush().unwrap();
     }
-    let (ok, text) = bin(&["check", "--repair"], &path);
+    let (ok, text) = common::run_cli(&["check", "--repair"], &path);
     assert!(!ok, "{text}");
     assert!(
         text.contains("seats used: the counter said nothing, the cases hold 3"),
@@ -220,7 +202,7 @@ fn repair_refuses_a_database_another_process_holds() {
     let path = dir.path().join("db");
     build(&path);
     let _held = Store::reopen(&path).unwrap();
-    let (ok, text) = bin(&["check", "--repair"], &path);
+    let (ok, text) = common::run_cli(&["check", "--repair"], &path);
     assert!(!ok);
     assert!(text.contains("already open in another process"), "{text}");
     assert!(text.contains(&path.display().to_string()), "{text}");

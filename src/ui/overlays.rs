@@ -326,14 +326,7 @@ fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
                         format!("{} {} · {} · {}", c.id, c.name, inst, c.start)
                     })
                     .unwrap_or_default();
-                let why: Vec<String> = m.reasons.iter().map(|r| class_reason(r, t, lang)).collect();
-                ListItem::new(vec![
-                    Line::from(Span::styled(head, Style::new().add_modifier(Modifier::BOLD))),
-                    Line::from(Span::styled(
-                        format!("   {}", why.join(" · ")),
-                        Style::new().fg(Color::Green),
-                    )),
-                ])
+                pair_row(head, m.reasons.iter().map(|r| class_reason(r, t, lang)))
             })
             .collect(),
         PairRows::Demands(_, rows) => rows
@@ -352,14 +345,7 @@ fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
                         )
                     })
                     .unwrap_or_default();
-                let why: Vec<String> = m.reasons.iter().map(|r| demand_reason(r, t, lang)).collect();
-                ListItem::new(vec![
-                    Line::from(Span::styled(head, Style::new().add_modifier(Modifier::BOLD))),
-                    Line::from(Span::styled(
-                        format!("   {}", why.join(" · ")),
-                        Style::new().fg(Color::Green),
-                    )),
-                ])
+                pair_row(head, m.reasons.iter().map(|r| demand_reason(r, t, lang)))
             })
             .collect(),
     };
@@ -369,6 +355,18 @@ fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
     let mut ls = ListState::default();
     ls.select(Some(p.selected));
     frame.render_stateful_widget(list, inner, &mut ls);
+}
+
+/// A pairing result: the record in bold, its reasons under it.
+fn pair_row(head: String, reasons: impl Iterator<Item = String>) -> ListItem<'static> {
+    let why: Vec<String> = reasons.collect();
+    ListItem::new(vec![
+        Line::from(Span::styled(head, Style::new().add_modifier(Modifier::BOLD))),
+        Line::from(Span::styled(
+            format!("   {}", why.join(" · ")),
+            Style::new().fg(Color::Green),
+        )),
+    ])
 }
 
 fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {

@@ -141,3 +141,30 @@ pub fn raw_open(path: &std::path::Path) -> sled::Db {
         }
     }
 }
+
+/// Run the binary with `--db db`; (succeeded, stdout + stderr). Fails the
+/// test if the binary panicked.
+pub fn run_cli(args: &[&str], db: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("SKILLBRIDGE_DB")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("panicked"), "the binary panicked: {text}");
+    (out.status.success(), text)
+}
+
+/// Build a demo city of `trainees` with the binary, into `dir/city`.
+pub fn demo_city(dir: &std::path::Path, trainees: usize) -> std::path::PathBuf {
+    let db = dir.join("city");
+    let (ok, text) = run_cli(&["demo", "--build-only", "--trainees", &trainees.to_string()], &db);
+    assert!(ok, "demo build failed: {text}");
+    db
+}
