@@ -109,5 +109,7 @@ pub fn run(
             }
         }
     }
+    // Nothing writes now: leave the search index for the next start.
+    app.svc.save_search_cache();
     Ok(())
 }

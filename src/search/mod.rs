@@ -19,15 +19,15 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use pinyin::ToPinyin;
 use std::sync::OnceLock;
 
-/// One searchable record.
+/// One searchable text in three forms, kept in one exact-size buffer: the
+/// display line, the line with every hanzi replaced by its initial (same
+/// length in chars: char `i` ↔ char `i`), and the line with every hanzi
+/// replaced by its full syllable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hay {
-    /// What the user reads (and what `search --lines` prints).
-    pub line: String,
-    /// `line` lower-cased, each hanzi replaced by its pinyin initial.
-    pub initials: String,
-    /// `line` lower-cased, each hanzi replaced by its plain pinyin syllable.
-    pub pinyin: String,
+    text: Box<str>,
+    initials_at: u32,
+    pinyin_at: u32,
     ascii_mask: u64,
     /// ASCII characters of the line itself (not of its pinyin).
     line_mask: u64,
@@ -59,63 +59,85 @@ pub fn is_wide(c: char) -> bool {
 
 impl Hay {
     pub fn new(line: String) -> Hay {
-        let mut initials = String::with_capacity(line.len());
-        let mut pinyin = String::with_capacity(line.len() * 2);
-        let mut ascii_mask = 0;
-        let mut line_mask = 0;
-        let mut cjk_bloom = 0;
+        // One exact-size buffer: count the forms' bytes first, then write.
+        let (mut ni, mut np) = (0, 0);
         for c in line.chars() {
-            cjk_bloom |= cjk_bit(c);
             match c.to_pinyin() {
                 Some(p) => {
-                    initials.push_str(p.first_letter());
-                    pinyin.push_str(p.plain());
-                    for pc in p.plain().chars() {
-                        ascii_mask |= ascii_bit(pc);
-                    }
+                    ni += p.first_letter().len();
+                    np += p.plain().len();
                 }
                 None => {
-                    let l = c.to_ascii_lowercase();
-                    initials.push(l);
-                    pinyin.push(l);
-                    ascii_mask |= ascii_bit(l);
-                    line_mask |= ascii_bit(l);
+                    ni += c.len_utf8();
+                    np += c.len_utf8();
                 }
             }
         }
-        Hay {
-            line,
-            initials,
-            pinyin,
-            ascii_mask,
-            line_mask,
-            cjk_bloom,
-        }
-    }
-
-    /// A hay from forms stored earlier (the persisted index): only the masks
-    /// are computed.
-    pub fn from_parts(line: String, initials: String, pinyin: String) -> Hay {
-        let mut ascii_mask = 0;
-        let mut line_mask = 0;
-        let mut cjk_bloom = 0;
+        let mut text = String::with_capacity(line.len() + ni + np);
+        text.push_str(&line);
         for c in line.chars() {
-            cjk_bloom |= cjk_bit(c);
-            if c.is_ascii() {
-                line_mask |= ascii_bit(c.to_ascii_lowercase());
+            match c.to_pinyin() {
+                Some(p) => text.push_str(p.first_letter()),
+                None => text.push(c.to_ascii_lowercase()),
             }
         }
-        for c in initials.chars().chain(pinyin.chars()) {
-            ascii_mask |= ascii_bit(c);
+        for c in line.chars() {
+            match c.to_pinyin() {
+                Some(p) => text.push_str(p.plain()),
+                None => text.push(c.to_ascii_lowercase()),
+            }
         }
-        Hay {
-            line,
-            initials,
-            pinyin,
-            ascii_mask,
-            line_mask,
-            cjk_bloom,
+        Hay::from_text(text, line.len(), line.len() + ni)
+    }
+
+    fn from_text(text: String, initials_at: usize, pinyin_at: usize) -> Hay {
+        let mut h = Hay {
+            initials_at: u32::try_from(initials_at).unwrap_or(u32::MAX),
+            pinyin_at: u32::try_from(pinyin_at).unwrap_or(u32::MAX),
+            text: text.into_boxed_str(),
+            ascii_mask: 0,
+            line_mask: 0,
+            cjk_bloom: 0,
+        };
+        let (mut cjk, mut line, mut ascii) = (0, 0, 0);
+        for c in h.line().chars() {
+            cjk |= cjk_bit(c);
+            if c.is_ascii() {
+                line |= ascii_bit(c.to_ascii_lowercase());
+            }
         }
+        for c in h.initials().chars().chain(h.pinyin().chars()) {
+            ascii |= ascii_bit(c);
+        }
+        (h.cjk_bloom, h.line_mask, h.ascii_mask) = (cjk, line, ascii);
+        h
+    }
+
+    /// A hay from forms made earlier (the persisted index): only the masks
+    /// are computed.
+    pub fn from_parts(line: &str, initials: &str, pinyin: &str) -> Hay {
+        let mut text = String::with_capacity(line.len() + initials.len() + pinyin.len());
+        text.push_str(line);
+        text.push_str(initials);
+        text.push_str(pinyin);
+        Hay::from_text(text, line.len(), line.len() + initials.len())
+    }
+
+    /// What the user reads.
+    pub fn line(&self) -> &str {
+        self.text.get(..self.initials_at as usize).unwrap_or("")
+    }
+
+    /// The line lower-cased, each hanzi replaced by its pinyin initial.
+    pub fn initials(&self) -> &str {
+        self.text
+            .get(self.initials_at as usize..self.pinyin_at as usize)
+            .unwrap_or("")
+    }
+
+    /// The line lower-cased, each hanzi replaced by its plain syllable.
+    pub fn pinyin(&self) -> &str {
+        self.text.get(self.pinyin_at as usize..).unwrap_or("")
     }
 
     /// Could `term` possibly match? (No false negatives.)
@@ -139,15 +161,20 @@ enum Form {
 
 /// ASCII terms shorter than this match only as a contiguous run: one or two
 /// letters spread fuzzily over a line of pinyin and English match nearly
-/// every record.
+/// every record. (So do terms of digits only, see [`Term::is_run`].)
 pub const FUZZY_MIN_ASCII: usize = 3;
 
 fn forms_for(term: &Term) -> &'static [Form] {
     if term.wide {
         &[Form::Line]
-    } else if term.text.len() < FUZZY_MIN_ASCII && term.kind == TermKind::Fuzzy {
-        // The initials form holds the line's ASCII too, lower-cased.
-        &[Form::Initials, Form::Pinyin]
+    } else if term.is_run() {
+        // The initials form holds the line's ASCII too, lower-cased; a
+        // digit is the same in every form.
+        if term.text.bytes().all(|b| b.is_ascii_digit()) {
+            &[Form::Initials]
+        } else {
+            &[Form::Initials, Form::Pinyin]
+        }
     } else {
         &[Form::Initials, Form::Pinyin, Form::Line]
     }
@@ -155,9 +182,9 @@ fn forms_for(term: &Term) -> &'static [Form] {
 
 fn form_text(hay: &Hay, f: Form) -> &str {
     match f {
-        Form::Line => &hay.line,
-        Form::Initials => &hay.initials,
-        Form::Pinyin => &hay.pinyin,
+        Form::Line => hay.line(),
+        Form::Initials => hay.initials(),
+        Form::Pinyin => hay.pinyin(),
     }
 }
 
@@ -200,10 +227,10 @@ fn exact_hit(hay: &str, byte: usize, pat: &str, weight: i64) -> (i64, Vec<usize>
     (score, (start..start + n).collect())
 }
 
-/// Does the term hold (for a negated term: is it absent)? Returns the score.
-fn term_score(hay: &Hay, term: &Term) -> Option<i64> {
+/// The best score of a term's text in a hay, ignoring negation.
+fn term_hit(hay: &Hay, term: &Term) -> Option<i64> {
     if !hay.may_match(term) {
-        return if term.negated { Some(0) } else { None };
+        return None;
     }
     let mut best: Option<i64> = None;
     for f in forms_for(term) {
@@ -214,9 +241,9 @@ fn term_score(hay: &Hay, term: &Term) -> Option<i64> {
                 continue;
             }
             if term.wide
-                && let Some(b) = hay.line.find(term.text.as_str())
+                && let Some(b) = hay.line().find(term.text.as_str())
             {
-                best = Some(exact_hit(&hay.line, b, &term.text, 2).0);
+                best = Some(exact_hit(hay.line(), b, &term.text, 2).0);
                 continue;
             }
         }
@@ -224,10 +251,22 @@ fn term_score(hay: &Hay, term: &Term) -> Option<i64> {
             best = Some(best.map_or(s, |b| b.max(s)));
         }
     }
-    match (term.negated, best) {
-        (false, b) => b,
-        (true, None) => Some(0),
-        (true, Some(_)) => None,
+    best
+}
+
+/// A hit on shared text (a tag) ranks below the same hit on the record's own line.
+const TAG_PENALTY: i64 = 16;
+
+/// Does the term hold (for a negated term: is it absent)? Returns the score.
+/// `tag_best` is the term's best score on the record's tags.
+fn term_score(hay: &Hay, term: &Term, tag_best: Option<i64>) -> Option<i64> {
+    if term.negated {
+        // Absent from the tags and from the line.
+        return (tag_best.is_none() && term_hit(hay, term).is_none()).then_some(0);
+    }
+    match (term_hit(hay, term), tag_best) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -235,12 +274,12 @@ fn term_score(hay: &Hay, term: &Term) -> Option<i64> {
 pub fn score(hay: &Hay, q: &Query) -> Option<i64> {
     let mut total = 0;
     for t in &q.terms {
-        total += term_score(hay, t)?;
+        total += term_score(hay, t, None)?;
     }
     Some(total)
 }
 
-/// Character indices of `hay.line` to highlight for this query.
+/// Character indices of `hay.line()` to highlight for this query.
 pub fn highlight(hay: &Hay, q: &Query) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for t in q.terms.iter().filter(|t| !t.negated) {
@@ -251,7 +290,7 @@ pub fn highlight(hay: &Hay, q: &Query) -> Vec<usize> {
         if let Some((_, form, idx)) = best {
             match form {
                 Form::Line | Form::Initials => out.extend(idx),
-                Form::Pinyin => out.extend(pinyin_to_line(&hay.line, &idx)),
+                Form::Pinyin => out.extend(pinyin_to_line(hay.line(), &idx)),
             }
         }
     }
@@ -293,12 +332,65 @@ pub struct Hit {
     pub score: i64,
 }
 
-/// The searchable records of one kind.
+/// Text many records share (a district's English name, a trade's aliases, a
+/// case state): each distinct text is kept and matched once per query, and
+/// a record holds only the number of its list of tags.
+#[derive(Debug, Default, Clone)]
+struct Tags {
+    hays: Vec<Hay>,
+    by_text: std::collections::HashMap<Box<str>, u32>,
+    /// Distinct lists of tags; list 0 is the empty list.
+    lists: Vec<Box<[u32]>>,
+    by_list: std::collections::HashMap<Box<[u32]>, u32>,
+}
+
+impl Tags {
+    fn list_of<S: AsRef<str>>(&mut self, texts: &[S]) -> u32 {
+        if self.lists.is_empty() {
+            self.lists.push(Box::new([]));
+            self.by_list.insert(Box::new([]), 0);
+        }
+        let mut ids: Vec<u32> = Vec::with_capacity(texts.len());
+        for t in texts {
+            let t = t.as_ref().trim();
+            if t.is_empty() {
+                continue;
+            }
+            let id = match self.by_text.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = self.hays.len() as u32;
+                    self.hays.push(Hay::new(t.to_string()));
+                    self.by_text.insert(t.into(), id);
+                    id
+                }
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if let Some(&l) = self.by_list.get(ids.as_slice()) {
+            return l;
+        }
+        let l = self.lists.len() as u32;
+        self.lists.push(ids.clone().into_boxed_slice());
+        self.by_list.insert(ids.into_boxed_slice(), l);
+        l
+    }
+
+    fn list(&self, l: u32) -> &[u32] {
+        self.lists.get(l as usize).map(|b| &b[..]).unwrap_or(&[])
+    }
+}
+
+/// The searchable records of one kind, in ascending id order.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     ids: Vec<u64>,
     hays: Vec<Hay>,
-    pos: std::collections::HashMap<u64, usize>,
+    /// Per record, its list of tags (see [`Tags`]).
+    tag_lists: Vec<u32>,
+    tags: Tags,
 }
 
 /// How often a long scan looks at its cancel flag.
@@ -317,34 +409,159 @@ impl Index {
         self.ids.is_empty()
     }
 
-    /// Add or replace a record's hay.
+    fn slot(&self, id: u64) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    /// Add or replace a record's hay (no shared text).
     pub fn upsert(&mut self, id: u64, hay: Hay) {
-        match self.pos.get(&id) {
-            Some(&i) => self.hays[i] = hay,
-            None => {
-                self.pos.insert(id, self.ids.len());
-                self.ids.push(id);
-                self.hays.push(hay);
+        self.upsert_tagged(id, hay, &[] as &[&str]);
+    }
+
+    /// Add or replace a record: its own text and the shared texts it is
+    /// also found by.
+    pub fn upsert_tagged<S: AsRef<str>>(&mut self, id: u64, hay: Hay, tags: &[S]) {
+        let list = self.tags.list_of(tags);
+        self.upsert_with_list(id, hay, list);
+    }
+
+    fn upsert_with_list(&mut self, id: u64, hay: Hay, list: u32) {
+        match self.ids.binary_search(&id) {
+            Ok(i) => {
+                self.hays[i] = hay;
+                self.tag_lists[i] = list;
+            }
+            Err(i) => {
+                // New ids only grow, so this is nearly always a push.
+                self.ids.insert(i, id);
+                self.hays.insert(i, hay);
+                self.tag_lists.insert(i, list);
             }
         }
     }
 
-    pub fn get(&self, id: u64) -> Option<&Hay> {
-        self.pos.get(&id).map(|&i| &self.hays[i])
+    /// Join indexes built apart (one per thread) over consecutive id
+    /// ranges, in order.
+    pub fn concat(parts: Vec<Index>) -> Index {
+        let mut out = Index::default();
+        let n: usize = parts.iter().map(Index::len).sum();
+        out.ids.reserve_exact(n);
+        out.hays.reserve_exact(n);
+        out.tag_lists.reserve_exact(n);
+        for part in parts {
+            // The part's lists, renumbered as lists of this index.
+            let lists: Vec<u32> = part
+                .tags
+                .lists
+                .iter()
+                .map(|l| {
+                    let texts: Vec<&str> = l
+                        .iter()
+                        .filter_map(|t| part.tags.hays.get(*t as usize).map(Hay::line))
+                        .collect();
+                    out.tags.list_of(&texts)
+                })
+                .collect();
+            for ((id, hay), list) in part.ids.into_iter().zip(part.hays).zip(part.tag_lists) {
+                let list = lists.get(list as usize).copied().unwrap_or(0);
+                if out.ids.last().is_some_and(|last| *last >= id) {
+                    out.upsert_with_list(id, hay, list);
+                } else {
+                    out.ids.push(id);
+                    out.hays.push(hay);
+                    out.tag_lists.push(list);
+                }
+            }
+        }
+        out
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &Hay)> {
-        self.ids.iter().copied().zip(self.hays.iter())
+    /// Drop spare capacity once a build is done.
+    pub fn shrink(&mut self) {
+        self.ids.shrink_to_fit();
+        self.hays.shrink_to_fit();
+        self.tag_lists.shrink_to_fit();
+    }
+
+    /// A record's own text (what highlights refer to).
+    pub fn get(&self, id: u64) -> Option<&Hay> {
+        self.slot(id).map(|i| &self.hays[i])
+    }
+
+    /// The shared texts a record is also found by.
+    pub fn tags_of(&self, id: u64) -> Vec<&str> {
+        self.slot(id).map(|i| self.tag_texts(i)).unwrap_or_default()
+    }
+
+    fn tag_texts(&self, i: usize) -> Vec<&str> {
+        self.tags
+            .list(self.tag_lists[i])
+            .iter()
+            .filter_map(|t| self.tags.hays.get(*t as usize).map(|h| h.line()))
+            .collect()
+    }
+
+    /// Everything a record is found by, as one line (what `search --lines`
+    /// prints and what an outside tool such as fzf would be given).
+    pub fn full_line(&self, id: u64) -> Option<String> {
+        let i = self.slot(id)?;
+        let mut line = self.hays[i].line().to_string();
+        for t in self.tag_texts(i) {
+            line.push(' ');
+            line.push_str(t);
+        }
+        Some(line)
+    }
+
+    /// (id, own text, tags) of every record, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &Hay, Vec<&str>)> {
+        (0..self.ids.len()).map(|i| (self.ids[i], &self.hays[i], self.tag_texts(i)))
     }
 
     /// Every record matching `q` (all records, score 0, for an empty query),
     /// restricted to `within` when given (narrowing from earlier results).
     /// Returns `None` when `cancelled()` turns true mid-scan.
     pub fn search(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Hit>> {
+        // Each term against each shared text, once: per term, per tag.
+        let tag_scores: Vec<Vec<Option<i64>>> = q
+            .terms
+            .iter()
+            .map(|t| {
+                self.tags
+                    .hays
+                    .iter()
+                    .map(|h| term_hit(h, t).map(|s| s - TAG_PENALTY))
+                    .collect()
+            })
+            .collect();
+        // Per term and tag list: the best tag score (lists are few).
+        let list_best: Vec<Vec<Option<i64>>> = tag_scores
+            .iter()
+            .map(|per_tag| {
+                self.tags
+                    .lists
+                    .iter()
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|t| per_tag.get(*t as usize).copied().flatten())
+                            .max()
+                    })
+                    .collect()
+            })
+            .collect();
+        let record_score = |i: usize| -> Option<i64> {
+            let list = self.tag_lists[i] as usize;
+            let mut total = 0;
+            for (k, t) in q.terms.iter().enumerate() {
+                let tag_best = list_best[k].get(list).copied().flatten();
+                total += term_score(&self.hays[i], t, tag_best)?;
+            }
+            Some(total)
+        };
         let positions: Vec<usize>;
         let slots: &[usize] = match within {
             Some(ids) => {
-                positions = ids.iter().filter_map(|id| self.pos.get(id).copied()).collect();
+                positions = ids.iter().filter_map(|id| self.slot(*id)).collect();
                 &positions
             }
             None => &[],
@@ -358,7 +575,7 @@ impl Index {
                     return None;
                 }
                 let i = at(k);
-                if let Some(s) = score(&self.hays[i], q) {
+                if let Some(s) = record_score(i) {
                     out.push(Hit {
                         id: self.ids[i],
                         score: s,
@@ -390,6 +607,93 @@ impl Index {
             out.extend(p?);
         }
         Some(out)
+    }
+}
+
+fn tsv_clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\t', '\n', '\r']) {
+        s.replace(['\t', '\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
+}
+
+impl Index {
+    /// The index as text (the persisted search cache): a line of counts,
+    /// the shared texts, the tag lists, then one record per line,
+    /// `id TAB list TAB line TAB initials TAB pinyin`.
+    pub fn write_tsv(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(
+            w,
+            "{} {} {}",
+            self.ids.len(),
+            self.tags.hays.len(),
+            self.tags.lists.len()
+        )?;
+        for h in &self.tags.hays {
+            writeln!(w, "{}", tsv_clean(h.line()))?;
+        }
+        for l in &self.tags.lists {
+            let ids: Vec<String> = l.iter().map(u32::to_string).collect();
+            writeln!(w, "{}", ids.join(","))?;
+        }
+        for i in 0..self.ids.len() {
+            let h = &self.hays[i];
+            writeln!(
+                w,
+                "{}\t{}\t{}\t{}\t{}",
+                self.ids[i],
+                self.tag_lists[i],
+                tsv_clean(h.line()),
+                tsv_clean(h.initials()),
+                tsv_clean(h.pinyin())
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Read what [`Index::write_tsv`] wrote; `None` for anything else
+    /// (cut short, out of order, a reference out of range).
+    pub fn read_tsv(text: &str) -> Option<Index> {
+        let mut lines = text.split('\n');
+        let mut counts = lines.next()?.split(' ').map(|n| n.parse::<usize>().ok());
+        let (n, ntags, nlists) = (counts.next()??, counts.next()??, counts.next()??);
+        let mut ix = Index::default();
+        for _ in 0..ntags {
+            let t = lines.next()?;
+            ix.tags.by_text.insert(t.into(), ix.tags.hays.len() as u32);
+            ix.tags.hays.push(Hay::new(t.to_string()));
+        }
+        for _ in 0..nlists {
+            let l = lines.next()?;
+            let ids: Vec<u32> = if l.is_empty() {
+                Vec::new()
+            } else {
+                l.split(',').map(|x| x.parse().ok()).collect::<Option<_>>()?
+            };
+            if ids.iter().any(|t| *t as usize >= ntags) {
+                return None;
+            }
+            let ids = ids.into_boxed_slice();
+            ix.tags.by_list.insert(ids.clone(), ix.tags.lists.len() as u32);
+            ix.tags.lists.push(ids);
+        }
+        ix.ids.reserve_exact(n);
+        ix.hays.reserve_exact(n);
+        ix.tag_lists.reserve_exact(n);
+        for l in lines.filter(|l| !l.is_empty()) {
+            let mut f = l.splitn(5, '\t');
+            let id: u64 = f.next()?.parse().ok()?;
+            let list: u32 = f.next()?.parse().ok()?;
+            let (line, initials, pinyin) = (f.next()?, f.next()?, f.next()?);
+            if (list as usize) >= nlists.max(1) || ix.ids.last().is_some_and(|last| *last >= id) {
+                return None;
+            }
+            ix.ids.push(id);
+            ix.hays.push(Hay::from_parts(line, initials, pinyin));
+            ix.tag_lists.push(list);
+        }
+        (ix.ids.len() == n).then_some(ix)
     }
 }
 
@@ -444,6 +748,12 @@ mod tests {
         assert!(score(&Hay::new("新区航空部件".into()), &q).is_none());
         assert!(score(&Hay::new("新区 Zhenjiang".into()), &q).is_none());
         assert!(score(&Hay::new("新区 Zhenjiang".into()), &Query::parse("zjg")).is_some());
+        // Digits are a run at any length: 32119 is not 3…2…1…1…9.
+        let id = Hay::new("王芳  321102198104229572  13915968613".into());
+        assert!(score(&id, &Query::parse("3211021981")).is_some());
+        assert!(score(&id, &Query::parse("139159")).is_some());
+        assert!(score(&id, &Query::parse("32119")).is_none());
+        assert!(score(&id, &Query::parse("wf 13915")).is_some());
         // English stays fuzzy.
         assert!(score(&Hay::new("焊工 welder".into()), &Query::parse("wldr")).is_some());
         let start = score(&Hay::new("焊工 企业".into()), &q).unwrap();
@@ -459,6 +769,67 @@ mod tests {
         assert_eq!(highlight(&hay, &Query::parse("hangong")), vec![3, 4]);
         assert_eq!(highlight(&hay, &Query::parse("wangfang")), vec![0, 1]);
         assert_eq!(highlight(&hay, &Query::parse("!wf")), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn shared_text_is_found_once_per_query_and_ranks_below_the_line() {
+        let mut ix = Index::new();
+        ix.upsert_tagged(1, Hay::new("王芳  焊工".into()), &["Danyang", "welder 电焊工"]);
+        ix.upsert_tagged(2, Hay::new("李雷  车工".into()), &["Danyang", "lathe turner"]);
+        ix.upsert_tagged(3, Hay::new("张伟  welder".into()), &["Jurong"]);
+        let ids_in = |ix: &Index, q: &str| -> Vec<u64> {
+            let mut h = ix.search(&Query::parse(q), None, &|| false).unwrap();
+            h.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+            h.into_iter().map(|h| h.id).collect()
+        };
+        let ids = |q: &str| ids_in(&ix, q);
+        assert_eq!(ids("danyang"), vec![1, 2]);
+        assert_eq!(ids("dy"), Vec::<u64>::new(), "two letters are a run, not scattered");
+        assert_eq!(ids("电焊"), vec![1]);
+        assert_eq!(ids("danyang !lathe"), vec![1], "negation looks at tags too");
+        assert_eq!(ids("!danyang"), vec![3]);
+        assert_eq!(ids("welder"), vec![3, 1], "own text first");
+        assert_eq!(ix.full_line(2).unwrap(), "李雷  车工 Danyang lathe turner");
+        assert_eq!(ix.tags_of(3), vec!["Jurong"]);
+        // Replacing a record replaces its tags.
+        ix.upsert_tagged(2, Hay::new("李雷  车工".into()), &["Jurong"]);
+        assert_eq!(ids_in(&ix, "danyang"), vec![1]);
+    }
+
+    #[test]
+    fn indexes_built_apart_and_joined_equal_one_built_whole() {
+        let recs: Vec<(u64, String, Vec<String>)> = (0..50u64)
+            .map(|i| {
+                (
+                    i * 3 + 1,
+                    format!("学员{i}  焊工"),
+                    vec![format!("district {}", i % 4), format!("group {}", i % 3)],
+                )
+            })
+            .collect();
+        let mut whole = Index::new();
+        for (id, line, tags) in &recs {
+            whole.upsert_tagged(*id, Hay::new(line.clone()), tags);
+        }
+        let parts: Vec<Index> = recs
+            .chunks(17)
+            .map(|c| {
+                let mut ix = Index::new();
+                for (id, line, tags) in c {
+                    ix.upsert_tagged(*id, Hay::new(line.clone()), tags);
+                }
+                ix
+            })
+            .collect();
+        let joined = Index::concat(parts);
+        assert_eq!(joined.len(), whole.len());
+        for (id, _, _) in whole.iter() {
+            assert_eq!(joined.full_line(id), whole.full_line(id));
+        }
+        for q in ["district 2", "group !district", "hg", "xy"] {
+            let q = Query::parse(q);
+            assert_eq!(joined.search(&q, None, &|| false), whole.search(&q, None, &|| false));
+        }
     }
 
     #[test]

@@ -64,12 +64,10 @@ impl Query {
                     && matches!(p.kind, TermKind::Fuzzy | TermKind::Exact | TermKind::Prefix)
                     && t.wide == p.wide
                     && t.text.starts_with(&p.text)
-                    // Short ASCII terms match as runs, longer ones fuzzily:
-                    // a term crossing that line matches more, not less.
-                    && (t.wide
-                        || p.kind != TermKind::Fuzzy
-                        || p.text.len() >= super::FUZZY_MIN_ASCII
-                        || t.text.len() < super::FUZZY_MIN_ASCII)
+                    // Runs (short or digit-only terms) and fuzzy terms match
+                    // differently: a term crossing from one to the other
+                    // matches more, not less.
+                    && t.is_run() == p.is_run()
             }
             None => false,
         })
@@ -77,6 +75,16 @@ impl Query {
 }
 
 impl Term {
+    /// Does this term match only as a contiguous run? A fuzzy ASCII term of
+    /// one or two characters (`hg`), or of digits only: an ID number or a
+    /// mobile is typed in order, and digits scattered over a line of them
+    /// match nearly every record.
+    pub fn is_run(&self) -> bool {
+        self.kind == TermKind::Fuzzy
+            && !self.wide
+            && (self.text.len() < super::FUZZY_MIN_ASCII || self.text.bytes().all(|b| b.is_ascii_digit()))
+    }
+
     fn parse(word: &str) -> Option<Term> {
         let mut s = word;
         let negated = s.starts_with('!');
@@ -169,5 +177,10 @@ mod tests {
         assert!(!p("ab$").narrows(&p("a$")));
         assert!(!p("hgx").narrows(&p("hg")));
         assert!(p("hgxy").narrows(&p("hgx")));
+        // Digits are runs at any length, so they narrow as they grow; a
+        // letter after them makes a fuzzy term, which does not.
+        assert!(p("321").narrows(&p("32")));
+        assert!(p("32110").narrows(&p("3211")));
+        assert!(!p("321a").narrows(&p("321")));
     }
 }

@@ -403,6 +403,8 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
             }
         }
         svc.store().flush()?;
+        // Sessions are gone, so nothing writes: keep the index for the next start.
+        svc.save_search_cache();
         let _ = std::fs::remove_file(&note);
         eprintln!("stopped; the database is flushed");
         Ok::<(), anyhow::Error>(())

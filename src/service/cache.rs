@@ -1,16 +1,34 @@
 //! The persisted search index: per kind, each record's search line with its
-//! pinyin forms, stamped with the store's generation (which every write
-//! moves). A stale or damaged file is ignored and rebuilt, never trusted.
+//! pinyin forms and its shared texts, stamped with the store's generation
+//! (which every write moves). A stale or damaged file is ignored and
+//! rebuilt, never trusted.
 //!
-//! Format (UTF-8 text): `skillbridge-search 1 <generation> <count>` then one
-//! record per line, `id TAB line TAB initials TAB pinyin`.
+//! Format (UTF-8 text): `skillbridge-search 2 <build> <generation>`, then
+//! the index as [`Index::write_tsv`] writes it. `<build>` fingerprints the
+//! code that makes the search text, so a cache written by another version
+//! of skillbridge is rebuilt rather than read.
 
 use super::rows::Kind;
-use crate::search::{Hay, Index};
+use crate::search::Index;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &str = "skillbridge-search 1";
+const MAGIC: &str = "skillbridge-search 2";
+
+/// A fingerprint of the code that decides what a record's search text is.
+fn build() -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        include_str!("rows.rs"),
+        include_str!("../search/mod.rs"),
+    ] {
+        for b in part.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
 
 pub fn dir(db: &Path) -> PathBuf {
     db.join("search-cache")
@@ -20,55 +38,82 @@ fn file(db: &Path, kind: Kind) -> PathBuf {
     dir(db).join(format!("{}.tsv", kind.name()))
 }
 
-fn clean(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
-}
-
 /// Write the index atomically (a temp file renamed over the old one).
 pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Result<()> {
     std::fs::create_dir_all(dir(db))?;
     let path = file(db, kind);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
+    let written = (|| {
         let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        writeln!(w, "{MAGIC} {generation} {}", ix.len())?;
-        for (id, hay) in ix.iter() {
-            writeln!(
-                w,
-                "{id}\t{}\t{}\t{}",
-                clean(&hay.line),
-                clean(&hay.initials),
-                clean(&hay.pinyin)
-            )?;
+        writeln!(w, "{MAGIC} {:016x} {generation}", build())?;
+        ix.write_tsv(&mut w)?;
+        w.flush()
+    })();
+    match written {
+        Ok(()) => std::fs::rename(&tmp, &path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
         }
-        w.flush()?;
     }
-    std::fs::rename(&tmp, &path)
 }
 
 /// The cached index, if it is for this generation and reads whole.
 pub fn read(db: &Path, kind: Kind, generation: u64) -> Option<Index> {
     let text = std::fs::read_to_string(file(db, kind)).ok()?;
-    let mut lines = text.split('\n');
-    let header = lines.next()?;
-    let rest = header.strip_prefix(MAGIC)?.trim();
-    let mut parts = rest.split(' ');
-    let gen_found: u64 = parts.next()?.parse().ok()?;
-    let count: usize = parts.next()?.parse().ok()?;
-    if gen_found != generation {
+    let (header, rest) = text.split_once('\n')?;
+    let (b, g) = header.strip_prefix(MAGIC)?.trim().split_once(' ')?;
+    let gen_found: u64 = g.parse().ok()?;
+    if b != format!("{:016x}", build()) || gen_found != generation {
         return None;
     }
-    let mut ix = Index::new();
-    for l in lines.filter(|l| !l.is_empty()) {
-        let mut f = l.splitn(4, '\t');
-        let id: u64 = f.next()?.parse().ok()?;
-        let line = f.next()?;
-        let initials = f.next()?;
-        let pinyin = f.next()?;
-        ix.upsert(
-            id,
-            Hay::from_parts(line.to_string(), initials.to_string(), pinyin.to_string()),
-        );
+    Index::read_tsv(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Hay, Query};
+
+    fn sample() -> Index {
+        let mut ix = Index::new();
+        ix.upsert_tagged(3, Hay::new("王芳  焊工".into()), &["Danyang", "welder 电焊工"]);
+        ix.upsert_tagged(7, Hay::new("李雷  车工".into()), &["Danyang"]);
+        ix.upsert(9, Hay::new("K9  no tags".into()));
+        ix
     }
-    (ix.len() == count).then_some(ix)
+
+    #[test]
+    fn round_trip_keeps_every_form_and_tag() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ix = sample();
+        write(dir.path(), Kind::Trainees, 5, &ix).expect("write");
+        let back = read(dir.path(), Kind::Trainees, 5).expect("read");
+        assert_eq!(back.len(), 3);
+        for (a, b) in ix.iter().zip(back.iter()) {
+            assert_eq!(a, b);
+        }
+        let q = Query::parse("danyang 焊");
+        assert_eq!(
+            back.search(&q, None, &|| false),
+            ix.search(&q, None, &|| false),
+            "the same hits from the cache"
+        );
+        // Another generation, another build, or a damaged file, is not used.
+        assert!(read(dir.path(), Kind::Trainees, 6).is_none());
+        let path = file(dir.path(), Kind::Trainees);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(
+            &path,
+            text.replacen(&format!("{:016x}", build()), "0123456789abcdef", 1),
+        )
+        .expect("other build");
+        assert!(read(dir.path(), Kind::Trainees, 5).is_none());
+        std::fs::write(&path, &text[..text.len() - 20]).expect("cut");
+        assert!(read(dir.path(), Kind::Trainees, 5).is_none());
+        std::fs::write(&path, text.replace("\n3\t1\t", "\n3\t99\t")).expect("bad list");
+        assert!(read(dir.path(), Kind::Trainees, 5).is_none());
+    }
 }

@@ -26,11 +26,11 @@ pub fn index_for(store: &Store, kind: Kind) -> Result<Index> {
         }
         return Ok(ix);
     }
+    // Opening the service builds the missing indexes and writes them to
+    // the cache; wait for that so the next lookup finds them.
     let svc = super::Service::open(store.clone())?;
+    svc.wait_for_search_cache();
     let ix = svc.read().index(kind).cloned().unwrap_or_default();
-    if let Err(e) = cache::write(store.path(), kind, generation, &ix) {
-        tracing::warn!("cannot write the search cache: {e}");
-    }
     if timing() {
         eprintln!("index built in {:?}", t0.elapsed());
     }
@@ -48,8 +48,8 @@ pub fn cli_search(
 ) -> anyhow::Result<()> {
     let ix = index_for(store, kind)?;
     if lines {
-        for (_, hay) in ix.iter() {
-            writeln!(out, "{}", hay.line)?;
+        for (id, _, _) in ix.iter() {
+            writeln!(out, "{}", ix.full_line(id).unwrap_or_default())?;
         }
         return Ok(());
     }
@@ -67,12 +67,13 @@ pub fn cli_search(
                 "kind": kind.name(),
                 "id": h.id,
                 "score": h.score,
-                "line": hay.line,
+                "line": hay.line(),
                 "highlight": crate::search::highlight(hay, &q),
+                "also": ix.tags_of(h.id),
             });
             writeln!(out, "{v}")?;
         } else {
-            writeln!(out, "{}", hay.line)?;
+            writeln!(out, "{}", ix.full_line(h.id).unwrap_or_default())?;
         }
     }
     if !json && hits.len() > limit {

@@ -161,17 +161,19 @@ pub struct Found {
 /// The data and indexes behind the lock.
 pub struct Inner {
     pub data: Data,
-    indexes: HashMap<Kind, Index>,
+    /// Shared so the persisted copy can be written from them in the
+    /// background; a change meanwhile copies the one it changes.
+    indexes: HashMap<Kind, Arc<Index>>,
 }
 
 impl Inner {
     pub fn index(&self, kind: Kind) -> Option<&Index> {
-        self.indexes.get(&kind)
+        self.indexes.get(&kind).map(|a| &**a)
     }
 
     fn reindex(&mut self, kind: Kind, id: u64) {
-        if let Some(h) = rows::hay(&self.data, kind, id) {
-            self.indexes.entry(kind).or_default().upsert(id, h);
+        if let Some((h, tags)) = rows::hay(&self.data, kind, id) {
+            Arc::make_mut(self.indexes.entry(kind).or_default()).upsert_tagged(id, h, &tags);
         }
     }
 
@@ -263,6 +265,10 @@ fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {
 /// The process-wide service.
 pub struct Service {
     store: Store,
+    /// The generation the persisted search cache was written for.
+    cached_generation: AtomicU64,
+    /// The thread writing the cache after a start that had to build it.
+    cache_writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     inner: RwLock<Inner>,
     version: AtomicU64,
     today: NaiveDate,
@@ -270,19 +276,69 @@ pub struct Service {
 }
 
 impl Service {
-    /// Load everything from the store and build the indexes.
+    /// Load everything from the store; take the search indexes from the
+    /// persisted cache when it is current (read while the records load),
+    /// else build them and persist them in the background.
     pub fn open(store: Store) -> Result<Arc<Service>> {
-        let data = Data::load(&store)?;
-        let mut inner = Inner {
-            data,
-            indexes: HashMap::new(),
-        };
-        build_indexes(&mut inner);
+        let t0 = Instant::now();
+        let generation = store.generation()?;
+        let db = store.path().to_path_buf();
+        let (data, cached) = std::thread::scope(|sc| {
+            let cached = sc.spawn(|| {
+                Kind::ALL
+                    .iter()
+                    .filter_map(|k| cache::read(&db, *k, generation).map(|ix| (*k, Arc::new(ix))))
+                    .collect::<HashMap<Kind, Arc<Index>>>()
+            });
+            let data = Data::load(&store);
+            (data, cached.join().unwrap_or_default())
+        });
+        let data = data?;
+        let loaded = t0.elapsed();
+        let from_cache = cached.len();
+        let mut inner = Inner { data, indexes: cached };
+        let missing: Vec<Kind> = Kind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !inner.indexes.contains_key(k))
+            .collect();
+        build_indexes(&mut inner, &missing);
+        if std::env::var_os("SKILLBRIDGE_TIMING").is_some() {
+            eprintln!(
+                "records read in {loaded:?} ({from_cache} indexes from the cache), then {} built in {:?}",
+                missing.len(),
+                t0.elapsed() - loaded
+            );
+        }
+        let mut writer = None;
+        if !missing.is_empty() {
+            // No write can have happened yet: these indexes are exactly
+            // this generation's.
+            let built: Vec<(Kind, Arc<Index>)> = missing
+                .iter()
+                .filter_map(|k| inner.indexes.get(k).map(|ix| (*k, ix.clone())))
+                .collect();
+            let db = db.clone();
+            writer = std::thread::Builder::new()
+                .name("search-cache".into())
+                .spawn(move || {
+                    for (kind, ix) in built {
+                        if let Err(e) = cache::write(&db, kind, generation, &ix) {
+                            tracing::warn!("cannot write the search cache in {}: {e}", cache::dir(&db).display());
+                            break;
+                        }
+                    }
+                })
+                .map_err(|e| tracing::warn!("cannot start the search-cache writer: {e}"))
+                .ok();
+        }
         let as_of = store
             .meta(crate::demo::META_AS_OF)?
             .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
         Ok(Arc::new(Service {
             store,
+            cached_generation: AtomicU64::new(generation),
+            cache_writer: std::sync::Mutex::new(writer),
             inner: RwLock::new(inner),
             version: AtomicU64::new(1),
             today: as_of.unwrap_or_else(|| {
@@ -296,6 +352,37 @@ impl Service {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Wait until the search cache written after start-up is on disk.
+    pub fn wait_for_search_cache(&self) {
+        let handle = self.cache_writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+
+    /// Persist the search indexes for the next start, when anything changed
+    /// since they were last written. Call it when no write is in flight (at
+    /// exit): the cache is stamped with the store's generation now.
+    pub fn save_search_cache(&self) {
+        self.wait_for_search_cache();
+        let Ok(generation) = self.store.generation() else {
+            return;
+        };
+        if generation == self.cached_generation.load(Ordering::Acquire) {
+            return;
+        }
+        let r = self.read();
+        for kind in Kind::ALL {
+            if let Some(ix) = r.index(kind)
+                && let Err(e) = cache::write(self.store.path(), kind, generation, ix)
+            {
+                tracing::warn!("cannot write the search cache: {e}");
+                return;
+            }
+        }
+        self.cached_generation.store(generation, Ordering::Release);
     }
 
     /// The business date (a demo database runs at its simulated date).
@@ -403,7 +490,7 @@ impl Service {
         {
             let mut w = self.write();
             w.data = data;
-            build_indexes(&mut w);
+            build_indexes(&mut w, &Kind::ALL);
         }
         self.bump();
         Ok(())
@@ -421,17 +508,20 @@ impl Service {
     }
 }
 
-fn build_indexes(inner: &mut Inner) {
+fn build_indexes(inner: &mut Inner, kinds: &[Kind]) {
     let d = &inner.data;
-    let mut idx: HashMap<Kind, Index> = HashMap::new();
-    let lists: [(Kind, Vec<u64>); 6] = [
-        (Kind::Demands, d.demands.keys().map(|k| k.0).collect()),
-        (Kind::Classes, d.classes.keys().map(|k| k.0).collect()),
-        (Kind::Trainees, d.trainees.keys().map(|k| k.0).collect()),
-        (Kind::Cases, d.cases.keys().map(|k| k.0).collect()),
-        (Kind::Institutions, d.institutions.keys().map(|k| k.0).collect()),
-        (Kind::Enterprises, d.enterprises.keys().map(|k| k.0).collect()),
-    ];
+    let mut idx: HashMap<Kind, Arc<Index>> = HashMap::new();
+    let lists = kinds.iter().map(|kind| {
+        let ids: Vec<u64> = match kind {
+            Kind::Demands => d.demands.keys().map(|k| k.0).collect(),
+            Kind::Classes => d.classes.keys().map(|k| k.0).collect(),
+            Kind::Trainees => d.trainees.keys().map(|k| k.0).collect(),
+            Kind::Cases => d.cases.keys().map(|k| k.0).collect(),
+            Kind::Institutions => d.institutions.keys().map(|k| k.0).collect(),
+            Kind::Enterprises => d.enterprises.keys().map(|k| k.0).collect(),
+        };
+        (*kind, ids)
+    });
     // Making the pinyin forms is the slow part of start-up: split it over
     // the cores, then insert in order.
     let threads = std::thread::available_parallelism()
@@ -439,26 +529,29 @@ fn build_indexes(inner: &mut Inner) {
         .unwrap_or(1)
         .clamp(1, 8);
     for (kind, ids) in lists {
-        let make = |part: &[u64]| -> Vec<(u64, crate::search::Hay)> {
-            part.iter()
-                .filter_map(|id| rows::hay(d, kind, *id).map(|h| (*id, h)))
-                .collect()
+        let make = |part: &[u64]| -> Index {
+            let mut ix = Index::new();
+            for id in part {
+                if let Some((h, tags)) = rows::hay(d, kind, *id) {
+                    ix.upsert_tagged(*id, h, &tags);
+                }
+            }
+            ix
         };
-        let parts: Vec<Vec<(u64, crate::search::Hay)>> = if ids.len() < 4096 || threads == 1 {
-            vec![make(&ids)]
+        let mut ix = if ids.len() < 4096 || threads == 1 {
+            make(&ids)
         } else {
             let chunk = ids.len().div_ceil(threads);
-            std::thread::scope(|sc| {
+            let parts: Vec<Index> = std::thread::scope(|sc| {
                 let handles: Vec<_> = ids.chunks(chunk).map(|c| sc.spawn(move || make(c))).collect();
                 handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-            })
+            });
+            Index::concat(parts)
         };
-        let ix = idx.entry(kind).or_default();
-        for (id, h) in parts.into_iter().flatten() {
-            ix.upsert(id, h);
-        }
+        ix.shrink();
+        idx.insert(kind, Arc::new(ix));
     }
-    inner.indexes = idx;
+    inner.indexes.extend(idx);
 }
 
 /// Records the service keeps in memory after a save.

@@ -5,6 +5,7 @@
 use super::data::Data;
 use crate::domain::*;
 use crate::search::Hay;
+use std::borrow::Cow;
 
 /// Which list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,7 +45,19 @@ impl Kind {
 /// Separator between cells in the search line.
 pub const SEP: &str = "  ";
 
-fn occ_hidden(o: OccupationId) -> String {
+/// A trade's hidden search text (English name, aliases, code, group),
+/// made once per trade.
+fn occ_hidden(o: OccupationId) -> &'static str {
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        (0..OCCUPATIONS.len())
+            .map(|i| occ_text(OccupationId(i as u16)))
+            .collect()
+    });
+    texts.get(o.0 as usize).map(String::as_str).unwrap_or("")
+}
+
+fn occ_text(o: OccupationId) -> String {
     match o.get() {
         Some(o) => {
             let mut s = format!("{} {}", o.en, o.aliases.join(" "));
@@ -63,36 +76,41 @@ fn occ_hidden(o: OccupationId) -> String {
 }
 
 /// Searchable cells of a record, in display order.
-pub fn cells(data: &Data, kind: Kind, id: u64) -> Option<Vec<String>> {
+pub fn cells(data: &Data, kind: Kind, id: u64) -> Option<Vec<Cow<'_, str>>> {
     Some(match kind {
         Kind::Demands => {
             let d = data.demands.get(&DemandId(id))?;
             vec![
-                d.occupation.zh().to_string(),
-                data.enterprise_name(d.enterprise).to_string(),
-                d.region.zh().to_string(),
-                d.id.to_string(),
+                d.occupation.zh().into(),
+                data.enterprise_name(d.enterprise).into(),
+                d.region.zh().into(),
+                d.id.to_string().into(),
             ]
         }
         Kind::Classes => {
             let c = data.classes.get(&ClassId(id))?;
             vec![
-                c.name.clone(),
+                c.name.as_str().into(),
                 data.institution(c.institution)
-                    .map(|i| i.name.clone())
-                    .unwrap_or_default(),
-                c.kind.zh().to_string(),
-                c.id.to_string(),
+                    .map(|i| i.name.as_str())
+                    .unwrap_or_default()
+                    .into(),
+                c.kind.zh().into(),
+                c.id.to_string().into(),
             ]
         }
         Kind::Trainees => {
             let t = data.trainees.get(&TraineeId(id))?;
             vec![
-                t.name.clone(),
-                t.id_number.to_string(),
-                t.mobile.as_ref().map(|m| m.to_string()).unwrap_or_default(),
-                t.region.zh().to_string(),
-                t.wanted.iter().map(|o| o.zh()).collect::<Vec<_>>().join("、"),
+                t.name.as_str().into(),
+                t.id_number.as_str().into(),
+                t.mobile.as_ref().map(|m| m.as_str()).unwrap_or_default().into(),
+                t.region.zh().into(),
+                match t.wanted.as_slice() {
+                    [] => "".into(),
+                    [one] => one.zh().into(),
+                    many => many.iter().map(|o| o.zh()).collect::<Vec<_>>().join("、").into(),
+                },
             ]
         }
         Kind::Cases => {
@@ -100,119 +118,136 @@ pub fn cells(data: &Data, kind: Kind, id: u64) -> Option<Vec<String>> {
             let t = data.trainees.get(&c.trainee);
             let class = data.classes.get(&c.class);
             vec![
-                t.map(|t| t.name.clone()).unwrap_or_default(),
-                class.map(|k| k.occupation.zh().to_string()).unwrap_or_default(),
-                c.state.kind().zh().to_string(),
-                class.map(|k| k.name.clone()).unwrap_or_default(),
-                c.id.to_string(),
+                t.map(|t| t.name.as_str()).unwrap_or_default().into(),
+                class.map(|k| k.occupation.zh()).unwrap_or_default().into(),
+                c.state.kind().zh().into(),
+                class.map(|k| k.name.as_str()).unwrap_or_default().into(),
+                c.id.to_string().into(),
             ]
         }
         Kind::Institutions => {
             let i = data.institutions.get(&InstitutionId(id))?;
-            vec![i.name.clone(), i.region.zh().to_string(), "★".repeat(i.stars as usize)]
+            vec![
+                i.name.as_str().into(),
+                i.region.zh().into(),
+                "★".repeat(i.stars as usize).into(),
+            ]
         }
         Kind::Enterprises => {
             let e = data.enterprises.get(&EnterpriseId(id))?;
-            vec![e.name.clone(), e.region.zh().to_string(), e.industry.clone()]
+            vec![e.name.as_str().into(), e.region.zh().into(), e.industry.as_str().into()]
         }
     })
 }
 
-fn hidden(data: &Data, kind: Kind, id: u64) -> String {
+/// What a record is found by beyond its cells: text of its own (appended
+/// to its line) and text it shares with many records (kept once, as tags).
+fn hidden(data: &Data, kind: Kind, id: u64) -> (Cow<'_, str>, Vec<Cow<'_, str>>) {
+    let none = || (Cow::Borrowed(""), Vec::new());
     match kind {
         Kind::Demands => data
             .demands
             .get(&DemandId(id))
             .map(|d| {
-                format!(
-                    "{} {} {} {}",
-                    occ_hidden(d.occupation),
-                    d.region.en(),
-                    d.kind.en(),
-                    d.external_id.clone().unwrap_or_default()
+                (
+                    d.external_id.as_deref().unwrap_or_default().into(),
+                    vec![
+                        occ_hidden(d.occupation).into(),
+                        d.region.en().into(),
+                        d.kind.en().into(),
+                    ],
                 )
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(none),
         Kind::Classes => data
             .classes
             .get(&ClassId(id))
             .map(|c| {
-                format!(
-                    "{} {} {} {} {} {}",
-                    c.occupation.zh(),
-                    occ_hidden(c.occupation),
-                    c.region.zh(),
-                    c.region.en(),
-                    c.kind.name(),
-                    c.program.zh()
+                (
+                    Cow::Borrowed(""),
+                    vec![
+                        c.occupation.zh().into(),
+                        occ_hidden(c.occupation).into(),
+                        c.region.zh().into(),
+                        c.region.en().into(),
+                        c.kind.name().into(),
+                        c.program.zh().into(),
+                    ],
                 )
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(none),
         Kind::Trainees => data
             .trainees
             .get(&TraineeId(id))
             .map(|t| {
-                let occ: Vec<String> = t.wanted.iter().map(|o| occ_hidden(*o)).collect();
-                format!(
-                    "{} {} {}",
-                    t.region.en(),
-                    t.key_group.clone().unwrap_or_default(),
-                    occ.join(" ")
-                )
+                let mut tags: Vec<Cow<'_, str>> =
+                    vec![t.region.en().into(), t.key_group.as_deref().unwrap_or_default().into()];
+                tags.extend(t.wanted.iter().map(|o| Cow::Borrowed(occ_hidden(*o))));
+                (Cow::Borrowed(""), tags)
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(none),
         Kind::Cases => data
             .cases
             .get(&CaseId(id))
             .map(|c| {
                 let t = data.trainees.get(&c.trainee);
-                format!(
-                    "{} {} {}",
-                    c.state.kind().en(),
-                    t.map(|t| t.id_number.to_string()).unwrap_or_default(),
-                    data.classes
-                        .get(&c.class)
-                        .map(|k| occ_hidden(k.occupation))
-                        .unwrap_or_default()
+                (
+                    t.map(|t| t.id_number.as_str()).unwrap_or_default().into(),
+                    vec![
+                        c.state.kind().en().into(),
+                        data.classes
+                            .get(&c.class)
+                            .map(|k| occ_hidden(k.occupation))
+                            .unwrap_or_default()
+                            .into(),
+                    ],
                 )
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(none),
         Kind::Institutions => data
             .institutions
             .get(&InstitutionId(id))
-            .map(|i| format!("{} {}", i.region.en(), i.id))
-            .unwrap_or_default(),
+            .map(|i| (i.id.to_string().into(), vec![i.region.en().into()]))
+            .unwrap_or_else(none),
         Kind::Enterprises => data
             .enterprises
             .get(&EnterpriseId(id))
             .map(|e| {
-                format!(
-                    "{} {} {}",
-                    e.region.en(),
-                    e.alliance.map(|a| a.zh()).unwrap_or(""),
-                    e.id
+                (
+                    e.id.to_string().into(),
+                    vec![e.region.en().into(), e.alliance.map(|a| a.zh()).unwrap_or("").into()],
                 )
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(none),
     }
 }
 
-/// The search line: the cells, then the hidden text.
-pub fn hay(data: &Data, kind: Kind, id: u64) -> Option<Hay> {
+/// A record's search text: its line (the cells, then text of its own) and
+/// the shared texts it is also found by.
+pub fn hay(data: &Data, kind: Kind, id: u64) -> Option<(Hay, Vec<Cow<'_, str>>)> {
     let c = cells(data, kind, id)?;
-    let mut line = c.join(SEP);
-    line.push_str(SEP);
-    line.push_str(&hidden(data, kind, id));
-    Some(Hay::new(line))
+    let (own, tags) = hidden(data, kind, id);
+    let mut line = String::with_capacity(c.iter().map(|x| x.len() + SEP.len()).sum::<usize>() + own.len());
+    for (i, x) in c.iter().enumerate() {
+        if i > 0 {
+            line.push_str(SEP);
+        }
+        line.push_str(x);
+    }
+    if !own.is_empty() {
+        line.push_str(SEP);
+        line.push_str(&own);
+    }
+    Some((Hay::new(line), tags))
 }
 
 /// Split highlighted line positions into per-cell positions.
-pub fn cell_highlights(cells: &[String], line_hits: &[usize]) -> Vec<Vec<usize>> {
+pub fn cell_highlights<S: AsRef<str>>(cells: &[S], line_hits: &[usize]) -> Vec<Vec<usize>> {
     let sep = SEP.chars().count();
     let mut out = Vec::with_capacity(cells.len());
     let mut start = 0;
     for c in cells {
-        let n = c.chars().count();
+        let n = c.as_ref().chars().count();
         out.push(
             line_hits
                 .iter()

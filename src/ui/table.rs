@@ -188,7 +188,7 @@ pub fn row_lines(
                 .iter()
                 .map(|c| match c.col {
                     Col::Cell(i) => Cell::from(lit(
-                        cells.get(i).map(String::as_str).unwrap_or(""),
+                        cells.get(i).map(|c| c.as_ref()).unwrap_or(""),
                         hits.get(i).map(Vec::as_slice).unwrap_or(&[]),
                         Style::new(),
                     )),

@@ -1,0 +1,90 @@
+//! `skillbridge search`: the workspace's search for scripts, on the
+//! persisted index, which follows every write.
+
+mod common;
+
+use common::{demo_city, run_cli};
+use skillbridge::domain::IdNumber;
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| !l.is_empty()).collect()
+}
+
+#[test]
+fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_city(dir.path(), 3000);
+
+    // Every record's line, once, with what it is found by beyond its cells.
+    let (ok, all) = run_cli(&["search", "trainees", "--lines"], &db);
+    assert!(ok, "{all}");
+    let all = lines(&all);
+    assert_eq!(all.len(), 3000);
+    assert!(all.iter().all(|l| l.split("  ").count() >= 5), "{}", all[0]);
+    assert!(
+        all.iter().any(|l| l.contains("welder")),
+        "English trade names are searchable text"
+    );
+    let cache = db.join("search-cache").join("trainees.tsv");
+    assert!(cache.exists(), "the index is kept for the next lookup");
+
+    // A name finds its record, with the highlight on the name.
+    let first: Vec<&str> = all[0].split("  ").collect();
+    let (name, id_number) = (first[0], first[1]);
+    let (ok, out) = run_cli(&["search", "trainees", name, "--json", "--limit", "1000"], &db);
+    assert!(ok, "{out}");
+    let hits: Vec<serde_json::Value> = lines(&out).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let me = hits
+        .iter()
+        .find(|h| h["line"].as_str().unwrap().contains(id_number))
+        .expect("the record named is found");
+    let want: Vec<u64> = (0..name.chars().count() as u64).collect();
+    assert_eq!(
+        me["highlight"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        want
+    );
+
+    // Digits match as a run: every result holds them in that order, together.
+    let prefix = &id_number[..10];
+    let (ok, out) = run_cli(&["search", "trainees", prefix, "--limit", "100000"], &db);
+    assert!(ok, "{out}");
+    let found = lines(&out);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|l| l.contains(prefix)), "{prefix}: {}", found[0]);
+    assert_eq!(found.len(), all.iter().filter(|l| l.contains(prefix)).count());
+
+    // A write moves the generation: the next lookup rebuilds and finds the new record.
+    let id = IdNumber::from_parts("321102", chrono::NaiveDate::from_ymd_opt(1990, 3, 4).unwrap(), 777).unwrap();
+    let csv = dir.path().join("new.csv");
+    std::fs::write(&csv, format!("姓名,身份证号\n钱学森试,{id}\n")).unwrap();
+    let (ok, out) = run_cli(&["import", "trainees", csv.to_str().unwrap()], &db);
+    assert!(ok, "{out}");
+    let (ok, out) = run_cli(&["search", "trainees", "qxss"], &db);
+    assert!(ok, "{out}");
+    assert!(out.contains("钱学森试"), "{out}");
+
+    // A damaged cache is not trusted: rebuilt, with the same answers.
+    let text = std::fs::read_to_string(&cache).unwrap();
+    std::fs::write(&cache, &text[..text.len() / 2]).unwrap();
+    let (ok, again) = run_cli(&["search", "trainees", "--lines"], &db);
+    assert!(ok, "{again}");
+    assert_eq!(lines(&again).len(), 3001);
+    assert_eq!(std::fs::read_to_string(&cache).unwrap().len(), {
+        let (_, out) = run_cli(&["search", "trainees", "--lines"], &db);
+        assert_eq!(lines(&out).len(), 3001);
+        std::fs::read_to_string(&cache).unwrap().len()
+    });
+
+    // A wrong kind names the ones accepted.
+    let (ok, out) = run_cli(&["search", "people", "x"], &db);
+    assert!(!ok);
+    assert!(
+        out.contains("unknown kind 'people'") && out.contains("trainees"),
+        "{out}"
+    );
+}
