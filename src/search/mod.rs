@@ -207,24 +207,40 @@ fn term_form(term: &Term, form: Form, hay: &str, want_indices: bool) -> Option<(
                 matcher().fuzzy_match(hay, pat).map(|s| (s, Vec::new()))
             }
         }
-        TermKind::Exact => hay.find(pat).map(|b| exact_hit(hay, b, pat, 2)),
-        TermKind::Prefix => hay.starts_with(pat).then(|| exact_hit(hay, 0, pat, 3)),
+        TermKind::Exact => term
+            .finder
+            .find(hay.as_bytes())
+            .map(|b| exact_hit(hay, b, pat, 2, want_indices)),
+        TermKind::Prefix => hay.starts_with(pat).then(|| exact_hit(hay, 0, pat, 3, want_indices)),
         TermKind::Suffix => hay
             .ends_with(pat)
-            .then(|| exact_hit(hay, hay.len() - pat.len(), pat, 3)),
-        TermKind::Equal => (hay == pat).then(|| exact_hit(hay, 0, pat, 4)),
+            .then(|| exact_hit(hay, hay.len() - pat.len(), pat, 3, want_indices)),
+        TermKind::Equal => (hay == pat).then(|| exact_hit(hay, 0, pat, 4, want_indices)),
     }
 }
 
-fn exact_hit(hay: &str, byte: usize, pat: &str, weight: i64) -> (i64, Vec<usize>) {
-    let start = hay[..byte].chars().count();
+/// Score of a run of `pat` at `byte` in `hay`, with its char indices when
+/// asked (a scan asks for none: no allocation per hit).
+fn exact_hit(hay: &str, byte: usize, pat: &str, weight: i64, want_indices: bool) -> (i64, Vec<usize>) {
+    let before = &hay[..byte];
+    // Only the first 64 characters earn a bonus: count no further.
+    let start = if want_indices {
+        before.chars().count()
+    } else {
+        before.chars().take(64).count()
+    };
     let n = pat.chars().count();
     // A run at the start of a word ranks higher, and earlier runs (the
     // visible cells) above later ones (hidden names and aliases).
-    let boundary = byte == 0 || hay[..byte].ends_with(' ');
+    let boundary = byte == 0 || before.ends_with(' ');
     let early = (64 - start.min(64) as i64) / 2;
     let score = weight * 16 * n as i64 + if boundary { 32 } else { 0 } + early;
-    (score, (start..start + n).collect())
+    let indices = if want_indices {
+        (start..start + n).collect()
+    } else {
+        Vec::new()
+    };
+    (score, indices)
 }
 
 /// The best score of a term's text in a hay, ignoring negation.
@@ -240,11 +256,15 @@ fn term_hit(hay: &Hay, term: &Term) -> Option<i64> {
             if best.is_some() || (!term.wide && term.ascii_mask & !hay.line_mask != 0) {
                 continue;
             }
-            if term.wide
-                && let Some(b) = hay.line().find(term.text.as_str())
-            {
-                best = Some(exact_hit(hay.line(), b, &term.text, 2).0);
-                continue;
+            if term.wide {
+                if let Some(b) = term.finder.find(hay.line().as_bytes()) {
+                    best = Some(exact_hit(hay.line(), b, &term.text, 2, false).0);
+                    continue;
+                }
+                // One character not found is not there, fuzzily or not.
+                if term.text.chars().nth(1).is_none() {
+                    continue;
+                }
             }
         }
         if let Some((s, _)) = term_form(term, *f, form_text(hay, *f), false) {
@@ -558,10 +578,16 @@ impl Index {
             }
             Some(total)
         };
+        // Narrowing pays when the earlier results are few; from a large part
+        // of the index, finding each earlier id costs more than a scan.
+        let within = within.filter(|w| w.len() * 4 < self.ids.len());
         let positions: Vec<usize>;
         let slots: &[usize] = match within {
             Some(ids) => {
-                positions = ids.iter().filter_map(|id| self.slot(*id)).collect();
+                let mut p: Vec<usize> = ids.iter().filter_map(|id| self.slot(*id)).collect();
+                // Earlier results come best first: visit them in index order.
+                p.sort_unstable();
+                positions = p;
                 &positions
             }
             None => &[],
@@ -602,9 +628,10 @@ impl Index {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or(None)).collect()
         });
-        let mut out = Vec::new();
+        let parts: Vec<Vec<Hit>> = parts.into_iter().collect::<Option<_>>()?;
+        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
         for p in parts {
-            out.extend(p?);
+            out.extend(p);
         }
         Some(out)
     }
@@ -695,6 +722,77 @@ impl Index {
         }
         (ix.ids.len() == n).then_some(ix)
     }
+}
+
+/// Best score first, then newest (ids are unique, so the order is total and
+/// an unstable sort is deterministic). A large list is sorted in two halves
+/// on two threads and merged.
+pub fn sort_best_first(hits: &mut [Hit]) {
+    let cmp = |a: &Hit, b: &Hit| b.score.cmp(&a.score).then(b.id.cmp(&a.id));
+    if hits.len() >= 4096 && counting_sort(hits) {
+        return;
+    }
+    let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1);
+    if hits.len() < 2 * PARALLEL_FROM || threads < 2 {
+        hits.sort_unstable_by(cmp);
+        return;
+    }
+    let mid = hits.len() / 2;
+    {
+        let (a, b) = hits.split_at_mut(mid);
+        std::thread::scope(|sc| {
+            sc.spawn(|| a.sort_unstable_by(cmp));
+            b.sort_unstable_by(cmp);
+        });
+    }
+    let mut merged = Vec::with_capacity(hits.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < hits.len() {
+        if cmp(&hits[j], &hits[i]).is_lt() {
+            merged.push(hits[j]);
+            j += 1;
+        } else {
+            merged.push(hits[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&hits[i..mid]);
+    merged.extend_from_slice(&hits[j..]);
+    hits.copy_from_slice(&merged);
+}
+
+/// A scan answers in id order and its scores take few values (a short
+/// term scores by kind, length and position): then a counting sort by score,
+/// filling from the newest, gives best first, newest first in linear time.
+/// Returns false, touching nothing, when the hits are not like that.
+fn counting_sort(hits: &mut [Hit]) -> bool {
+    const MAX_RANGE: i64 = 1 << 12;
+    if !hits.is_sorted_by_key(|h| h.id) {
+        return false;
+    }
+    let (lo, hi) = hits
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), h| (lo.min(h.score), hi.max(h.score)));
+    let Some(range) = hi.checked_sub(lo).filter(|r| *r < MAX_RANGE) else {
+        return false;
+    };
+    // Bucket b holds score hi - b; starts[b] is where its run begins.
+    let bucket = |h: &Hit| (hi - h.score) as usize;
+    let mut starts = vec![0usize; range as usize + 2];
+    for h in hits.iter() {
+        starts[bucket(h) + 1] += 1;
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    let mut out = vec![Hit { id: 0, score: 0 }; hits.len()];
+    for h in hits.iter().rev() {
+        let b = bucket(h);
+        out[starts[b]] = *h;
+        starts[b] += 1;
+    }
+    hits.copy_from_slice(&out);
+    true
 }
 
 /// Below this many records one thread is faster than starting more.
@@ -833,18 +931,70 @@ mod tests {
     }
 
     #[test]
+    fn best_first_sorts_by_score_then_newest_at_any_size() {
+        let mut rng = 12345u64;
+        for n in [0, 1, 7, 1000, 2 * PARALLEL_FROM + 3] {
+            let mut hits: Vec<Hit> = (0..n as u64)
+                .map(|id| {
+                    rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    Hit {
+                        id,
+                        score: (rng >> 58) as i64,
+                    }
+                })
+                .collect();
+            let mut want = hits.clone();
+            want.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+            // In id order with few scores (the counting sort), and shuffled.
+            let mut shuffled = hits.clone();
+            shuffled.reverse();
+            sort_best_first(&mut hits);
+            assert_eq!(hits, want, "n = {n}");
+            sort_best_first(&mut shuffled);
+            assert_eq!(shuffled, want, "n = {n}, shuffled");
+            // Scores too spread for counting.
+            let mut wide: Vec<Hit> = want
+                .iter()
+                .map(|h| Hit {
+                    id: h.id,
+                    score: h.score * 100_000,
+                })
+                .collect();
+            wide.sort_by_key(|h| h.id);
+            sort_best_first(&mut wide);
+            assert!(
+                wide.windows(2).all(|w| (w[0].score, w[0].id) > (w[1].score, w[1].id)),
+                "n = {n}, wide"
+            );
+        }
+    }
+
+    #[test]
     fn index_search_narrows_and_cancels() {
         let mut ix = Index::new();
         ix.upsert(1, Hay::new("焊工 丹阳".into()));
         ix.upsert(2, Hay::new("车工 丹阳".into()));
         ix.upsert(3, Hay::new("焊工 句容".into()));
+        // Enough others that narrowing from two earlier results pays.
+        for id in 10..20 {
+            ix.upsert(id, Hay::new(format!("车工 {id}")));
+        }
         let all = ix.search(&Query::parse("hg"), None, &|| false).unwrap();
         assert_eq!(all.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 3]);
         let ids: Vec<u64> = all.iter().map(|h| h.id).collect();
         let narrow = ix.search(&Query::parse("hg dy"), Some(&ids), &|| false).unwrap();
         assert_eq!(narrow.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1]);
+        // Only the earlier results are looked at (a narrowing search trusts them).
+        let only = ix.search(&Query::parse("车工"), Some(&[12, 3]), &|| false).unwrap();
+        assert_eq!(only.iter().map(|h| h.id).collect::<Vec<_>>(), vec![12]);
         assert!(ix.search(&Query::parse("hg"), None, &|| true).is_none());
         ix.upsert(2, Hay::new("焊工 扬中".into()));
         assert_eq!(ix.search(&Query::parse("焊工"), None, &|| false).unwrap().len(), 3);
+        // From most of the index, a narrowing search scans it all: same answer.
+        let most: Vec<u64> = (10..20).chain([1, 2, 3]).collect();
+        assert_eq!(
+            ix.search(&Query::parse("车工"), Some(&most), &|| false).unwrap().len(),
+            10
+        );
     }
 }

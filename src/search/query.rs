@@ -15,7 +15,7 @@ pub enum TermKind {
     Equal,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Term {
     pub kind: TermKind,
     pub negated: bool,
@@ -25,7 +25,19 @@ pub struct Term {
     pub wide: bool,
     pub(super) ascii_mask: u64,
     pub(super) cjk_bloom: u64,
+    /// A SIMD substring searcher for `text`, built once per query (a scan
+    /// looks for it in every record).
+    pub(super) finder: memchr::memmem::Finder<'static>,
 }
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Term) -> bool {
+        // The finder follows from the text.
+        (self.kind, self.negated, &self.text, self.wide) == (other.kind, other.negated, &other.text, other.wide)
+    }
+}
+
+impl Eq for Term {}
 
 /// A parsed query: every term must hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,6 +143,7 @@ impl Term {
             }
         }
         Some(Term {
+            finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
             kind,
             negated,
             text,

@@ -208,6 +208,15 @@ impl Inner {
         let (mut shown, hits) = if spec.query.is_empty() {
             hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
             (hits, Vec::new())
+        } else if spec.filters.is_empty() {
+            // What is shown and what a narrowing search starts from are the
+            // same records: sort them once and keep one copy.
+            sort_hits(data, spec, &mut hits);
+            return Some(Found {
+                ids: hits.iter().map(|h| h.id).collect(),
+                hits,
+                elapsed: start.elapsed(),
+            });
         } else {
             let shown: Vec<Hit> = hits
                 .iter()
@@ -230,8 +239,15 @@ fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {
     let kind = spec.kind;
     let by_score = !spec.query.is_empty();
     match spec.sort {
-        Sort::Relevance if by_score => hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id))),
-        Sort::Relevance | Sort::Newest => hits.sort_by_key(|h| std::cmp::Reverse(h.id)),
+        Sort::Relevance if by_score => crate::search::sort_best_first(hits),
+        Sort::Relevance | Sort::Newest => {
+            // A full scan answers in id order: newest first is its reverse.
+            if hits.is_sorted_by_key(|h| h.id) {
+                hits.reverse();
+            } else {
+                hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.id));
+            }
+        }
         Sort::OpenPosts => hits.sort_by_key(|h| {
             std::cmp::Reverse(
                 data.demands
