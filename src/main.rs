@@ -286,7 +286,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = if built {
                 open_just_built(&path)?
             } else {
-                Store::open(&path)?
+                Store::open_for_service(&path)?
             };
             if built {
                 eprintln!("built the demo city at {}", path.display());
@@ -364,7 +364,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }) => {
             let s = session(&cli)?;
             let _log = start_log();
-            let store = Store::open(&paths::db_path(cli.db.clone()))?;
+            let store = Store::open_for_service(&paths::db_path(cli.db.clone()))?;
             let svc = Service::open(store)?;
             skillbridge::server::serve(
                 svc,
@@ -451,7 +451,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_exit,
         }) => {
             let settings = kiosk_settings(&cli, idle_secs, exit_key, no_exit)?;
-            let store = open_existing(&paths::db_path(cli.db.clone()))?;
+            let store = open_existing_for_service(&paths::db_path(cli.db.clone()))?;
             let _log = start_log();
             let svc = Service::open(store)?;
             tracing::info!(db = %svc.store().path().display(), "kiosk opened");
@@ -460,7 +460,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
-            let store = Store::open(&paths::db_path(cli.db.clone()))?;
+            let store = Store::open_for_service(&paths::db_path(cli.db.clone()))?;
             open_workspace(store, s)
         }
     }
@@ -503,6 +503,12 @@ fn open_existing(path: &Path) -> Result<Store> {
     Ok(Store::open(path)?)
 }
 
+/// An existing database, for a long-running service.
+fn open_existing_for_service(path: &Path) -> Result<Store> {
+    require_database(path)?;
+    Ok(Store::open_for_service(path)?)
+}
+
 fn require_database(path: &Path) -> Result<()> {
     if !path.join("db").exists() && !path.join("conf").exists() {
         anyhow::bail!(
@@ -521,7 +527,7 @@ fn require_database(path: &Path) -> Result<()> {
 fn open_just_built(path: &Path) -> Result<Store> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
-        match Store::open(path) {
+        match Store::open_for_service(path) {
             Err(skillbridge::store::StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }

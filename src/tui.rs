@@ -69,7 +69,7 @@ pub fn run(
         );
     }
     let mut terminal = ratatui::init();
-    let _restore = Restore;
+    let restore = Restore;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let loading = match lang {
         Lang::Zh => "技能桥 skillbridge — 正在载入…",
@@ -109,7 +109,9 @@ pub fn run(
             }
         }
     }
-    // Nothing writes now: leave the search index for the next start.
+    // Give the terminal back first, then (nothing writes now) leave the
+    // records and search index for the next start.
+    drop(restore);
     app.svc.save_search_cache();
     Ok(())
 }

@@ -55,7 +55,7 @@ fn one_bad_record_refuses_the_whole_batch_and_names_it() {
     let existing = trainee(&store, 7);
     // Record 3 of the batch has the ID number of a stored trainee.
     let mut batch: Vec<Trainee> = (100..110).map(person).collect();
-    batch[3].id_number = existing.id_number.clone();
+    batch[3].id_number = existing.id_number;
     let e = store.save_many(batch).unwrap_err();
     assert_eq!(e.index, 3);
     assert!(

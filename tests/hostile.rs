@@ -97,7 +97,7 @@ proptest! {
             prop_assert!(s[..17].bytes().all(|b| b.is_ascii_digit()), "{}", s);
             prop_assert_eq!(skillbridge::domain::idno::check_char(&s.as_bytes()[..17]), s.as_bytes()[17] as char);
             prop_assert!(id.birth_date() <= today);
-            prop_assert_eq!(IdNumber::parse_on(s, today), Ok(id.clone()));
+            prop_assert_eq!(IdNumber::parse_on(s, today), Ok(id));
             let _ = (id.sex(), id.age_on(today), id.masked(), id.address_code());
         }
     }
@@ -111,7 +111,7 @@ proptest! {
             prop_assert_eq!(b.len(), 11);
             prop_assert!(b.iter().all(u8::is_ascii_digit));
             prop_assert!(b[0] == b'1' && (b'3'..=b'9').contains(&b[1]), "{}", m);
-            prop_assert_eq!(Mobile::parse(m.as_str()), Ok(m.clone()));
+            prop_assert_eq!(Mobile::parse(m.as_str()), Ok(m));
         }
     }
 }

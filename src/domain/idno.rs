@@ -55,9 +55,44 @@ impl Sex {
     }
 }
 
-/// A valid 18-character resident ID number (upper-case X).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct IdNumber(String);
+/// A valid 18-character resident ID number (upper-case X), kept inline:
+/// a city holds a million of them in memory. Stored and exchanged as text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdNumber([u8; 18]);
+
+/// `N` ASCII bytes from a string that has exactly that many, else `None`.
+fn ascii_array<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if !s.is_ascii() {
+        return None;
+    }
+    s.as_bytes().try_into().ok()
+}
+
+fn ascii_str(b: &[u8]) -> &str {
+    // Only ASCII is ever stored (see `ascii_array`).
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+impl fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IdNumber").field(&self.as_str()).finish()
+    }
+}
+
+impl Serialize for IdNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for IdNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ascii_array(&s)
+            .map(IdNumber)
+            .ok_or_else(|| serde::de::Error::custom(format!("ID number '{s}' is not 18 ASCII characters")))
+    }
+}
 
 /// The check character for the first 17 digits.
 pub fn check_char(first17: &[u8]) -> char {
@@ -123,7 +158,11 @@ impl IdNumber {
         if expected != found {
             return Err(IdNumberError::WrongCheck { value, found, expected });
         }
-        Ok(IdNumber(upgraded))
+        // 18 ASCII characters, checked above.
+        ascii_array(&upgraded).map(IdNumber).ok_or(IdNumberError::WrongLength {
+            value,
+            len: upgraded.len(),
+        })
     }
 
     /// Build a number from parts (used by the demo generator); computes the check.
@@ -134,25 +173,25 @@ impl IdNumber {
         let mut s = format!("{address}{}{seq:03}", birth.format("%Y%m%d"));
         let c = check_char(s.as_bytes());
         s.push(c);
-        Some(IdNumber(s))
+        ascii_array(&s).map(IdNumber)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        ascii_str(&self.0)
     }
 
     /// The six-digit address code (may be an abolished county; never checked).
     pub fn address_code(&self) -> &str {
-        &self.0[..6]
+        ascii_str(&self.0[..6])
     }
 
     pub fn birth_date(&self) -> NaiveDate {
         // Validated at construction.
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        NaiveDate::parse_from_str(ascii_str(&self.0[6..14]), "%Y%m%d").unwrap_or_default()
     }
 
     pub fn sex(&self) -> Sex {
-        let d = self.0.as_bytes()[16] - b'0';
+        let d = self.0[16].wrapping_sub(b'0');
         if d % 2 == 1 { Sex::Male } else { Sex::Female }
     }
 
@@ -163,13 +202,13 @@ impl IdNumber {
 
     /// The number with the middle masked, for screens that must not show it whole.
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.0[..6], &self.0[14..])
+        format!("{}********{}", ascii_str(&self.0[..6]), ascii_str(&self.0[14..]))
     }
 }
 
 impl fmt::Display for IdNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -186,9 +225,31 @@ pub enum MobileError {
     WrongPrefix { value: String },
 }
 
-/// A mainland mobile number: `^1[3-9]\d{9}$` after stripping +86.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Mobile(String);
+/// A mainland mobile number: `^1[3-9]\d{9}$` after stripping +86. Kept
+/// inline, stored and exchanged as text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mobile([u8; 11]);
+
+impl fmt::Debug for Mobile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Mobile").field(&self.as_str()).finish()
+    }
+}
+
+impl Serialize for Mobile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ascii_array(&s)
+            .map(Mobile)
+            .ok_or_else(|| serde::de::Error::custom(format!("mobile '{s}' is not 11 ASCII digits")))
+    }
+}
 
 impl Mobile {
     pub fn parse(input: &str) -> Result<Self, MobileError> {
@@ -218,21 +279,45 @@ impl Mobile {
         if b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
             return Err(MobileError::WrongPrefix { value: raw.to_string() });
         }
-        Ok(Mobile(s))
+        // 11 ASCII digits, checked above.
+        ascii_array(&s).map(Mobile).ok_or(MobileError::WrongLength {
+            value: raw.to_string(),
+            len: s.len(),
+        })
     }
     pub fn as_str(&self) -> &str {
-        &self.0
+        ascii_str(&self.0)
     }
 }
 
 impl fmt::Display for Mobile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn inline_numbers_keep_the_text_form_on_disk_and_in_json() {
+        let id = IdNumber::from_parts("321102", NaiveDate::from_ymd_opt(1981, 4, 22).unwrap(), 957).unwrap();
+        let m = Mobile::parse("+86 139-1596-8613").unwrap();
+        // bincode: the same bytes as the String it replaced.
+        let cfg = bincode::config::standard();
+        let as_text = bincode::serde::encode_to_vec(id.as_str().to_string(), cfg).unwrap();
+        assert_eq!(bincode::serde::encode_to_vec(id, cfg).unwrap(), as_text);
+        let (back, _): (IdNumber, usize) = bincode::serde::decode_from_slice(&as_text, cfg).unwrap();
+        assert_eq!(back, id);
+        // JSON: a plain string.
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"13915968613\"");
+        assert_eq!(serde_json::from_str::<Mobile>("\"13915968613\"").unwrap(), m);
+        // A stored value of the wrong length is refused, by name.
+        let e = serde_json::from_str::<IdNumber>("\"3211\"").unwrap_err().to_string();
+        assert!(e.contains("ID number '3211'"), "{e}");
+        assert!(serde_json::from_str::<Mobile>("\"139\"").is_err());
+        assert_eq!(format!("{id:?}"), format!("IdNumber({:?})", id.as_str()));
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {

@@ -914,7 +914,7 @@ fn trainee(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<Trainee>> {
                 reason: e.to_string(),
             })?)
         }
-        None => old.and_then(|t| t.mobile.clone()),
+        None => old.and_then(|t| t.mobile),
     };
     let region = match region_cell(cols, row, "region")? {
         Some(r) => r,
@@ -950,7 +950,7 @@ fn trainee(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<Trainee>> {
     let record = Trainee {
         id: old.map(|t| t.id).unwrap_or_default(),
         name: name.to_string(),
-        id_number: id_number.clone(),
+        id_number,
         mobile,
         key_group,
         region,

@@ -38,6 +38,19 @@ fn file(db: &Path, kind: Kind) -> PathBuf {
     dir(db).join(format!("{}.tsv", kind.name()))
 }
 
+/// Remove half-written files (`*.tmp*`) a process that died left behind.
+pub fn clear_leftovers(db: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir(db)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().contains(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Write the index atomically (a temp file renamed over the old one).
 pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Result<()> {
     std::fs::create_dir_all(dir(db))?;

@@ -9,6 +9,7 @@ pub mod data;
 pub mod matching;
 pub mod public;
 pub mod rows;
+pub mod snapshot;
 
 pub use cli::{cli_search, index_for};
 
@@ -299,15 +300,21 @@ impl Service {
         let t0 = Instant::now();
         let generation = store.generation()?;
         let db = store.path().to_path_buf();
-        let (data, cached) = std::thread::scope(|sc| {
+        // Only this process has the database open (sled's lock): any
+        // half-written cache file is a leftover of one that died.
+        cache::clear_leftovers(&db);
+        let (data, cached, from_snapshot) = std::thread::scope(|sc| {
             let cached = sc.spawn(|| {
                 Kind::ALL
                     .iter()
                     .filter_map(|k| cache::read(&db, *k, generation).map(|ix| (*k, Arc::new(ix))))
                     .collect::<HashMap<Kind, Arc<Index>>>()
             });
-            let data = Data::load(&store);
-            (data, cached.join().unwrap_or_default())
+            let (data, from_snapshot) = match snapshot::read(&db, generation) {
+                Some(d) => (Ok(d), true),
+                None => (Data::load(&store), false),
+            };
+            (data, cached.join().unwrap_or_default(), from_snapshot)
         });
         let data = data?;
         let loaded = t0.elapsed();
@@ -321,40 +328,20 @@ impl Service {
         build_indexes(&mut inner, &missing);
         if std::env::var_os("SKILLBRIDGE_TIMING").is_some() {
             eprintln!(
-                "records read in {loaded:?} ({from_cache} indexes from the cache), then {} built in {:?}",
+                "records read in {loaded:?} (from {}; {from_cache} indexes from the cache), then {} built in {:?}",
+                if from_snapshot { "the snapshot" } else { "the database" },
                 missing.len(),
                 t0.elapsed() - loaded
             );
         }
-        let mut writer = None;
-        if !missing.is_empty() {
-            // No write can have happened yet: these indexes are exactly
-            // this generation's.
-            let built: Vec<(Kind, Arc<Index>)> = missing
-                .iter()
-                .filter_map(|k| inner.indexes.get(k).map(|ix| (*k, ix.clone())))
-                .collect();
-            let db = db.clone();
-            writer = std::thread::Builder::new()
-                .name("search-cache".into())
-                .spawn(move || {
-                    for (kind, ix) in built {
-                        if let Err(e) = cache::write(&db, kind, generation, &ix) {
-                            tracing::warn!("cannot write the search cache in {}: {e}", cache::dir(&db).display());
-                            break;
-                        }
-                    }
-                })
-                .map_err(|e| tracing::warn!("cannot start the search-cache writer: {e}"))
-                .ok();
-        }
         let as_of = store
             .meta(crate::demo::META_AS_OF)?
             .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-        Ok(Arc::new(Service {
+        release_free_memory();
+        let svc = Arc::new(Service {
             store,
             cached_generation: AtomicU64::new(generation),
-            cache_writer: std::sync::Mutex::new(writer),
+            cache_writer: std::sync::Mutex::new(None),
             inner: RwLock::new(inner),
             version: AtomicU64::new(1),
             today: as_of.unwrap_or_else(|| {
@@ -363,7 +350,38 @@ impl Service {
                     .date_naive()
             }),
             simulated: as_of.is_some(),
-        }))
+        });
+        if !missing.is_empty() || !from_snapshot {
+            // No write can have happened yet, and a write that lands while
+            // this runs only makes the files older than the store (so
+            // ignored at the next start), never newer.
+            let writer = svc.clone();
+            let handle = std::thread::Builder::new()
+                .name("search-cache".into())
+                .spawn(move || writer.write_caches(generation, &missing, !from_snapshot))
+                .map_err(|e| tracing::warn!("cannot start the cache writer: {e}"))
+                .ok();
+            *svc.cache_writer.lock().unwrap_or_else(|p| p.into_inner()) = handle;
+        }
+        Ok(svc)
+    }
+
+    /// Write the given kinds' indexes, and the records when asked, as the
+    /// picture of `generation`.
+    fn write_caches(&self, generation: u64, kinds: &[Kind], records: bool) {
+        let db = self.store.path();
+        let r = self.read();
+        for kind in kinds {
+            if let Some(ix) = r.index(*kind)
+                && let Err(e) = cache::write(db, *kind, generation, ix)
+            {
+                tracing::warn!("cannot write the search cache in {}: {e}", cache::dir(db).display());
+                return;
+            }
+        }
+        if records && let Err(e) = snapshot::write(db, generation, &r.data) {
+            tracing::warn!("cannot write the records snapshot in {}: {e}", cache::dir(db).display());
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -378,7 +396,7 @@ impl Service {
         }
     }
 
-    /// Persist the search indexes for the next start, when anything changed
+    /// Persist the records and search indexes for the next start, when anything changed
     /// since they were last written. Call it when no write is in flight (at
     /// exit): the cache is stamped with the store's generation now.
     pub fn save_search_cache(&self) {
@@ -389,15 +407,7 @@ impl Service {
         if generation == self.cached_generation.load(Ordering::Acquire) {
             return;
         }
-        let r = self.read();
-        for kind in Kind::ALL {
-            if let Some(ix) = r.index(kind)
-                && let Err(e) = cache::write(self.store.path(), kind, generation, ix)
-            {
-                tracing::warn!("cannot write the search cache: {e}");
-                return;
-            }
-        }
+        self.write_caches(generation, &Kind::ALL, true);
         self.cached_generation.store(generation, Ordering::Release);
     }
 
@@ -508,6 +518,7 @@ impl Service {
             w.data = data;
             build_indexes(&mut w, &Kind::ALL);
         }
+        release_free_memory();
         self.bump();
         Ok(())
     }
@@ -568,6 +579,19 @@ fn build_indexes(inner: &mut Inner, kinds: &[Kind]) {
         idx.insert(kind, Arc::new(ix));
     }
     inner.indexes.extend(idx);
+}
+
+/// Give the heap that loading freed back to the system. Loading decodes
+/// every record on several threads, and glibc keeps what they freed in
+/// per-thread arenas: at 100k trainees that is about 20 MB of a resident
+/// size that would otherwise never shrink.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it
+    // takes no pointers and is safe to call at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Records the service keeps in memory after a save.

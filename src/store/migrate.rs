@@ -164,7 +164,7 @@ mod tests {
             let old = TraineeV0 {
                 id: t.id,
                 name: t.name.clone(),
-                id_number: t.id_number.clone(),
+                id_number: t.id_number,
                 mobile: None,
                 region: t.region,
                 created: d,

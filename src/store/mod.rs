@@ -31,6 +31,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// a city needs; 64 MiB holds the working set of 100k trainees.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// sled page cache for a long-running workspace, server or kiosk. Their
+/// records and search indexes live in the service's memory, so sled's cache
+/// only serves writes and event timelines: a small one keeps the resident
+/// size down (100k trainees: 8 MB less than with 64 MiB) at no cost to a
+/// keystroke, which never reads sled.
+pub const SERVICE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Every tree of the database. The discriminant is the tree's position in
 /// `Store::trees` and in a transaction's view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -658,6 +665,11 @@ impl Store {
     /// Open (creating if missing) the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         Self::open_with_cache(path, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Open for a long-running service (see [`SERVICE_CACHE_BYTES`]).
+    pub fn open_for_service(path: &Path) -> Result<Store> {
+        Self::open_with_cache(path, SERVICE_CACHE_BYTES)
     }
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {

@@ -314,6 +314,9 @@ impl Store {
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => return Err(self.write_err(e)),
         }
+        // Counters and indexes changed under any cached picture (a repair,
+        // an upgrade): move the generation so none is trusted.
+        self.bump_generation()?;
         self.flush()
     }
 
