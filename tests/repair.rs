@@ -98,6 +98,7 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
         raw.flush().unwrap();
     }
     let before = records(&path);
+    let generation_before = Store::reopen(&path).unwrap().generation().unwrap();
     let (ok, text) = common::run_cli(&["check"], &path);
     assert!(!ok, "{text}");
     let damaged_report = text;
@@ -130,6 +131,9 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
 
     // The database checks clean and answers by its indexes again.
     let store = Store::reopen(&path).unwrap();
+    // Counters changed under any cached picture of the records: the
+    // generation moved, so none is trusted at the next start.
+    assert!(store.generation().unwrap() > generation_before);
     assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
     for t in &built.trainees {
         assert_eq!(store.trainee_by_id_number(&t.id_number).unwrap().as_ref(), Some(t));

@@ -280,8 +280,18 @@ fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {
 }
 
 /// The process-wide service.
+/// Where a start found what it needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Startup {
+    /// The records came from the snapshot, not from walking the database.
+    pub records_from_snapshot: bool,
+    /// How many kinds' search indexes came from the persisted cache.
+    pub indexes_from_cache: usize,
+}
+
 pub struct Service {
     store: Store,
+    startup: Startup,
     /// The generation the persisted search cache was written for.
     cached_generation: AtomicU64,
     /// The thread writing the cache after a start that had to build it.
@@ -340,6 +350,10 @@ impl Service {
         release_free_memory();
         let svc = Arc::new(Service {
             store,
+            startup: Startup {
+                records_from_snapshot: from_snapshot,
+                indexes_from_cache: from_cache,
+            },
             cached_generation: AtomicU64::new(generation),
             cache_writer: std::sync::Mutex::new(None),
             inner: RwLock::new(inner),
@@ -386,6 +400,11 @@ impl Service {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Where this start found its records and indexes.
+    pub fn startup(&self) -> Startup {
+        self.startup
     }
 
     /// Wait until the search cache written after start-up is on disk.

@@ -1,0 +1,145 @@
+//! Start-up from the persisted records and search index: used only when
+//! they are exactly the store's current state, rebuilt otherwise, and what
+//! a start finds is the same either way.
+
+use skillbridge::domain::*;
+use skillbridge::search::Query;
+use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
+use skillbridge::store::Store;
+use std::path::Path;
+use std::sync::Arc;
+
+fn open(path: &Path) -> Arc<Service> {
+    Service::open(Store::reopen(path).expect("open")).expect("service")
+}
+
+fn close(svc: Arc<Service>) {
+    svc.wait_for_search_cache();
+    drop(svc);
+}
+
+/// Everything a start has: records, counters and the trainee search.
+fn picture(svc: &Service) -> String {
+    let r = svc.read();
+    let found = r
+        .search(
+            &SearchSpec {
+                kind: Kind::Trainees,
+                query: Query::parse("wang"),
+                filters: Filters::default(),
+                sort: Sort::Relevance,
+            },
+            None,
+            &|| false,
+        )
+        .expect("search");
+    let mut seats: Vec<_> = r.data.seats_used.iter().collect();
+    seats.sort();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{seats:?}\n{:?}",
+        r.data.trainees, r.data.cases, r.data.classes, found.ids
+    )
+}
+
+#[test]
+fn a_start_uses_the_snapshot_only_when_it_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let store = Store::open(&path).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 400, seed: 3 }).unwrap();
+    }
+    // Cold: walks the database and builds every index, then persists both.
+    let svc = open(&path);
+    assert_eq!(
+        (svc.startup().records_from_snapshot, svc.startup().indexes_from_cache),
+        (false, 0)
+    );
+    let cold = picture(&svc);
+    close(svc);
+
+    // Warm: the same picture from the files.
+    let svc = open(&path);
+    assert!(svc.startup().records_from_snapshot);
+    assert_eq!(svc.startup().indexes_from_cache, Kind::ALL.len());
+    assert_eq!(picture(&svc), cold);
+
+    // A write, and the process ends without writing the files (a crash):
+    // the next start sees they are stale and walks the database.
+    let (class, trainee) = {
+        let r = svc.read();
+        let class = r
+            .data
+            .classes
+            .values()
+            .find(|c| c.status == ClassStatus::Open && r.data.seats_left(c) > 0)
+            .map(|c| c.id)
+            .expect("an open class with a seat");
+        let trainee = r
+            .data
+            .trainees
+            .keys()
+            .copied()
+            .find(|t| r.data.trainee_cases(*t).next().is_none())
+            .expect("a trainee without a case");
+        (class, trainee)
+    };
+    let case = svc.enroll(trainee, class, "test", "").unwrap();
+    let after_write = picture(&svc);
+    drop(svc);
+    let svc = open(&path);
+    assert!(!svc.startup().records_from_snapshot, "a stale snapshot is not used");
+    assert_eq!(svc.startup().indexes_from_cache, 0, "nor a stale index");
+    assert_eq!(picture(&svc), after_write);
+    assert!(svc.read().data.cases.contains_key(&case.id));
+
+    // A clean exit after a write leaves files the next start can use.
+    let withdrawn = svc
+        .transition(
+            case.id,
+            Move::Withdraw {
+                reason: "moved away".into(),
+            },
+            "test",
+            "",
+        )
+        .unwrap();
+    svc.save_search_cache();
+    let after_exit = picture(&svc);
+    close(svc);
+    let svc = open(&path);
+    assert!(svc.startup().records_from_snapshot);
+    assert_eq!(picture(&svc), after_exit);
+    assert_eq!(svc.read().data.cases[&case.id].state, withdrawn.state);
+}
+
+#[test]
+fn a_damaged_snapshot_or_index_is_rebuilt_not_believed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let store = Store::open(&path).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 200, seed: 5 }).unwrap();
+    }
+    let svc = open(&path);
+    let cold = picture(&svc);
+    close(svc);
+    let cache = path.join("search-cache");
+    let records = cache.join("records.bin");
+    let mut bytes = std::fs::read(&records).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 1;
+    std::fs::write(&records, &bytes).unwrap();
+    std::fs::write(cache.join("trainees.tsv"), "skillbridge-search 2 garbage").unwrap();
+    // A half-written file of a process that died goes at the next open.
+    std::fs::write(cache.join("cases.tmp999-0"), "half").unwrap();
+    let svc = open(&path);
+    assert!(!svc.startup().records_from_snapshot);
+    assert_eq!(svc.startup().indexes_from_cache, Kind::ALL.len() - 1);
+    assert_eq!(picture(&svc), cold);
+    assert!(!cache.join("cases.tmp999-0").exists());
+    close(svc);
+    let svc = open(&path);
+    assert!(svc.startup().records_from_snapshot, "rewritten after the rebuild");
+    assert_eq!(picture(&svc), cold);
+}
