@@ -1,8 +1,9 @@
 //! Load on the SSH server: SESSIONS concurrent operators (default 50) on a
 //! demo city of TRAINEES trainees (default 100k), each typing a search at
 //! 5 keys a second for SECONDS seconds (default 20). Reports the key → next
-//! frame latency (p50, p99, max) seen by the clients and the server's RSS
-//! idle, with every session idle, and under load.
+//! frame latency (p50, p99, max) seen by the clients and the server's RSS:
+//! after a cold start (no caches yet), then, started again from the caches
+//! the first run left, idle, with every session idle, and under load.
 //!
 //! `cargo bench --bench ssh_load` (SKILLBRIDGE_LOAD_SESSIONS, _TRAINEES,
 //! _SECONDS override the defaults).
@@ -116,28 +117,44 @@ fn main() {
     let public = key.public_key().to_openssh().expect("public key");
     let keys = dir.path().join("authorized_keys");
     std::fs::write(&keys, format!("{public} load\n")).expect("keys");
-    let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .arg("--authorized-keys")
-        .arg(&keys)
-        .arg("--host-key")
-        .arg(dir.path().join("host_key"))
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let pid = child.id();
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut port = 0u16;
-    for l in lines.by_ref() {
-        let l = l.expect("line");
-        if let Some(rest) = l.strip_prefix("connect: ssh -t -p ") {
-            port = rest.split_whitespace().next().and_then(|p| p.parse().ok()).unwrap_or(0);
-            break;
+    let start = || {
+        let mut child = Command::new(bin)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .arg("--authorized-keys")
+            .arg(&keys)
+            .arg("--host-key")
+            .arg(dir.path().join("host_key"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let mut port = 0u16;
+        for l in lines.by_ref() {
+            let l = l.expect("line");
+            if let Some(rest) = l.strip_prefix("connect: ssh -t -p ") {
+                port = rest.split_whitespace().next().and_then(|p| p.parse().ok()).unwrap_or(0);
+                break;
+            }
         }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    assert!(port > 0);
+        std::thread::spawn(move || for _ in lines {});
+        assert!(port > 0);
+        // Let a cold start finish writing its caches in the background.
+        std::thread::sleep(Duration::from_secs(2));
+        (child, port)
+    };
+    let stop = |mut child: std::process::Child| {
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let _ = child.wait();
+    };
+    // A cold start (right after an import, say) walks the database and
+    // writes the caches; every later start reads them: that is the steady
+    // state measured under load.
+    let (child, _) = start();
+    let rss_cold = rss_kib(child.id(), "VmRSS:");
+    stop(child);
+    let (child, port) = start();
+    let pid = child.id();
     let rss_start = rss_kib(pid, "VmRSS:");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -162,8 +179,7 @@ fn main() {
         all.extend(rt.block_on(t).expect("session"));
     }
     let rss_peak = rss_kib(pid, "VmHWM:");
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
-    let _ = child.wait();
+    stop(child);
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     println!("ssh load: {sessions} sessions × {seconds} s at 5 keys/s on {trainees} trainees");
@@ -175,7 +191,8 @@ fn main() {
         all.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
     println!(
-        "  server RSS: {} MiB before sessions, {} MiB with {sessions} idle sessions ({:.1} MiB each), peak {} MiB",
+        "  server RSS: {} MiB after a cold start (caches rebuilt); steady: {} MiB before sessions, {} MiB with {sessions} idle sessions ({:.1} MiB each), peak {} MiB",
+        rss_cold / 1024,
         rss_start / 1024,
         rss_idle / 1024,
         (rss_idle.saturating_sub(rss_start)) as f64 / 1024.0 / sessions as f64,

@@ -242,11 +242,14 @@ fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     Some(guard)
 }
 
-fn open_workspace(store: Store, s: Session) -> Result<ExitCode> {
+/// The workspace on this terminal. `open` runs after the first (loading)
+/// frame is painted, so even a database that takes seconds to open shows
+/// the operator something at once.
+fn open_workspace(open: impl FnOnce() -> Result<Store>, s: Session) -> Result<ExitCode> {
     let _log = start_log();
     let operator = s.operator.clone();
     let load = move || -> Result<Arc<Service>> {
-        let svc = Service::open(store)?;
+        let svc = Service::open(open()?)?;
         tracing::info!(db = %svc.store().path().display(), operator = %operator, "workspace opened");
         Ok(svc)
     };
@@ -294,7 +297,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("opened the existing database at {} (left as it is)", path.display());
             }
             match s {
-                Some(s) => open_workspace(store, s),
+                Some(s) => open_workspace(|| Ok(store), s),
                 None => Ok(ExitCode::SUCCESS),
             }
         }
@@ -460,8 +463,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Tui) | None => {
             let s = session(&cli)?;
-            let store = Store::open_for_service(&paths::db_path(cli.db.clone()))?;
-            open_workspace(store, s)
+            let path = paths::db_path(cli.db.clone());
+            open_workspace(move || Ok(Store::open_for_service(&path)?), s)
         }
     }
 }

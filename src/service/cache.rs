@@ -15,19 +15,21 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &str = "skillbridge-search 2";
 
-/// A fingerprint of the code that decides what a record's search text is.
-fn build() -> u64 {
+/// FNV-1a of the program's version and some of its source: a file made by
+/// other code (another version, another build) does not match.
+pub(super) fn fingerprint(sources: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        env!("CARGO_PKG_VERSION"),
-        include_str!("rows.rs"),
-        include_str!("../search/mod.rs"),
-    ] {
+    for part in std::iter::once(env!("CARGO_PKG_VERSION")).chain(sources.iter().copied()) {
         for b in part.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
     h
+}
+
+/// A fingerprint of the code that decides what a record's search text is.
+fn build() -> u64 {
+    fingerprint(&[include_str!("rows.rs"), include_str!("../search/mod.rs")])
 }
 
 pub fn dir(db: &Path) -> PathBuf {
@@ -51,26 +53,38 @@ pub fn clear_leftovers(db: &Path) {
     }
 }
 
-/// Write the index atomically (a temp file renamed over the old one).
-pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir(db))?;
-    let path = file(db, kind);
+/// Write `path` in the cache directory atomically: into a temp file (named
+/// so `clear_leftovers` finds it), renamed over the old one when whole.
+pub(super) fn write_atomically(
+    path: &Path,
+    body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
     let written = (|| {
         let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        writeln!(w, "{MAGIC} {:016x} {generation}", build())?;
-        ix.write_tsv(&mut w)?;
+        body(&mut w)?;
         w.flush()
     })();
     match written {
-        Ok(()) => std::fs::rename(&tmp, &path),
+        Ok(()) => std::fs::rename(&tmp, path),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
     }
+}
+
+/// Write the index as the picture of `generation`.
+pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Result<()> {
+    write_atomically(&file(db, kind), |w| {
+        writeln!(w, "{MAGIC} {:016x} {generation}", build())?;
+        ix.write_tsv(w)
+    })
 }
 
 /// The cached index, if it is for this generation and reads whole.

@@ -48,19 +48,12 @@ struct RecordsOut<'a> {
 
 /// A fingerprint of the code that defines the records and their encoding.
 fn build() -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        env!("CARGO_PKG_VERSION"),
+    super::cache::fingerprint(&[
         include_str!("../domain/entities.rs"),
         include_str!("../domain/idno.rs"),
         include_str!("../domain/case.rs"),
         include_str!("snapshot.rs"),
-    ] {
-        for b in part.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
+    ])
 }
 
 pub fn file(db: &Path) -> PathBuf {
@@ -89,26 +82,14 @@ pub fn write(db: &Path, generation: u64, data: &Data) -> std::io::Result<()> {
     };
     let payload = bincode::serde::encode_to_vec(&records, config()).map_err(std::io::Error::other)?;
     drop(records);
-    std::fs::create_dir_all(super::cache::dir(db))?;
-    let path = file(db);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let written = (|| {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    super::cache::write_atomically(&file(db), |w| {
         w.write_all(MAGIC)?;
         w.write_all(&build().to_le_bytes())?;
         w.write_all(&generation.to_le_bytes())?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
         w.write_all(&payload)?;
-        w.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
-        w.flush()
-    })();
-    match written {
-        Ok(()) => std::fs::rename(&tmp, &path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+        w.write_all(&crc32fast::hash(&payload).to_le_bytes())
+    })
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
