@@ -143,3 +143,75 @@ fn a_damaged_snapshot_or_index_is_rebuilt_not_believed() {
     assert!(svc.startup().records_from_snapshot, "rewritten after the rebuild");
     assert_eq!(picture(&svc), cold);
 }
+
+#[test]
+fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let store = Store::open(&path).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 200, seed: 9 }).unwrap();
+    }
+    close(open(&path));
+
+    // A refused write commits nothing: the picture still matches, and the
+    // exit save may write.
+    let svc = open(&path);
+    assert!(svc.startup().records_from_snapshot);
+    let (trainee, class) = {
+        let r = svc.read();
+        let c = r.data.cases.values().next().expect("a case");
+        (c.trainee, c.class)
+    };
+    assert!(
+        svc.enroll(trainee, class, "test", "").is_err(),
+        "already enrolled there"
+    );
+    let t = svc.read().data.trainees.values().next().cloned().unwrap();
+    let renamed = svc
+        .save(Trainee {
+            name: "改名测试".into(),
+            ..t.clone()
+        })
+        .unwrap();
+    svc.save_search_cache();
+    close(svc);
+    let svc = open(&path);
+    assert!(
+        svc.startup().records_from_snapshot,
+        "the exit save wrote a matching picture"
+    );
+    assert_eq!(svc.read().data.trainees[&renamed.id].name, "改名测试");
+
+    // A write straight to the store (as an import does) leaves the picture
+    // behind: the exit save must not stamp it as current.
+    let bypass = svc
+        .store()
+        .save(Trainee {
+            name: "绕过测试".into(),
+            ..renamed
+        })
+        .unwrap();
+    svc.save_search_cache();
+    close(svc);
+    let svc = open(&path);
+    assert!(
+        !svc.startup().records_from_snapshot,
+        "the stale picture was not persisted"
+    );
+    assert_eq!(svc.read().data.trainees[&bypass.id].name, "绕过测试");
+    // Until a reload catches up, then it is current again.
+    let again = svc
+        .store()
+        .save(Trainee {
+            name: "再改".into(),
+            ..bypass
+        })
+        .unwrap();
+    svc.reload().unwrap();
+    svc.save_search_cache();
+    close(svc);
+    let svc = open(&path);
+    assert!(svc.startup().records_from_snapshot);
+    assert_eq!(svc.read().data.trainees[&again.id].name, "再改");
+}

@@ -996,7 +996,13 @@ impl App {
                         }
                         self.state.ok(fill(t.imp_done, &[&report]));
                     }
-                    Err(e) => d.error = Some(e.to_string()),
+                    Err(e) => {
+                        d.error = Some(e.to_string());
+                        // Batches before the failure are written: show them.
+                        if let Err(e) = svc.reload() {
+                            self.state.err(store_message(&e));
+                        }
+                    }
                 }
             }
         }

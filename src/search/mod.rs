@@ -705,9 +705,11 @@ impl Index {
             ix.tags.by_list.insert(ids.clone(), ix.tags.lists.len() as u32);
             ix.tags.lists.push(ids);
         }
-        ix.ids.reserve_exact(n);
-        ix.hays.reserve_exact(n);
-        ix.tag_lists.reserve_exact(n);
+        // The count is the file's word: reserve no more than its lines could hold.
+        let n_max = n.min(text.len() / 4);
+        ix.ids.reserve_exact(n_max);
+        ix.hays.reserve_exact(n_max);
+        ix.tag_lists.reserve_exact(n_max);
         for l in lines.filter(|l| !l.is_empty()) {
             let mut f = l.splitn(5, '\t');
             let id: u64 = f.next()?.parse().ok()?;

@@ -289,6 +289,10 @@ pub struct Startup {
     pub indexes_from_cache: usize,
 }
 
+/// `Service::synced` when the picture matches no known generation (a write
+/// failed after its commit, a write bypassed the service, a reload failed).
+const UNSYNCED: u64 = u64::MAX;
+
 pub struct Service {
     store: Store,
     startup: Startup,
@@ -296,6 +300,12 @@ pub struct Service {
     cached_generation: AtomicU64,
     /// The thread writing the cache after a start that had to build it.
     cache_writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Held by every write through the service, from the store's commit
+    /// to the in-memory picture's update, and by the exit save.
+    write_gate: std::sync::Mutex<()>,
+    /// The store generation the in-memory picture is known to match, or
+    /// [`UNSYNCED`]: only a matching picture may be persisted.
+    synced: AtomicU64,
     inner: RwLock<Inner>,
     version: AtomicU64,
     today: NaiveDate,
@@ -356,6 +366,8 @@ impl Service {
             },
             cached_generation: AtomicU64::new(generation),
             cache_writer: std::sync::Mutex::new(None),
+            write_gate: std::sync::Mutex::new(()),
+            synced: AtomicU64::new(generation),
             inner: RwLock::new(inner),
             version: AtomicU64::new(1),
             today: as_of.unwrap_or_else(|| {
@@ -420,10 +432,19 @@ impl Service {
     /// exit): the cache is stamped with the store's generation now.
     pub fn save_search_cache(&self) {
         self.wait_for_search_cache();
+        // No write through the service runs while this does; one that
+        // bypassed it shows as a generation the picture does not match.
+        let _gate = self.gate();
         let Ok(generation) = self.store.generation() else {
             return;
         };
         if generation == self.cached_generation.load(Ordering::Acquire) {
+            return;
+        }
+        if self.synced.load(Ordering::Acquire) != generation {
+            tracing::info!(
+                "the records in memory are not known to match generation {generation}: the next start rebuilds the caches"
+            );
             return;
         }
         self.write_caches(generation, &Kind::ALL, true);
@@ -457,6 +478,29 @@ impl Service {
         self.version.fetch_add(1, Ordering::AcqRel);
     }
 
+    fn gate(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.write_gate.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Run a write of exactly one store transaction and its update of the
+    /// picture, keeping track of whether the picture still matches the
+    /// store: it does when it did before and either the write committed and
+    /// was applied, or nothing was committed.
+    fn gated<T>(&self, op: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _gate = self.gate();
+        let before = self.store.generation().ok();
+        let was = self.synced.swap(UNSYNCED, Ordering::AcqRel);
+        let out = op();
+        let after = self.store.generation().ok();
+        let now = match (before, after) {
+            (Some(b), Some(a)) if was == b && out.is_ok() && a == b + 1 => a,
+            (Some(b), Some(a)) if was == b && out.is_err() && a == b => b,
+            _ => UNSYNCED,
+        };
+        self.synced.store(now, Ordering::Release);
+        out
+    }
+
     /// A stamp for an operator's change now.
     pub fn stamp(&self, operator: &str) -> Stamp {
         let now = chrono::Utc::now().with_timezone(&crate::domain::china_time());
@@ -483,59 +527,73 @@ impl Service {
 
     /// Enroll (seat check in one transaction), then refresh the picture.
     pub fn enroll(&self, trainee: TraineeId, class: ClassId, operator: &str, note: &str) -> Result<Case> {
-        let case = self.store.enroll(trainee, class, &self.stamp(operator), note)?;
-        let used = self.store.seats_used(class)?;
-        {
-            let mut w = self.write();
-            w.data.seats_used.insert(class, used);
-            w.data.add_case_links(&case);
-            w.data.cases.insert(case.id, case.clone());
-            w.reindex(Kind::Cases, case.id.0);
-        }
-        self.bump();
-        Ok(case)
+        self.gated(|| {
+            let case = self.store.enroll(trainee, class, &self.stamp(operator), note)?;
+            let used = self.store.seats_used(class)?;
+            {
+                let mut w = self.write();
+                w.data.seats_used.insert(class, used);
+                w.data.add_case_links(&case);
+                w.data.cases.insert(case.id, case.clone());
+                w.reindex(Kind::Cases, case.id.0);
+            }
+            self.bump();
+            Ok(case)
+        })
     }
 
     /// Move a case one step (referral checks in one transaction), then refresh.
     pub fn transition(&self, case: CaseId, mv: Move, operator: &str, note: &str) -> Result<Case> {
-        let before = self.read().data.cases.get(&case).cloned();
-        let after = self.store.transition(case, mv, &self.stamp(operator), note)?;
-        let mut demands: Vec<DemandId> = Vec::new();
-        for s in before.iter().map(|c| &c.state).chain(Some(&after.state)) {
-            demands.extend(s.referral());
-            demands.extend(s.hired());
-            if let CaseState::NotHired(d) = s {
-                demands.push(*d);
-            }
-        }
-        let used = self.store.seats_used(after.class)?;
-        let mut fresh = Vec::new();
-        for d in demands {
-            fresh.push((d, self.store.demand_usage(d)?, self.store.get::<JobDemand>(d.0)?));
-        }
-        {
-            let mut w = self.write();
-            w.data.seats_used.insert(after.class, used);
-            for (d, u, rec) in fresh {
-                w.data.demand_usage.insert(d, u);
-                if let Some(rec) = rec {
-                    w.data.demands.insert(d, rec);
+        self.gated(|| {
+            let before = self.read().data.cases.get(&case).cloned();
+            let after = self.store.transition(case, mv, &self.stamp(operator), note)?;
+            let mut demands: Vec<DemandId> = Vec::new();
+            for s in before.iter().map(|c| &c.state).chain(Some(&after.state)) {
+                demands.extend(s.referral());
+                demands.extend(s.hired());
+                if let CaseState::NotHired(d) = s {
+                    demands.push(*d);
                 }
             }
-            w.data.cases.insert(after.id, after.clone());
-            w.reindex(Kind::Cases, after.id.0);
-        }
-        self.bump();
-        Ok(after)
+            let used = self.store.seats_used(after.class)?;
+            let mut fresh = Vec::new();
+            for d in demands {
+                fresh.push((d, self.store.demand_usage(d)?, self.store.get::<JobDemand>(d.0)?));
+            }
+            {
+                let mut w = self.write();
+                w.data.seats_used.insert(after.class, used);
+                for (d, u, rec) in fresh {
+                    w.data.demand_usage.insert(d, u);
+                    if let Some(rec) = rec {
+                        w.data.demands.insert(d, rec);
+                    }
+                }
+                w.data.cases.insert(after.id, after.clone());
+                w.reindex(Kind::Cases, after.id.0);
+            }
+            self.bump();
+            Ok(after)
+        })
     }
 
     /// Reload everything from the store (after a bulk change such as an import).
     pub fn reload(&self) -> Result<()> {
+        let _gate = self.gate();
+        self.synced.store(UNSYNCED, Ordering::Release);
+        let before = self.store.generation().ok();
         let data = Data::load(&self.store)?;
+        let after = self.store.generation().ok();
         {
             let mut w = self.write();
             w.data = data;
             build_indexes(&mut w, &Kind::ALL);
+        }
+        // Matched only if nothing wrote while the records were read.
+        if let (Some(b), Some(a)) = (before, after)
+            && a == b
+        {
+            self.synced.store(a, Ordering::Release);
         }
         release_free_memory();
         self.bump();
@@ -544,13 +602,15 @@ impl Service {
 
     /// Create or update a record, then refresh the picture.
     pub fn save<R: Cached>(&self, rec: R) -> Result<R> {
-        let saved = self.store.save(rec)?;
-        {
-            let mut w = self.write();
-            saved.clone().cache(&mut w);
-        }
-        self.bump();
-        Ok(saved)
+        self.gated(|| {
+            let saved = self.store.save(rec)?;
+            {
+                let mut w = self.write();
+                saved.clone().cache(&mut w);
+            }
+            self.bump();
+            Ok(saved)
+        })
     }
 }
 
@@ -590,7 +650,12 @@ fn build_indexes(inner: &mut Inner, kinds: &[Kind]) {
             let chunk = ids.len().div_ceil(threads);
             let parts: Vec<Index> = std::thread::scope(|sc| {
                 let handles: Vec<_> = ids.chunks(chunk).map(|c| sc.spawn(move || make(c))).collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+                // A part that panicked is a bug: never keep (or persist) an
+                // index missing its records.
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
             });
             Index::concat(parts)
         };

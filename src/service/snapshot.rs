@@ -53,6 +53,7 @@ fn build() -> u64 {
         include_str!("../domain/idno.rs"),
         include_str!("../domain/case.rs"),
         include_str!("snapshot.rs"),
+        include_str!("../../Cargo.lock"),
     ])
 }
 
