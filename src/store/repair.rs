@@ -307,6 +307,12 @@ impl Store {
                     }
                 }
             }
+            // Counters and indexes change under any cached picture (a
+            // repair, an upgrade): move the generation in the same
+            // transaction, so none is trusted after it, crash or not.
+            let meta = &view[TreeName::Meta as usize];
+            let g = meta.get(GENERATION)?.and_then(|v| u64_from(&v)).unwrap_or(0);
+            meta.insert(GENERATION, &(g + 1).to_be_bytes())?;
             Ok::<(), Abort>(())
         });
         match out {
@@ -314,9 +320,6 @@ impl Store {
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => return Err(self.write_err(e)),
         }
-        // Counters and indexes changed under any cached picture (a repair,
-        // an upgrade): move the generation so none is trusted.
-        self.bump_generation()?;
         self.flush()
     }
 
