@@ -6,6 +6,9 @@
 //!
 //! `cargo bench --bench dashboard`
 
+mod common;
+
+use common::city;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -14,21 +17,9 @@ use skillbridge::app::{App, Overlay};
 use skillbridge::figures::{self, Settings};
 use skillbridge::i18n::Lang;
 use skillbridge::keymap::{Key, KeyMap};
-use skillbridge::service::Service;
-use skillbridge::store::Store;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-fn city(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("db")).expect("open");
-    let t = Instant::now();
-    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed: 1 }).expect("demo");
-    eprintln!("built a demo city of {trainees} trainees in {:?}", t.elapsed());
-    let svc = Service::open(store).expect("service");
-    (dir, svc)
-}
+use std::time::Duration;
 
 fn press(app: &mut App, keys: &str) {
     for k in keys.split_whitespace() {

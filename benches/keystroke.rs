@@ -10,6 +10,9 @@
 //!
 //! Prints p50, p99 and max per line. `cargo bench --bench keystroke`
 
+mod common;
+
+use common::city;
 use skillbridge::app::searcher::{Request, Searcher, Slot, SyncSearcher};
 use skillbridge::search::Query;
 use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
@@ -146,14 +149,6 @@ fn run(svc: Arc<Service>, label: &str) {
     println!("  slowest keystrokes: {}", slow.join(", "));
     let p99 = line("typing, every keystroke", typing);
     println!("  ({narrowed} of {keys} keystrokes narrowed; goal p99 ≤ 16 ms at 100k, ≤ 100 ms at 1M: p99 {p99:.2?})");
-}
-
-fn city(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("db")).expect("open");
-    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed: 1 }).expect("demo");
-    let svc = Service::open(store).expect("service");
-    (dir, svc)
 }
 
 fn main() {

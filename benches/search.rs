@@ -3,20 +3,13 @@
 //!
 //! `cargo bench --bench search`
 
+mod common;
+
+use common::city;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use skillbridge::search::Query;
-use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
-use skillbridge::store::Store;
+use skillbridge::service::{Filters, Kind, SearchSpec, Sort};
 use std::hint::black_box;
-use std::sync::Arc;
-
-fn city(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("db")).expect("open");
-    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed: 1 }).expect("demo");
-    let svc = Service::open(store).expect("service");
-    (dir, svc)
-}
 
 fn spec(kind: Kind, q: &str) -> SearchSpec {
     SearchSpec {

@@ -30,6 +30,28 @@ pub(super) struct Loaded<R> {
     pub(super) items: Vec<R>,
 }
 
+/// Every record of every kind, read with `load` (check and repair both
+/// start from this).
+pub(super) struct Records {
+    pub(super) institutions: Vec<Institution>,
+    pub(super) enterprises: Vec<Enterprise>,
+    pub(super) demands: Vec<JobDemand>,
+    pub(super) classes: Vec<TrainingClass>,
+    pub(super) trainees: Vec<Trainee>,
+    pub(super) cases: Vec<Case>,
+}
+
+pub(super) fn load_records(store: &Store, problems: &mut Vec<Problem>) -> Records {
+    Records {
+        institutions: load(store, problems).items,
+        enterprises: load(store, problems).items,
+        demands: load(store, problems).items,
+        classes: load(store, problems).items,
+        trainees: load(store, problems).items,
+        cases: load(store, problems).items,
+    }
+}
+
 pub(super) fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Loaded<R> {
     let mut items = Vec::new();
     for item in store.tree(R::TREE).iter() {
@@ -94,12 +116,14 @@ impl Store {
     /// Check everything; never writes.
     pub fn check(&self) -> Report {
         let mut p = Vec::new();
-        let institutions = load::<Institution>(self, &mut p).items;
-        let enterprises = load::<Enterprise>(self, &mut p).items;
-        let demands = load::<JobDemand>(self, &mut p).items;
-        let classes = load::<TrainingClass>(self, &mut p).items;
-        let trainees = load::<Trainee>(self, &mut p).items;
-        let cases = load::<Case>(self, &mut p).items;
+        let Records {
+            institutions,
+            enterprises,
+            demands,
+            classes,
+            trainees,
+            cases,
+        } = load_records(self, &mut p);
         let records =
             institutions.len() + enterprises.len() + demands.len() + classes.len() + trainees.len() + cases.len();
 

@@ -10,7 +10,7 @@
 //! Problems repair cannot fix (a class over capacity, an illegal event
 //! chain, a reference to a missing record) are reported for an operator.
 
-use super::check::{Problem, load, show_key};
+use super::check::{Problem, Records, load_records, show_key};
 use super::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -127,12 +127,14 @@ impl Store {
     /// Everything repair would change; never writes.
     pub(super) fn plan_repair(&self) -> Result<Plan> {
         let mut damaged = Vec::new();
-        let institutions = load::<Institution>(self, &mut damaged).items;
-        let enterprises = load::<Enterprise>(self, &mut damaged).items;
-        let demands = load::<JobDemand>(self, &mut damaged).items;
-        let classes = load::<TrainingClass>(self, &mut damaged).items;
-        let trainees = load::<Trainee>(self, &mut damaged).items;
-        let cases = load::<Case>(self, &mut damaged).items;
+        let Records {
+            institutions,
+            enterprises,
+            demands,
+            classes,
+            trainees,
+            cases,
+        } = load_records(self, &mut damaged);
         if !damaged.is_empty() {
             return Ok(Plan { edits: vec![], damaged });
         }
