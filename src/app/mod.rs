@@ -171,6 +171,11 @@ pub struct Picker {
     pub items: PickItems,
     pub selected: usize,
     pub generation: u64,
+    /// A search for the list was asked and has not answered yet.
+    pub waiting: bool,
+    /// A choice made (Enter) before the search behind the list answered:
+    /// it is made when the answer comes, on the row it puts first.
+    pub choose_on_answer: bool,
 }
 
 impl Picker {
@@ -473,6 +478,7 @@ impl App {
         p.generation = generation;
         match &mut p.items {
             PickItems::Search { kind, .. } => {
+                p.waiting = true;
                 let spec = SearchSpec {
                     kind: *kind,
                     query: Query::parse(p.input.value()),
@@ -536,6 +542,10 @@ impl App {
                     {
                         *ids = r.found.ids;
                         p.selected = p.selected.min(ids.len().saturating_sub(1));
+                        p.waiting = false;
+                        if std::mem::take(&mut p.choose_on_answer) {
+                            self.choose();
+                        }
                     }
                 }
             }
@@ -1065,6 +1075,8 @@ impl App {
             items,
             selected: 0,
             generation: 0,
+            waiting: false,
+            choose_on_answer: false,
         }));
         self.search_picker();
     }
@@ -1389,6 +1401,8 @@ impl App {
             },
             selected: 0,
             generation: 0,
+            waiting: false,
+            choose_on_answer: false,
         }));
         self.search_picker();
     }
@@ -1409,6 +1423,8 @@ impl App {
             items: PickItems::Fixed { all, shown },
             selected: 0,
             generation: 0,
+            waiting: false,
+            choose_on_answer: false,
         }));
     }
 
@@ -1542,10 +1558,24 @@ impl App {
             items: PickItems::Fixed { all, shown },
             selected: 0,
             generation: 0,
+            waiting: false,
+            choose_on_answer: false,
         }));
     }
 
     fn choose(&mut self) {
+        let Some(Overlay::Picker(p)) = self.state.overlays.last_mut() else {
+            return;
+        };
+        // Enter typed ahead of the search's answer (a fast typist, a slow
+        // link) chooses what the answer puts first, not "nothing".
+        if let PickItems::Search { ids, .. } = &p.items
+            && ids.is_empty()
+            && p.waiting
+        {
+            p.choose_on_answer = true;
+            return;
+        }
         let Some(Overlay::Picker(p)) = self.state.overlays.last() else {
             return;
         };
