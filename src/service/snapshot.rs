@@ -120,10 +120,8 @@ pub fn read(db: &Path, generation: u64) -> Option<Data> {
     d.demands = r.demands.into_iter().map(|x| (x.id, x)).collect();
     d.classes = r.classes.into_iter().map(|x| (x.id, x)).collect();
     d.trainees = r.trainees.into_iter().map(|x| (x.id, x)).collect();
-    for c in r.cases {
-        d.add_case_links(&c);
-        d.cases.insert(c.id, c);
-    }
+    d.cases = r.cases.into_iter().map(|x| (x.id, x)).collect();
+    d.link_cases();
     d.seats_used = r.seats_used.into_iter().collect();
     d.demand_usage = r
         .demand_usage
