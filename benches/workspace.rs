@@ -36,7 +36,7 @@ fn new_trainee(seq: u32, today: chrono::NaiveDate) -> Trainee {
         mobile: None,
         key_group: None,
         region: RegionId(0),
-        wanted: vec![OccupationId(3)],
+        wanted: vec![OccupationId(3)].into(),
         created: today,
     }
 }

@@ -345,12 +345,12 @@ impl Shared {
         let n = rng.below(100_000_000);
         let trainee = Trainee {
             id: TraineeId(0),
-            name: format!("压测学员{n}"),
+            name: format!("压测学员{n}").into(),
             id_number,
             mobile: Mobile::parse(&format!("139{n:08}")).ok(),
             key_group: None,
             region: RegionId(rng.below(REGIONS.len() as u64) as u8),
-            wanted: vec![OccupationId(3)],
+            wanted: [OccupationId(3)].into_iter().collect(),
             created: day(2025, 10, 15),
         };
         // A duplicate ID number is refused: intake then means the existing

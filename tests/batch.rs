@@ -15,12 +15,12 @@ fn fresh() -> (tempfile::TempDir, Store) {
 fn person(n: u16) -> Trainee {
     Trainee {
         id: TraineeId(0),
-        name: format!("批量{n}"),
+        name: format!("批量{n}").into(),
         id_number: id_number(n),
         mobile: None,
         key_group: None,
         region: RegionId(1),
-        wanted: vec![OccupationId(2)],
+        wanted: vec![OccupationId(2)].into(),
         created: day(9, 1),
     }
 }

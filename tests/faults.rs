@@ -142,7 +142,7 @@ fn assert_intact(path: &Path, trainees: &[Trainee]) {
 fn new_trainee(n: u16) -> Trainee {
     Trainee {
         id: TraineeId(0),
-        name: format!("满盘{n}"),
+        name: format!("满盘{n}").into(),
         id_number: IdNumber::from_parts(
             "321181",
             day(1, 1) - chrono::Duration::days(9000 + i64::from(n / 1000)),
@@ -152,7 +152,7 @@ fn new_trainee(n: u16) -> Trainee {
         mobile: None,
         key_group: None,
         region: RegionId(0),
-        wanted: vec![],
+        wanted: vec![].into(),
         created: day(8, 1),
     }
 }

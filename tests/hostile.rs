@@ -178,7 +178,7 @@ fn samples() -> Vec<Vec<u8>> {
         mobile: Mobile::parse("13912345678").ok(),
         key_group: Some("农村转移劳动者".into()),
         region: RegionId(1),
-        wanted: vec![OccupationId(3), OccupationId(4)],
+        wanted: vec![OccupationId(3), OccupationId(4)].into(),
         created: d,
     };
     vec![

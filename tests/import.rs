@@ -263,7 +263,7 @@ fn a_utf8_bom_is_dropped_and_every_column_is_read() {
     assert_eq!(t.mobile.as_ref().unwrap().as_str(), "13900001111");
     assert_eq!(t.region, RegionId(3));
     assert_eq!(t.key_group.as_deref(), Some("农村转移劳动者"));
-    assert_eq!(t.wanted, vec![OccupationId(7), OccupationId(10)]);
+    assert_eq!(t.wanted.as_slice(), [OccupationId(7), OccupationId(10)]);
 
     // The same file again changes nothing.
     let (ok, out, _) = import_cli("trainees", &f, &db, &[]);
@@ -294,7 +294,7 @@ fn a_gbk_file_from_chinese_excel_is_decoded() {
         "11010519491231002X",
         "the 15-digit form is upgraded"
     );
-    assert_eq!(b.wanted, vec![OccupationId(3)], "电焊工 is an alias of 焊工");
+    assert_eq!(b.wanted.as_slice(), [OccupationId(3)], "电焊工 is an alias of 焊工");
 }
 
 #[test]

@@ -183,7 +183,7 @@ fn each_form_saves_a_record() {
         .cloned()
         .unwrap();
     assert_eq!(t.region.zh(), "丹阳市");
-    assert_eq!(t.wanted, vec![OccupationId(3)]);
+    assert_eq!(t.wanted.as_slice(), [OccupationId(3)]);
     assert_eq!(t.key_group.as_deref(), Some("农村转移劳动者"));
 
     press(&mut a, "alt-1");
@@ -237,7 +237,7 @@ fn a_known_id_number_offers_the_existing_person() {
     let f = form(&a);
     assert_eq!(f.existing, Some(existing.id));
     let e = f.fields[1].error.clone().unwrap();
-    assert!(e.contains(&existing.name) && e.contains("ctrl-o"), "{e}");
+    assert!(e.contains(existing.name.as_str()) && e.contains("ctrl-o"), "{e}");
     press(&mut a, "ctrl-s");
     assert_eq!(svc.read().data.trainees.len(), count, "no second person");
     press(&mut a, "ctrl-o");

@@ -168,12 +168,12 @@ fn level(n: u8) -> SkillLevel {
 fn new_trainee(seed: u16) -> Trainee {
     Trainee {
         id: TraineeId(0),
-        name: format!("随机{seed}"),
+        name: format!("随机{seed}").into(),
         id_number: id_number(500 + seed),
         mobile: None,
         key_group: None,
         region: RegionId((seed % 8) as u8),
-        wanted: vec![OccupationId(3)],
+        wanted: vec![OccupationId(3)].into(),
         created: day(8, 1),
     }
 }

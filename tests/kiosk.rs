@@ -134,7 +134,7 @@ fn personal(svc: &Service) -> Vec<(String, String, Option<String>)> {
         .values()
         .map(|t| {
             (
-                t.name.clone(),
+                t.name.to_string(),
                 t.id_number.to_string(),
                 t.mobile.as_ref().map(|m| m.to_string()),
             )

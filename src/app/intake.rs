@@ -298,7 +298,7 @@ impl Intake {
         match kind {
             RecordKind::Trainee => {
                 let p = data.trainees.get(&TraineeId(id))?;
-                set_text(&mut form, F::Name, p.name.clone());
+                set_text(&mut form, F::Name, p.name.to_string());
                 set_text(&mut form, F::IdNumber, p.id_number.to_string());
                 set_text(
                     &mut form,
@@ -754,7 +754,7 @@ impl Intake {
                     .filter(|v| *v > 0)
                     .and_then(|v| DEFAULT_KEY_GROUPS.get(v as usize - 1))
                     .map(|(zh, _)| zh.to_string());
-                let wanted = self
+                let wanted: Wanted = self
                     .get(F::Wanted)
                     .map(|f| f.picks.iter().map(|v| OccupationId(*v as u16)).collect())
                     .unwrap_or_default();
@@ -768,10 +768,10 @@ impl Intake {
                     Built::Trainee(
                         Trainee {
                             id: TraineeId(id),
-                            name: text(F::Name),
+                            name: text(F::Name).into(),
                             id_number,
                             mobile,
-                            key_group,
+                            key_group: key_group.map(Into::into),
                             region,
                             wanted,
                             created,
@@ -1022,7 +1022,7 @@ mod tests {
             Some(Built::Trainee(t, None)) => {
                 assert_eq!(t.id_number.as_str(), "11010519491231002X");
                 assert_eq!(t.region, RegionId(3));
-                assert_eq!(t.wanted, vec![OccupationId(3), OccupationId(4)]);
+                assert_eq!(t.wanted.as_slice(), [OccupationId(3), OccupationId(4)]);
                 assert_eq!(t.mobile, None);
             }
             other => panic!("{other:?} {:?}", f.fields),

@@ -1113,7 +1113,7 @@ impl App {
                             }
                         }
                     }
-                    Ok(saved.name)
+                    Ok(saved.name.into())
                 }
                 Err(e) => Err(e),
             },

@@ -408,12 +408,12 @@ impl Gen<'_> {
         };
         Ok(Trainee {
             id: TraineeId(self.id()?),
-            name: format!("{surname}{given}"),
+            name: format!("{surname}{given}").into(),
             id_number,
             mobile,
-            key_group: key_group.map(|i| catalog::DEFAULT_KEY_GROUPS[i].0.to_string()),
+            key_group: key_group.map(|i| catalog::DEFAULT_KEY_GROUPS[i].0.into()),
             region,
-            wanted,
+            wanted: wanted.into(),
             created,
         })
     }
@@ -565,7 +565,7 @@ impl Gen<'_> {
             {
                 cert = Some(Certification {
                     level: *level,
-                    certificate: certificate.clone(),
+                    certificate: certificate.clone().into(),
                     evaluation: evaluation.clone(),
                     date: *day,
                 });

@@ -4,7 +4,9 @@ use super::case::{CaseState, Evaluation, Move};
 use super::catalog::{AllianceId, OccupationId, PostKind, ProgramId, RegionId, SkillLevel};
 use super::idno::{IdNumber, Mobile};
 use chrono::NaiveDate;
+pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::fmt;
 
 macro_rules! id_type {
@@ -198,15 +200,21 @@ pub struct TrainingClass {
     pub status: ClassStatus,
 }
 
+/// Trades a trainee wants: nearly always one to three, kept inline.
+pub type Wanted = SmallVec<[OccupationId; 3]>;
+
+/// A trainee. A city keeps a million of these in memory, so the name, the
+/// key group and the wanted trades are kept inline (no allocation each);
+/// they encode exactly as `String`, `Option<String>` and `Vec`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trainee {
     pub id: TraineeId,
-    pub name: String,
+    pub name: CompactString,
     pub id_number: IdNumber,
     pub mobile: Option<Mobile>,
-    pub key_group: Option<String>,
+    pub key_group: Option<CompactString>,
     pub region: RegionId,
-    pub wanted: Vec<OccupationId>,
+    pub wanted: Wanted,
     pub created: NaiveDate,
 }
 
@@ -214,7 +222,8 @@ pub struct Trainee {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Certification {
     pub level: SkillLevel,
-    pub certificate: String,
+    /// Inline (no allocation): most cases of a city end certified.
+    pub certificate: CompactString,
     pub evaluation: Evaluation,
     pub date: NaiveDate,
 }
@@ -246,4 +255,92 @@ pub struct Event {
     /// The move taken (`None` for the enrollment).
     pub action: Option<Move>,
     pub note: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Evaluation;
+
+    /// The trainee and certification as they were, with `String` and `Vec`.
+    #[derive(Serialize)]
+    struct OldTrainee {
+        id: TraineeId,
+        name: String,
+        id_number: IdNumber,
+        mobile: Option<Mobile>,
+        key_group: Option<String>,
+        region: RegionId,
+        wanted: Vec<OccupationId>,
+        created: NaiveDate,
+    }
+
+    #[derive(Serialize)]
+    struct OldCertification {
+        level: SkillLevel,
+        certificate: String,
+        evaluation: Evaluation,
+        date: NaiveDate,
+    }
+
+    #[test]
+    fn inline_names_and_trades_encode_as_the_strings_and_lists_they_replaced() {
+        let cfg = bincode::config::standard();
+        let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let id_number = IdNumber::from_parts("321102", NaiveDate::from_ymd_opt(1990, 1, 2).unwrap(), 7).unwrap();
+        // Short and long (past the inline size), none, one, many.
+        for (name, group, wanted) in [
+            ("谢明", Some("退役军人"), vec![OccupationId(3)]),
+            ("欧阳娜娜娜娜娜娜娜娜娜娜娜娜", None, vec![]),
+            (
+                "Li",
+                Some("一个很长的重点群体名称超过二十四字节"),
+                vec![OccupationId(1), OccupationId(2), OccupationId(3), OccupationId(4)],
+            ),
+        ] {
+            let t = Trainee {
+                id: TraineeId(9),
+                name: name.into(),
+                id_number,
+                mobile: Mobile::parse("13912345678").ok(),
+                key_group: group.map(Into::into),
+                region: RegionId(2),
+                wanted: wanted.iter().copied().collect(),
+                created: day,
+            };
+            let old = OldTrainee {
+                id: t.id,
+                name: name.to_string(),
+                id_number,
+                mobile: t.mobile,
+                key_group: group.map(String::from),
+                region: t.region,
+                wanted: wanted.clone(),
+                created: day,
+            };
+            let bytes = bincode::serde::encode_to_vec(&t, cfg).unwrap();
+            assert_eq!(bytes, bincode::serde::encode_to_vec(&old, cfg).unwrap(), "{name}");
+            let (back, _): (Trainee, usize) = bincode::serde::decode_from_slice(&bytes, cfg).unwrap();
+            assert_eq!(back, t);
+        }
+        let evaluation = Evaluation {
+            theory: 81,
+            practical: 77,
+            panel: true,
+        };
+        let c = Certification {
+            level: SkillLevel::L3,
+            certificate: "ZJ20250300012345".into(),
+            evaluation: evaluation.clone(),
+            date: day,
+        };
+        let old = OldCertification {
+            level: c.level,
+            certificate: c.certificate.to_string(),
+            evaluation,
+            date: day,
+        };
+        let bytes = bincode::serde::encode_to_vec(&c, cfg).unwrap();
+        assert_eq!(bytes, bincode::serde::encode_to_vec(&old, cfg).unwrap());
+    }
 }

@@ -163,11 +163,11 @@ pub fn rows(store: &Store, kind: Kind) -> Result<Vec<Vec<String>>, StoreError> {
             .into_iter()
             .map(|t| {
                 vec![
-                    t.name,
+                    t.name.into(),
                     t.id_number.as_str().to_string(),
                     t.mobile.map(|m| m.as_str().to_string()).unwrap_or_default(),
                     t.region.zh().into(),
-                    t.key_group.unwrap_or_default(),
+                    t.key_group.map(Into::into).unwrap_or_default(),
                     joined(t.wanted.iter().map(|o| o.zh().to_string())),
                     t.created.to_string(),
                 ]

@@ -609,7 +609,7 @@ fn institution(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<Institutio
     let stars = parse_with("stars", cols.required(row, "stars")?, resolve::stars)?;
     let record = Institution {
         id: existing.as_ref().map(|e| e.id).unwrap_or_default(),
-        name: name.to_string(),
+        name: name.into(),
         region,
         stars,
     };
@@ -937,11 +937,11 @@ fn trainee(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<Trainee>> {
     };
     let key_group = match cols.get(row, "key_group") {
         Some(v) => resolve::key_group(v),
-        None => old.and_then(|t| t.key_group.clone()),
+        None => old.and_then(|t| t.key_group.as_ref().map(|g| g.to_string())),
     };
     let wanted = match cols.get(row, "wanted") {
         Some(v) => parse_with("wanted", v, resolve::occupations)?,
-        None => old.map(|t| t.wanted.clone()).unwrap_or_default(),
+        None => old.map(|t| t.wanted.to_vec()).unwrap_or_default(),
     };
     let created = match cols.value(row, "created") {
         Some(v) => parse_with("created", v, resolve::date)?,
@@ -949,12 +949,12 @@ fn trainee(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<Trainee>> {
     };
     let record = Trainee {
         id: old.map(|t| t.id).unwrap_or_default(),
-        name: name.to_string(),
+        name: name.into(),
         id_number,
         mobile,
-        key_group,
+        key_group: key_group.map(Into::into),
         region,
-        wanted,
+        wanted: wanted.into(),
         created,
     };
     Ok(Built {

@@ -59,7 +59,7 @@ impl Filters {
             Kind::Trainees => data
                 .trainees
                 .get(&TraineeId(id))
-                .map(|t| (t.region, t.wanted.clone(), None)),
+                .map(|t| (t.region, t.wanted.to_vec(), None)),
             Kind::Cases => data
                 .cases
                 .get(&CaseId(id))

@@ -119,12 +119,12 @@ mod tests {
     fn to_v1(_found: u16, t: TraineeV0) -> Trainee {
         Trainee {
             id: t.id,
-            name: t.name,
+            name: t.name.into(),
             id_number: t.id_number,
             mobile: t.mobile,
             key_group: None,
             region: t.region,
-            wanted: vec![],
+            wanted: vec![].into(),
             created: t.created,
         }
     }
@@ -152,18 +152,18 @@ mod tests {
             let t = store
                 .save(Trainee {
                     id: TraineeId(0),
-                    name: format!("旧版{n}"),
+                    name: format!("旧版{n}").into(),
                     id_number: IdNumber::from_parts("321183", NaiveDate::from_ymd_opt(1990, 3, 1).unwrap(), n).unwrap(),
                     mobile: None,
                     key_group: None,
                     region: RegionId(5),
-                    wanted: vec![],
+                    wanted: vec![].into(),
                     created: d,
                 })
                 .unwrap();
             let old = TraineeV0 {
                 id: t.id,
-                name: t.name.clone(),
+                name: t.name.to_string(),
                 id_number: t.id_number,
                 mobile: None,
                 region: t.region,

@@ -132,7 +132,7 @@ impl Store {
                 } => {
                     new.certification = Some(Certification {
                         level: *level,
-                        certificate: certificate.trim().to_string(),
+                        certificate: certificate.trim().into(),
                         evaluation: evaluation.clone(),
                         date: stamp.today,
                     });

@@ -197,7 +197,7 @@ pub fn record_lines(app: &App, data: &Data, kind: Kind, id: u64, events: Option<
                 t.l_mobile,
                 p.mobile.as_ref().map(|m| m.to_string()).unwrap_or(t.none.to_string()),
             ));
-            v.push(kv(t.l_group, p.key_group.clone().unwrap_or(t.none.to_string())));
+            v.push(kv(t.l_group, p.key_group.as_deref().unwrap_or(t.none).to_string()));
             v.push(kv(t.l_region, region_label(p.region, lang)));
             v.push(kv(
                 t.l_wanted,

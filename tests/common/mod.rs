@@ -35,12 +35,12 @@ pub fn trainee(store: &Store, n: u16) -> Trainee {
     store
         .save(Trainee {
             id: TraineeId(0),
-            name: format!("测试{n}"),
+            name: format!("测试{n}").into(),
             id_number: id_number(n),
             mobile: Mobile::parse("13912345678").ok(),
             key_group: None,
             region: RegionId(0),
-            wanted: vec![OccupationId(3)],
+            wanted: vec![OccupationId(3)].into(),
             created: day(8, 1),
         })
         .unwrap()
