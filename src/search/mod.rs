@@ -19,15 +19,28 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use pinyin::ToPinyin;
 use std::sync::OnceLock;
 
-/// One searchable text in three forms, kept in one exact-size buffer: the
-/// display line, the line with every hanzi replaced by its initial (same
-/// length in chars: char `i` ↔ char `i`), and the line with every hanzi
-/// replaced by its full syllable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hay {
-    text: Box<str>,
+/// One searchable text in three forms: the display line, the line with
+/// every hanzi replaced by its initial (same length in chars: char `i` ↔
+/// char `i`), and the line with every hanzi replaced by its full syllable.
+///
+/// The line's tail of lower-case ASCII (an ID number, a mobile: the same in
+/// every form) is kept once: the buffer holds the line, then the initials
+/// and the pinyin of the line's head only, and the two derived forms are
+/// head + tail. The tail begins with a space and a term never holds one, so
+/// a run never spans the join.
+///
+/// `T` is where the text lives: its own buffer ([`Hay`]), a borrowed one
+/// ([`HayRef`]), or an offset into an index's arena (one buffer for all of
+/// a list's records: no allocation, no allocator overhead per record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HayOf<T> {
+    text: T,
     initials_at: u32,
     pinyin_at: u32,
+    /// Where the shared tail begins in the line (the line's length when none).
+    tail_at: u32,
+    /// The text's length.
+    end: u32,
     ascii_mask: u64,
     /// ASCII characters of the line itself (not of its pinyin).
     line_mask: u64,
@@ -57,11 +70,31 @@ pub fn is_wide(c: char) -> bool {
     !c.is_ascii()
 }
 
+/// Where the line's shared tail begins: the first space of its longest
+/// suffix of ASCII without capitals (which every form holds unchanged).
+fn tail_start(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut s = b.len();
+    while s > 0 && b[s - 1].is_ascii() && !b[s - 1].is_ascii_uppercase() {
+        s -= 1;
+    }
+    b[s..].iter().position(|&c| c == b' ').map_or(b.len(), |p| s + p)
+}
+
+/// A hay with its own buffer.
+pub type Hay = HayOf<Box<str>>;
+/// A hay borrowed from wherever its text lives.
+pub type HayRef<'a> = HayOf<&'a str>;
+/// A record's hay in an index: its text starts at this arena offset.
+type Slot = HayOf<u64>;
+
 impl Hay {
     pub fn new(line: String) -> Hay {
+        let tail_at = tail_start(&line);
+        let head = &line[..tail_at];
         // One exact-size buffer: count the forms' bytes first, then write.
         let (mut ni, mut np) = (0, 0);
-        for c in line.chars() {
+        for c in head.chars() {
             match c.to_pinyin() {
                 Some(p) => {
                     ni += p.first_letter().len();
@@ -75,25 +108,28 @@ impl Hay {
         }
         let mut text = String::with_capacity(line.len() + ni + np);
         text.push_str(&line);
-        for c in line.chars() {
+        for c in head.chars() {
             match c.to_pinyin() {
                 Some(p) => text.push_str(p.first_letter()),
                 None => text.push(c.to_ascii_lowercase()),
             }
         }
-        for c in line.chars() {
+        for c in head.chars() {
             match c.to_pinyin() {
                 Some(p) => text.push_str(p.plain()),
                 None => text.push(c.to_ascii_lowercase()),
             }
         }
-        Hay::from_text(text, line.len(), line.len() + ni)
+        Hay::from_text(text, line.len(), line.len() + ni, tail_at)
     }
 
-    fn from_text(text: String, initials_at: usize, pinyin_at: usize) -> Hay {
+    fn from_text(text: String, initials_at: usize, pinyin_at: usize, tail_at: usize) -> Hay {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut h = Hay {
-            initials_at: u32::try_from(initials_at).unwrap_or(u32::MAX),
-            pinyin_at: u32::try_from(pinyin_at).unwrap_or(u32::MAX),
+            initials_at: at(initials_at),
+            pinyin_at: at(pinyin_at),
+            tail_at: at(tail_at),
+            end: at(text.len()),
             text: text.into_boxed_str(),
             ascii_mask: 0,
             line_mask: 0,
@@ -106,7 +142,9 @@ impl Hay {
                 line |= ascii_bit(c.to_ascii_lowercase());
             }
         }
-        for c in h.initials().chars().chain(h.pinyin().chars()) {
+        let (ih, tail) = h.parts(Form::Initials);
+        let (ph, _) = h.parts(Form::Pinyin);
+        for c in ih.chars().chain(ph.chars()).chain(tail.chars()) {
             ascii |= ascii_bit(c);
         }
         (h.cjk_bloom, h.line_mask, h.ascii_mask) = (cjk, line, ascii);
@@ -114,30 +152,80 @@ impl Hay {
     }
 
     /// A hay from forms made earlier (the persisted index): only the masks
-    /// are computed.
+    /// are computed (and the shared tail found again).
     pub fn from_parts(line: &str, initials: &str, pinyin: &str) -> Hay {
-        let mut text = String::with_capacity(line.len() + initials.len() + pinyin.len());
+        let t = tail_start(line);
+        let tail = &line[t..];
+        let (t, ih, ph) = match (initials.strip_suffix(tail), pinyin.strip_suffix(tail)) {
+            (Some(i), Some(p)) => (t, i, p),
+            _ => (line.len(), initials, pinyin),
+        };
+        let mut text = String::with_capacity(line.len() + ih.len() + ph.len());
         text.push_str(line);
-        text.push_str(initials);
-        text.push_str(pinyin);
-        Hay::from_text(text, line.len(), line.len() + initials.len())
+        text.push_str(ih);
+        text.push_str(ph);
+        Hay::from_text(text, line.len(), line.len() + ih.len(), t)
     }
 
+    /// The same hay, borrowed.
+    pub fn as_ref(&self) -> HayRef<'_> {
+        self.with_text(&self.text)
+    }
+}
+
+impl<T> HayOf<T> {
+    fn with_text<U>(&self, text: U) -> HayOf<U> {
+        HayOf {
+            text,
+            initials_at: self.initials_at,
+            pinyin_at: self.pinyin_at,
+            tail_at: self.tail_at,
+            end: self.end,
+            ascii_mask: self.ascii_mask,
+            line_mask: self.line_mask,
+            cjk_bloom: self.cjk_bloom,
+        }
+    }
+}
+
+impl<T: AsRef<str>> HayOf<T> {
     /// What the user reads.
     pub fn line(&self) -> &str {
-        self.text.get(..self.initials_at as usize).unwrap_or("")
+        self.text.as_ref().get(..self.initials_at as usize).unwrap_or("")
+    }
+
+    /// A form as (head, tail): the form is the two joined.
+    fn parts(&self, f: Form) -> (&str, &str) {
+        let line = self.line();
+        let tail = line.get(self.tail_at as usize..).unwrap_or("");
+        match f {
+            Form::Line => (line, ""),
+            Form::Initials => (
+                self.text
+                    .as_ref()
+                    .get(self.initials_at as usize..self.pinyin_at as usize)
+                    .unwrap_or(""),
+                tail,
+            ),
+            Form::Pinyin => (self.text.as_ref().get(self.pinyin_at as usize..).unwrap_or(""), tail),
+        }
+    }
+
+    fn joined(&self, f: Form) -> std::borrow::Cow<'_, str> {
+        match self.parts(f) {
+            (head, "") => head.into(),
+            (head, tail) => format!("{head}{tail}").into(),
+        }
     }
 
     /// The line lower-cased, each hanzi replaced by its pinyin initial.
-    pub fn initials(&self) -> &str {
-        self.text
-            .get(self.initials_at as usize..self.pinyin_at as usize)
-            .unwrap_or("")
+    pub fn initials(&self) -> std::borrow::Cow<'_, str> {
+        self.joined(Form::Initials)
     }
 
     /// The line lower-cased, each hanzi replaced by its plain syllable.
-    pub fn pinyin(&self) -> &str {
-        self.text.get(self.pinyin_at as usize..).unwrap_or("")
+    pub fn pinyin(&self) -> std::borrow::Cow<'_, str> {
+        self.joined(Form::Pinyin)
     }
 
     /// Could `term` possibly match? (No false negatives.)
@@ -180,25 +268,20 @@ fn forms_for(term: &Term) -> &'static [Form] {
     }
 }
 
-fn form_text(hay: &Hay, f: Form) -> &str {
-    match f {
-        Form::Line => hay.line(),
-        Form::Initials => hay.initials(),
-        Form::Pinyin => hay.pinyin(),
-    }
-}
-
 /// Score of one positive term against one form, with matched char indices
 /// in that form when asked. Initials and full pinyin match as a contiguous
 /// run (a fuzzy match across a line of initials finds nearly everything:
 /// `hg` would hit 航空部件 through "HanG"); the line itself is fuzzy, which
 /// serves English names, codes and Chinese terms.
-fn term_form(term: &Term, form: Form, hay: &str, want_indices: bool) -> Option<(i64, Vec<usize>)> {
+fn term_form(term: &Term, form: Form, (hay, tail): (&str, &str), want_indices: bool) -> Option<(i64, Vec<usize>)> {
     let pat = term.text.as_str();
     let kind = match (form, term.kind) {
         (Form::Pinyin | Form::Initials, TermKind::Fuzzy) => TermKind::Exact,
         (_, k) => k,
     };
+    // `hay` + `tail` is the form; only derived forms have a tail, and only
+    // runs are matched there. The tail starts with a space and a term holds
+    // none, so a run lies wholly in one part and anchors fall as below.
     match kind {
         TermKind::Fuzzy => {
             if want_indices {
@@ -207,32 +290,49 @@ fn term_form(term: &Term, form: Form, hay: &str, want_indices: bool) -> Option<(
                 matcher().fuzzy_match(hay, pat).map(|s| (s, Vec::new()))
             }
         }
-        TermKind::Exact => term
-            .finder
-            .find(hay.as_bytes())
-            .map(|b| exact_hit(hay, b, pat, 2, want_indices)),
-        TermKind::Prefix => hay.starts_with(pat).then(|| exact_hit(hay, 0, pat, 3, want_indices)),
-        TermKind::Suffix => hay
+        TermKind::Exact => match term.finder.find(hay.as_bytes()) {
+            Some(b) => Some(exact_hit(hay, "", b, pat, 2, want_indices)),
+            None => term
+                .finder
+                .find(tail.as_bytes())
+                .map(|b| exact_hit(hay, tail, b, pat, 2, want_indices)),
+        },
+        TermKind::Prefix => hay
+            .starts_with(pat)
+            .then(|| exact_hit(hay, "", 0, pat, 3, want_indices)),
+        TermKind::Suffix if tail.is_empty() => hay
             .ends_with(pat)
-            .then(|| exact_hit(hay, hay.len() - pat.len(), pat, 3, want_indices)),
-        TermKind::Equal => (hay == pat).then(|| exact_hit(hay, 0, pat, 4, want_indices)),
+            .then(|| exact_hit(hay, "", hay.len() - pat.len(), pat, 3, want_indices)),
+        TermKind::Suffix => tail
+            .ends_with(pat)
+            .then(|| exact_hit(hay, tail, tail.len() - pat.len(), pat, 3, want_indices)),
+        TermKind::Equal => (tail.is_empty() && hay == pat).then(|| exact_hit(hay, "", 0, pat, 4, want_indices)),
     }
 }
 
-/// Score of a run of `pat` at `byte` in `hay`, with its char indices when
-/// asked (a scan asks for none: no allocation per hit).
-fn exact_hit(hay: &str, byte: usize, pat: &str, weight: i64, want_indices: bool) -> (i64, Vec<usize>) {
-    let before = &hay[..byte];
-    // Only the first 64 characters earn a bonus: count no further.
-    let start = if want_indices {
-        before.chars().count()
+/// Score of a run of `pat` at `byte` in the form `head` + `tail` (at `byte`
+/// of the tail when the tail is not empty, else of the head), with its char
+/// indices when asked (a scan asks for none: no allocation per hit).
+fn exact_hit(head: &str, tail: &str, byte: usize, pat: &str, weight: i64, want_indices: bool) -> (i64, Vec<usize>) {
+    let (before, joined_before) = if tail.is_empty() {
+        (&head[..byte], None)
     } else {
-        before.chars().take(64).count()
+        (&tail[..byte], Some(head))
     };
+    // Only the first 64 characters earn a bonus: count no further.
+    let count = |s: &str| {
+        if want_indices {
+            s.chars().count()
+        } else {
+            s.chars().take(64).count()
+        }
+    };
+    let start = joined_before.map_or(0, count) + count(before);
     let n = pat.chars().count();
     // A run at the start of a word ranks higher, and earlier runs (the
     // visible cells) above later ones (hidden names and aliases).
-    let boundary = byte == 0 || before.ends_with(' ');
+    let boundary =
+        before.ends_with(' ') || (before.is_empty() && joined_before.is_none_or(|h| h.is_empty() || h.ends_with(' ')));
     let early = (64 - start.min(64) as i64) / 2;
     let score = weight * 16 * n as i64 + if boundary { 32 } else { 0 } + early;
     let indices = if want_indices {
@@ -244,7 +344,7 @@ fn exact_hit(hay: &str, byte: usize, pat: &str, weight: i64, want_indices: bool)
 }
 
 /// The best score of a term's text in a hay, ignoring negation.
-fn term_hit(hay: &Hay, term: &Term) -> Option<i64> {
+fn term_hit<T: AsRef<str>>(hay: &HayOf<T>, term: &Term) -> Option<i64> {
     if !hay.may_match(term) {
         return None;
     }
@@ -258,7 +358,7 @@ fn term_hit(hay: &Hay, term: &Term) -> Option<i64> {
             }
             if term.wide {
                 if let Some(b) = term.finder.find(hay.line().as_bytes()) {
-                    best = Some(exact_hit(hay.line(), b, &term.text, 2, false).0);
+                    best = Some(exact_hit(hay.line(), "", b, &term.text, 2, false).0);
                     continue;
                 }
                 // One character not found is not there, fuzzily or not.
@@ -267,7 +367,7 @@ fn term_hit(hay: &Hay, term: &Term) -> Option<i64> {
                 }
             }
         }
-        if let Some((s, _)) = term_form(term, *f, form_text(hay, *f), false) {
+        if let Some((s, _)) = term_form(term, *f, hay.parts(*f), false) {
             best = Some(best.map_or(s, |b| b.max(s)));
         }
     }
@@ -279,7 +379,7 @@ const TAG_PENALTY: i64 = 16;
 
 /// Does the term hold (for a negated term: is it absent)? Returns the score.
 /// `tag_best` is the term's best score on the record's tags.
-fn term_score(hay: &Hay, term: &Term, tag_best: Option<i64>) -> Option<i64> {
+fn term_score<T: AsRef<str>>(hay: &HayOf<T>, term: &Term, tag_best: Option<i64>) -> Option<i64> {
     if term.negated {
         // Absent from the tags and from the line.
         return (tag_best.is_none() && term_hit(hay, term).is_none()).then_some(0);
@@ -291,7 +391,7 @@ fn term_score(hay: &Hay, term: &Term, tag_best: Option<i64>) -> Option<i64> {
 }
 
 /// Score a hay against a whole query: `None` when any term fails.
-pub fn score(hay: &Hay, q: &Query) -> Option<i64> {
+pub fn score<T: AsRef<str>>(hay: &HayOf<T>, q: &Query) -> Option<i64> {
     let mut total = 0;
     for t in &q.terms {
         total += term_score(hay, t, None)?;
@@ -300,12 +400,12 @@ pub fn score(hay: &Hay, q: &Query) -> Option<i64> {
 }
 
 /// Character indices of `hay.line()` to highlight for this query.
-pub fn highlight(hay: &Hay, q: &Query) -> Vec<usize> {
+pub fn highlight<T: AsRef<str>>(hay: &HayOf<T>, q: &Query) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for t in q.terms.iter().filter(|t| !t.negated) {
         let best = forms_for(t)
             .iter()
-            .filter_map(|f| term_form(t, *f, form_text(hay, *f), true).map(|(s, idx)| (s, *f, idx)))
+            .filter_map(|f| term_form(t, *f, hay.parts(*f), true).map(|(s, idx)| (s, *f, idx)))
             .max_by_key(|(s, _, _)| *s);
         if let Some((_, form, idx)) = best {
             match form {
@@ -407,7 +507,11 @@ impl Tags {
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     ids: Vec<u64>,
-    hays: Vec<Hay>,
+    hays: Vec<Slot>,
+    /// Every record's text, one after another (see [`HayOf`]).
+    arena: String,
+    /// Bytes of the arena no record uses any more (replaced texts).
+    garbage: usize,
     /// Per record, its list of tags (see [`Tags`]).
     tag_lists: Vec<u32>,
     tags: Tags,
@@ -442,22 +546,58 @@ impl Index {
     /// also found by.
     pub fn upsert_tagged<S: AsRef<str>>(&mut self, id: u64, hay: Hay, tags: &[S]) {
         let list = self.tags.list_of(tags);
-        self.upsert_with_list(id, hay, list);
+        self.upsert_with_list(id, hay.as_ref(), list);
     }
 
-    fn upsert_with_list(&mut self, id: u64, hay: Hay, list: u32) {
+    /// Put a hay's text at the arena's end: its slot.
+    fn place(&mut self, hay: HayRef<'_>) -> Slot {
+        let at = self.arena.len() as u64;
+        self.arena.push_str(hay.text);
+        hay.with_text(at)
+    }
+
+    /// A record's hay, read from the arena.
+    fn view(&self, i: usize) -> HayRef<'_> {
+        let h = &self.hays[i];
+        let start = usize::try_from(h.text).unwrap_or(usize::MAX);
+        let text = start
+            .checked_add(h.end as usize)
+            .and_then(|end| self.arena.get(start..end))
+            .unwrap_or("");
+        h.with_text(text)
+    }
+
+    fn upsert_with_list(&mut self, id: u64, hay: HayRef<'_>, list: u32) {
+        let slot = self.place(hay);
         match self.ids.binary_search(&id) {
             Ok(i) => {
-                self.hays[i] = hay;
+                self.garbage += self.hays[i].end as usize;
+                self.hays[i] = slot;
                 self.tag_lists[i] = list;
+                // Replaced texts stay in the arena until they are half of it.
+                if self.garbage > (1 << 20) && self.garbage * 2 > self.arena.len() {
+                    self.compact();
+                }
             }
             Err(i) => {
                 // New ids only grow, so this is nearly always a push.
                 self.ids.insert(i, id);
-                self.hays.insert(i, hay);
+                self.hays.insert(i, slot);
                 self.tag_lists.insert(i, list);
             }
         }
+    }
+
+    /// Rewrite the arena with only the texts records use.
+    fn compact(&mut self) {
+        let mut arena = String::with_capacity(self.arena.len() - self.garbage);
+        for i in 0..self.hays.len() {
+            let at = arena.len() as u64;
+            arena.push_str(self.view(i).text);
+            self.hays[i].text = at;
+        }
+        self.arena = arena;
+        self.garbage = 0;
     }
 
     /// Join indexes built apart (one per thread) over consecutive id
@@ -468,6 +608,8 @@ impl Index {
         out.ids.reserve_exact(n);
         out.hays.reserve_exact(n);
         out.tag_lists.reserve_exact(n);
+        out.arena
+            .reserve_exact(parts.iter().map(|p| p.arena.len() - p.garbage).sum());
         for part in parts {
             // The part's lists, renumbered as lists of this index.
             let lists: Vec<u32> = part
@@ -482,13 +624,15 @@ impl Index {
                     out.tags.list_of(&texts)
                 })
                 .collect();
-            for ((id, hay), list) in part.ids.into_iter().zip(part.hays).zip(part.tag_lists) {
-                let list = lists.get(list as usize).copied().unwrap_or(0);
+            for i in 0..part.len() {
+                let (id, hay) = (part.ids[i], part.view(i));
+                let list = lists.get(part.tag_lists[i] as usize).copied().unwrap_or(0);
                 if out.ids.last().is_some_and(|last| *last >= id) {
                     out.upsert_with_list(id, hay, list);
                 } else {
+                    let slot = out.place(hay);
                     out.ids.push(id);
-                    out.hays.push(hay);
+                    out.hays.push(slot);
                     out.tag_lists.push(list);
                 }
             }
@@ -501,11 +645,12 @@ impl Index {
         self.ids.shrink_to_fit();
         self.hays.shrink_to_fit();
         self.tag_lists.shrink_to_fit();
+        self.arena.shrink_to_fit();
     }
 
     /// A record's own text (what highlights refer to).
-    pub fn get(&self, id: u64) -> Option<&Hay> {
-        self.slot(id).map(|i| &self.hays[i])
+    pub fn get(&self, id: u64) -> Option<HayRef<'_>> {
+        self.slot(id).map(|i| self.view(i))
     }
 
     /// The shared texts a record is also found by.
@@ -525,7 +670,7 @@ impl Index {
     /// prints and what an outside tool such as fzf would be given).
     pub fn full_line(&self, id: u64) -> Option<String> {
         let i = self.slot(id)?;
-        let mut line = self.hays[i].line().to_string();
+        let mut line = self.view(i).line().to_string();
         for t in self.tag_texts(i) {
             line.push(' ');
             line.push_str(t);
@@ -534,8 +679,8 @@ impl Index {
     }
 
     /// (id, own text, tags) of every record, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &Hay, Vec<&str>)> {
-        (0..self.ids.len()).map(|i| (self.ids[i], &self.hays[i], self.tag_texts(i)))
+    pub fn iter(&self) -> impl Iterator<Item = (u64, HayRef<'_>, Vec<&str>)> {
+        (0..self.ids.len()).map(|i| (self.ids[i], self.view(i), self.tag_texts(i)))
     }
 
     /// Every record matching `q` (all records, score 0, for an empty query),
@@ -571,10 +716,11 @@ impl Index {
             .collect();
         let record_score = |i: usize| -> Option<i64> {
             let list = self.tag_lists[i] as usize;
+            let hay = self.view(i);
             let mut total = 0;
             for (k, t) in q.terms.iter().enumerate() {
                 let tag_best = list_best[k].get(list).copied().flatten();
-                total += term_score(&self.hays[i], t, tag_best)?;
+                total += term_score(&hay, t, tag_best)?;
             }
             Some(total)
         };
@@ -665,15 +811,15 @@ impl Index {
             writeln!(w, "{}", ids.join(","))?;
         }
         for i in 0..self.ids.len() {
-            let h = &self.hays[i];
+            let h = self.view(i);
             writeln!(
                 w,
                 "{}\t{}\t{}\t{}\t{}",
                 self.ids[i],
                 self.tag_lists[i],
                 tsv_clean(h.line()),
-                tsv_clean(h.initials()),
-                tsv_clean(h.pinyin())
+                tsv_clean(&h.initials()),
+                tsv_clean(&h.pinyin())
             )?;
         }
         Ok(())
@@ -719,9 +865,11 @@ impl Index {
                 return None;
             }
             ix.ids.push(id);
-            ix.hays.push(Hay::from_parts(line, initials, pinyin));
+            let slot = ix.place(Hay::from_parts(line, initials, pinyin).as_ref());
+            ix.hays.push(slot);
             ix.tag_lists.push(list);
         }
+        ix.arena.shrink_to_fit();
         (ix.ids.len() == n).then_some(ix)
     }
 }
@@ -871,6 +1019,71 @@ mod tests {
         assert_eq!(highlight(&hay, &Query::parse("!wf")), Vec::<usize>::new());
     }
 
+    /// The same hay with its derived forms kept whole (no shared tail).
+    fn whole(line: &str) -> Hay {
+        let h = Hay::new(line.to_string());
+        let (i, p) = (h.initials().into_owned(), h.pinyin().into_owned());
+        Hay::from_text(format!("{line}{i}{p}"), line.len(), line.len() + i.len(), line.len())
+    }
+
+    #[test]
+    fn a_shared_tail_matches_and_scores_exactly_as_whole_forms() {
+        let lines = [
+            "谢明  321102199312246574  15969878355",
+            "谢明  K20253  32110219931224657X",
+            "装配钳工等级认定班（高新区·1月）  k20253  321102",
+            "abc def",
+            "  123 45",
+            "谢明",
+            "",
+        ];
+        let queries = [
+            "3211",
+            "^xm",
+            "574$",
+            "355$",
+            "'20253",
+            "xm",
+            "xieming",
+            "321 159",
+            "!3211",
+            "=xm",
+            "谢明",
+            "k2025",
+            "xm3211",
+            "3211955",
+            "abc",
+            "^abc",
+            "def$",
+            "=abc",
+            "^123",
+            "45$",
+            "=谢明",
+            "xiem 355$",
+            "gxq",
+            "1yue",
+            "zpqg 321102$",
+        ];
+        for line in lines {
+            let (split, whole) = (Hay::new(line.to_string()), whole(line));
+            assert_eq!(split.line(), whole.line());
+            assert_eq!(split.initials(), whole.initials(), "{line}");
+            assert_eq!(split.pinyin(), whole.pinyin(), "{line}");
+            assert_eq!(split.ascii_mask, whole.ascii_mask, "{line}");
+            let back = Hay::from_parts(line, &split.initials(), &split.pinyin());
+            assert_eq!(back, split, "{line}");
+            for q in queries {
+                let q = Query::parse(q);
+                assert_eq!(score(&split, &q), score(&whole, &q), "{line} / {}", q.raw);
+                assert_eq!(highlight(&split, &q), highlight(&whole, &q), "{line} / {}", q.raw);
+            }
+        }
+        // The tail is kept once: the ID number and mobile are not repeated.
+        let h = Hay::new(lines[0].to_string());
+        assert_eq!(h.text.matches("321102199312246574").count(), 1);
+        assert!(h.text.len() < lines[0].len() + "xm".len() + "xieming".len() + 1);
+    }
+
     #[test]
     fn shared_text_is_found_once_per_query_and_ranks_below_the_line() {
         let mut ix = Index::new();
@@ -969,6 +1182,34 @@ mod tests {
                 "n = {n}, wide"
             );
         }
+    }
+
+    #[test]
+    fn replaced_texts_leave_the_arena_when_they_are_half_of_it() {
+        let mut ix = Index::new();
+        for id in 0..100u64 {
+            ix.upsert(id, Hay::new(format!("学员{id}  {:018}", id)));
+        }
+        // Rewrite one record until its old texts would outweigh the rest.
+        let long = "焊".repeat(20_000);
+        for round in 0..200u64 {
+            ix.upsert(7, Hay::new(format!("{long}  r{round}")));
+            assert!(
+                ix.garbage * 2 <= ix.arena.len() || ix.garbage <= 1 << 20,
+                "round {round}"
+            );
+        }
+        assert!(ix.arena.len() < 4 << 20, "compacted: {} bytes", ix.arena.len());
+        assert!(ix.get(7).unwrap().line().ends_with("  r199"));
+        for id in (0..100u64).filter(|id| *id != 7) {
+            assert_eq!(ix.get(id).unwrap().line(), format!("学员{id}  {:018}", id));
+            let hits = ix
+                .search(&Query::parse(&format!("{:018}", id)), None, &|| false)
+                .unwrap();
+            assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![id]);
+        }
+        let hits = ix.search(&Query::parse("r199$"), None, &|| false).unwrap();
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![7]);
     }
 
     #[test]

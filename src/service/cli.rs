@@ -68,7 +68,7 @@ pub fn cli_search(
                 "id": h.id,
                 "score": h.score,
                 "line": hay.line(),
-                "highlight": crate::search::highlight(hay, &q),
+                "highlight": crate::search::highlight(&hay, &q),
                 "also": ix.tags_of(h.id),
             });
             writeln!(out, "{v}")?;

@@ -395,15 +395,11 @@ fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
         PickItems::Search { kind, ids } if matches!(kind, Kind::Institutions | Kind::Enterprises) => {
             let inner_data = app.svc.read();
             let q = Query::parse(p.input.value());
-            let index = inner_data.index(*kind);
             let items: Vec<ListItem> = ids
                 .iter()
                 .map(|id| {
                     let cells = crate::service::rows::cells(&inner_data.data, *kind, *id).unwrap_or_default();
-                    let hits = index
-                        .and_then(|ix| ix.get(*id))
-                        .map(|h| crate::service::rows::cell_highlights(&cells, &crate::search::highlight(h, &q)))
-                        .unwrap_or_default();
+                    let hits = crate::service::rows::highlights(&cells, &q);
                     let mut spans = Vec::new();
                     for (i, c) in cells.iter().enumerate() {
                         spans.extend(

@@ -5,8 +5,8 @@ use super::{ACCENT, HIT};
 use crate::app::{App, Tab};
 use crate::domain::*;
 use crate::i18n::Strings;
-use crate::search::{Query, highlight};
-use crate::service::rows::{self, Kind, cell_highlights};
+use crate::search::Query;
+use crate::service::rows::{self, Kind};
 use crate::service::{Data, Inner};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -172,18 +172,10 @@ pub fn row_lines(
     zh: bool,
 ) -> Vec<Row<'static>> {
     let data = &inner.data;
-    let index = inner.index(kind);
     ids.iter()
         .map(|id| {
             let cells = rows::cells(data, kind, *id).unwrap_or_default();
-            let hits = if query.is_empty() {
-                vec![Vec::new(); cells.len()]
-            } else {
-                index
-                    .and_then(|ix| ix.get(*id))
-                    .map(|hay| cell_highlights(&cells, &highlight(hay, query)))
-                    .unwrap_or_else(|| vec![Vec::new(); cells.len()])
-            };
+            let hits = rows::highlights(&cells, query);
             let out: Vec<Cell> = cols
                 .iter()
                 .map(|c| match c.col {
