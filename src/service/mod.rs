@@ -396,16 +396,26 @@ impl Service {
     /// picture of `generation`.
     fn write_caches(&self, generation: u64, kinds: &[Kind], records: bool) {
         let db = self.store.path();
-        let r = self.read();
-        for kind in kinds {
-            if let Some(ix) = r.index(*kind)
-                && let Err(e) = cache::write(db, *kind, generation, ix)
-            {
+        // The lock is held only to share the indexes (a reference each, no
+        // copy) and to encode the records; the files are written without it,
+        // so writes and searches never wait on the disk (seconds at a
+        // million records). A write that lands meanwhile copies the one
+        // index it changes instead of waiting.
+        let (indexes, payload) = {
+            let r = self.read();
+            let indexes: Vec<(Kind, Arc<Index>)> = kinds
+                .iter()
+                .filter_map(|k| r.indexes.get(k).map(|ix| (*k, ix.clone())))
+                .collect();
+            (indexes, records.then(|| snapshot::encode(&r.data)))
+        };
+        for (kind, ix) in indexes {
+            if let Err(e) = cache::write(db, kind, generation, &ix) {
                 tracing::warn!("cannot write the search cache in {}: {e}", cache::dir(db).display());
                 return;
             }
         }
-        if records && let Err(e) = snapshot::write(db, generation, &r.data) {
+        if let Some(Err(e)) = payload.map(|p| p.and_then(|p| snapshot::write_encoded(db, generation, &p))) {
             tracing::warn!("cannot write the records snapshot in {}: {e}", cache::dir(db).display());
         }
     }

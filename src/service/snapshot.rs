@@ -67,6 +67,11 @@ fn config() -> impl bincode::config::Config {
 
 /// Write `data` as the picture of `generation`, atomically.
 pub fn write(db: &Path, generation: u64, data: &Data) -> std::io::Result<()> {
+    write_encoded(db, generation, &encode(data)?)
+}
+
+/// The records as the file's payload (what needs the records in hand).
+pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
     let records = RecordsOut {
         institutions: data.institutions.values().collect(),
         enterprises: data.enterprises.values().collect(),
@@ -81,15 +86,18 @@ pub fn write(db: &Path, generation: u64, data: &Data) -> std::io::Result<()> {
             .map(|(k, u)| (*k, u.referred, u.hired))
             .collect(),
     };
-    let payload = bincode::serde::encode_to_vec(&records, config()).map_err(std::io::Error::other)?;
-    drop(records);
+    bincode::serde::encode_to_vec(&records, config()).map_err(std::io::Error::other)
+}
+
+/// Write a payload from [`encode`] as the picture of `generation`.
+pub fn write_encoded(db: &Path, generation: u64, payload: &[u8]) -> std::io::Result<()> {
     super::cache::write_atomically(&file(db), |w| {
         w.write_all(MAGIC)?;
         w.write_all(&build().to_le_bytes())?;
         w.write_all(&generation.to_le_bytes())?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
-        w.write_all(&payload)?;
-        w.write_all(&crc32fast::hash(&payload).to_le_bytes())
+        w.write_all(payload)?;
+        w.write_all(&crc32fast::hash(payload).to_le_bytes())
     })
 }
 
