@@ -214,8 +214,15 @@ pub struct Trainee {
     pub mobile: Option<Mobile>,
     pub key_group: Option<CompactString>,
     pub region: RegionId,
+    #[serde(deserialize_with = "wanted_from_list")]
     pub wanted: Wanted,
     pub created: NaiveDate,
+}
+
+/// Read the wanted trades as a `Vec` reads them: a damaged length in the
+/// bytes then reserves little (SmallVec would reserve all it claims).
+fn wanted_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Wanted, D::Error> {
+    Ok(Vec::<OccupationId>::deserialize(d)?.into_iter().collect())
 }
 
 /// A certification a case earned.

@@ -533,6 +533,11 @@ impl Index {
         self.ids.is_empty()
     }
 
+    /// Every record's id, ascending.
+    pub fn ids(&self) -> &[u64] {
+        &self.ids
+    }
+
     fn slot(&self, id: u64) -> Option<usize> {
         self.ids.binary_search(&id).ok()
     }
@@ -1052,6 +1057,13 @@ mod tests {
             "k2025",
             "xm3211",
             "3211955",
+            "^xm$",
+            "^abc$",
+            "^谢明$",
+            "^xieming$",
+            "^123$",
+            "^k20253$",
+            "!^xm$",
             "abc",
             "^abc",
             "def$",
