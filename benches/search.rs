@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
             .read()
             .search(&spec(Kind::Trainees, "wa"), None, &|| false)
             .expect("search");
-        let within: Vec<u64> = first.hits.iter().map(|h| h.id).collect();
+        let within = first.hits.clone();
         let grown = spec(Kind::Trainees, "wan");
         g.bench_function("narrow/wa_to_wan", |b| {
             b.iter(|| black_box(svc.read().search(&grown, Some(&within), &|| false).map(|f| f.ids.len())))

@@ -143,10 +143,10 @@ fn arrows_walk_the_map_and_enter_filters_every_list_by_the_district() {
     let inner = svc.read();
     let demands = &a.state.lists[Tab::Demands.index()].ids;
     assert!(!demands.is_empty());
-    for id in demands {
+    for id in demands.iter() {
         assert_eq!(inner.data.demands[&DemandId(*id)].region, south);
     }
-    for id in &a.state.lists[Tab::Classes.index()].ids {
+    for id in a.state.lists[Tab::Classes.index()].ids.iter() {
         assert_eq!(inner.data.classes[&ClassId(*id)].region, south);
     }
     let n = inner.data.demands.values().filter(|d| d.region == south).count();
@@ -174,7 +174,7 @@ fn enter_on_a_trade_or_a_program_filters_by_it() {
     }
     press(&mut a, "alt-2");
     let inner = a.svc.read();
-    for id in &a.state.list().ids {
+    for id in a.state.list().ids.iter() {
         let c = &inner.data.classes[&ClassId(*id)];
         assert_eq!((c.program, c.occupation), (ProgramId(7), trade));
     }

@@ -64,7 +64,7 @@ fn hg_finds_welders_first_and_highlights_them() {
     // Narrowing: 'hgx' is a subset of 'hg'.
     type_text(&mut a, " 丹阳");
     let inner = a.svc.read();
-    for id in &a.state.list().ids {
+    for id in a.state.list().ids.iter() {
         let d = inner.data.demands.get(&DemandId(*id)).unwrap();
         assert!(
             d.region.zh().contains("丹阳") || inner.data.enterprise_name(d.enterprise).contains("丹阳"),
@@ -128,10 +128,19 @@ fn another_session_sees_a_change_without_a_key() {
     let mut one = app(svc.clone(), Lang::Zh);
     let mut two = app(svc.clone(), Lang::En);
     let before = two.state.lists[Tab::Cases.index()].ids.len();
+    // Two sessions showing a whole list share one copy of its ids.
+    let shared = |a: &skillbridge::app::App, b: &skillbridge::app::App, t: Tab| {
+        std::sync::Arc::ptr_eq(&a.state.lists[t.index()].ids, &b.state.lists[t.index()].ids)
+    };
+    assert!(shared(&one, &two, Tab::Cases) && shared(&one, &two, Tab::Trainees));
     type_text(&mut one, "hg");
     press(&mut one, "ctrl-p enter enter y");
     two.tick();
     assert_eq!(two.state.lists[Tab::Cases.index()].ids.len(), before + 1);
+    // The change made a new shared list; a third session gets the same one.
+    let three = app(svc.clone(), Lang::Zh);
+    assert!(shared(&two, &three, Tab::Cases));
+    assert_eq!(three.state.lists[Tab::Cases.index()].ids.len(), before + 1);
 }
 
 fn case_in(svc: &skillbridge::service::Service, kind: StateKind) -> CaseId {
@@ -246,16 +255,16 @@ fn filters_and_sort_apply_and_clear() {
     let inner = a.svc.read();
     let ids = a.state.list().ids.clone();
     assert!(!ids.is_empty() && ids.len() < all);
-    for id in &ids {
+    for id in ids.iter() {
         assert_eq!(inner.data.demands[&DemandId(*id)].region.zh(), "丹阳市");
     }
     drop(inner);
     assert!(render(&a, 120, 40).contains("筛选:区域=丹阳市"));
     press(&mut a, "ctrl-o");
     let ids = a.state.list().ids.clone();
-    let mut sorted = ids.clone();
+    let mut sorted = ids.to_vec();
     sorted.sort_by_key(|x| std::cmp::Reverse(*x));
-    assert_eq!(ids, sorted, "newest first");
+    assert_eq!(ids.to_vec(), sorted, "newest first");
     press(&mut a, "ctrl-x");
     assert_eq!(a.state.list().ids.len(), all);
 }
@@ -311,4 +320,54 @@ fn the_picker_finds_a_trainee_by_pinyin() {
         ids.iter().any(|id| inner.data.trainees[&TraineeId(*id)].name == name),
         "{initials}"
     );
+}
+
+#[test]
+fn enter_typed_before_the_picker_answers_chooses_its_first_row_unless_edited_after() {
+    let svc = demo_service();
+    let class = svc
+        .read()
+        .data
+        .classes
+        .values()
+        .find(|c| c.status.accepts_enrollment())
+        .unwrap()
+        .id;
+    // Keys that arrive together: no tick (no answer taken in) between them.
+    let raw = |a: &mut skillbridge::app::App, keys: &str| {
+        for k in keys.split_whitespace() {
+            a.key(k.parse::<skillbridge::keymap::Key>().unwrap());
+        }
+    };
+    let open = || {
+        let mut a = app(svc.clone(), Lang::Zh);
+        press(&mut a, "alt-2");
+        type_text(&mut a, &format!("'{class}"));
+        a
+    };
+
+    // Enter before the answer: the answer's first row is chosen.
+    let mut a = open();
+    raw(&mut a, "ctrl-p enter");
+    assert!(
+        matches!(a.state.overlays.last(), Some(Overlay::Picker(_))),
+        "still waiting"
+    );
+    a.tick();
+    let Some(Overlay::Confirm(c)) = a.state.overlays.last() else {
+        panic!(
+            "the typed-ahead Enter chose nothing: {:?}",
+            a.state.overlays.last().map(|_| ())
+        )
+    };
+    let newest = *svc.read().data.trainees.keys().next_back().unwrap();
+    let name = svc.read().data.trainees[&newest].name.to_string();
+    assert!(c.text.contains(&name), "{} / {name}", c.text);
+
+    // Enter, then an edit: the Enter was for the old query; nothing is chosen.
+    let mut a = open();
+    raw(&mut a, "ctrl-p enter");
+    a.key(skillbridge::keymap::Key::ch('z'));
+    a.tick();
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Picker(_))));
 }

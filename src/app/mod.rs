@@ -50,7 +50,7 @@ impl Tab {
 #[derive(Debug, Clone)]
 pub struct ListView {
     pub input: Input,
-    pub ids: Vec<u64>,
+    pub ids: Arc<[u64]>,
     pub selected: usize,
     /// First visible row (kept by the renderer).
     pub offset: Cell<usize>,
@@ -65,7 +65,7 @@ impl ListView {
     fn new() -> Self {
         ListView {
             input: Input::default(),
-            ids: Vec::new(),
+            ids: Arc::default(),
             selected: 0,
             offset: Cell::new(0),
             filters: Filters::default(),
@@ -146,7 +146,7 @@ pub enum PickValue {
 #[derive(Debug, Clone)]
 pub enum PickItems {
     /// Found by the search engine.
-    Search { kind: Kind, ids: Vec<u64> },
+    Search { kind: Kind, ids: Arc<[u64]> },
     /// A fixed list, filtered by the typed text.
     Fixed {
         all: Vec<(String, PickValue)>,
@@ -808,6 +808,8 @@ impl App {
                 if is_edit(&msg) {
                     if edit(&mut p.input, &msg) {
                         p.selected = 0;
+                        // An Enter typed ahead was for the query before this edit.
+                        p.choose_on_answer = false;
                         self.search_picker();
                     }
                     return;
@@ -1066,7 +1068,10 @@ impl App {
                 let shown = (0..all.len()).collect();
                 PickItems::Fixed { all, shown }
             }
-            Source::Search(kind) => PickItems::Search { kind, ids: Vec::new() },
+            Source::Search(kind) => PickItems::Search {
+                kind,
+                ids: Arc::default(),
+            },
         };
         self.state.overlays.push(Overlay::Picker(Picker {
             purpose: PickPurpose::FormField(f),
@@ -1397,7 +1402,7 @@ impl App {
             input: Input::default(),
             items: PickItems::Search {
                 kind: Kind::Trainees,
-                ids: Vec::new(),
+                ids: Arc::default(),
             },
             selected: 0,
             generation: 0,

@@ -45,7 +45,8 @@ struct Last {
     kind: Kind,
     query: Query,
     version: u64,
-    hits: Vec<u64>,
+    /// Shared with the list the session shows (no copy).
+    hits: Arc<[u64]>,
 }
 
 /// The search itself, shared by both searchers.
@@ -57,7 +58,7 @@ struct Engine {
 impl Engine {
     fn run(&mut self, req: &Request, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Response> {
         let version = self.svc.version();
-        let within: Option<Vec<u64>> = self.last.get(&req.slot).and_then(|l| {
+        let within: Option<Arc<[u64]>> = self.last.get(&req.slot).and_then(|l| {
             (l.kind == req.spec.kind && l.version == version && req.spec.query.narrows(&l.query))
                 .then(|| l.hits.clone())
         });
@@ -77,7 +78,7 @@ impl Engine {
                     kind: req.spec.kind,
                     query: req.spec.query.clone(),
                     version,
-                    hits: found.hits.iter().map(|h| h.id).collect(),
+                    hits: found.hits.clone(),
                 },
             );
         }

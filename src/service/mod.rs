@@ -22,7 +22,7 @@ use crate::store::{Editable, Record, Result, Stamp, Store};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// List filters; each applies to the kinds that have the field.
@@ -149,13 +149,17 @@ pub struct SearchSpec {
     pub sort: Sort,
 }
 
-/// What a search found.
+/// What a search found. The lists are shared, not copied: with no filter
+/// the matches and the ids shown are one list, and every session showing
+/// a whole list (no query, no filter) shares one copy of its ids. At a
+/// million records that list is 8 MB a session otherwise.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
-    /// Matches before filters (what a narrowing search may start from).
-    pub hits: Vec<Hit>,
+    /// Ids of the matches before filters (what a narrowing search may
+    /// start from); empty for an empty query.
+    pub hits: Arc<[u64]>,
     /// Filtered and sorted ids to show.
-    pub ids: Vec<u64>,
+    pub ids: Arc<[u64]>,
     pub elapsed: Duration,
 }
 
@@ -165,9 +169,36 @@ pub struct Inner {
     /// Shared so the persisted copy can be written from them in the
     /// background; a change meanwhile copies the one it changes.
     indexes: HashMap<Kind, Arc<Index>>,
+    /// Per list, every id newest first (what a session with no query and
+    /// no filter shows), made when first asked and dropped on a change.
+    everything: Mutex<HashMap<Kind, Arc<[u64]>>>,
 }
 
 impl Inner {
+    fn new(data: Data, indexes: HashMap<Kind, Arc<Index>>) -> Inner {
+        Inner {
+            data,
+            indexes,
+            everything: Mutex::default(),
+        }
+    }
+
+    /// Every id of a list, newest first, shared.
+    fn everything(&self, kind: Kind, index: &Index) -> Arc<[u64]> {
+        let mut all = self.everything.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(kind)
+            .or_insert_with(|| index.ids().iter().rev().copied().collect())
+            .clone()
+    }
+
+    /// A list's index changed: its shared list of every id is stale.
+    fn changed(&mut self, kind: Kind) {
+        self.everything
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&kind);
+    }
+
     pub fn index(&self, kind: Kind) -> Option<&Index> {
         self.indexes.get(&kind).map(|a| &**a)
     }
@@ -175,6 +206,7 @@ impl Inner {
     fn reindex(&mut self, kind: Kind, id: u64) {
         if let Some((h, tags)) = rows::hay(&self.data, kind, id) {
             Arc::make_mut(self.indexes.entry(kind).or_default()).upsert_tagged(id, h, &tags);
+            self.changed(kind);
         }
     }
 
@@ -201,36 +233,42 @@ impl Inner {
     ) -> Option<Found> {
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
+        if spec.query.is_empty() && spec.filters.is_empty() && matches!(spec.sort, Sort::Relevance | Sort::Newest) {
+            return Some(Found {
+                hits: Arc::default(),
+                ids: self.everything(spec.kind, index),
+                elapsed: start.elapsed(),
+            });
+        }
         let mut hits = index.search(&spec.query, within, cancelled)?;
         let data = &self.data;
-        // Only a non-empty query is narrowed from later, so only then are
-        // the unfiltered hits kept; otherwise they become the shown list
-        // without a second full-size copy (megabytes per session at 100k).
-        let (mut shown, hits) = if spec.query.is_empty() {
+        if spec.query.is_empty() {
+            // Nothing to narrow from later: only what is shown is kept.
             hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
-            (hits, Vec::new())
-        } else if spec.filters.is_empty() {
+            sort_hits(data, spec, &mut hits);
+            return Some(Found {
+                hits: Arc::default(),
+                ids: hits.iter().map(|h| h.id).collect(),
+                elapsed: start.elapsed(),
+            });
+        }
+        if spec.filters.is_empty() {
             // What is shown and what a narrowing search starts from are the
             // same records: sort them once and keep one copy.
             sort_hits(data, spec, &mut hits);
+            let ids: Arc<[u64]> = hits.iter().map(|h| h.id).collect();
             return Some(Found {
-                ids: hits.iter().map(|h| h.id).collect(),
-                hits,
+                hits: ids.clone(),
+                ids,
                 elapsed: start.elapsed(),
             });
-        } else {
-            let shown: Vec<Hit> = hits
-                .iter()
-                .copied()
-                .filter(|h| spec.filters.keep(data, spec.kind, h.id))
-                .collect();
-            hits.shrink_to_fit();
-            (shown, hits)
-        };
-        sort_hits(data, spec, &mut shown);
+        }
+        let all: Arc<[u64]> = hits.iter().map(|h| h.id).collect();
+        hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
+        sort_hits(data, spec, &mut hits);
         Some(Found {
-            ids: shown.into_iter().map(|h| h.id).collect(),
-            hits,
+            hits: all,
+            ids: hits.iter().map(|h| h.id).collect(),
             elapsed: start.elapsed(),
         })
     }
@@ -339,7 +377,7 @@ impl Service {
         let data = data?;
         let loaded = t0.elapsed();
         let from_cache = cached.len();
-        let mut inner = Inner { data, indexes: cached };
+        let mut inner = Inner::new(data, cached);
         let missing: Vec<Kind> = Kind::ALL
             .iter()
             .copied()
@@ -671,6 +709,9 @@ fn build_indexes(inner: &mut Inner, kinds: &[Kind]) {
         };
         ix.shrink();
         idx.insert(kind, Arc::new(ix));
+    }
+    for kind in idx.keys() {
+        inner.changed(*kind);
     }
     inner.indexes.extend(idx);
 }

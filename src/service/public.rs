@@ -476,7 +476,8 @@ impl PublicView {
         Some(
             found
                 .ids
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|id| match q.listing {
                     Listing::Classes => data.classes.get(&ClassId(*id)).is_some_and(|c| class_is_open(data, c)),
                     Listing::Jobs => data.demands.get(&DemandId(*id)).is_some_and(|d| job_is_open(data, d)),
