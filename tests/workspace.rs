@@ -284,19 +284,23 @@ fn every_screen_survives_every_size() {
     }
 }
 
-#[test]
-fn the_picker_finds_a_trainee_by_pinyin() {
-    let svc = demo_service();
-    let name = svc.read().data.trainees.values().next().unwrap().name.clone();
-    let mut a = app(svc.clone(), Lang::Zh);
-    let class = svc
-        .read()
+/// A class that takes enrollments.
+fn enrollable_class(svc: &skillbridge::service::Service) -> ClassId {
+    svc.read()
         .data
         .classes
         .values()
         .find(|c| c.status.accepts_enrollment())
         .unwrap()
-        .id;
+        .id
+}
+
+#[test]
+fn the_picker_finds_a_trainee_by_pinyin() {
+    let svc = demo_service();
+    let name = svc.read().data.trainees.values().next().unwrap().name.clone();
+    let mut a = app(svc.clone(), Lang::Zh);
+    let class = enrollable_class(&svc);
     press(&mut a, "alt-2");
     type_text(&mut a, &format!("'{class}"));
     press(&mut a, "ctrl-p");
@@ -325,14 +329,7 @@ fn the_picker_finds_a_trainee_by_pinyin() {
 #[test]
 fn enter_typed_before_the_picker_answers_chooses_its_first_row_unless_edited_after() {
     let svc = demo_service();
-    let class = svc
-        .read()
-        .data
-        .classes
-        .values()
-        .find(|c| c.status.accepts_enrollment())
-        .unwrap()
-        .id;
+    let class = enrollable_class(&svc);
     // Keys that arrive together: no tick (no answer taken in) between them.
     let raw = |a: &mut skillbridge::app::App, keys: &str| {
         for k in keys.split_whitespace() {
