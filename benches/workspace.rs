@@ -90,11 +90,14 @@ fn bench(c: &mut Criterion) {
         let store = Store::reopen(&path).expect("open");
         let svc = Service::open(store).expect("service");
         let mut g = c.benchmark_group(format!("frame_{n}"));
-        for (tab, key) in [
-            ("demands", "alt-1"),
-            ("classes", "alt-2"),
-            ("trainees", "alt-3"),
-            ("cases", "alt-4"),
+        // The last two draw a list with a query: every visible row highlighted.
+        for (tab, key, query) in [
+            ("demands", "alt-1", ""),
+            ("classes", "alt-2", ""),
+            ("trainees", "alt-3", ""),
+            ("cases", "alt-4", ""),
+            ("trainees_query_wang", "alt-3", "wang"),
+            ("cases_query_hg", "alt-4", "hg"),
         ] {
             let mut app = App::new(
                 svc.clone(),
@@ -105,6 +108,9 @@ fn bench(c: &mut Criterion) {
             );
             app.tick();
             app.key(key.parse::<Key>().expect("key"));
+            for c in query.chars() {
+                app.key(Key::ch(c));
+            }
             app.tick();
             let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
             g.bench_function(tab, |b| {

@@ -794,14 +794,8 @@ mod cli {
     use std::process::Command;
 
     fn kiosk(args: &[&str], db: &std::path::Path) -> (bool, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-            .arg("kiosk")
-            .args(args)
-            .arg("--db")
-            .arg(db)
-            .env_remove("SKILLBRIDGE_DB")
-            .output()
-            .unwrap();
+        let all: Vec<&str> = std::iter::once("kiosk").chain(args.iter().copied()).collect();
+        let out = super::common::run_bin(&all, db);
         (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
     }
 

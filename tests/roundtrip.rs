@@ -1,10 +1,12 @@
 //! Export → import → export gives the same files; backup → restore gives a
 //! database that `check` accepts with the same figures.
 
+mod common;
+
 use skillbridge::domain::*;
 use skillbridge::store::Store;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 const KINDS: [&str; 5] = ["institutions", "enterprises", "demands", "classes", "trainees"];
@@ -17,13 +19,7 @@ const KINDS: [&str; 5] = ["institutions", "enterprises", "demands", "classes", "
 fn sb(args: &[&str], db: &Path) -> Output {
     let start = Instant::now();
     loop {
-        let out = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-            .args(args)
-            .arg("--db")
-            .arg(db)
-            .env_remove("SKILLBRIDGE_DB")
-            .output()
-            .unwrap();
+        let out = common::run_bin(args, db);
         let locked = String::from_utf8_lossy(&out.stderr).contains("is already open in another process");
         if !locked || start.elapsed() > Duration::from_secs(5) {
             return out;

@@ -18,6 +18,13 @@ fn close(svc: Arc<Service>) {
     drop(svc);
 }
 
+/// What a session's end and the next start do: the exit save, then an open.
+fn exit_and_restart(svc: Arc<Service>, path: &Path) -> Arc<Service> {
+    svc.save_search_cache();
+    close(svc);
+    open(path)
+}
+
 /// Everything a start has: records, counters and the trainee search.
 fn picture(svc: &Service) -> String {
     let r = svc.read();
@@ -174,9 +181,7 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
             ..t.clone()
         })
         .unwrap();
-    svc.save_search_cache();
-    close(svc);
-    let svc = open(&path);
+    let svc = exit_and_restart(svc, &path);
     assert!(
         svc.startup().records_from_snapshot,
         "the exit save wrote a matching picture"
@@ -192,9 +197,7 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
             ..renamed
         })
         .unwrap();
-    svc.save_search_cache();
-    close(svc);
-    let svc = open(&path);
+    let svc = exit_and_restart(svc, &path);
     assert!(
         !svc.startup().records_from_snapshot,
         "the stale picture was not persisted"
@@ -209,9 +212,7 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
         })
         .unwrap();
     svc.reload().unwrap();
-    svc.save_search_cache();
-    close(svc);
-    let svc = open(&path);
+    let svc = exit_and_restart(svc, &path);
     assert!(svc.startup().records_from_snapshot);
     assert_eq!(svc.read().data.trainees[&again.id].name, "再改");
 }

@@ -73,26 +73,42 @@ fn ascii_str(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or("")
 }
 
-impl fmt::Debug for IdNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("IdNumber").field(&self.as_str()).finish()
-    }
+/// Debug, Display and serde for an inline text type (`as_str` gives its
+/// text): exchanged as the string it holds, refused by name when a stored
+/// string has the wrong length.
+macro_rules! inline_text {
+    ($ty:ident, $refusal:literal) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.as_str()).finish()
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                ascii_array(&s)
+                    .map($ty)
+                    .ok_or_else(|| serde::de::Error::custom(format!($refusal, s)))
+            }
+        }
+    };
 }
 
-impl Serialize for IdNumber {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for IdNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        ascii_array(&s)
-            .map(IdNumber)
-            .ok_or_else(|| serde::de::Error::custom(format!("ID number '{s}' is not 18 ASCII characters")))
-    }
-}
+inline_text!(IdNumber, "ID number '{}' is not 18 ASCII characters");
+inline_text!(Mobile, "mobile '{}' is not 11 ASCII digits");
 
 /// The check character for the first 17 digits.
 pub fn check_char(first17: &[u8]) -> char {
@@ -206,12 +222,6 @@ impl IdNumber {
     }
 }
 
-impl fmt::Display for IdNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Why a mobile number was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MobileError {
@@ -229,27 +239,6 @@ pub enum MobileError {
 /// inline, stored and exchanged as text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Mobile([u8; 11]);
-
-impl fmt::Debug for Mobile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Mobile").field(&self.as_str()).finish()
-    }
-}
-
-impl Serialize for Mobile {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Mobile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        ascii_array(&s)
-            .map(Mobile)
-            .ok_or_else(|| serde::de::Error::custom(format!("mobile '{s}' is not 11 ASCII digits")))
-    }
-}
 
 impl Mobile {
     pub fn parse(input: &str) -> Result<Self, MobileError> {
@@ -287,12 +276,6 @@ impl Mobile {
     }
     pub fn as_str(&self) -> &str {
         ascii_str(&self.0)
-    }
-}
-
-impl fmt::Display for Mobile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

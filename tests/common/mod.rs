@@ -142,16 +142,22 @@ pub fn raw_open(path: &std::path::Path) -> sled::Db {
     }
 }
 
-/// Run the binary with `--db db`; (succeeded, stdout + stderr). Fails the
-/// test if the binary panicked.
-pub fn run_cli(args: &[&str], db: &std::path::Path) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+/// Run the binary with `args` and `--db db` (never a database named by the
+/// environment).
+pub fn run_bin(args: &[&str], db: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
         .args(args)
         .arg("--db")
         .arg(db)
         .env_remove("SKILLBRIDGE_DB")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// Run the binary with `--db db`; (succeeded, stdout + stderr). Fails the
+/// test if the binary panicked.
+pub fn run_cli(args: &[&str], db: &std::path::Path) -> (bool, String) {
+    let out = run_bin(args, db);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
