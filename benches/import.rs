@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use skillbridge::domain::IdNumber;
-use skillbridge::io::{Kind, import};
+use skillbridge::domain::Kind;
+use skillbridge::io::import;
 use skillbridge::store::Store;
 use std::path::Path;
 

@@ -14,8 +14,9 @@ mod common;
 
 use common::city;
 use skillbridge::app::searcher::{Request, Searcher, Slot, SyncSearcher};
+use skillbridge::domain::Kind;
 use skillbridge::search::Query;
-use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
+use skillbridge::service::{Filters, SearchSpec, Service, Sort};
 use skillbridge::store::Store;
 use std::path::Path;
 use std::sync::Arc;

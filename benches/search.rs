@@ -7,8 +7,9 @@ mod common;
 
 use common::city;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use skillbridge::domain::Kind;
 use skillbridge::search::Query;
-use skillbridge::service::{Filters, Kind, SearchSpec, Sort};
+use skillbridge::service::{Filters, SearchSpec, Sort};
 use std::hint::black_box;
 
 fn spec(kind: Kind, q: &str) -> SearchSpec {

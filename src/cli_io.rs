@@ -2,8 +2,9 @@
 //! what `skillbridge::io` reports and turn it into exit codes.
 
 use anyhow::{Context, Result};
+use skillbridge::domain::Kind;
 use skillbridge::io::export::{self, Format};
-use skillbridge::io::{Kind, backup, import, progress};
+use skillbridge::io::{backup, import, progress};
 use skillbridge::store::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -138,7 +138,7 @@ enum Command {
     /// Import a spreadsheet of one kind (CSV in UTF-8 or GBK, .xlsx, or an export's JSON).
     Import {
         /// institutions, enterprises, demands, classes or trainees.
-        kind: skillbridge::io::Kind,
+        kind: skillbridge::domain::Kind,
         file: PathBuf,
         /// Check every row and report what would change; write nothing.
         #[arg(long)]
@@ -413,7 +413,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             lines,
         }) => {
-            let kind = skillbridge::service::Kind::from_name(kind).with_context(|| {
+            let kind = skillbridge::domain::Kind::from_name(kind).with_context(|| {
                 format!(
                     "unknown kind '{kind}': expected demands, classes, trainees, cases, institutions or enterprises"
                 )

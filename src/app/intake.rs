@@ -3,10 +3,11 @@
 //! shows its error in place; reference fields are chosen from pickers, never
 //! typed free; a refused save keeps every character typed.
 
+use crate::domain::Kind;
 use crate::domain::catalog::DEFAULT_KEY_GROUPS;
 use crate::domain::*;
 use crate::i18n::{Lang, Strings, fill};
-use crate::service::{Data, Kind};
+use crate::service::Data;
 use crate::store::StoreError;
 use chrono::{Datelike, NaiveDate};
 use tui_input::Input;

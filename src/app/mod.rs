@@ -12,7 +12,7 @@ use crate::i18n::{Lang, Strings, fill};
 use crate::keymap::{Action, Context, Key, KeyMap};
 use crate::search::Query;
 use crate::service::matching::{self, ClassMatch, DemandMatch};
-use crate::service::{Filters, Kind, SearchSpec, Service, Sort};
+use crate::service::{Filters, SearchSpec, Service, Sort};
 use crate::store::StoreError;
 use dashboard::DashboardState;
 use form::{Form, FormPurpose};
@@ -226,7 +226,7 @@ pub enum Overlay {
 /// Import a spreadsheet from the workspace: a path, a kind, a dry run shown
 /// first, then a confirmation before anything is written.
 pub struct ImportDialog {
-    pub kind: crate::io::Kind,
+    pub kind: crate::domain::Kind,
     pub input: Input,
     pub error: Option<String>,
     pub plan: Option<crate::io::import::Plan>,
@@ -679,9 +679,9 @@ impl App {
             Action::NewInstitution => self.open_intake(RecordKind::Institution, None),
             Action::ImportFile => {
                 let kind = match self.state.tab {
-                    Tab::Demands => crate::io::Kind::Demands,
-                    Tab::Classes => crate::io::Kind::Classes,
-                    Tab::Trainees | Tab::Cases => crate::io::Kind::Trainees,
+                    Tab::Demands => crate::domain::Kind::Demands,
+                    Tab::Classes => crate::domain::Kind::Classes,
+                    Tab::Trainees | Tab::Cases => crate::domain::Kind::Trainees,
                 };
                 self.state.overlays.push(Overlay::Import(Box::new(ImportDialog {
                     kind,
@@ -864,7 +864,7 @@ impl App {
                         self.state.overlays.pop();
                     }
                     Msg::Action(Action::NextField | Action::PrevField) if d.plan.is_none() => {
-                        let all = crate::io::Kind::ALL;
+                        let all = crate::domain::Kind::IMPORTABLE;
                         let i = all.iter().position(|k| *k == d.kind).unwrap_or(0);
                         d.kind = all[(i + 1) % all.len()];
                     }

@@ -4,8 +4,9 @@
 //! [`SyncSearcher`] runs in place (tests, scripts); [`BackgroundSearcher`]
 //! runs on its own thread so typing never waits.
 
+use crate::domain::Kind;
 use crate::search::Query;
-use crate::service::{Found, Kind, SearchSpec, Service};
+use crate::service::{Found, SearchSpec, Service};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};

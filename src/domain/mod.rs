@@ -4,6 +4,7 @@ pub mod case;
 pub mod catalog;
 pub mod entities;
 pub mod idno;
+pub mod kind;
 pub mod validate;
 
 pub use case::{CaseState, Evaluation, Move, MoveKind, StateKind, TransitionError, legal_moves, next_state};
@@ -13,6 +14,7 @@ pub use catalog::{
 };
 pub use entities::*;
 pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex};
+pub use kind::{Kind, RecordRef, UnknownKind};
 pub use validate::ValidationError;
 
 /// China Standard Time (UTC+8, no daylight saving): the time every screen

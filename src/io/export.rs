@@ -4,9 +4,9 @@
 //! Chinese right) and Chinese headers; JSON is an array of objects keyed by
 //! the English column names, one object per line.
 
-use super::Kind;
 use super::columns;
 use super::import::demand_ref;
+use crate::domain::Kind;
 use crate::domain::*;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
@@ -173,6 +173,8 @@ pub fn rows(store: &Store, kind: Kind) -> Result<Vec<Vec<String>>, StoreError> {
                 ]
             })
             .collect(),
+        // Cases travel in backups, not spreadsheets.
+        Kind::Cases => Vec::new(),
     })
 }
 
@@ -242,7 +244,7 @@ pub fn all_to_dir(store: &Store, format: Format, dir: &Path) -> Result<Vec<(Kind
         source,
     })?;
     let mut out = Vec::new();
-    for kind in Kind::ALL {
+    for kind in Kind::IMPORTABLE {
         let path = dir.join(format!("{}.{}", kind.name(), format.extension()));
         let n = to_path(store, kind, format, &path)?;
         out.push((kind, path, n));

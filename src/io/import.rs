@@ -10,7 +10,8 @@
 use super::columns::{self, Column};
 use super::resolve;
 use super::table::{self, Row, Table, TableError};
-use super::{Kind, did_you_mean, nearest};
+use super::{did_you_mean, nearest};
+use crate::domain::Kind;
 use crate::domain::*;
 use crate::store::batch::BatchError;
 use crate::store::{Editable, Store, StoreError};
@@ -27,6 +28,8 @@ pub const DEFAULT_BATCH: usize = 2_000;
 pub enum ImportError {
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error(transparent)]
+    NotImportable(#[from] crate::domain::UnknownKind),
     #[error(
         "{path}:{line}: the file lacks required column {missing} for {kind}; nothing was imported. The header row has: {have}"
     )]
@@ -481,6 +484,9 @@ struct Built<R> {
 
 /// Read `path` and check every row against the database; write nothing.
 pub fn plan(store: &Store, kind: Kind, path: &Path, opts: &Options) -> Result<Plan, ImportError> {
+    if !kind.importable() {
+        return Err(crate::domain::UnknownKind(kind.name().into()).into());
+    }
     let table = table::read(path, kind)?;
     let mut warnings = Vec::new();
     let cols = Cols::map(kind, &table, &mut warnings)?;
@@ -513,7 +519,7 @@ pub fn plan(store: &Store, kind: Kind, path: &Path, opts: &Options) -> Result<Pl
         Kind::Enterprises => Changes::Enterprises(run(&mut cx, &cols, &table, &mut plan, enterprise)),
         Kind::Demands => Changes::Demands(run(&mut cx, &cols, &table, &mut plan, demand)),
         Kind::Classes => Changes::Classes(run(&mut cx, &cols, &table, &mut plan, class)),
-        Kind::Trainees => Changes::Trainees(run(&mut cx, &cols, &table, &mut plan, trainee)),
+        Kind::Trainees | Kind::Cases => Changes::Trainees(run(&mut cx, &cols, &table, &mut plan, trainee)),
     };
     Ok(plan)
 }
@@ -588,7 +594,7 @@ fn key_words(kind: Kind) -> &'static str {
         Kind::Institutions | Kind::Enterprises => "name",
         Kind::Demands => "编号, or enterprise + trade + region",
         Kind::Classes => "name, institution and start date",
-        Kind::Trainees => "ID number",
+        Kind::Trainees | Kind::Cases => "ID number",
     }
 }
 

@@ -17,77 +17,6 @@ pub mod progress;
 pub mod resolve;
 pub mod table;
 
-use std::fmt;
-use std::str::FromStr;
-
-/// A kind of record that moves through spreadsheets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Institutions,
-    Enterprises,
-    Demands,
-    Classes,
-    Trainees,
-}
-
-impl Kind {
-    /// In the order an import into an empty database needs them (a class
-    /// names its institution and linked demands, a demand its enterprise).
-    pub const ALL: [Kind; 5] = [
-        Kind::Institutions,
-        Kind::Enterprises,
-        Kind::Demands,
-        Kind::Classes,
-        Kind::Trainees,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Institutions => "institutions",
-            Kind::Enterprises => "enterprises",
-            Kind::Demands => "demands",
-            Kind::Classes => "classes",
-            Kind::Trainees => "trainees",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Kind::Institutions => "培训机构",
-            Kind::Enterprises => "企业",
-            Kind::Demands => "岗位需求",
-            Kind::Classes => "培训班",
-            Kind::Trainees => "学员",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// An unknown kind name; says which are accepted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind '{0}': expected one of institutions, enterprises, demands, classes, trainees")]
-pub struct UnknownKind(pub String);
-
-impl FromStr for Kind {
-    type Err = UnknownKind;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().to_ascii_lowercase();
-        for k in Kind::ALL {
-            let singular = k.name().trim_end_matches('s');
-            let singular = if k == Kind::Classes { "class" } else { singular };
-            if t == k.name() || t == singular || s.trim() == k.zh() {
-                return Ok(k);
-            }
-        }
-        Err(UnknownKind(s.to_string()))
-    }
-}
-
 /// Edit distance between two strings, counted in characters (so one CJK
 /// character is one edit).
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -157,14 +86,5 @@ mod tests {
         assert_eq!(nearest("润洲区", regions, 3), vec!["润州区"]);
         assert!(nearest("上海市浦东新区", regions, 3).is_empty());
         assert_eq!(did_you_mean(&["a", "b"]), "did you mean 'a' or 'b'?");
-    }
-
-    #[test]
-    fn kinds_parse_in_both_languages() {
-        assert_eq!("trainees".parse::<Kind>(), Ok(Kind::Trainees));
-        assert_eq!("class".parse::<Kind>(), Ok(Kind::Classes));
-        assert_eq!("学员".parse::<Kind>(), Ok(Kind::Trainees));
-        let e = "people".parse::<Kind>().unwrap_err();
-        assert!(e.to_string().contains("expected one of"), "{e}");
     }
 }

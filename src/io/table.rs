@@ -4,8 +4,8 @@
 //! header and a two-row header under merged cells are recognized) and JSON
 //! (an array of objects, as `export --format json` writes).
 
-use super::Kind;
 use super::columns;
+use crate::domain::Kind;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -104,6 +104,7 @@ fn what(kind: Kind) -> &'static str {
         Kind::Demands => "demand",
         Kind::Classes => "class",
         Kind::Trainees => "trainee",
+        Kind::Cases => "case",
     }
 }
 

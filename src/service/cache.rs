@@ -8,7 +8,7 @@
 //! code that makes the search text, so a cache written by another version
 //! of skillbridge is rebuilt rather than read.
 
-use super::rows::Kind;
+use crate::domain::Kind;
 use crate::search::Index;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! lookup does not load every record.
 
 use super::cache;
-use super::rows::Kind;
+use crate::domain::Kind;
 use crate::search::{Index, Query};
 use crate::store::{Result, Store};
 use std::io::Write;

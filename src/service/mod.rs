@@ -14,7 +14,6 @@ pub mod snapshot;
 pub use cli::{cli_search, index_for};
 
 pub use data::Data;
-pub use rows::Kind;
 
 use crate::domain::*;
 use crate::search::{Hit, Index, Query};

@@ -95,7 +95,8 @@
 //! ```
 
 use super::matching;
-use super::{Data, Filters, Kind, SearchSpec, Service, Sort};
+use super::{Data, Filters, SearchSpec, Service, Sort};
+use crate::domain::Kind;
 use crate::search::Query;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

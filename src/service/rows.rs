@@ -7,41 +7,6 @@ use crate::domain::*;
 use crate::search::{Hay, Query};
 use std::borrow::Cow;
 
-/// Which list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Demands,
-    Classes,
-    Trainees,
-    Cases,
-    Institutions,
-    Enterprises,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Demands,
-        Kind::Classes,
-        Kind::Trainees,
-        Kind::Cases,
-        Kind::Institutions,
-        Kind::Enterprises,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Demands => "demands",
-            Kind::Classes => "classes",
-            Kind::Trainees => "trainees",
-            Kind::Cases => "cases",
-            Kind::Institutions => "institutions",
-            Kind::Enterprises => "enterprises",
-        }
-    }
-    pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.name() == s)
-    }
-}
-
 /// Separator between cells in the search line.
 pub const SEP: &str = "  ";
 

@@ -3,10 +3,11 @@
 
 use super::{ACCENT, block};
 use crate::app::App;
+use crate::domain::Kind;
 use crate::domain::*;
 use crate::i18n::{Lang, Strings, fill};
 use crate::service::matching::{ClassReason, DemandReason};
-use crate::service::{Data, Filters, Kind};
+use crate::service::{Data, Filters};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

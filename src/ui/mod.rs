@@ -204,7 +204,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
         Some(Overlay::Detail { kind, id, .. }) => {
             let mut v = vec![Back];
             match kind {
-                crate::service::Kind::Cases => {
+                crate::domain::Kind::Cases => {
                     let inner = app.svc.read();
                     if let Some(c) = inner.data.cases.get(&crate::domain::CaseId(*id)) {
                         for m in crate::domain::legal_moves(&c.state) {
@@ -222,7 +222,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
                         }
                     }
                 }
-                crate::service::Kind::Classes => v.push(Enroll),
+                crate::domain::Kind::Classes => v.push(Enroll),
                 _ => v.push(Pair),
             }
             v.push(Help);

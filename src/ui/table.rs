@@ -3,10 +3,11 @@
 
 use super::{ACCENT, HIT};
 use crate::app::{App, Tab};
+use crate::domain::Kind;
 use crate::domain::*;
 use crate::i18n::Strings;
 use crate::search::Query;
-use crate::service::rows::{self, Kind};
+use crate::service::rows;
 use crate::service::{Data, Inner};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -1,7 +1,7 @@
 //! `skillbridge search`: the workspace's search for scripts, on the
 //! persisted index, which follows every write.
 
-mod common;
+use crate::common;
 
 use common::{demo_city, run_cli};
 use skillbridge::domain::IdNumber;

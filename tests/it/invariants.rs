@@ -9,7 +9,7 @@
 //!
 //! 48 sequences by default; `SKILLBRIDGE_PROPTEST_CASES=N` runs at least N.
 
-mod common;
+use crate::common;
 
 use common::*;
 use proptest::prelude::*;

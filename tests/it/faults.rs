@@ -8,7 +8,7 @@
 //! set it up, prints `SKIPPED <test>: <why>` on stderr; with
 //! `SKILLBRIDGE_REQUIRE_FAULTS=1` a skip fails the test instead.
 
-mod common;
+use crate::common;
 
 use common::*;
 use skillbridge::domain::*;

@@ -2,7 +2,7 @@
 //! data, snapshots in both languages, the idle reset with injected time, the
 //! exit key setting, live data, and the walls around the public view.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_service, own_service};
 use ratatui::Terminal;

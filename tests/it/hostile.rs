@@ -433,7 +433,7 @@ proptest! {
         bytes in prop::collection::vec(any::<u8>(), 0..2048),
         header in prop::sample::select(vec!["", "姓名,身份证号\n", "机构名称,区域,信用星级\n", "\u{feff}name,id_number,mobile\n"]),
         ext in prop::sample::select(vec!["csv", "xlsx"]),
-        kind in prop::sample::select(skillbridge::io::Kind::ALL.to_vec()),
+        kind in prop::sample::select(skillbridge::domain::Kind::IMPORTABLE.to_vec()),
     ) {
         let (dir, store) = import_store();
         let n = PANICS.load(Ordering::SeqCst);

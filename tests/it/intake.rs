@@ -2,7 +2,7 @@
 //! filled and with errors, in both languages; saving, batch sessions,
 //! refusals that keep what was typed.
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use skillbridge::app::intake::F;
@@ -340,7 +340,7 @@ fn import_from_the_workspace_checks_first_then_writes() {
     // A file with a bad row: the check lists it and nothing is written.
     press(&mut a, "f6");
     // Demands → enterprises → … : cycle the kind to institutions.
-    while !matches!(a.state.overlays.last(), Some(Overlay::Import(d)) if d.kind == skillbridge::io::Kind::Institutions)
+    while !matches!(a.state.overlays.last(), Some(Overlay::Import(d)) if d.kind == skillbridge::domain::Kind::Institutions)
     {
         press(&mut a, "tab");
     }
@@ -358,7 +358,7 @@ fn import_from_the_workspace_checks_first_then_writes() {
     press(&mut a, "esc");
     // A clean file: checked, then written on the second Enter.
     press(&mut a, "f6");
-    while !matches!(a.state.overlays.last(), Some(Overlay::Import(d)) if d.kind == skillbridge::io::Kind::Institutions)
+    while !matches!(a.state.overlays.last(), Some(Overlay::Import(d)) if d.kind == skillbridge::domain::Kind::Institutions)
     {
         press(&mut a, "tab");
     }

@@ -3,7 +3,7 @@
 //! today's program, migrate to `SCHEMA_VERSION` (after a backup when there
 //! is anything to migrate), keep every figure and check clean.
 
-mod common;
+use crate::common;
 
 use common::raw_open;
 use skillbridge::store::migrate;

@@ -1,10 +1,11 @@
 //! `skillbridge import`: one fixture per failure, each asserting what the
 //! operator reads; all-or-nothing, --skip-invalid and re-imports.
 
-mod common;
+use crate::common;
 
+use skillbridge::domain::Kind;
 use skillbridge::domain::*;
-use skillbridge::io::{Kind, import};
+use skillbridge::io::import;
 use skillbridge::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! Export → import → export gives the same files; backup → restore gives a
 //! database that `check` accepts with the same figures.
 
-mod common;
+use crate::common;
 
 use skillbridge::domain::*;
 use skillbridge::store::Store;

@@ -1,6 +1,6 @@
 //! Store round trips, transactions, refusals and the integrity check.
 
-mod common;
+use crate::common;
 
 use common::*;
 use skillbridge::domain::*;

@@ -2,9 +2,10 @@
 //! they are exactly the store's current state, rebuilt otherwise, and what
 //! a start finds is the same either way.
 
+use skillbridge::domain::Kind;
 use skillbridge::domain::*;
 use skillbridge::search::Query;
-use skillbridge::service::{Filters, Kind, SearchSpec, Service, Sort};
+use skillbridge::service::{Filters, SearchSpec, Service, Sort};
 use skillbridge::store::Store;
 use std::path::Path;
 use std::sync::Arc;

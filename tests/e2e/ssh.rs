@@ -2,7 +2,7 @@
 //! enroll; a second session sees the seat count change without a key; an
 //! unknown key is refused; a PTY is required; SIGTERM stops cleanly.
 
-mod common;
+use crate::common;
 
 use common::tmux::*;
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,6 @@
 //! `Store::save_many`: many records in one transaction, whole or not at all.
 
-mod common;
+use crate::common;
 
 use common::*;
 use skillbridge::domain::*;

@@ -1,7 +1,7 @@
 //! The real binary in a real terminal (tmux): search, pair, enroll, quit,
 //! reopen, and the database checks clean.
 
-mod common;
+use crate::common;
 
 use common::tmux::*;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Every dashboard figure on a small hand-made city whose answers are worked
 //! out below, case by case.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::*;

@@ -1,7 +1,7 @@
 //! The dashboard in the real binary in a real terminal (tmux): F3 opens it,
 //! the map answers the arrows and Enter filters the lists by the district.
 
-mod common;
+use crate::common;
 
 use common::tmux::*;
 

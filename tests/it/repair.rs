@@ -2,7 +2,7 @@
 //! status from the records, after backing the database directory up, and
 //! says what it changed; what it cannot fix it leaves and reports.
 
-mod common;
+use crate::common;
 
 use common::*;
 use skillbridge::domain::*;

@@ -2,7 +2,7 @@
 //! refused with --no-exit, the idle reset on the wall clock, and the
 //! default exit key leaving a clean exit code.
 
-mod common;
+use crate::common;
 
 use common::tmux::*;
 use std::process::Command;

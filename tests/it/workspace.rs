@@ -1,13 +1,13 @@
 //! The operator workspace, driven by key strings through the shipped keymap
 //! and rendered on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use skillbridge::app::{Overlay, PairRows, Tab};
+use skillbridge::domain::Kind;
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
-use skillbridge::service::Kind;
 
 fn snap(name: &str, app: &skillbridge::app::App) {
     for (w, h) in [(80, 24), (120, 40)] {

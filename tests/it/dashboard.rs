@@ -1,7 +1,7 @@
 //! The dashboard, driven by key strings through the shipped keymap and
 //! rendered on ratatui's TestBackend.
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use ratatui::Terminal;

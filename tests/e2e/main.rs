@@ -1,0 +1,13 @@
+//! The real binary end to end: in tmux (the workspace, the dashboard, the
+//! kiosk), over SSH, and killed mid-write (crash). Kept apart from the
+//! in-process tests so their terminals and processes do not compete with
+//! the hundreds of quick tests for the two cores.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod crash;
+mod dashboard;
+mod kiosk;
+mod ssh;
+mod workspace;

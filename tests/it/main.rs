@@ -1,0 +1,27 @@
+//! In-process integration tests, one binary (linking 24 test executables
+//! dominated the CI run): the store, import and export, figures, and every
+//! screen driven through the real keymap on ratatui's TestBackend.
+//! Tests that drive the real binary in a terminal live in `tests/e2e`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod batch;
+mod cli;
+mod dashboard;
+mod faults;
+mod figures;
+mod hostile;
+mod import;
+mod intake;
+mod invariants;
+mod keymap_files;
+mod kiosk;
+mod repair;
+mod report;
+mod roundtrip;
+mod search_cli;
+mod startup;
+mod store;
+mod upgrade;
+mod workspace;
