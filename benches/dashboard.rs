@@ -75,7 +75,10 @@ fn bench(c: &mut Criterion) {
             press(&mut app, key);
             g.bench_function(format!("draw_{name}_{w}x{h}"), |b| {
                 b.iter(|| {
-                    term.draw(|f| skillbridge::ui::draw(f, &app)).expect("draw");
+                    term.draw(|f| {
+                        skillbridge::ui::draw(f, &app);
+                    })
+                    .expect("draw");
                 })
             });
         }

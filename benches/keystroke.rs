@@ -86,7 +86,7 @@ fn spec(q: &str) -> SearchSpec {
 fn submit(s: &mut SyncSearcher, generation: u64, q: &str) -> (Duration, usize, bool) {
     let t = Instant::now();
     s.submit(Request {
-        slot: Slot::List(2),
+        slot: Slot::List(Kind::Trainees),
         generation,
         spec: spec(q),
     });

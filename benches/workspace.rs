@@ -114,7 +114,12 @@ fn bench(c: &mut Criterion) {
             app.tick();
             let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
             g.bench_function(tab, |b| {
-                b.iter(|| t.draw(|f| skillbridge::ui::draw(f, &app)).map(|_| ()))
+                b.iter(|| {
+                    t.draw(|f| {
+                        skillbridge::ui::draw(f, &app);
+                    })
+                    .map(|_| ())
+                })
             });
         }
         g.finish();

@@ -5,12 +5,16 @@
 //! and again only when the service's version moves on (an enrollment in
 //! another tab or another session); drawing reads the kept [`Figures`].
 
-use super::{App, Msg, Overlay};
-use crate::domain::{OccupationId, ProgramId, REGIONS, RegionId};
-use crate::figures::{self, Figures, Settings};
+use super::msg::{Effect, Msg};
+use super::overlay::Outcome;
+use super::state::{Overlay, State};
+use super::update::{not_here, search_list, step_of};
+use crate::domain::{Kind, OccupationId, ProgramId, REGIONS, RegionId};
+use crate::figures::{Figures, Settings};
 use crate::i18n::{Lang, Strings, fill};
 use crate::keymap::Action;
 use crate::service::Filters;
+use crate::widgets::cursor;
 use std::sync::Arc;
 
 /// The dashboard's views, in the order of their number keys.
@@ -141,31 +145,22 @@ impl DashboardState {
     }
 }
 
-impl App {
-    /// Open the dashboard on the targets.
-    pub(super) fn open_dashboard(&mut self) {
-        let place = format!(
-            "setting '{}' of the database at {}",
-            figures::META_LABOR_FORCE,
-            self.svc.store().path().display()
-        );
-        let settings = match self.svc.store().meta(figures::META_LABOR_FORCE) {
-            Ok(v) => Settings::from_meta(v.as_deref(), &place).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let settings = match settings {
-            Ok(s) => s,
-            Err(problem) => {
-                let t = self.state.t();
-                let fallback = Settings::default();
-                self.state
-                    .err(fill(t.dash.setting_problem, &[&fallback.labor_force, &problem]));
-                fallback
-            }
-        };
-        let version = self.svc.version();
-        let figures = Arc::new(figures::compute(&self.svc.read().data, settings, self.svc.today()));
-        self.state.overlays.push(Overlay::Dashboard(DashboardState {
+/// The figures, read (on opening, or again after a change of the data):
+/// open the dashboard, or refresh the open one.
+pub(super) fn figures_loaded(
+    st: &mut State,
+    figures: Arc<Figures>,
+    settings: Settings,
+    version: u64,
+    problem: Option<String>,
+    open: bool,
+) {
+    if let Some(problem) = problem {
+        let t = st.t();
+        st.err(fill(t.dash.setting_problem, &[&settings.labor_force, &problem]));
+    }
+    if open {
+        st.overlays.push(Overlay::Dashboard(DashboardState {
             view: View::Targets,
             figures,
             version,
@@ -173,95 +168,94 @@ impl App {
             computed: 1,
             rows: [0; 8],
         }));
+        return;
     }
+    for o in &mut st.overlays {
+        if let Overlay::Dashboard(d) = o
+            && d.version != version
+        {
+            d.figures = figures.clone();
+            d.version = version;
+            d.computed += 1;
+        }
+    }
+}
 
-    /// Recompute an open dashboard's figures when the data has changed since.
-    pub(super) fn refresh_dashboard(&mut self) {
-        let version = self.svc.version();
-        for o in &mut self.state.overlays {
-            if let Overlay::Dashboard(d) = o
-                && d.version != version
-            {
-                d.figures = Arc::new(figures::compute(&self.svc.read().data, d.settings, self.svc.today()));
-                d.version = version;
-                d.computed += 1;
+pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome {
+    let page = st.page;
+    let Some(Overlay::Dashboard(d)) = st.overlays.last_mut() else {
+        return Outcome::Stay;
+    };
+    let Msg::Action(a) = msg else {
+        return Outcome::Stay;
+    };
+    if let Some(v) = View::of(a) {
+        d.view = v;
+        return Outcome::Stay;
+    }
+    let slot = DashboardState::slot(d.view);
+    let n = d.rows_in(d.view);
+    match a {
+        Action::Back | Action::Cancel | Action::Dashboard => return Outcome::Pop,
+        Action::NextTab | Action::PrevTab => {
+            let i = d.view.index();
+            let k = View::ALL.len();
+            d.view = View::ALL[if a == Action::NextTab {
+                (i + 1) % k
+            } else {
+                (i + k - 1) % k
+            }];
+        }
+        Action::Up | Action::Down | Action::Left | Action::Right if d.view == View::Map => {
+            let dir = match a {
+                Action::Up => Dir::Up,
+                Action::Down => Dir::Down,
+                Action::Left => Dir::Left,
+                _ => Dir::Right,
+            };
+            if let Some(r) = neighbor(d.region(), dir) {
+                d.rows[slot] = r.0 as usize;
             }
         }
+        Action::Left | Action::Right => {}
+        Action::Open => return drill_down(st, fx),
+        other => match step_of(other) {
+            Some(step) => d.rows[slot] = cursor::step(d.rows[slot], n, step, page),
+            None => not_here(st, other),
+        },
     }
+    Outcome::Stay
+}
 
-    pub(super) fn update_dashboard(&mut self, msg: Msg) {
-        let page = self.state.page.get();
-        let Some(Overlay::Dashboard(d)) = self.state.overlays.last_mut() else {
-            return;
-        };
-        let Msg::Action(a) = msg else { return };
-        if let Some(v) = View::of(a) {
-            d.view = v;
-            return;
+/// Enter on a district, trade or program: filter every list by it and
+/// return to the lists.
+fn drill_down(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
+    let Some(Overlay::Dashboard(d)) = st.overlays.last() else {
+        return Outcome::Stay;
+    };
+    let row = d.row(d.view);
+    let f = &d.figures;
+    let by = match d.view {
+        View::Districts | View::Map => Some(FilterBy::Region(d.region())),
+        View::Trades => f.trades.get(row).map(|r| FilterBy::Trade(OccupationId(r.id))),
+        View::Programs => f.programs.get(row).map(|r| FilterBy::Program(ProgramId(r.id as u8))),
+        _ => {
+            not_here(st, Action::Open);
+            return Outcome::Stay;
         }
-        let slot = DashboardState::slot(d.view);
-        let n = d.rows_in(d.view);
-        match a {
-            Action::Back | Action::Cancel | Action::Dashboard => {
-                self.state.overlays.pop();
-            }
-            Action::NextTab | Action::PrevTab => {
-                let i = d.view.index();
-                let k = View::ALL.len();
-                d.view = View::ALL[if a == Action::NextTab {
-                    (i + 1) % k
-                } else {
-                    (i + k - 1) % k
-                }];
-            }
-            Action::Up | Action::Down | Action::Left | Action::Right if d.view == View::Map => {
-                let dir = match a {
-                    Action::Up => Dir::Up,
-                    Action::Down => Dir::Down,
-                    Action::Left => Dir::Left,
-                    _ => Dir::Right,
-                };
-                if let Some(r) = neighbor(d.region(), dir) {
-                    d.rows[slot] = r.0 as usize;
-                }
-            }
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
-                if let Some(s) = super::moved(d.rows[slot], n, a, page) {
-                    d.rows[slot] = s;
-                }
-            }
-            Action::Left | Action::Right => {}
-            Action::Open => self.dashboard_filter(),
-            other => self.not_here(other),
-        }
+    };
+    let Some(by) = by else { return Outcome::Stay };
+    st.overlays.pop();
+    for kind in Kind::TABS {
+        let l = &mut st.lists[kind.tab_index()];
+        by.apply(&mut l.filters);
+        l.selected = 0;
+        search_list(st, kind, fx);
     }
-
-    /// Enter on a district, trade or program: filter every list by it and
-    /// return to the lists.
-    fn dashboard_filter(&mut self) {
-        let Some(Overlay::Dashboard(d)) = self.state.overlays.last() else {
-            return;
-        };
-        let row = d.row(d.view);
-        let f = &d.figures;
-        let by = match d.view {
-            View::Districts | View::Map => Some(FilterBy::Region(d.region())),
-            View::Trades => f.trades.get(row).map(|r| FilterBy::Trade(OccupationId(r.id))),
-            View::Programs => f.programs.get(row).map(|r| FilterBy::Program(ProgramId(r.id as u8))),
-            _ => return self.not_here(Action::Open),
-        };
-        let Some(by) = by else { return };
-        self.state.overlays.pop();
-        for i in 0..self.state.lists.len() {
-            let l = &mut self.state.lists[i];
-            by.apply(&mut l.filters);
-            l.selected = 0;
-            self.search_list(i);
-        }
-        let t = self.state.t();
-        let (field, label) = by.describe(t, self.state.lang);
-        self.state.ok(fill(t.dash.filtered, &[&field, &label]));
-    }
+    let t = st.t();
+    let (field, label) = by.describe(t, st.lang);
+    st.ok(fill(t.dash.filtered, &[&field, &label]));
+    Outcome::Stay
 }
 
 /// What Enter on a dashboard row filters the lists by.

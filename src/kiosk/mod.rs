@@ -20,11 +20,12 @@ use crate::i18n::Lang;
 use crate::keymap::Key;
 use crate::search::{Hay, Query, score};
 use crate::service::public::{ClassId, DemandId, Listing, OccupationId, PublicQuery, PublicView, RegionId};
+use crate::widgets::cursor::{self, Step};
+use crate::widgets::text::{self, Edit};
 use keys::{KAction, Where};
-use searcher::{Request, Searcher};
-use std::cell::Cell;
+use searcher::{Request, Response, Searcher};
 use std::time::{Duration, Instant};
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 /// Seconds without a key before the kiosk returns to its home screen.
 pub const DEFAULT_IDLE_SECS: u64 = 90;
@@ -62,8 +63,8 @@ pub struct ListView {
     pub trade: Option<OccupationId>,
     pub ids: Vec<u64>,
     pub selected: usize,
-    /// First visible row (kept by the renderer).
-    pub offset: Cell<usize>,
+    /// First visible row, as the last frame laid it out.
+    pub offset: usize,
     pub generation: u64,
     pub pending: bool,
     /// Enter came before the results of what was typed: open the first
@@ -80,7 +81,7 @@ impl ListView {
             trade: None,
             ids: Vec::new(),
             selected: 0,
-            offset: Cell::new(0),
+            offset: 0,
             generation: 0,
             pending: true,
             open_when_found: false,
@@ -132,7 +133,7 @@ pub struct Chooser {
     pub rows: Vec<ChoiceRow>,
     pub shown: Vec<usize>,
     pub selected: usize,
-    pub offset: Cell<usize>,
+    pub offset: usize,
 }
 
 impl Chooser {
@@ -167,10 +168,10 @@ pub struct State {
     pub list: ListView,
     /// Screens over the home screen, the top one shown.
     pub pages: Vec<Page>,
-    /// Rows a list shows at once (kept by the renderer, for paging).
-    pub page_rows: Cell<usize>,
-    /// How far the page on top can scroll (kept by the renderer).
-    pub max_scroll: Cell<usize>,
+    /// Rows a list shows at once, as the last frame laid out (for paging).
+    pub page_rows: usize,
+    /// How far the page on top can scroll, as the last frame laid out.
+    pub max_scroll: usize,
     pub exit: bool,
 }
 
@@ -181,8 +182,8 @@ impl State {
             home: 0,
             list: ListView::new(Listing::Classes),
             pages: Vec::new(),
-            page_rows: Cell::new(5),
-            max_scroll: Cell::new(0),
+            page_rows: 5,
+            max_scroll: 0,
             exit: false,
         }
     }
@@ -217,6 +218,8 @@ pub enum Msg {
     Char(char),
     /// Pasted (or IME-committed) text for the search line.
     Paste(String),
+    /// What the last frame laid out.
+    Laid(ui::Laid),
 }
 
 /// A kiosk session: its state, the public view it reads, and a searcher.
@@ -224,64 +227,45 @@ pub struct Kiosk {
     view: PublicView,
     pub settings: Settings,
     pub state: State,
-    searcher: Box<dyn Searcher>,
+    searcher: Box<dyn Searcher<Request, Response>>,
     next_gen: u64,
     seen_version: u64,
     /// When the last key came; `None` once the idle reset has run.
     last_input: Option<Instant>,
 }
 
-fn edit(input: &mut Input, msg: &Msg) -> bool {
-    let room = |input: &Input| input.value().chars().count() < MAX_QUERY_CHARS;
-    match msg {
-        Msg::Char(c) => room(input) && input.handle(InputRequest::InsertChar(*c)).is_some_and(|r| r.value),
-        Msg::Paste(s) => {
-            let mut changed = false;
-            for c in s.chars().filter(|c| !c.is_control()) {
-                if !room(input) {
-                    break;
-                }
-                changed |= input.handle(InputRequest::InsertChar(c)).is_some_and(|r| r.value);
-            }
-            changed
-        }
-        Msg::Action(a) => {
-            let req = match a {
-                KAction::DeleteBack => InputRequest::DeletePrevChar,
-                KAction::ClearQuery => InputRequest::DeleteLine,
-                KAction::CursorLeft => InputRequest::GoToPrevChar,
-                KAction::CursorRight => InputRequest::GoToNextChar,
-                _ => return false,
-            };
-            input.handle(req).is_some_and(|r| r.value)
-        }
-    }
+/// The text edit a message makes, if it is one.
+fn edit_of(msg: &Msg) -> Option<Edit> {
+    Some(match msg {
+        Msg::Char(c) => Edit::Insert(*c),
+        Msg::Paste(s) => Edit::Paste(s.clone()),
+        Msg::Action(KAction::DeleteBack) => Edit::DeleteBack,
+        Msg::Action(KAction::ClearQuery) => Edit::Clear,
+        Msg::Action(KAction::CursorLeft) => Edit::Left,
+        Msg::Action(KAction::CursorRight) => Edit::Right,
+        _ => return None,
+    })
 }
 
-fn is_edit(msg: &Msg) -> bool {
-    matches!(
-        msg,
-        Msg::Char(_)
-            | Msg::Paste(_)
-            | Msg::Action(KAction::DeleteBack | KAction::ClearQuery | KAction::CursorLeft | KAction::CursorRight)
-    )
+fn edit(input: &mut Input, edit: &Edit) -> bool {
+    text::apply(input, edit, Some(MAX_QUERY_CHARS))
 }
 
 fn moved(selected: usize, len: usize, a: KAction, page: usize) -> usize {
-    let last = len.saturating_sub(1);
-    match a {
-        KAction::Up => selected.saturating_sub(1),
-        KAction::Down => (selected + 1).min(last),
-        KAction::PageUp => selected.saturating_sub(page.max(1)),
-        KAction::PageDown => (selected + page.max(1)).min(last),
-        _ => selected,
-    }
+    let step = match a {
+        KAction::Up => Step::Up,
+        KAction::Down => Step::Down,
+        KAction::PageUp => Step::PageUp,
+        KAction::PageDown => Step::PageDown,
+        _ => return selected,
+    };
+    cursor::step(selected, len, step, page)
 }
 
 impl Kiosk {
     /// A fresh session on its home screen. The idle timer runs from the
     /// first key (a screen nobody touched has nothing to reset).
-    pub fn new(view: PublicView, settings: Settings, searcher: Box<dyn Searcher>) -> Kiosk {
+    pub fn new(view: PublicView, settings: Settings, searcher: Box<dyn Searcher<Request, Response>>) -> Kiosk {
         let seen_version = view.version();
         Kiosk {
             view,
@@ -413,6 +397,15 @@ impl Kiosk {
     }
 
     pub fn update(&mut self, msg: Msg) {
+        if let Msg::Laid(laid) = msg {
+            self.state.page_rows = laid.page_rows;
+            self.state.max_scroll = laid.max_scroll;
+            self.state.list.offset = laid.list_offset;
+            if let Some(Page::Choose(c)) = self.state.pages.last_mut() {
+                c.offset = laid.chooser_offset;
+            }
+            return;
+        }
         if msg == Msg::Action(KAction::Language) {
             self.state.lang = self.state.lang.toggle();
             // A chooser's rows are written in the language: write them again.
@@ -423,7 +416,7 @@ impl Kiosk {
             }
             return;
         }
-        let page = self.state.page_rows.get();
+        let page = self.state.page_rows;
         match self.state.pages.last_mut() {
             None => match msg {
                 Msg::Action(KAction::Up) => self.state.home = 0,
@@ -440,8 +433,8 @@ impl Kiosk {
             Some(Page::List) => {
                 // Any other key than Enter means the visitor goes on.
                 self.state.list.open_when_found = false;
-                if is_edit(&msg) {
-                    if edit(&mut self.state.list.input, &msg) {
+                if let Some(e) = edit_of(&msg) {
+                    if edit(&mut self.state.list.input, &e) {
                         self.state.list.selected = 0;
                         self.search();
                     }
@@ -463,7 +456,7 @@ impl Kiosk {
             }
             Some(Page::Class { scroll, .. }) => match msg {
                 Msg::Action(a @ (KAction::Up | KAction::Down | KAction::PageUp | KAction::PageDown)) => {
-                    *scroll = moved(*scroll, self.state.max_scroll.get() + 1, a, page);
+                    *scroll = moved(*scroll, self.state.max_scroll + 1, a, page);
                 }
                 Msg::Action(KAction::Back) => {
                     self.state.pages.pop();
@@ -487,8 +480,8 @@ impl Kiosk {
                 _ => {}
             },
             Some(Page::Choose(c)) => {
-                if is_edit(&msg) {
-                    if edit(&mut c.input, &msg) {
+                if let Some(e) = edit_of(&msg) {
+                    if edit(&mut c.input, &e) {
                         c.selected = 0;
                         c.refilter();
                     }
@@ -579,7 +572,7 @@ impl Kiosk {
             shown: Vec::new(),
             rows,
             selected,
-            offset: Cell::new(0),
+            offset: 0,
         };
         c.refilter();
         self.state.pages.push(Page::Choose(c));

@@ -1,72 +1,55 @@
-//! The local kiosk driver: this terminal, crossterm events → [`Kiosk`].
-//! The same pattern as the workspace driver: refuse when not a terminal,
-//! restore the terminal on every exit path (a guard for errors, ratatui's
-//! panic hook for panics), drain pending input before drawing.
-//!
-//! Only the configured exit key ends the loop. Raw mode delivers ctrl-c,
-//! ctrl-z and ctrl-\ as keys, not signals, so with `--no-exit` no key does.
+//! The kiosk on this terminal, through the shared local driver. Only the
+//! configured exit key ends it: raw mode delivers ctrl-c, ctrl-z and ctrl-\
+//! as keys, not signals, so with `--no-exit` no key does.
 
-use super::searcher::BackgroundSearcher;
 use super::{Kiosk, Settings};
 use crate::service::public::PublicView;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
-use ratatui::crossterm::execute;
-use std::io::IsTerminal;
+use crate::term::{Screen, local};
 use std::time::{Duration, Instant};
 
-struct Restore;
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
+impl Screen for Kiosk {
+    fn key(&mut self, key: crate::keymap::Key, now: Instant) {
+        Kiosk::key(self, key, now);
+    }
+    fn paste(&mut self, text: String, now: Instant) {
+        Kiosk::paste(self, &text, now);
+    }
+    fn tick(&mut self, now: Instant) {
+        Kiosk::tick(self, now);
+    }
+    fn busy(&self) -> bool {
+        Kiosk::busy(self)
+    }
+    fn ended(&self) -> Option<String> {
+        self.exited().then(String::new)
+    }
+    /// A kiosk resets itself when idle; only its client or the server ends it.
+    fn closes_when_idle(&self) -> bool {
+        false
+    }
+    fn wake_in(&self, now: Instant) -> Option<Duration> {
+        self.idle_left(now)
+    }
+    fn data_version(&self) -> u64 {
+        self.view().version()
+    }
+    fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let laid = super::ui::draw(frame, self);
+        self.update(super::Msg::Laid(laid));
     }
 }
 
 /// Run a kiosk on this terminal until its exit key is pressed.
 pub fn run(view: PublicView, settings: Settings) -> anyhow::Result<()> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "standard input/output is not a terminal: the kiosk draws a full-screen interface there. \
-             Run it on the lobby terminal (or in tmux/screen)"
-        );
-    }
-    let mut terminal = ratatui::init();
-    let _restore = Restore;
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    let searcher = Box::new(BackgroundSearcher::new(view.clone(), None));
-    let mut kiosk = Kiosk::new(view, settings, searcher);
-    loop {
-        kiosk.tick(Instant::now());
-        terminal.draw(|f| super::ui::draw(f, &kiosk))?;
-        if kiosk.exited() {
-            break;
-        }
-        // Wake for search results, the idle reset, and changes made by others.
-        let mut wait = if kiosk.busy() {
-            Duration::from_millis(10)
-        } else {
-            Duration::from_millis(250)
-        };
-        if let Some(left) = kiosk.idle_left(Instant::now()) {
-            wait = wait.min(left.max(Duration::from_millis(10)));
-        }
-        if event::poll(wait)? {
-            loop {
-                match event::read()? {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => {
-                        if let Some(key) = crate::tui::convert(&k) {
-                            kiosk.key(key, Instant::now());
-                        }
-                    }
-                    Event::Paste(s) => kiosk.paste(&s, Instant::now()),
-                    _ => {}
-                }
-                if kiosk.exited() || !event::poll(Duration::ZERO)? {
-                    break;
-                }
-            }
-        }
-    }
+    local::require_terminal(
+        "the kiosk draws a full-screen interface there. Run it on the lobby terminal (or in tmux/screen)",
+    )?;
+    let lang = settings.lang;
+    let loading = match lang {
+        crate::i18n::Lang::Zh => "技能桥 skillbridge — 正在载入…",
+        crate::i18n::Lang::En => "skillbridge — loading…",
+    };
+    let searcher = Box::new(super::searcher::BackgroundSearcher::new(view.clone(), None));
+    local::run(loading, || Ok(Kiosk::new(view, settings, searcher)))?;
     Ok(())
 }

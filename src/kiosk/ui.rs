@@ -12,6 +12,7 @@ use crate::service::public::{
     SkillLevel, TrainFor,
 };
 use crate::ui::{ACCENT, unicode_width};
+use crate::widgets::cursor::scrolled;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -24,34 +25,57 @@ const SELECTED: Style = Style::new().bg(Color::DarkGray).add_modifier(Modifier::
 /// Width of the labels of a record's lines.
 const LABEL_W: usize = 10;
 
-/// Draw the whole kiosk.
-pub fn draw(frame: &mut Frame, k: &Kiosk) {
+/// What a frame laid out, for the kiosk to take back (paging, scrolling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Laid {
+    /// Rows the list on top shows at once.
+    pub page_rows: usize,
+    /// How far the page on top can scroll.
+    pub max_scroll: usize,
+    /// The first row the results list showed.
+    pub list_offset: usize,
+    /// The first row the chooser showed.
+    pub chooser_offset: usize,
+}
+
+/// Draw the whole kiosk; returns what the frame laid out.
+pub fn draw(frame: &mut Frame, k: &Kiosk) -> Laid {
+    let mut laid = Laid {
+        page_rows: k.state.page_rows,
+        max_scroll: k.state.max_scroll,
+        list_offset: k.state.list.offset,
+        chooser_offset: match k.state.pages.last() {
+            Some(Page::Choose(c)) => c.offset,
+            _ => 0,
+        },
+    };
     let area = frame.area();
     let t = k.state.lang.t();
     if area.width < 30 || area.height < 10 {
         frame.render_widget(Paragraph::new(t.k_small), area);
-        return;
+        return laid;
     }
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     draw_header(frame, k, header);
     match k.state.pages.last() {
         None => draw_home(frame, k, body),
-        Some(Page::List) => draw_list(frame, k, body),
+        Some(Page::List) => draw_list(frame, k, body, &mut laid),
         Some(Page::Class { id, scroll }) => match k.view().class(*id) {
-            Some(c) => draw_class(frame, k, &c, *scroll, body),
+            Some(c) => draw_class(frame, k, &c, *scroll, body, &mut laid),
             None => draw_gone(frame, t, body),
         },
         Some(Page::Job { id, selected }) => match k.view().job(*id) {
-            Some(j) => draw_job(frame, k, &j, *selected, body),
+            Some(j) => draw_job(frame, k, &j, *selected, body, &mut laid),
             None => draw_gone(frame, t, body),
         },
         Some(Page::Choose(c)) => {
-            draw_list(frame, k, body);
-            draw_chooser(frame, k, c, body);
+            draw_list(frame, k, body, &mut laid);
+            draw_chooser(frame, k, c, body, &mut laid);
         }
     }
     draw_footer(frame, k, footer);
+    laid
 }
 
 fn draw_header(frame: &mut Frame, k: &Kiosk, area: Rect) {
@@ -283,18 +307,7 @@ fn fits(h: u16) -> usize {
     ((h as usize + 1) / 3).max(1)
 }
 
-/// The first row to show so that `selected` is visible, moving from `offset`.
-fn scrolled(offset: usize, selected: usize, visible: usize, len: usize) -> usize {
-    let mut o = offset;
-    if selected < o {
-        o = selected;
-    } else if selected >= o + visible {
-        o = selected + 1 - visible;
-    }
-    o.min(len.saturating_sub(1))
-}
-
-fn draw_list(frame: &mut Frame, k: &Kiosk, area: Rect) {
+fn draw_list(frame: &mut Frame, k: &Kiosk, area: Rect, laid: &mut Laid) {
     let st = &k.state;
     let t = st.lang.t();
     let lang = st.lang;
@@ -369,7 +382,7 @@ fn draw_list(frame: &mut Frame, k: &Kiosk, area: Rect) {
     }
     // The results.
     let visible = fits(rows.height);
-    st.page_rows.set(visible);
+    laid.page_rows = visible;
     if l.ids.is_empty() {
         if !l.pending {
             frame.render_widget(
@@ -380,8 +393,8 @@ fn draw_list(frame: &mut Frame, k: &Kiosk, area: Rect) {
         }
         return;
     }
-    let first = scrolled(l.offset.get(), l.selected, visible, l.ids.len());
-    l.offset.set(first);
+    let first = scrolled(l.offset, l.selected, visible, l.ids.len());
+    laid.list_offset = first;
     let end = (first + visible).min(l.ids.len());
     let query = Query::parse(l.input.value());
     let v = k.view();
@@ -426,7 +439,7 @@ fn draw_gone(frame: &mut Frame, t: &Strings, area: Rect) {
     frame.render_widget(Paragraph::new(centered_line(t.k_gone, BOLD)), msg);
 }
 
-fn draw_class(frame: &mut Frame, k: &Kiosk, c: &PublicClass, scroll: usize, area: Rect) {
+fn draw_class(frame: &mut Frame, k: &Kiosk, c: &PublicClass, scroll: usize, area: Rect, laid: &mut Laid) {
     let t = k.state.lang.t();
     let lang = k.state.lang;
     let trade = match lang {
@@ -462,7 +475,7 @@ fn draw_class(frame: &mut Frame, k: &Kiosk, c: &PublicClass, scroll: usize, area
         Line::from(Span::styled(format!("  {}", t.k_enroll_how), BOLD.fg(Color::Yellow))),
     ];
     let max = lines.len().saturating_sub(area.height as usize);
-    k.state.max_scroll.set(max);
+    laid.max_scroll = max;
     frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max) as u16, 0)), area);
 }
 
@@ -479,7 +492,7 @@ fn reasons(tf: &TrainFor, t: &Strings, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-fn draw_job(frame: &mut Frame, k: &Kiosk, j: &PublicJob, selected: usize, area: Rect) {
+fn draw_job(frame: &mut Frame, k: &Kiosk, j: &PublicJob, selected: usize, area: Rect, laid: &mut Laid) {
     let t = k.state.lang.t();
     let lang = k.state.lang;
     let trade = match lang {
@@ -527,7 +540,7 @@ fn draw_job(frame: &mut Frame, k: &Kiosk, j: &PublicJob, selected: usize, area: 
         return;
     }
     let visible = fits(rest.height);
-    k.state.page_rows.set(visible);
+    laid.page_rows = visible;
     let selected = selected.min(train.len() - 1);
     let first = scrolled(0, selected, visible, train.len());
     let end = (first + visible).min(train.len());
@@ -539,7 +552,7 @@ fn draw_job(frame: &mut Frame, k: &Kiosk, j: &PublicJob, selected: usize, area: 
     draw_rows(frame, rest, lines, selected, first);
 }
 
-fn draw_chooser(frame: &mut Frame, k: &Kiosk, c: &Chooser, body: Rect) {
+fn draw_chooser(frame: &mut Frame, k: &Kiosk, c: &Chooser, body: Rect, laid: &mut Laid) {
     let t = k.state.lang.t();
     let w = body.width.saturating_sub(4).min(60);
     let h = body.height.saturating_sub(2).min(c.rows.len() as u16 + 4).max(6);
@@ -575,13 +588,13 @@ fn draw_chooser(frame: &mut Frame, k: &Kiosk, c: &Chooser, body: Rect) {
     let cursor = c.input.visual_cursor().min(input.width.saturating_sub(4) as usize) as u16;
     frame.set_cursor_position((input.x + 3 + cursor, input.y));
     let visible = list.height as usize;
-    k.state.page_rows.set(visible.max(1));
+    laid.page_rows = visible.max(1);
     if c.shown.is_empty() {
         frame.render_widget(Paragraph::new(Span::styled(format!(" {}", t.k_none_found), DIM)), list);
         return;
     }
-    let first = scrolled(c.offset.get(), c.selected, visible.max(1), c.shown.len());
-    c.offset.set(first);
+    let first = scrolled(c.offset, c.selected, visible.max(1), c.shown.len());
+    laid.chooser_offset = first;
     let rows: Vec<Line> = c
         .shown
         .iter()

@@ -2,18 +2,18 @@
 //! operator's terminal over SSH (russh). Each connection is a session over
 //! the one shared service, with its own screen, language and selection.
 
-pub mod input;
 pub mod keys;
 pub mod session;
 
 use crate::i18n::Lang;
 use crate::keymap::KeyMap;
 use crate::service::Service;
+use crate::term::remote::{ChannelOut, ToSession};
 use keys::{KeyRing, Person, Role};
 use russh::keys::{PrivateKey, ssh_key::LineEnding};
 use russh::server::{Auth, Config, Handler, Msg, Server, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet};
-use session::{ChannelOut, Settings, ToSession};
+use session::Settings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,425 +1,52 @@
-//! What a record says about itself: the detail pane, the full detail view
-//! (with a case's timeline), pairing reasons and the filter summary.
+//! A record's lines as the detail pane and the detail view show them.
 
 use super::{ACCENT, block};
-use crate::app::App;
-use crate::domain::Kind;
-use crate::domain::*;
-use crate::i18n::{Lang, Strings, fill};
-use crate::service::matching::{ClassReason, DemandReason};
-use crate::service::{Data, Filters};
+use crate::app::State;
+use crate::app::view::View;
+use crate::app::view::record::DetailLine;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-fn kv(label: &str, value: String) -> Line<'static> {
+fn kv(label: &str, value: &str) -> Line<'static> {
     // Chinese labels take a full-width colon, English ones ": ".
     let sep = if label.is_ascii() { ": " } else { "：" };
     Line::from(vec![
         Span::styled(format!("{label}{sep}"), Style::new().fg(Color::DarkGray)),
-        Span::raw(value),
+        Span::raw(value.to_string()),
     ])
 }
 
-fn occ_label(o: OccupationId, lang: Lang) -> String {
-    let Some(x) = o.get() else { return "?".into() };
-    let code = x
-        .code
-        .map(|(c, e)| format!(" {c} ({})", e.label()))
-        .or_else(|| x.group.map(|g| format!(" {g}")))
-        .unwrap_or_default();
-    match lang {
-        Lang::Zh => format!("{}{code}", x.zh),
-        Lang::En => format!("{} {}{code}", x.zh, x.en),
-    }
-}
-
-fn level_label(l: SkillLevel, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => l.zh(),
-        Lang::En => l.en(),
-    }
-}
-
-fn region_label(r: RegionId, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => r.zh().to_string(),
-        Lang::En => format!("{} {}", r.zh(), r.en()),
-    }
-}
-
-/// The lines describing a record.
-pub fn record_lines(app: &App, data: &Data, kind: Kind, id: u64, events: Option<&[Event]>) -> Vec<Line<'static>> {
-    let lang = app.state.lang;
-    let t = app.state.t();
-    let mut v = Vec::new();
-    match kind {
-        Kind::Demands => {
-            let Some(d) = data.demands.get(&DemandId(id)) else {
-                return v;
-            };
-            let u = data.usage(d.id);
-            v.push(Line::from(Span::styled(
-                format!(
-                    "{} {} · {}",
-                    d.id,
-                    d.occupation.zh(),
-                    data.enterprise_name(d.enterprise)
-                ),
-                Style::new().add_modifier(Modifier::BOLD),
-            )));
-            v.push(kv(t.l_trade, occ_label(d.occupation, lang)));
-            v.push(kv(t.l_region, region_label(d.region, lang)));
-            v.push(kv(
-                t.l_kind,
-                if lang == Lang::Zh { d.kind.zh() } else { d.kind.en() }.to_string(),
-            ));
-            v.push(kv(
-                t.l_posts,
-                fill(t.posts_fmt, &[&d.headcount, &u.referred, &u.hired, &data.posts_open(d)]),
-            ));
-            v.push(kv(t.l_wage, format!("¥{}-{}", d.wage_min, d.wage_max)));
-            v.push(kv(
-                t.l_min_level,
-                d.min_level
-                    .map(|l| level_label(l, lang).to_string())
-                    .unwrap_or(t.any_level.to_string()),
-            ));
-            v.push(kv(t.l_posted, d.posted.to_string()));
-            v.push(kv(
-                t.l_status,
-                if lang == Lang::Zh {
-                    d.status.zh()
-                } else {
-                    d.status.name()
-                }
-                .to_string(),
-            ));
-            let project: Vec<String> = data
-                .classes
-                .values()
-                .filter(|c| c.linked_demands.contains(&d.id))
-                .map(|c| format!("{} {}", c.id, c.name))
-                .collect();
-            if !project.is_empty() {
-                v.push(kv(t.l_class, project.join("；")));
-            }
-        }
-        Kind::Classes => {
-            let Some(c) = data.classes.get(&ClassId(id)) else {
-                return v;
-            };
-            let inst = data.institution(c.institution);
-            let used = data.seats_used.get(&c.id).copied().unwrap_or(0);
-            v.push(Line::from(Span::styled(
-                format!("{} {}", c.id, c.name),
-                Style::new().add_modifier(Modifier::BOLD),
-            )));
-            v.push(kv(
-                t.l_institution,
-                inst.map(|i| format!("{} {}", i.name, "★".repeat(i.stars as usize)))
-                    .unwrap_or_default(),
-            ));
-            v.push(kv(t.l_trade, occ_label(c.occupation, lang)));
-            v.push(kv(t.l_region, region_label(c.region, lang)));
-            v.push(kv(
-                t.l_kind,
-                if lang == Lang::Zh { c.kind.zh() } else { c.kind.name() }.to_string(),
-            ));
-            v.push(kv(
-                t.l_program,
-                if lang == Lang::Zh {
-                    c.program.zh()
-                } else {
-                    c.program.en()
-                }
-                .to_string(),
-            ));
-            v.push(kv(t.l_dates, format!("{} ~ {} ({})", c.start, c.end, c.quarter)));
-            v.push(kv(
-                t.l_seats,
-                fill(t.seats_fmt, &[&c.capacity, &used, &data.seats_left(c)]),
-            ));
-            v.push(kv(t.l_target, level_label(c.target_level, lang).to_string()));
-            v.push(kv(
-                t.l_status,
-                if lang == Lang::Zh {
-                    c.status.zh()
-                } else {
-                    c.status.name()
-                }
-                .to_string(),
-            ));
-            if !c.linked_demands.is_empty() {
-                let linked: Vec<String> = c
-                    .linked_demands
-                    .iter()
-                    .filter_map(|d| data.demands.get(d))
-                    .map(|d| {
-                        format!(
-                            "{} {}×{}",
-                            data.enterprise_name(d.enterprise),
-                            d.occupation.zh(),
-                            d.headcount
-                        )
-                    })
-                    .collect();
-                v.push(kv(t.l_linked, linked.join("；")));
-            }
-        }
-        Kind::Trainees => {
-            let Some(p) = data.trainees.get(&TraineeId(id)) else {
-                return v;
-            };
-            let today = app.svc.today();
-            v.push(Line::from(Span::styled(
-                format!("{} {}", p.id, p.name),
-                Style::new().add_modifier(Modifier::BOLD),
-            )));
-            let sex = if lang == Lang::Zh {
-                p.id_number.sex().zh()
-            } else {
-                p.id_number.sex().en()
-            };
-            v.push(kv(
-                t.l_id_number,
-                format!(
-                    "{}  {}",
-                    p.id_number,
-                    fill(
-                        t.person_fmt,
-                        &[&sex, &p.id_number.age_on(today), &p.id_number.birth_date()]
-                    )
-                ),
-            ));
-            v.push(kv(
-                t.l_mobile,
-                p.mobile.as_ref().map(|m| m.to_string()).unwrap_or(t.none.to_string()),
-            ));
-            v.push(kv(t.l_group, p.key_group.as_deref().unwrap_or(t.none).to_string()));
-            v.push(kv(t.l_region, region_label(p.region, lang)));
-            v.push(kv(
-                t.l_wanted,
-                p.wanted.iter().map(|o| o.zh()).collect::<Vec<_>>().join("、"),
-            ));
-            let cases: Vec<String> = data
-                .trainee_cases(p.id)
-                .map(|c| {
-                    let class = data.classes.get(&c.class).map(|k| k.name.as_str()).unwrap_or("?");
-                    let st = if lang == Lang::Zh {
-                        c.state.kind().zh()
-                    } else {
-                        c.state.kind().en()
-                    };
-                    format!("{} {class} [{st}]", c.id)
-                })
-                .collect();
-            v.push(kv(
-                t.l_cases,
-                if cases.is_empty() {
-                    t.none.to_string()
-                } else {
-                    cases.join("；")
-                },
-            ));
-        }
-        Kind::Cases => {
-            let Some(c) = data.cases.get(&CaseId(id)) else { return v };
-            let p = data.trainees.get(&c.trainee);
-            let class = data.classes.get(&c.class);
-            let st = if lang == Lang::Zh {
-                c.state.kind().zh()
-            } else {
-                c.state.kind().en()
-            };
-            v.push(Line::from(Span::styled(
-                format!("{} {} · {}", c.id, p.map(|p| p.name.as_str()).unwrap_or("?"), st),
-                Style::new().add_modifier(Modifier::BOLD),
-            )));
-            v.push(kv(
-                t.l_trainee,
-                p.map(|p| format!("{} {} {}", p.id, p.name, p.id_number))
-                    .unwrap_or_default(),
-            ));
-            v.push(kv(
-                t.l_class,
-                class.map(|k| format!("{} {}", k.id, k.name)).unwrap_or_default(),
-            ));
-            let state = match &c.state {
-                CaseState::Referred(d) | CaseState::NotHired(d) | CaseState::Employed(d) => {
-                    let what = data
-                        .demands
-                        .get(d)
-                        .map(|x| format!("{} {}", data.enterprise_name(x.enterprise), x.occupation.zh()))
-                        .unwrap_or_default();
-                    format!("{st} → {d} {what}")
-                }
-                _ => st.to_string(),
-            };
-            v.push(kv(t.l_state, state));
-            if let Some(cert) = &c.certification {
-                v.push(kv(
-                    t.l_cert,
-                    format!(
-                        "{} {} · {}/{} · {}",
-                        level_label(cert.level, lang),
-                        cert.certificate,
-                        cert.evaluation.theory,
-                        cert.evaluation.practical,
-                        cert.date
-                    ),
-                ));
-            }
-            let legal: Vec<&str> = legal_moves(&c.state)
-                .iter()
-                .map(|m| if lang == Lang::Zh { m.zh() } else { m.name() })
-                .collect();
-            v.push(kv(
-                t.legal_moves,
-                if legal.is_empty() {
-                    t.no_moves.to_string()
-                } else {
-                    legal.join(" · ")
-                },
-            ));
-            if let Some(events) = events {
-                v.push(Line::from(Span::styled(
-                    t.timeline.to_string(),
-                    Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
-                )));
-                for e in events {
-                    v.push(event_line(e, lang));
-                }
-            }
-        }
-        Kind::Institutions | Kind::Enterprises => {}
-    }
-    v
-}
-
-fn event_line(e: &Event, lang: Lang) -> Line<'static> {
-    let when = chrono::DateTime::from_timestamp(e.at, 0)
-        .map(|d| {
-            d.with_timezone(&crate::domain::china_time())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
+/// A record's lines, styled.
+pub fn lines(detail: &[DetailLine]) -> Vec<Line<'static>> {
+    detail
+        .iter()
+        .map(|l| match l {
+            DetailLine::Title(s) => Line::from(Span::styled(s.clone(), Style::new().add_modifier(Modifier::BOLD))),
+            DetailLine::Field(label, value) => kv(label, value),
+            DetailLine::Heading(h) => Line::from(Span::styled(
+                h.to_string(),
+                Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
+            )),
+            DetailLine::Event { when, operator, text } => Line::from(vec![
+                Span::styled(format!("{when} "), Style::new().fg(Color::DarkGray)),
+                Span::styled(format!("{operator:<10} "), Style::new().fg(Color::Magenta)),
+                Span::raw(text.clone()),
+            ]),
         })
-        .unwrap_or_default();
-    let name = |s: &CaseState| match lang {
-        Lang::Zh => s.kind().zh(),
-        Lang::En => s.kind().en(),
-    };
-    let step = match &e.from {
-        None => format!("→ {}", name(&e.to)),
-        Some(f) => format!("{} → {}", name(f), name(&e.to)),
-    };
-    let detail = match &e.action {
-        Some(Move::Withdraw { reason }) => format!(" ({reason})"),
-        Some(Move::Certify {
-            certificate,
-            evaluation,
-            ..
-        }) => {
-            format!(" ({certificate} {}/{})", evaluation.theory, evaluation.practical)
-        }
-        Some(Move::Fail { evaluation }) => format!(" ({}/{})", evaluation.theory, evaluation.practical),
-        Some(Move::Refer(d)) => format!(" ({d})"),
-        _ => String::new(),
-    };
-    let note = if e.note.is_empty() {
-        String::new()
-    } else {
-        format!(" — {}", e.note)
-    };
-    Line::from(vec![
-        Span::styled(format!("{when} "), Style::new().fg(Color::DarkGray)),
-        Span::styled(format!("{:<10} ", e.operator), Style::new().fg(Color::Magenta)),
-        Span::raw(format!("{step}{detail}{note}")),
-    ])
+        .collect()
 }
 
 /// The pane beside (or below) the list: the selected record.
-pub fn draw_pane(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.state.t();
+pub fn draw_pane(frame: &mut Frame, st: &State, view: &View, area: Rect) {
+    let t = st.t();
     let b = block(t.detail.to_string());
     let inner_area = b.inner(area);
     frame.render_widget(b, area);
-    let Some(id) = app.state.list().selected_id() else {
+    if view.pane.is_empty() {
         return;
-    };
-    let kind = app.state.tab.kind();
-    let events = match &app.state.case_events {
-        Some((c, ev)) if kind == Kind::Cases && c.0 == id => Some(ev.as_slice()),
-        _ => None,
-    };
-    let inner = app.svc.read();
-    let lines = record_lines(app, &inner.data, kind, id, events);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner_area);
-}
-
-pub fn class_reason(r: &ClassReason, t: &Strings, lang: Lang) -> String {
-    match r {
-        ClassReason::BuiltOnDemand => t.r_built_on.to_string(),
-        ClassReason::SameTrade => t.r_same_trade.to_string(),
-        ClassReason::RelatedTrade(o) => fill(t.r_related, &[&o.zh()]),
-        ClassReason::SameDistrict => t.r_same_district.to_string(),
-        ClassReason::OtherDistrict(r) => fill(t.r_other_district, &[&region_label(*r, lang)]),
-        ClassReason::StartsIn(d) => fill(t.r_starts_in, &[d]),
-        ClassReason::Running(d) => fill(t.r_running, &[d]),
-        ClassReason::Stars(s) => "★".repeat(*s as usize),
-        ClassReason::SeatsLeft(n) => fill(t.r_seats_left, &[n]),
     }
-}
-
-pub fn demand_reason(r: &DemandReason, t: &Strings, lang: Lang) -> String {
-    match r {
-        DemandReason::SameTrade => t.r_same_trade.to_string(),
-        DemandReason::RelatedTrade(o) => fill(t.r_related, &[&o.zh()]),
-        DemandReason::Level(has, need) => fill(
-            t.r_level,
-            &[
-                &level_label(*has, lang),
-                &need.map(|l| level_label(l, lang)).unwrap_or(t.any_level),
-            ],
-        ),
-        DemandReason::SameDistrict => t.r_same_district.to_string(),
-        DemandReason::OtherDistrict(r) => fill(t.r_other_district, &[&region_label(*r, lang)]),
-        DemandReason::Wage(a, b) => fill(t.r_wage, &[a, b]),
-        DemandReason::PostsOpen(n) => fill(t.r_posts_open, &[n]),
-    }
-}
-
-/// "区域=丹阳市 工种=焊工" for the search line.
-pub fn filter_summary(app: &App, f: &Filters) -> String {
-    let t = app.state.t();
-    let zh = app.state.lang == Lang::Zh;
-    let mut parts = Vec::new();
-    let labels = t.filter_fields;
-    if let Some(r) = f.region {
-        parts.push(format!("{}={}", labels[0], r.zh()));
-    }
-    if let Some(o) = f.occupation {
-        parts.push(format!("{}={}", labels[1], o.zh()));
-    }
-    if let Some(s) = f.demand_status {
-        parts.push(format!("{}={}", labels[2], if zh { s.zh() } else { s.name() }));
-    }
-    if let Some(s) = f.class_status {
-        parts.push(format!("{}={}", labels[2], if zh { s.zh() } else { s.name() }));
-    }
-    if let Some(s) = f.case_state {
-        parts.push(format!("{}={}", labels[2], if zh { s.zh() } else { s.en() }));
-    }
-    if let Some(k) = f.post_kind {
-        parts.push(format!("{}={}", labels[3], if zh { k.zh() } else { k.en() }));
-    }
-    if let Some(k) = f.class_kind {
-        parts.push(format!("{}={}", labels[3], if zh { k.zh() } else { k.name() }));
-    }
-    if let Some(p) = f.program {
-        parts.push(format!("{}={}", labels[4], if zh { p.zh() } else { p.en() }));
-    }
-    parts.join(" ")
+    frame.render_widget(Paragraph::new(lines(&view.pane)).wrap(Wrap { trim: false }), inner_area);
 }

@@ -1,5 +1,7 @@
-//! Rendering: `draw(&App, &mut Frame)` reads state and changes nothing
-//! (bar the renderer's own scroll bookkeeping in `Cell`s).
+//! Rendering: `draw(&mut Frame, &App)` paints the view the app builds for
+//! this frame (one read of the service, made before drawing starts) and the
+//! session's state. It changes nothing and reads no service; what the frame
+//! laid out goes back to the session as a [`Viewport`] message.
 
 mod dashboard;
 mod detail;
@@ -8,12 +10,14 @@ mod table;
 
 pub use table::lit;
 
-use crate::app::{App, Overlay, Tab};
+use crate::app::view::View;
+use crate::app::{App, State, Viewport};
+use crate::domain::Kind;
 use crate::i18n::{Lang, fill};
 use crate::keymap::Action;
 use crate::service::Sort;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -21,8 +25,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub const ACCENT: Color = Color::Cyan;
 pub const HIT: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
 
-pub fn sort_label(app: &App, sort: Sort) -> &'static str {
-    let t = app.state.t();
+pub fn sort_label(st: &State, sort: Sort) -> &'static str {
+    let t = st.t();
     let i = match sort {
         Sort::Relevance => 0,
         Sort::Newest => 1,
@@ -37,44 +41,47 @@ pub fn sort_label(app: &App, sort: Sort) -> &'static str {
     t.sorts[i].0
 }
 
-/// Draw the whole session.
-pub fn draw(frame: &mut Frame, app: &App) {
-    let area = frame.area();
-    if area.width < 20 || area.height < 6 {
-        let msg = match app.state.lang {
+/// Draw the whole session; returns what the frame laid out.
+pub fn draw(frame: &mut Frame, app: &App) -> Viewport {
+    let view = app.view(frame.area());
+    render(frame, app, &view);
+    view.viewport()
+}
+
+/// Paint a view.
+pub fn render(frame: &mut Frame, app: &App, view: &View) {
+    let st = &app.state;
+    let areas = &view.areas;
+    if areas.too_small {
+        let msg = match st.lang {
             Lang::Zh => "窗口太小",
             Lang::En => "window too small",
         };
-        frame.render_widget(Paragraph::new(msg), area);
+        frame.render_widget(Paragraph::new(msg), frame.area());
         return;
     }
-    let [header, search, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_header(frame, app, header);
-    draw_search(frame, app, search);
-    draw_body(frame, app, body);
-    draw_status(frame, app, status);
-    draw_footer(frame, app, footer);
-    for o in &app.state.overlays {
-        overlays::draw(frame, app, o, body);
+    draw_header(frame, st, areas.header);
+    draw_search(frame, st, view, areas.search);
+    table::draw_list(frame, st, view, areas.list);
+    if let Some(pane) = areas.pane {
+        detail::draw_pane(frame, st, view, pane);
+    }
+    draw_status(frame, st, areas.status);
+    draw_footer(frame, app, view, areas.footer);
+    for (o, v) in st.overlays.iter().zip(&view.overlays) {
+        overlays::draw(frame, app, o, v, areas);
     }
 }
 
-fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.state.t();
+fn draw_header(frame: &mut Frame, st: &State, area: Rect) {
+    let t = st.t();
     let mut spans = vec![Span::styled(
         format!(" {} ", t.app),
         Style::new().add_modifier(Modifier::BOLD),
     )];
-    for tab in Tab::ALL {
-        let label = format!(" {} ", t.tabs[tab.index()]);
-        let style = if tab == app.state.tab {
+    for tab in Kind::TABS {
+        let label = format!(" {} ", t.tabs[tab.tab_index()]);
+        let style = if tab == st.tab {
             Style::new().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD)
         } else {
             Style::new().fg(Color::Gray)
@@ -85,15 +92,15 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let left = Line::from(spans);
     let left_w = left.width() as u16;
     frame.render_widget(Paragraph::new(left), area);
-    let date = app.svc.today().to_string();
-    let candidates = if app.svc.is_simulated() {
+    let date = st.today.to_string();
+    let candidates = if st.simulated {
         vec![
             format!("{} · {} {} ", t.demo_badge, t.simulated, date),
             format!("{} {} ", t.simulated, date),
             format!("{date} "),
         ]
     } else {
-        vec![format!("{} · {} ", app.state.operator, date), format!("{date} ")]
+        vec![format!("{} · {} ", st.operator, date), format!("{date} ")]
     };
     if let Some(right) = candidates
         .into_iter()
@@ -113,23 +120,17 @@ pub fn unicode_width(s: &str) -> usize {
     Line::from(s).width()
 }
 
-fn draw_search(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.state.t();
-    let l = app.state.list();
+fn draw_search(frame: &mut Frame, st: &State, view: &View, area: Rect) {
+    let t = st.t();
+    let l = st.list();
     let prompt = format!("{}> ", t.search);
-    let total = app.svc.read().index(app.state.tab.kind()).map(|i| i.len()).unwrap_or(0);
-    let sorts = Sort::choices(app.state.tab.kind());
     let mut info = if l.pending {
         t.searching.to_string()
     } else {
-        fill(t.results, &[&l.ids.len(), &total])
+        fill(t.results, &[&l.ids.len(), &view.total])
     };
-    info.push_str(&format!(
-        "  {}:{}",
-        t.sort,
-        sort_label(app, sorts[l.sort % sorts.len()])
-    ));
-    let filters = detail::filter_summary(app, &l.filters);
+    info.push_str(&format!("  {}:{}", t.sort, sort_label(st, l.sort_order())));
+    let filters = crate::app::filters::summary(&l.filters, t, st.lang);
     if !filters.is_empty() {
         info.push_str(&format!("  {}:{}", t.filters, filters));
     }
@@ -152,7 +153,7 @@ fn draw_search(frame: &mut Frame, app: &App, area: Rect) {
         };
         frame.render_widget(Paragraph::new(Span::styled(info, Style::new().fg(Color::DarkGray))), r);
     }
-    if app.state.overlays.is_empty() {
+    if st.overlays.is_empty() {
         let cursor = (l.input.visual_cursor().saturating_sub(scroll)) as u16;
         frame.set_cursor_position((area.x + prompt_w + cursor.min(input_w), area.y));
     }
@@ -171,23 +172,9 @@ pub fn skip_width(s: &str, cols: usize) -> String {
     out
 }
 
-fn draw_body(frame: &mut Frame, app: &App, area: Rect) {
-    if area.width >= 110 {
-        let [list, side] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
-        table::draw_list(frame, app, list);
-        detail::draw_pane(frame, app, side);
-    } else if area.height >= 16 {
-        let [list, side] = Layout::vertical([Constraint::Min(6), Constraint::Length(8)]).areas(area);
-        table::draw_list(frame, app, list);
-        detail::draw_pane(frame, app, side);
-    } else {
-        table::draw_list(frame, app, area);
-    }
-}
-
-fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.state.t();
-    let (text, style) = match &app.state.status {
+fn draw_status(frame: &mut Frame, st: &State, area: Rect) {
+    let t = st.t();
+    let (text, style) = match &st.status {
         Some(s) if s.error => (s.text.clone(), Style::new().fg(Color::Red)),
         Some(s) => (s.text.clone(), Style::new().fg(Color::Green)),
         None => (t.typing_hint.to_string(), Style::new().fg(Color::DarkGray)),
@@ -195,58 +182,13 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
 }
 
-/// The keys of the current screen.
-pub fn footer_actions(app: &App) -> Vec<Action> {
-    use Action::*;
-    match app.state.overlays.last() {
-        None => vec![Down, Open, Pair, New, Filter, CycleSort, NextTab, Quit, Help, Dashboard],
-        Some(Overlay::Help { .. }) => vec![Down, Back],
-        Some(Overlay::Detail { kind, id, .. }) => {
-            let mut v = vec![Back];
-            match kind {
-                crate::domain::Kind::Cases => {
-                    let inner = app.svc.read();
-                    if let Some(c) = inner.data.cases.get(&crate::domain::CaseId(*id)) {
-                        for m in crate::domain::legal_moves(&c.state) {
-                            v.push(match m {
-                                crate::domain::MoveKind::StartTraining => StartTraining,
-                                crate::domain::MoveKind::SendToEvaluation => SendToEvaluation,
-                                crate::domain::MoveKind::Certify => RecordPass,
-                                crate::domain::MoveKind::Fail => RecordFail,
-                                crate::domain::MoveKind::Retake => Retake,
-                                crate::domain::MoveKind::Refer => Refer,
-                                crate::domain::MoveKind::Hire => Hire,
-                                crate::domain::MoveKind::NotHire => NotHire,
-                                crate::domain::MoveKind::Withdraw => Withdraw,
-                            });
-                        }
-                    }
-                }
-                crate::domain::Kind::Classes => v.push(Enroll),
-                _ => v.push(Pair),
-            }
-            v.push(Help);
-            v
-        }
-        Some(Overlay::Pairing(p)) => match p.rows {
-            crate::app::PairRows::Classes(..) => vec![Down, Enroll, Back, Help],
-            crate::app::PairRows::Demands(..) => vec![Down, Refer, Back, Help],
-        },
-        Some(Overlay::Picker(_)) => vec![Down, Open, Cancel],
-        Some(Overlay::Confirm(_)) => vec![Confirm, Cancel],
-        Some(Overlay::Form(_)) => vec![NextField, PrevField, Save, Cancel],
-        Some(Overlay::Intake(_)) => vec![NextField, Open, Save, SaveAndNext, Cancel],
-        Some(Overlay::Import(_)) => vec![Open, NextField, Cancel],
-        Some(Overlay::Dashboard(_)) => vec![Down, NextTab, Open, Back, Help],
-    }
-}
-
-fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
-    let chain = app.state.chain();
+fn draw_footer(frame: &mut Frame, app: &App, view: &View, area: Rect) {
+    let st = &app.state;
+    let chain = st.chain();
     let mut spans = Vec::new();
     let mut used = 0u16;
     // Help first: it must always be visible; the rest as far as they fit.
-    let mut actions = footer_actions(app);
+    let mut actions = view.footer.clone();
     if let Some(i) = actions.iter().position(|a| *a == Action::Help) {
         let h = actions.remove(i);
         actions.insert(0, h);
@@ -255,7 +197,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let Some(k) = app.keymap.key_in_chain(&chain, a) else {
             continue;
         };
-        let d = match app.state.lang {
+        let d = match st.lang {
             Lang::Zh => a.describe_zh(),
             Lang::En => a.describe_en(),
         };
@@ -266,10 +208,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             } else {
                 k.to_string()
             };
-            (
-                label,
-                if app.state.lang == Lang::Zh { "移动" } else { "move" }.to_string(),
-            )
+            (label, if st.lang == Lang::Zh { "移动" } else { "move" }.to_string())
         } else {
             // The description up to its first punctuation keeps the footer short.
             let short = d
@@ -313,5 +252,17 @@ pub fn centered(area: Rect, pw: u16, ph: u16, min_w: u16, min_h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+/// The style of a cell's tone.
+pub fn tone_style(t: crate::app::view::table::Tone) -> Style {
+    use crate::app::view::table::Tone;
+    match t {
+        Tone::Plain => Style::new(),
+        Tone::Good => Style::new().fg(Color::Green),
+        Tone::Warn => Style::new().fg(Color::Yellow),
+        Tone::Bad => Style::new().fg(Color::Red),
+        Tone::Dim => Style::new().fg(Color::DarkGray),
     }
 }

@@ -1,25 +1,23 @@
 //! Dialogs drawn over the workspace: detail, pairing, pickers, confirm,
 //! forms and help.
 
-use super::detail::{class_reason, demand_reason, record_lines};
-use super::table::{ColSpec, columns, row_lines};
 use super::{ACCENT, block, centered};
-use crate::app::{App, Overlay, PairRows, PickItems, Tab};
-use crate::domain::Kind;
+use crate::app::view::{Areas, OverlayView};
+use crate::app::{App, Overlay, PickItems};
 use crate::i18n::{Lang, fill};
 use crate::keymap::Context;
-use crate::search::Query;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph, TableState, Wrap};
 
-pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &Areas) {
+    let body = areas.body;
     match o {
-        Overlay::Detail { kind, id, scroll } => draw_detail(frame, app, *kind, *id, *scroll, body),
-        Overlay::Pairing(_) => draw_pairing(frame, app, o, body),
-        Overlay::Picker(_) => draw_picker(frame, app, o, body),
+        Overlay::Detail { scroll, .. } => draw_detail(frame, app, v, *scroll, body),
+        Overlay::Pairing(p) => draw_pairing(frame, app, p, v, body),
+        Overlay::Picker(p) => draw_picker(frame, app, p, v, areas),
         Overlay::Confirm(c) => {
             let t = app.state.t();
             let area = centered(body, 60, 30, 40, 6);
@@ -79,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
             }
         }
         Overlay::Help { scroll } => draw_help(frame, app, *scroll, body),
-        Overlay::Intake(form) => draw_intake(frame, app, form, body),
+        Overlay::Intake(form) => draw_intake(frame, app, form, v, body),
         Overlay::Import(d) => draw_import(frame, app, d, body),
         Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
     }
@@ -153,10 +151,12 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
     }
 }
 
-fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, body: Rect) {
+fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, v: &OverlayView, body: Rect) {
     let t = app.state.t();
-    let lang = app.state.lang;
-    let today = app.svc.today();
+    let shown_values: &[String] = match v {
+        OverlayView::Intake(s) => s,
+        _ => &[],
+    };
     frame.render_widget(Clear, body);
     let b = block(form.title(t).to_string());
     let inner = b.inner(body);
@@ -164,7 +164,6 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
     if inner.height < 2 || inner.width < 10 {
         return;
     }
-    let data = app.svc.read();
     let label_w = form
         .fields
         .iter()
@@ -186,7 +185,7 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
         } else {
             Style::new().fg(Color::Gray)
         };
-        let shown = form.display(fl, &data.data, t, lang, today);
+        let shown = shown_values.get(i).cloned().unwrap_or_default();
         let mut spans = vec![
             Span::styled(if focused { "▶" } else { " " }, lstyle),
             Span::styled(format!("{label}{}", " ".repeat(pad)), lstyle),
@@ -244,18 +243,16 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
     }
 }
 
-fn draw_detail(frame: &mut Frame, app: &App, kind: Kind, id: u64, scroll: usize, body: Rect) {
+fn draw_detail(frame: &mut Frame, app: &App, v: &OverlayView, scroll: usize, body: Rect) {
     let t = app.state.t();
     frame.render_widget(Clear, body);
     let b = block(t.detail.to_string());
     let inner = b.inner(body);
     frame.render_widget(b, body);
-    let events = match &app.state.case_events {
-        Some((c, ev)) if kind == Kind::Cases && c.0 == id => Some(ev.as_slice()),
-        _ => None,
+    let lines = match v {
+        OverlayView::Detail(d) => super::detail::lines(d),
+        _ => Vec::new(),
     };
-    let data = app.svc.read();
-    let lines = record_lines(app, &data.data, kind, id, events);
     let max = lines.len().saturating_sub(1);
     frame.render_widget(
         Paragraph::new(lines)
@@ -265,48 +262,13 @@ fn draw_detail(frame: &mut Frame, app: &App, kind: Kind, id: u64, scroll: usize,
     );
 }
 
-fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
-    let Overlay::Pairing(p) = o else { return };
+fn draw_pairing(frame: &mut Frame, app: &App, p: &crate::app::Pairing, v: &OverlayView, body: Rect) {
     let t = app.state.t();
-    let lang = app.state.lang;
     let area = body;
     frame.render_widget(Clear, area);
-    let inner_data = app.svc.read();
-    let data = &inner_data.data;
-    let title = match &p.rows {
-        PairRows::Classes(d, _) => {
-            let what = data
-                .demands
-                .get(d)
-                .map(|x| {
-                    format!(
-                        "{} {} · {} · {} · {}",
-                        x.id,
-                        x.occupation.zh(),
-                        data.enterprise_name(x.enterprise),
-                        x.region.zh(),
-                        fill(t.r_posts_open, &[&data.posts_open(x)])
-                    )
-                })
-                .unwrap_or_default();
-            fill(t.pairing_classes_title, &[&what])
-        }
-        PairRows::Demands(c, _) => {
-            let who = data
-                .cases
-                .get(c)
-                .map(|k| {
-                    let name = data.trainees.get(&k.trainee).map(|x| x.name.as_str()).unwrap_or("?");
-                    let lv = k
-                        .certification
-                        .as_ref()
-                        .map(|c| if lang == Lang::Zh { c.level.zh() } else { c.level.en() })
-                        .unwrap_or("");
-                    format!("{name} · {} · {lv}", k.id)
-                })
-                .unwrap_or_default();
-            fill(t.pairing_demands_title, &[&who])
-        }
+    let (title, rows) = match v {
+        OverlayView::Pairing { title, rows } => (title.clone(), rows.as_slice()),
+        _ => (String::new(), &[][..]),
     };
     let b = block(title);
     let inner = b.inner(area);
@@ -315,40 +277,7 @@ fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
         frame.render_widget(Paragraph::new(t.pairing_empty), inner);
         return;
     }
-    let items: Vec<ListItem> = match &p.rows {
-        PairRows::Classes(_, rows) => rows
-            .iter()
-            .map(|m| {
-                let c = data.classes.get(&m.class);
-                let head = c
-                    .map(|c| {
-                        let inst = data.institution(c.institution).map(|i| i.name.as_str()).unwrap_or("?");
-                        format!("{} {} · {} · {}", c.id, c.name, inst, c.start)
-                    })
-                    .unwrap_or_default();
-                pair_row(head, m.reasons.iter().map(|r| class_reason(r, t, lang)))
-            })
-            .collect(),
-        PairRows::Demands(_, rows) => rows
-            .iter()
-            .map(|m| {
-                let head = data
-                    .demands
-                    .get(&m.demand)
-                    .map(|d| {
-                        format!(
-                            "{} {} · {} · {}",
-                            d.id,
-                            d.occupation.zh(),
-                            data.enterprise_name(d.enterprise),
-                            d.region.zh()
-                        )
-                    })
-                    .unwrap_or_default();
-                pair_row(head, m.reasons.iter().map(|r| demand_reason(r, t, lang)))
-            })
-            .collect(),
-    };
+    let items: Vec<ListItem> = rows.iter().map(|(head, why)| pair_row(head.clone(), why)).collect();
     let list = List::new(items)
         .highlight_style(Style::new().bg(Color::DarkGray))
         .highlight_symbol("▶");
@@ -358,26 +287,20 @@ fn draw_pairing(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
 }
 
 /// A pairing result: the record in bold, its reasons under it.
-fn pair_row(head: String, reasons: impl Iterator<Item = String>) -> ListItem<'static> {
-    let why: Vec<String> = reasons.collect();
+fn pair_row(head: String, why: &str) -> ListItem<'static> {
     ListItem::new(vec![
         Line::from(Span::styled(head, Style::new().add_modifier(Modifier::BOLD))),
-        Line::from(Span::styled(
-            format!("   {}", why.join(" · ")),
-            Style::new().fg(Color::Green),
-        )),
+        Line::from(Span::styled(format!("   {why}"), Style::new().fg(Color::Green))),
     ])
 }
 
-fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
-    let Overlay::Picker(p) = o else { return };
+fn draw_picker(frame: &mut Frame, app: &App, p: &crate::app::Picker, v: &OverlayView, areas: &Areas) {
     let t = app.state.t();
-    let area = body;
+    let area = areas.body;
     frame.render_widget(Clear, area);
     let b = block(p.title.clone());
-    let inner = b.inner(area);
     frame.render_widget(b, area);
-    let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let (input, list) = areas.picker();
     let prompt = format!("{}> ", t.search);
     let pw = super::unicode_width(&prompt) as u16;
     frame.render_widget(
@@ -391,20 +314,21 @@ fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
         input.x + (pw + p.input.visual_cursor() as u16).min(input.width.saturating_sub(1)),
         input.y,
     ));
-    match &p.items {
-        PickItems::Search { kind, ids } if matches!(kind, Kind::Institutions | Kind::Enterprises) => {
-            let inner_data = app.svc.read();
-            let q = Query::parse(p.input.value());
-            let items: Vec<ListItem> = ids
+    match (&p.items, v) {
+        (
+            PickItems::Search { .. },
+            OverlayView::Picker {
+                offset,
+                table: None,
+                rows,
+            },
+        ) => {
+            let items: Vec<ListItem> = rows
                 .iter()
-                .map(|id| {
-                    let cells = crate::service::rows::cells(&inner_data.data, *kind, *id).unwrap_or_default();
-                    let hits = crate::service::rows::highlights(&cells, &q);
+                .map(|cells| {
                     let mut spans = Vec::new();
-                    for (i, c) in cells.iter().enumerate() {
-                        spans.extend(
-                            super::table::lit(c, hits.get(i).map(Vec::as_slice).unwrap_or(&[]), Style::new()).spans,
-                        );
+                    for c in cells {
+                        spans.extend(super::table::lit(&c.text, &c.hits, Style::new()).spans);
                         spans.push(Span::raw("  "));
                     }
                     ListItem::new(Line::from(spans))
@@ -414,42 +338,27 @@ fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
                 .highlight_style(Style::new().bg(Color::DarkGray))
                 .highlight_symbol("▶");
             let mut ls = ListState::default();
-            ls.select(Some(p.selected));
+            ls.select(Some(p.selected.saturating_sub(*offset)));
             frame.render_stateful_widget(l, list, &mut ls);
         }
-        PickItems::Search { kind, ids } => {
-            let tab = match kind {
-                Kind::Demands => Tab::Demands,
-                Kind::Classes => Tab::Classes,
-                Kind::Cases => Tab::Cases,
-                _ => Tab::Trainees,
-            };
-            let all = columns(tab);
-            let cols: Vec<&ColSpec> = all.iter().filter(|c| list.width >= c.min_table).collect();
-            let visible = list.height as usize;
-            let offset = p.selected.saturating_sub(visible.saturating_sub(1));
-            let end = (offset + visible).min(ids.len());
-            let inner_data = app.svc.read();
-            let rows: Vec<Row> = row_lines(
-                &inner_data,
-                *kind,
-                &ids[offset.min(end)..end],
-                &Query::parse(p.input.value()),
-                &cols,
-                app.state.lang == Lang::Zh,
-            );
-            let widths: Vec<Constraint> = cols.iter().map(|c| c.width).collect();
-            let table = Table::new(rows, widths)
-                .column_spacing(1)
+        (
+            PickItems::Search { ids, .. },
+            OverlayView::Picker {
+                offset,
+                table: Some(cols),
+                rows,
+            },
+        ) => {
+            let table = super::table::table(cols, rows, None)
                 .row_highlight_style(Style::new().bg(Color::DarkGray))
                 .highlight_symbol("▶");
             let mut ts = TableState::default();
             if !ids.is_empty() {
-                ts.select(Some(p.selected - offset));
+                ts.select(Some(p.selected.saturating_sub(*offset)));
             }
             frame.render_stateful_widget(table, list, &mut ts);
         }
-        PickItems::Fixed { all, shown } => {
+        (PickItems::Fixed { all, shown }, _) => {
             let items: Vec<ListItem> = shown
                 .iter()
                 .filter_map(|i| all.get(*i))
@@ -462,6 +371,7 @@ fn draw_picker(frame: &mut Frame, app: &App, o: &Overlay, body: Rect) {
             ls.select(Some(p.selected));
             frame.render_stateful_widget(l, list, &mut ls);
         }
+        _ => {}
     }
 }
 

@@ -61,6 +61,9 @@ pub fn type_text(app: &mut App, text: &str) {
 
 pub fn render(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| skillbridge::ui::draw(f, app)).unwrap();
+    t.draw(|f| {
+        skillbridge::ui::draw(f, app);
+    })
+    .unwrap();
     t.backend().to_string()
 }

@@ -7,7 +7,8 @@ use common::ui::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use skillbridge::app::dashboard::{DashboardState, Dir, View, neighbor};
-use skillbridge::app::{App, Overlay, Tab};
+use skillbridge::app::{App, Overlay};
+use skillbridge::domain::Kind;
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
 
@@ -58,7 +59,10 @@ fn the_frame_stays_whole_at_every_size() {
             press(&mut a, key);
             for (w, h) in [(60, 20), (80, 24), (100, 30), (120, 40), (160, 50)] {
                 let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-                t.draw(|f| skillbridge::ui::draw(f, &a)).unwrap();
+                t.draw(|f| {
+                    skillbridge::ui::draw(f, &a);
+                })
+                .unwrap();
                 let buf = t.backend().buffer();
                 // Header, search line; the dashboard's box; status, footer.
                 assert_eq!(buf[(w - 1, 2)].symbol(), "┐", "{name} {w}x{h}");
@@ -141,12 +145,12 @@ fn arrows_walk_the_map_and_enter_filters_every_list_by_the_district() {
         assert_eq!(l.filters.region, Some(south));
     }
     let inner = svc.read();
-    let demands = &a.state.lists[Tab::Demands.index()].ids;
+    let demands = &a.state.lists[Kind::Demands.tab_index()].ids;
     assert!(!demands.is_empty());
     for id in demands.iter() {
         assert_eq!(inner.data.demands[&DemandId(*id)].region, south);
     }
-    for id in a.state.lists[Tab::Classes.index()].ids.iter() {
+    for id in a.state.lists[Kind::Classes.tab_index()].ids.iter() {
         assert_eq!(inner.data.classes[&ClassId(*id)].region, south);
     }
     let n = inner.data.demands.values().filter(|d| d.region == south).count();

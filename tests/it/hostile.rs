@@ -405,7 +405,7 @@ proptest! {
     /// Any bytes over SSH, in any packet split, never panic the parser.
     #[test]
     fn ssh_input_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256), split in 0usize..256) {
-        let mut p = skillbridge::server::input::Parser::new();
+        let mut p = skillbridge::term::bytes::Parser::new();
         let now = std::time::Instant::now();
         let cut = split.min(bytes.len());
         let _ = p.feed(&bytes[..cut], now);

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::ui::*;
-use skillbridge::app::intake::F;
+use skillbridge::app::intake::{F, Pick};
 use skillbridge::app::{App, Overlay};
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
@@ -242,7 +242,7 @@ fn a_known_id_number_offers_the_existing_person() {
     assert_eq!(svc.read().data.trainees.len(), count, "no second person");
     press(&mut a, "ctrl-o");
     match a.state.overlays.last() {
-        Some(Overlay::Detail { id, .. }) => assert_eq!(*id, existing.id.0),
+        Some(Overlay::Detail { record, .. }) => assert_eq!(*record, RecordRef::Trainee(existing.id)),
         other => panic!("{other:?}"),
     }
 }
@@ -269,7 +269,7 @@ fn batch_session_keeps_region_and_class_and_counts() {
     assert_eq!(f.fields[0].input.value(), "");
     let kept_region = f.fields.iter().find(|x| x.f == F::Region).unwrap().picks.clone();
     let kept_class = f.fields.iter().find(|x| x.f == F::EnrollClass).unwrap().picks.clone();
-    assert_eq!(kept_region, vec![3]);
+    assert_eq!(kept_region, vec![Pick::Region(RegionId(3))]);
     assert_eq!(kept_class.len(), 1);
     type_text(&mut a, "乙二");
     press(&mut a, "tab");

@@ -55,7 +55,10 @@ fn type_text(k: &mut Kiosk, text: &str, now: Instant) {
 
 fn terminal(k: &Kiosk, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| skillbridge::kiosk::ui::draw(f, k)).unwrap();
+    t.draw(|f| {
+        skillbridge::kiosk::ui::draw(f, k);
+    })
+    .unwrap();
     t
 }
 
@@ -254,27 +257,32 @@ fn walk_every_screen(svc: Arc<Service>, lang: Lang) -> Vec<(String, String)> {
     let now = Instant::now();
     let mut k = kiosk(svc, lang, now);
     let mut shots: Vec<(String, String)> = Vec::new();
-    let mut shot = |what: String, k: &Kiosk| {
+    // Each shot is a frame a driver draws: the kiosk takes back what it laid out.
+    let mut shot = |what: String, k: &mut Kiosk| {
         for (w, h) in [(80, 24), (120, 40)] {
-            shots.push((format!("{what} at {w}x{h}"), screen_text(k, w, h)));
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            let mut laid = None;
+            t.draw(|f| laid = Some(skillbridge::kiosk::ui::draw(f, k))).unwrap();
+            shots.push((format!("{what} at {w}x{h}"), buffer_text(t.backend().buffer())));
+            k.update(skillbridge::kiosk::Msg::Laid(laid.unwrap()));
         }
     };
-    shot("home".into(), &k);
+    shot("home".into(), &mut k);
     for (open, listing) in [("1", Listing::Classes), ("2", Listing::Jobs)] {
         press(&mut k, open, now);
-        shot(format!("{listing:?}"), &k);
+        shot(format!("{listing:?}"), &mut k);
         for chooser in ["f2", "f3"] {
             press(&mut k, chooser, now);
-            shot(format!("{listing:?} {chooser}"), &k);
+            shot(format!("{listing:?} {chooser}"), &mut k);
             press(&mut k, "esc", now);
         }
         let n = k.state.list.ids.len();
         assert!(n > 5, "{listing:?}: only {n} rows");
         for row in 0..n {
             assert_eq!(k.state.list.selected, row);
-            shot(format!("{listing:?} row {row}"), &k);
+            shot(format!("{listing:?} row {row}"), &mut k);
             press(&mut k, "enter", now);
-            shot(format!("{listing:?} row {row} detail"), &k);
+            shot(format!("{listing:?} row {row} detail"), &mut k);
             if listing == Listing::Jobs {
                 let id = match k.state.pages.last() {
                     Some(Page::Job { id, .. }) => *id,
@@ -285,16 +293,16 @@ fn walk_every_screen(svc: Arc<Service>, lang: Lang) -> Vec<(String, String)> {
                 let n = k.view().classes_for_job(id).len();
                 if n > 0 {
                     press(&mut k, "enter", now);
-                    shot(format!("job row {row} first class"), &k);
+                    shot(format!("job row {row} first class"), &mut k);
                     press(&mut k, "esc", now);
                 }
                 for i in 1..n {
                     press(&mut k, "down", now);
-                    shot(format!("job row {row} at class {i}"), &k);
+                    shot(format!("job row {row} at class {i}"), &mut k);
                 }
             } else {
                 press(&mut k, "pagedown", now);
-                shot(format!("class row {row} scrolled"), &k);
+                shot(format!("class row {row} scrolled"), &mut k);
             }
             press(&mut k, "esc down", now);
         }
@@ -316,9 +324,9 @@ fn walk_every_screen(svc: Arc<Service>, lang: Lang) -> Vec<(String, String)> {
         for open in ["1", "2"] {
             press(&mut k, open, now);
             type_text(&mut k, q, now);
-            shot(format!("{open} search {q}"), &k);
+            shot(format!("{open} search {q}"), &mut k);
             press(&mut k, "enter", now);
-            shot(format!("{open} search {q} first"), &k);
+            shot(format!("{open} search {q} first"), &mut k);
             press(&mut k, "esc esc", now);
         }
     }
@@ -363,7 +371,10 @@ fn the_leak_check_catches_personal_data_where_it_is_shown() {
     let mut app = common::ui::app(svc, Lang::Zh);
     common::ui::press(&mut app, "alt-3");
     let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| skillbridge::ui::draw(f, &app)).unwrap();
+    t.draw(|f| {
+        skillbridge::ui::draw(f, &app);
+    })
+    .unwrap();
     let text = buffer_text(t.backend().buffer());
     let found: HashSet<String> = Watch::new(&people, &corpus).leaks(&text).into_iter().collect();
     // Exactly what a plain search of the screen finds, and no less.
@@ -839,7 +850,9 @@ struct Held {
     go: Arc<std::sync::atomic::AtomicBool>,
 }
 
-impl skillbridge::kiosk::searcher::Searcher for Held {
+impl skillbridge::worker::Searcher<skillbridge::kiosk::searcher::Request, skillbridge::kiosk::searcher::Response>
+    for Held
+{
     fn submit(&mut self, req: skillbridge::kiosk::searcher::Request) {
         let ids = self.view.search(&req.query, &|| false).unwrap();
         self.out.push(skillbridge::kiosk::searcher::Response {

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::ui::*;
-use skillbridge::app::{Overlay, PairRows, Tab};
+use skillbridge::app::{Overlay, PairRows};
 use skillbridge::domain::Kind;
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
@@ -118,7 +118,7 @@ fn pairing_shows_reasons_and_enrolls_through_the_keymap() {
     let data = &svc.read().data;
     assert_eq!(data.seats_left(data.classes.get(&class).unwrap()), seats_before - 1);
     // Every tab sees it at once: the cases list grew without a key.
-    assert_eq!(a.state.lists[Tab::Cases.index()].ids.len(), cases_before + 1);
+    assert_eq!(a.state.lists[Kind::Cases.tab_index()].ids.len(), cases_before + 1);
     assert!(svc.store().check().problems.is_empty());
 }
 
@@ -127,20 +127,20 @@ fn another_session_sees_a_change_without_a_key() {
     let (_dir, svc) = own_service(300);
     let mut one = app(svc.clone(), Lang::Zh);
     let mut two = app(svc.clone(), Lang::En);
-    let before = two.state.lists[Tab::Cases.index()].ids.len();
+    let before = two.state.lists[Kind::Cases.tab_index()].ids.len();
     // Two sessions showing a whole list share one copy of its ids.
-    let shared = |a: &skillbridge::app::App, b: &skillbridge::app::App, t: Tab| {
-        std::sync::Arc::ptr_eq(&a.state.lists[t.index()].ids, &b.state.lists[t.index()].ids)
+    let shared = |a: &skillbridge::app::App, b: &skillbridge::app::App, t: Kind| {
+        std::sync::Arc::ptr_eq(&a.state.lists[t.tab_index()].ids, &b.state.lists[t.tab_index()].ids)
     };
-    assert!(shared(&one, &two, Tab::Cases) && shared(&one, &two, Tab::Trainees));
+    assert!(shared(&one, &two, Kind::Cases) && shared(&one, &two, Kind::Trainees));
     type_text(&mut one, "hg");
     press(&mut one, "ctrl-p enter enter y");
     two.tick();
-    assert_eq!(two.state.lists[Tab::Cases.index()].ids.len(), before + 1);
+    assert_eq!(two.state.lists[Kind::Cases.tab_index()].ids.len(), before + 1);
     // The change made a new shared list; a third session gets the same one.
     let three = app(svc.clone(), Lang::Zh);
-    assert!(shared(&two, &three, Tab::Cases));
-    assert_eq!(three.state.lists[Tab::Cases.index()].ids.len(), before + 1);
+    assert!(shared(&two, &three, Kind::Cases));
+    assert_eq!(three.state.lists[Kind::Cases.tab_index()].ids.len(), before + 1);
 }
 
 fn case_in(svc: &skillbridge::service::Service, kind: StateKind) -> CaseId {

@@ -1,4 +1,4 @@
-//! Key input from the raw bytes an SSH client sends: escape sequences split
+//! Key input from the raw bytes a remote (SSH) client sends: escape sequences split
 //! across packets, a lone Esc (told apart from the start of a sequence by a
 //! short wait), bracketed paste, and UTF-8 typed by Chinese input methods.
 //! terminput does the decoding; this keeps the bytes that belong together.

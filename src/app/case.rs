@@ -1,0 +1,161 @@
+//! Case steps from the keys: which key is which move, whether the case's
+//! state allows it, the dialog that asks for the step's details, the
+//! confirmation, and what the status line says after.
+
+use super::form::{Form, FormPurpose};
+use super::msg::{Effect, Prep};
+use super::state::{Confirm, Op, Overlay, State};
+use super::update::not_here;
+use crate::domain::*;
+use crate::i18n::{Lang, fill};
+use crate::keymap::Action;
+use crate::store::StoreError;
+
+/// The move a case key asks for.
+pub fn move_of(a: Action) -> Option<MoveKind> {
+    Some(match a {
+        Action::StartTraining => MoveKind::StartTraining,
+        Action::SendToEvaluation => MoveKind::SendToEvaluation,
+        Action::RecordPass => MoveKind::Certify,
+        Action::RecordFail => MoveKind::Fail,
+        Action::Retake => MoveKind::Retake,
+        Action::Refer => MoveKind::Refer,
+        Action::Hire => MoveKind::Hire,
+        Action::NotHire => MoveKind::NotHire,
+        Action::Withdraw => MoveKind::Withdraw,
+        _ => return None,
+    })
+}
+
+/// The key of a move (for the keys line).
+pub fn action_of(m: MoveKind) -> Action {
+    match m {
+        MoveKind::StartTraining => Action::StartTraining,
+        MoveKind::SendToEvaluation => Action::SendToEvaluation,
+        MoveKind::Certify => Action::RecordPass,
+        MoveKind::Fail => Action::RecordFail,
+        MoveKind::Retake => Action::Retake,
+        MoveKind::Refer => Action::Refer,
+        MoveKind::Hire => Action::Hire,
+        MoveKind::NotHire => Action::NotHire,
+        MoveKind::Withdraw => Action::Withdraw,
+    }
+}
+
+/// A key on a case's detail: read the case, then `act`.
+pub(super) fn key(st: &mut State, case: CaseId, a: Action, fx: &mut Vec<Effect>) {
+    match move_of(a) {
+        Some(mk) => fx.push(Effect::Prepare(Prep::CaseAction(case, mk))),
+        None => not_here(st, a),
+    }
+}
+
+/// With the case read: refuse a move its state does not allow (naming the
+/// legal ones), else ask for the step's details or a confirmation.
+pub(super) fn act(
+    st: &mut State,
+    case: CaseId,
+    mk: MoveKind,
+    state: &CaseState,
+    subject: String,
+    target: Option<SkillLevel>,
+    fx: &mut Vec<Effect>,
+) {
+    let legal = legal_moves(state);
+    if !legal.contains(&mk) {
+        let names: Vec<&str> = legal
+            .iter()
+            .map(|m| match st.lang {
+                Lang::Zh => m.zh(),
+                Lang::En => m.name(),
+            })
+            .collect();
+        let t = st.t();
+        let none = t.no_moves.to_string();
+        let text = match st.lang {
+            Lang::Zh => format!(
+                "{}：当前状态「{}」，可办理：{}",
+                mk.zh(),
+                state.kind().zh(),
+                if names.is_empty() { none } else { names.join("、") }
+            ),
+            Lang::En => format!(
+                "cannot {} a case that is {}; legal moves: {}",
+                mk.name(),
+                state.kind().en(),
+                if names.is_empty() { none } else { names.join(", ") }
+            ),
+        };
+        st.err(text);
+        return;
+    }
+    let form = |purpose, target| Overlay::Form(Form::new(purpose, subject.clone(), target));
+    match mk {
+        MoveKind::Certify => st.overlays.push(form(FormPurpose::Pass(case), target)),
+        MoveKind::Fail => st.overlays.push(form(FormPurpose::Fail(case), None)),
+        MoveKind::Withdraw => st.overlays.push(form(FormPurpose::Withdraw(case), None)),
+        MoveKind::Refer => fx.push(Effect::Prepare(Prep::Pair(RecordRef::Case(case)))),
+        MoveKind::StartTraining => fx.push(ask(case, Move::StartTraining)),
+        MoveKind::SendToEvaluation => fx.push(ask(case, Move::SendToEvaluation)),
+        MoveKind::Retake => fx.push(ask(case, Move::Retake)),
+        MoveKind::Hire => fx.push(ask(case, Move::Hire)),
+        MoveKind::NotHire => fx.push(ask(case, Move::NotHire)),
+    }
+}
+
+/// Ask to confirm a move (the names are read first).
+pub(super) fn ask(case: CaseId, mv: Move) -> Effect {
+    Effect::Prepare(Prep::AskMove(case, mv))
+}
+
+/// With the names read: the confirmation of a move.
+pub(super) fn ask_move(st: &mut State, case: CaseId, mv: Move, who: &str, what: &str) {
+    let t = st.t();
+    let text = match &mv {
+        Move::Refer(_) => fill(t.ask_refer, &[&who, &what]),
+        other => {
+            let name = match st.lang {
+                Lang::Zh => other.kind().zh(),
+                Lang::En => other.kind().name(),
+            };
+            fill(t.ask_move, &[&name, &format!("{who} ({case})")])
+        }
+    };
+    st.overlays.push(Overlay::Confirm(Confirm {
+        text,
+        op: Op::Move { case, mv },
+    }));
+}
+
+pub(super) fn enrolled(st: &mut State, result: Result<Case, StoreError>, who: &str, what: &str) {
+    let t = st.t();
+    match result {
+        Ok(case) => {
+            // Close the picker that led here; the pairing stays for the next one.
+            if matches!(st.overlays.last(), Some(Overlay::Picker(_))) {
+                st.overlays.pop();
+            }
+            st.ok(fill(t.done_enroll, &[&who, &what, &case.id]));
+        }
+        Err(e) => st.err(fill(t.refused, &[&e])),
+    }
+}
+
+pub(super) fn moved(st: &mut State, result: Result<Case, StoreError>) {
+    let t = st.t();
+    match result {
+        Ok(c) => {
+            // Close the form and the pairing that led here.
+            while matches!(st.overlays.last(), Some(Overlay::Form(_) | Overlay::Pairing(_))) {
+                st.overlays.pop();
+            }
+            let state = match st.lang {
+                Lang::Zh => c.state.kind().zh(),
+                Lang::En => c.state.kind().en(),
+            };
+            st.ok(fill(t.done_move, &[&c.id, &state]));
+            st.case_events = None;
+        }
+        Err(e) => st.err(fill(t.refused, &[&e])),
+    }
+}

@@ -1,0 +1,118 @@
+//! Keys on the lists (no dialog open): typing searches, moving, tabs, and
+//! the keys that open a dialog.
+
+use super::filters;
+use super::intake::{Carry, Intake};
+use super::msg::{Effect, Msg, Prep};
+use super::state::{ImportDialog, Overlay, PickPurpose, Picker, State};
+use super::update::{edit_of, not_here, nothing_selected, search_list, step_of};
+use crate::domain::{Kind, RecordRef};
+use crate::keymap::Action;
+use crate::service::Filters;
+use crate::service::Sort;
+use crate::widgets::{cursor, text};
+use tui_input::Input;
+
+pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+    if let Some(edit) = edit_of(&msg) {
+        if text::apply(&mut st.list_mut().input, &edit, None) {
+            st.list_mut().selected = 0;
+            search_list(st, st.tab, fx);
+        }
+        return;
+    }
+    let Msg::Action(a) = msg else { return };
+    if let Some(step) = step_of(a) {
+        let page = st.page;
+        let l = st.list_mut();
+        l.selected = cursor::step(l.selected, l.ids.len(), step, page);
+        return;
+    }
+    match a {
+        Action::NextTab
+        | Action::PrevTab
+        | Action::TabDemands
+        | Action::TabClasses
+        | Action::TabTrainees
+        | Action::TabCases => {
+            let i = st.tab.tab_index();
+            let n = Kind::TABS.len();
+            st.tab = match a {
+                Action::NextTab => Kind::TABS[(i + 1) % n],
+                Action::PrevTab => Kind::TABS[(i + n - 1) % n],
+                Action::TabDemands => Kind::Demands,
+                Action::TabClasses => Kind::Classes,
+                Action::TabTrainees => Kind::Trainees,
+                _ => Kind::Cases,
+            };
+        }
+        Action::Open => match st.list().selected_ref() {
+            Some(record) => st.overlays.push(Overlay::Detail { record, scroll: 0 }),
+            None => nothing_selected(st),
+        },
+        Action::Pair => match st.focus() {
+            Some(r) => fx.push(Effect::Prepare(Prep::Pair(r))),
+            None => nothing_selected(st),
+        },
+        Action::Filter => {
+            let t = st.t();
+            let rows = filters::field_rows(st.tab, t);
+            st.overlays.push(Overlay::Picker(Picker::fixed(
+                PickPurpose::FilterField,
+                t.pick_filter.to_string(),
+                None,
+                rows,
+            )));
+        }
+        Action::Dashboard => fx.push(Effect::Prepare(Prep::Figures { open: true })),
+        Action::ClearFilters => {
+            st.list_mut().filters = Filters::default();
+            search_list(st, st.tab, fx);
+        }
+        Action::New => {
+            let kind = match st.tab {
+                Kind::Cases => Kind::Trainees,
+                k => k,
+            };
+            open_blank(st, kind);
+        }
+        Action::NewInstitution => open_blank(st, Kind::Institutions),
+        Action::NewEnterprise => open_blank(st, Kind::Enterprises),
+        Action::ImportFile => {
+            let kind = match st.tab {
+                Kind::Demands => Kind::Demands,
+                Kind::Classes => Kind::Classes,
+                _ => Kind::Trainees,
+            };
+            st.overlays.push(Overlay::Import(Box::new(ImportDialog {
+                kind,
+                input: Input::default(),
+                error: None,
+                plan: None,
+                working: false,
+            })));
+        }
+        Action::Edit => match st.list().selected_ref() {
+            Some(r) => edit(fx, r),
+            None => nothing_selected(st),
+        },
+        Action::CycleSort => {
+            let n = Sort::choices(st.tab).len();
+            let l = st.list_mut();
+            l.sort = (l.sort + 1) % n;
+            search_list(st, st.tab, fx);
+        }
+        other => not_here(st, other),
+    }
+}
+
+/// A blank record form.
+fn open_blank(st: &mut State, kind: Kind) {
+    let form = Intake::new(kind, st.today, &Carry::default());
+    st.overlays.push(Overlay::Intake(Box::new(form)));
+}
+
+/// The form of a record (a case's form is its trainee's).
+pub(super) fn edit(fx: &mut Vec<Effect>, r: RecordRef) {
+    fx.push(Effect::Prepare(Prep::Edit(r)));
+}

@@ -1,0 +1,195 @@
+//! What `update` takes in ([`Msg`]) and what it asks for ([`Effect`]).
+//! `update` never reads or writes the service: it returns effects, the
+//! runner carries them out against the service and feeds what came back in
+//! as messages ([`Loaded`], [`Ran`], search answers).
+
+use super::intake::{Intake, Pick};
+use super::searcher::{Request, Response};
+use super::state::{Op, PairRows, Viewport};
+use crate::domain::*;
+use crate::figures::{Figures, Settings};
+use crate::keymap::Action;
+use crate::store::StoreError;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Messages `update` handles.
+#[derive(Debug)]
+pub enum Msg {
+    Action(Action),
+    /// A printable character for the focused text field.
+    Char(char),
+    /// Pasted text for the focused text field.
+    Paste(String),
+    /// What the last frame laid out.
+    Viewport(Viewport),
+    /// A search answered.
+    Found(Response),
+    /// The data changed (this session's write or another's).
+    Changed,
+    /// A case's timeline, read.
+    Events(CaseId, Result<Vec<Event>, String>),
+    /// Data read for a dialog.
+    Loaded(Loaded),
+    /// A write finished.
+    Ran(Ran),
+}
+
+impl PartialEq for Msg {
+    fn eq(&self, other: &Msg) -> bool {
+        match (self, other) {
+            (Msg::Action(a), Msg::Action(b)) => a == b,
+            (Msg::Char(a), Msg::Char(b)) => a == b,
+            (Msg::Paste(a), Msg::Paste(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// What `update` asks the runner to do.
+#[derive(Debug)]
+pub enum Effect {
+    Search(Request),
+    LoadEvents(CaseId),
+    Prepare(Prep),
+    Run(Run),
+}
+
+/// Data to read for a dialog; answered by a [`Loaded`].
+#[derive(Debug, Clone)]
+pub enum Prep {
+    /// Ranked partners of a record (classes for a demand, demands for a case).
+    Pair(RecordRef),
+    /// Recompute the rows of the pairings open now.
+    RefreshPairing,
+    /// The trainee picker of a class (its title names the class).
+    TraineePicker(ClassId),
+    /// A case key: the case's state and names, to check and ask.
+    CaseAction(CaseId, MoveKind),
+    /// The confirmation of a move (who, and for a referral which post).
+    AskMove(CaseId, Move),
+    AskEnroll(TraineeId, ClassId),
+    /// A record's form, filled from it.
+    Edit(RecordRef),
+    /// The form of a record's owner: a class's institution, a demand's enterprise.
+    EditOwner(RecordRef),
+    /// Open classes ranked for a trainee being registered.
+    EnrollClasses {
+        wanted: Vec<OccupationId>,
+        region: Option<RegionId>,
+        initial: Option<char>,
+    },
+    /// The district of a chosen enterprise or institution (a form's default).
+    RegionOf(RecordRef),
+    /// Is this ID number registered already?
+    Registered(IdNumber),
+    /// The dashboard's figures: on opening, or again after a change.
+    Figures {
+        open: bool,
+    },
+    /// Check a spreadsheet (the dry run) before anything is written.
+    ImportPlan {
+        kind: Kind,
+        path: PathBuf,
+    },
+}
+
+/// A write to carry out; answered by a [`Ran`].
+#[derive(Debug)]
+pub enum Run {
+    Op(Op),
+    /// Check and save a record form (and enroll a new trainee it names).
+    Save {
+        form: Box<Intake>,
+        next: bool,
+    },
+    /// Write a checked import.
+    Import(Box<crate::io::import::Plan>),
+}
+
+/// Why pairing has nothing to show for a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairRefusal {
+    /// A trainee with no certified (or not hired) case.
+    NoReferable,
+    /// Pairing needs a demand, a class or a certified case.
+    NeedsPartner,
+}
+
+#[derive(Debug)]
+pub enum Loaded {
+    Pairing(Result<PairRows, PairRefusal>),
+    Pairings(Vec<PairRows>),
+    TraineePicker {
+        class: ClassId,
+        name: String,
+    },
+    CaseAction {
+        case: CaseId,
+        mk: MoveKind,
+        state: CaseState,
+        subject: String,
+        target: Option<SkillLevel>,
+    },
+    AskMove {
+        case: CaseId,
+        mv: Move,
+        who: String,
+        what: String,
+    },
+    AskEnroll {
+        trainee: TraineeId,
+        class: ClassId,
+        who: String,
+        what: String,
+    },
+    Form(Option<Box<Intake>>),
+    EnrollClasses {
+        items: Vec<(String, Pick)>,
+        initial: Option<char>,
+    },
+    Region(RegionId),
+    Registered {
+        existing: Option<(TraineeId, String)>,
+    },
+    Figures {
+        figures: Arc<Figures>,
+        settings: Settings,
+        version: u64,
+        /// The labor-force setting could not be read: why, and the default used.
+        problem: Option<String>,
+        open: bool,
+    },
+    ImportPlan(Result<Box<crate::io::import::Plan>, String>),
+    /// The record is gone (deleted by nobody, but a stale id is possible).
+    Nothing,
+}
+
+/// What a write did.
+#[derive(Debug)]
+pub enum Ran {
+    Enrolled {
+        result: Result<Case, StoreError>,
+        who: String,
+        what: String,
+    },
+    Moved(Result<Case, StoreError>),
+    Saved(Saved),
+    Imported(Result<String, String>),
+}
+
+/// How a form's save went.
+#[derive(Debug)]
+pub enum Saved {
+    /// Saved (and enrolled into `enrolled`, a class name).
+    Done {
+        name: String,
+        enrolled: Option<String>,
+        next: bool,
+    },
+    /// Not saved: the form comes back with its errors on the fields.
+    Refused { form: Box<Intake>, error: Option<String> },
+    /// The person was saved but the enrollment was refused: the form now
+    /// edits them and carries the refusal.
+    EnrollRefused { form: Box<Intake>, error: String },
+}

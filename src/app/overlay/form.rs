@@ -1,0 +1,39 @@
+//! The small form of a case step (evaluation results, a withdrawal
+//! reason): fields, then a confirmation over the form.
+
+use super::Outcome;
+use crate::app::case;
+use crate::app::form::FormPurpose;
+use crate::app::msg::{Effect, Msg};
+use crate::app::state::{Overlay, State};
+use crate::app::update::edit_of;
+use crate::keymap::Action;
+use crate::widgets::text;
+
+pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome {
+    let t = st.t();
+    let Some(Overlay::Form(f)) = st.overlays.last_mut() else {
+        return Outcome::Stay;
+    };
+    if let Some(edit) = edit_of(&msg) {
+        text::apply(f.focused(), &edit, None);
+        return Outcome::Stay;
+    }
+    let n = f.fields.len().max(1);
+    match msg {
+        Msg::Action(Action::NextField) => f.focus = (f.focus + 1) % n,
+        Msg::Action(Action::PrevField) => f.focus = (f.focus + n - 1) % n,
+        Msg::Action(Action::Cancel | Action::Back) => return Outcome::Pop,
+        Msg::Action(Action::Save | Action::Open) => {
+            if let Some(mv) = f.submit(t) {
+                let case = match f.purpose {
+                    FormPurpose::Pass(c) | FormPurpose::Fail(c) | FormPurpose::Withdraw(c) => c,
+                };
+                // The form stays under the confirmation: a "no" returns to it as typed.
+                fx.push(case::ask(case, mv));
+            }
+        }
+        _ => {}
+    }
+    Outcome::Stay
+}

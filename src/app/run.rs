@@ -1,0 +1,309 @@
+//! The effects runner: carries out what `update` asked for against the
+//! service (one read for a dialog's data, one command for a write) and
+//! says what came of it, as a message for `update`.
+
+use super::intake::{Built, Intake, ranked_classes};
+use super::msg::{Loaded, PairRefusal, Prep, Ran, Run, Saved};
+use super::state::{Op, PairRows, State};
+use crate::domain::*;
+use crate::figures::{self, Settings};
+use crate::service::{Data, Service, matching};
+use std::sync::Arc;
+
+/// Read what a dialog needs.
+pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
+    let today = st.today;
+    let t = st.t();
+    match prep {
+        Prep::Figures { open } => return figures(svc, open),
+        Prep::ImportPlan { kind, path } => {
+            return Loaded::ImportPlan(import_plan(svc, kind, &path).map(Box::new));
+        }
+        _ => {}
+    }
+    let inner = svc.read();
+    let data = &inner.data;
+    match prep {
+        Prep::Pair(r) => match pair(data, r, today) {
+            Ok(rows) => Loaded::Pairing(Ok(rows)),
+            Err(Some(class)) => trainee_picker(data, class),
+            Err(None) => Loaded::Pairing(Err(if r.kind() == Kind::Trainees {
+                PairRefusal::NoReferable
+            } else {
+                PairRefusal::NeedsPartner
+            })),
+        },
+        Prep::RefreshPairing => Loaded::Pairings(
+            st.overlays
+                .iter()
+                .filter_map(|o| match o {
+                    super::state::Overlay::Pairing(p) => Some(match &p.rows {
+                        PairRows::Classes(d, _) => PairRows::Classes(*d, matching::classes_for_demand(data, *d, today)),
+                        PairRows::Demands(c, _) => PairRows::Demands(*c, matching::demands_for_case(data, *c)),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Prep::TraineePicker(class) => trainee_picker(data, class),
+        Prep::CaseAction(case, mk) => {
+            let Some(c) = data.cases.get(&case) else {
+                return Loaded::Nothing;
+            };
+            let class = data.classes.get(&c.class);
+            let subject = format!(
+                "{} · {}",
+                data.trainees.get(&c.trainee).map(|t| t.name.as_str()).unwrap_or("?"),
+                class.map(|k| k.name.as_str()).unwrap_or("?")
+            );
+            Loaded::CaseAction {
+                case,
+                mk,
+                state: c.state.clone(),
+                subject,
+                target: class.map(|k| k.target_level),
+            }
+        }
+        Prep::AskMove(case, mv) => {
+            let who = data
+                .cases
+                .get(&case)
+                .and_then(|c| data.trainees.get(&c.trainee))
+                .map(|t| t.name.to_string())
+                .unwrap_or_default();
+            let what = match &mv {
+                Move::Refer(d) => data.demands.get(d).map(|x| demand_label(data, x)).unwrap_or_default(),
+                _ => String::new(),
+            };
+            Loaded::AskMove { case, mv, who, what }
+        }
+        Prep::AskEnroll(trainee, class) => Loaded::AskEnroll {
+            trainee,
+            class,
+            who: data
+                .trainees
+                .get(&trainee)
+                .map(|x| format!("{} {}", x.name, x.id_number))
+                .unwrap_or_default(),
+            what: data.classes.get(&class).map(|c| c.name.clone()).unwrap_or_default(),
+        },
+        Prep::Edit(r) => Loaded::Form(edit_form(data, r, today)),
+        Prep::EditOwner(r) => {
+            let owner = match r {
+                RecordRef::Class(c) => data.classes.get(&c).map(|c| RecordRef::Institution(c.institution)),
+                RecordRef::Demand(d) => data.demands.get(&d).map(|d| RecordRef::Enterprise(d.enterprise)),
+                _ => None,
+            };
+            Loaded::Form(owner.and_then(|o| edit_form(data, o, today)))
+        }
+        Prep::EnrollClasses {
+            wanted,
+            region,
+            initial,
+        } => Loaded::EnrollClasses {
+            items: ranked_classes(&wanted, region, data, t, today),
+            initial,
+        },
+        Prep::RegionOf(r) => {
+            let region = match r {
+                RecordRef::Enterprise(e) => data.enterprises.get(&e).map(|e| e.region),
+                RecordRef::Institution(i) => data.institutions.get(&i).map(|i| i.region),
+                _ => None,
+            };
+            match region {
+                Some(r) => Loaded::Region(r),
+                None => Loaded::Nothing,
+            }
+        }
+        Prep::Registered(n) => Loaded::Registered {
+            existing: data
+                .trainees
+                .iter()
+                .find(|(_, p)| p.id_number == n)
+                .map(|(id, p)| (*id, p.name.to_string())),
+        },
+        Prep::Figures { .. } | Prep::ImportPlan { .. } => Loaded::Nothing,
+    }
+}
+
+/// "D12 焊工 某公司": a demand in one line.
+fn demand_label(data: &Data, d: &JobDemand) -> String {
+    format!("{} {} {}", d.id, d.occupation.zh(), data.enterprise_name(d.enterprise))
+}
+
+fn trainee_picker(data: &Data, class: ClassId) -> Loaded {
+    Loaded::TraineePicker {
+        class,
+        name: data.classes.get(&class).map(|c| c.name.clone()).unwrap_or_default(),
+    }
+}
+
+/// Pairing for a record: a demand gets ranked classes; a class gets the
+/// trainee picker (`Err(Some)`); a certified case or trainee gets ranked
+/// demands; anything else nothing (`Err(None)`).
+fn pair(data: &Data, r: RecordRef, today: chrono::NaiveDate) -> Result<PairRows, Option<ClassId>> {
+    match r {
+        RecordRef::Demand(d) => Ok(PairRows::Classes(d, matching::classes_for_demand(data, d, today))),
+        RecordRef::Class(c) => Err(Some(c)),
+        RecordRef::Case(id) => match data.cases.get(&id) {
+            Some(c) if matches!(c.state, CaseState::Certified(_) | CaseState::NotHired(_)) => {
+                Ok(PairRows::Demands(c.id, matching::demands_for_case(data, c.id)))
+            }
+            _ => Err(None),
+        },
+        RecordRef::Trainee(t) => match data.referable_case(t) {
+            Some(c) => Ok(PairRows::Demands(c.id, matching::demands_for_case(data, c.id))),
+            None => Err(None),
+        },
+        _ => Err(None),
+    }
+}
+
+/// The form of a record (a case's is its trainee's).
+fn edit_form(data: &Data, r: RecordRef, today: chrono::NaiveDate) -> Option<Box<Intake>> {
+    let r = match r {
+        RecordRef::Case(c) => RecordRef::Trainee(data.cases.get(&c)?.trainee),
+        other => other,
+    };
+    Intake::edit(r.kind(), r.raw(), data, today).map(Box::new)
+}
+
+/// The dashboard's figures, with the labor-force setting of the database.
+fn figures(svc: &Service, open: bool) -> Loaded {
+    let place = format!(
+        "setting '{}' of the database at {}",
+        figures::META_LABOR_FORCE,
+        svc.store().path().display()
+    );
+    let settings = match svc.store().meta(figures::META_LABOR_FORCE) {
+        Ok(v) => Settings::from_meta(v.as_deref(), &place).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let (settings, problem) = match settings {
+        Ok(s) => (s, None),
+        Err(problem) => (Settings::default(), Some(problem)),
+    };
+    let version = svc.version();
+    let figures = Arc::new(figures::compute(&svc.read().data, settings, svc.today()));
+    Loaded::Figures {
+        figures,
+        settings,
+        version,
+        problem,
+        open,
+    }
+}
+
+/// Carry out a write.
+pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
+    let operator = st.operator.as_str();
+    Some(match run {
+        Run::Op(Op::Enroll { trainee, class }) => {
+            let result = svc.enroll(trainee, class, operator, "");
+            let inner = svc.read();
+            Ran::Enrolled {
+                result,
+                who: inner
+                    .data
+                    .trainees
+                    .get(&trainee)
+                    .map(|t| t.name.to_string())
+                    .unwrap_or_default(),
+                what: inner
+                    .data
+                    .classes
+                    .get(&class)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+            }
+        }
+        Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, operator, "")),
+        // Discarding a form writes nothing (the confirmation closes it).
+        Run::Op(Op::Discard) => return None,
+        Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
+        Run::Import(plan) => Ran::Imported(import_apply(svc, *plan)),
+    })
+}
+
+/// Check a form against the records and save it (and enroll a new trainee
+/// into the class it names).
+fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
+    let t = st.t();
+    let built = form.build(&svc.read().data, t, st.today);
+    let Some(built) = built else {
+        return Saved::Refused {
+            form: Box::new(form),
+            error: None,
+        };
+    };
+    let operator = st.operator.as_str();
+    let mut enrolled: Option<String> = None;
+    let saved_name = match built {
+        Built::Trainee(tr, class) => match svc.save(tr) {
+            Ok(saved) => {
+                if let Some(c) = class {
+                    match svc.enroll(saved.id, c, operator, "intake") {
+                        Ok(_) => enrolled = svc.read().data.classes.get(&c).map(|k| k.name.clone()),
+                        Err(e) => {
+                            // The person is saved: the form now edits them.
+                            form.editing = Some(saved.id.0);
+                            form.store_error(&e, t);
+                            return Saved::EnrollRefused {
+                                form: Box::new(form),
+                                error: e.to_string(),
+                            };
+                        }
+                    }
+                }
+                Ok(saved.name.to_string())
+            }
+            Err(e) => Err(e),
+        },
+        Built::Demand(d) => svc.save(d).map(|d| {
+            let inner = svc.read();
+            format!(
+                "{} {} {}",
+                d.id,
+                d.occupation.zh(),
+                inner.data.enterprise_name(d.enterprise)
+            )
+        }),
+        Built::Class(c) => svc.save(c).map(|c| format!("{} {}", c.id, c.name)),
+        Built::Institution(i) => svc.save(i).map(|i| format!("{} {}", i.id, i.name)),
+        Built::Enterprise(e) => svc.save(e).map(|e| format!("{} {}", e.id, e.name)),
+    };
+    match saved_name {
+        Err(e) => {
+            form.store_error(&e, t);
+            Saved::Refused {
+                form: Box::new(form),
+                error: Some(e.to_string()),
+            }
+        }
+        Ok(name) => Saved::Done { name, enrolled, next },
+    }
+}
+
+/// The dry run of an import.
+fn import_plan(svc: &Service, kind: Kind, path: &std::path::Path) -> Result<crate::io::import::Plan, String> {
+    let opts = crate::io::import::Options {
+        today: svc.today(),
+        ..Default::default()
+    };
+    crate::io::import::plan(svc.store(), kind, path, &opts).map_err(|e| e.to_string())
+}
+
+/// Write a checked import, then read the records again.
+fn import_apply(svc: &Service, plan: crate::io::import::Plan) -> Result<String, String> {
+    let res = crate::io::import::apply(
+        svc.store(),
+        plan,
+        &crate::io::import::ApplyOptions::default(),
+        &mut |_, _| {},
+    );
+    // Batches before a failure are written: show them either way.
+    let reloaded = svc.reload();
+    let report = res.map_err(|e| e.to_string())?;
+    reloaded.map_err(|e| e.to_string())?;
+    Ok(report.to_string())
+}

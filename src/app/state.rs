@@ -1,0 +1,354 @@
+//! Everything one session shows, as plain data: the four lists, the stack
+//! of dialogs over them, the status line. `update` changes it; the view
+//! builder and the renderer only read it.
+
+use super::dashboard::DashboardState;
+use super::filters::FilterField;
+use super::form::Form;
+use super::intake::{Intake, Pick};
+use crate::domain::{CaseId, ClassId, DemandId, Event, Kind, Move, RecordRef, TraineeId};
+use crate::i18n::{Lang, Strings};
+use crate::keymap::Context;
+use crate::service::matching::{ClassMatch, DemandMatch};
+use crate::service::{Filters, Sort};
+use chrono::NaiveDate;
+use std::sync::Arc;
+use std::time::Duration;
+use tui_input::Input;
+
+/// One list: its search line, results, selection, filters and order.
+#[derive(Debug, Clone)]
+pub struct ListView {
+    pub kind: Kind,
+    pub input: Input,
+    /// Keys of the records shown, of this list's kind, in order.
+    pub ids: Arc<[u64]>,
+    pub selected: usize,
+    /// First visible row, as the last frame laid it out.
+    pub offset: usize,
+    pub filters: Filters,
+    pub sort: usize,
+    pub generation: u64,
+    pub pending: bool,
+    pub elapsed: Duration,
+}
+
+impl ListView {
+    pub fn new(kind: Kind) -> Self {
+        ListView {
+            kind,
+            input: Input::default(),
+            ids: Arc::default(),
+            selected: 0,
+            offset: 0,
+            filters: Filters::default(),
+            sort: 0,
+            generation: 0,
+            pending: true,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    pub fn selected_id(&self) -> Option<u64> {
+        self.ids.get(self.selected).copied()
+    }
+
+    /// The highlighted record.
+    pub fn selected_ref(&self) -> Option<RecordRef> {
+        self.selected_id().map(|id| RecordRef::new(self.kind, id))
+    }
+
+    /// The order the list is sorted by.
+    pub fn sort_order(&self) -> Sort {
+        let sorts = Sort::choices(self.kind);
+        sorts[self.sort % sorts.len()]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum PairRows {
+    Classes(DemandId, Vec<ClassMatch>),
+    Demands(CaseId, Vec<DemandMatch>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    pub rows: PairRows,
+    pub selected: usize,
+}
+
+impl Pairing {
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            PairRows::Classes(_, v) => v.len(),
+            PairRows::Demands(_, v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What a picker row stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickValue {
+    Field(FilterField),
+    /// A value for a form field.
+    Pick(Pick),
+    /// Apply a filter change.
+    Filter(Filters),
+}
+
+#[derive(Debug, Clone)]
+pub enum PickItems {
+    /// Found by the search engine.
+    Search { kind: Kind, ids: Arc<[u64]> },
+    /// A fixed list, filtered by the typed text.
+    Fixed {
+        all: Vec<(String, PickValue)>,
+        shown: Vec<usize>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickPurpose {
+    EnrollInto(ClassId),
+    /// A reference field of the record form below.
+    FormField(super::intake::F),
+    FilterField,
+    FilterValue(FilterField),
+}
+
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub purpose: PickPurpose,
+    pub title: String,
+    pub input: Input,
+    pub items: PickItems,
+    pub selected: usize,
+    pub generation: u64,
+    /// A search for the list was asked and has not answered yet.
+    pub waiting: bool,
+    /// A choice made (Enter) before the search behind the list answered:
+    /// it is made when the answer comes, on the row it puts first.
+    pub choose_on_answer: bool,
+}
+
+impl Picker {
+    pub fn new(purpose: PickPurpose, title: String, initial: Option<char>, items: PickItems) -> Picker {
+        Picker {
+            purpose,
+            title,
+            input: Input::new(initial.map(String::from).unwrap_or_default()),
+            items,
+            selected: 0,
+            generation: 0,
+            waiting: false,
+            choose_on_answer: false,
+        }
+    }
+
+    /// A fixed list of labelled values, every row shown.
+    pub fn fixed(purpose: PickPurpose, title: String, initial: Option<char>, all: Vec<(String, PickValue)>) -> Picker {
+        let shown = (0..all.len()).collect();
+        Picker::new(purpose, title, initial, PickItems::Fixed { all, shown })
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.items {
+            PickItems::Search { ids, .. } => ids.len(),
+            PickItems::Fixed { shown, .. } => shown.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A change the operator is asked to confirm.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Enroll {
+        trainee: TraineeId,
+        class: ClassId,
+    },
+    Move {
+        case: CaseId,
+        mv: Move,
+    },
+    /// Close the record form below without saving.
+    Discard,
+}
+
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub text: String,
+    pub op: Op,
+}
+
+/// Import a spreadsheet from the workspace: a path, a kind, a dry run shown
+/// first, then a confirmation before anything is written.
+pub struct ImportDialog {
+    pub kind: Kind,
+    pub input: Input,
+    pub error: Option<String>,
+    pub plan: Option<crate::io::import::Plan>,
+    /// A check or a write was asked and has not answered.
+    pub working: bool,
+}
+
+impl std::fmt::Debug for ImportDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportDialog")
+            .field("kind", &self.kind)
+            .field("path", &self.input.value())
+            .field("error", &self.error)
+            .field("planned", &self.plan.is_some())
+            .finish()
+    }
+}
+
+/// A dialog over the lists; the last one is on top.
+#[derive(Debug)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Detail { record: RecordRef, scroll: usize },
+    Pairing(Pairing),
+    Picker(Picker),
+    Confirm(Confirm),
+    Form(Form),
+    Intake(Box<Intake>),
+    Import(Box<ImportDialog>),
+    Dashboard(DashboardState),
+}
+
+impl Overlay {
+    /// The key contexts this dialog resolves keys through, most specific first.
+    pub fn contexts(&self) -> &'static [Context] {
+        match self {
+            Overlay::Help { .. } => &[Context::Help, Context::Global],
+            Overlay::Detail { .. } => &[Context::Detail, Context::Global],
+            Overlay::Pairing(_) => &[Context::Pairing, Context::Global],
+            Overlay::Picker(_) => &[Context::Picker, Context::Search, Context::Global],
+            Overlay::Confirm(_) => &[Context::Confirm, Context::Global],
+            Overlay::Form(_) | Overlay::Intake(_) | Overlay::Import(_) => {
+                &[Context::Form, Context::Search, Context::Global]
+            }
+            Overlay::Dashboard(_) => &[Context::Dashboard, Context::Global],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// What the last frame laid out, reported back by the renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    /// Rows of the list that fit on screen.
+    pub rows: usize,
+    /// The first row the list showed.
+    pub offset: usize,
+}
+
+/// Everything one session shows.
+pub struct State {
+    pub lang: Lang,
+    pub tab: Kind,
+    /// One list per tab, in `Kind::TABS` order.
+    pub lists: [ListView; 4],
+    pub overlays: Vec<Overlay>,
+    pub status: Option<Status>,
+    pub operator: String,
+    pub quit: bool,
+    /// Timeline of the case in focus, loaded when the focus moves.
+    pub case_events: Option<(CaseId, Vec<Event>)>,
+    /// Rows that fit in a list, as the last frame laid out (for paging).
+    pub page: usize,
+    /// Records saved by this session's forms.
+    pub saved: usize,
+    /// The business date (a demo database runs at its simulated date).
+    pub today: NaiveDate,
+    /// True on a demo database with a simulated date.
+    pub simulated: bool,
+    /// The last search generation handed out.
+    pub next_gen: u64,
+}
+
+impl State {
+    pub fn new(operator: &str, lang: Lang, today: NaiveDate, simulated: bool) -> State {
+        State {
+            lang,
+            tab: Kind::Demands,
+            lists: Kind::TABS.map(ListView::new),
+            overlays: Vec::new(),
+            status: None,
+            operator: operator.to_string(),
+            quit: false,
+            case_events: None,
+            page: 10,
+            saved: 0,
+            today,
+            simulated,
+            next_gen: 0,
+        }
+    }
+
+    pub fn t(&self) -> &'static Strings {
+        self.lang.t()
+    }
+
+    pub fn list(&self) -> &ListView {
+        &self.lists[self.tab.tab_index()]
+    }
+
+    pub fn list_mut(&mut self) -> &mut ListView {
+        &mut self.lists[self.tab.tab_index()]
+    }
+
+    /// The context chain keys resolve through.
+    pub fn chain(&self) -> Vec<Context> {
+        match self.overlays.last() {
+            None => vec![Context::List, Context::Search, Context::Global],
+            Some(o) => o.contexts().to_vec(),
+        }
+    }
+
+    /// The record the operator is looking at, if any.
+    pub fn focus(&self) -> Option<RecordRef> {
+        for o in self.overlays.iter().rev() {
+            if let Overlay::Detail { record, .. } = o {
+                return Some(*record);
+            }
+        }
+        self.list().selected_ref()
+    }
+
+    pub fn ok(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    pub fn err(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    /// A new search generation.
+    pub fn generation(&mut self) -> u64 {
+        self.next_gen += 1;
+        self.next_gen
+    }
+}
+
+impl State {
+    /// The layout the session last took back from a frame.
+    pub fn viewport(&self) -> Viewport {
+        Viewport {
+            rows: self.page,
+            offset: self.list().offset,
+        }
+    }
+}
