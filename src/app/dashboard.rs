@@ -5,16 +5,15 @@
 //! and again only when the service's version moves on (an enrollment in
 //! another tab or another session); drawing reads the kept [`Figures`].
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, FiguresRead, Msg};
 use super::overlay::Outcome;
 use super::state::{Overlay, State};
-use super::update::{not_here, search_list, step_of};
+use super::update::{move_cursor, not_here, search_list};
 use crate::domain::{Kind, OccupationId, ProgramId, REGIONS, RegionId};
 use crate::figures::{Figures, Settings};
 use crate::i18n::{Lang, Strings, fill};
 use crate::keymap::Action;
 use crate::service::Filters;
-use crate::widgets::cursor;
 use std::sync::Arc;
 
 /// The dashboard's views, in the order of their number keys.
@@ -147,14 +146,14 @@ impl DashboardState {
 
 /// The figures, read (on opening, or again after a change of the data):
 /// open the dashboard, or refresh the open one.
-pub(super) fn figures_loaded(
-    st: &mut State,
-    figures: Arc<Figures>,
-    settings: Settings,
-    version: u64,
-    problem: Option<String>,
-    open: bool,
-) {
+pub(super) fn figures_loaded(st: &mut State, read: FiguresRead) {
+    let FiguresRead {
+        figures,
+        settings,
+        version,
+        problem,
+        open,
+    } = read;
     if let Some(problem) = problem {
         let t = st.t();
         st.err(fill(t.dash.setting_problem, &[&settings.labor_force, &problem]));
@@ -219,10 +218,11 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         }
         Action::Left | Action::Right => {}
         Action::Open => return drill_down(st, fx),
-        other => match step_of(other) {
-            Some(step) => d.rows[slot] = cursor::step(d.rows[slot], n, step, page),
-            None => not_here(st, other),
-        },
+        other => {
+            if !move_cursor(&mut d.rows[slot], n, other, page) {
+                not_here(st, other);
+            }
+        }
     }
     Outcome::Stay
 }

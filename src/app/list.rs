@@ -5,12 +5,12 @@ use super::filters;
 use super::intake::{Carry, Intake};
 use super::msg::{Effect, Msg, Prep};
 use super::state::{ImportDialog, Overlay, PickPurpose, Picker, State};
-use super::update::{edit_of, not_here, nothing_selected, search_list, step_of};
+use super::update::{edit_of, move_cursor, not_here, nothing_selected, search_list};
 use crate::domain::{Kind, RecordRef};
 use crate::keymap::Action;
 use crate::service::Filters;
 use crate::service::Sort;
-use crate::widgets::{cursor, text};
+use crate::widgets::text;
 use tui_input::Input;
 
 pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
@@ -22,10 +22,10 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         return;
     }
     let Msg::Action(a) = msg else { return };
-    if let Some(step) = step_of(a) {
-        let page = st.page;
-        let l = st.list_mut();
-        l.selected = cursor::step(l.selected, l.ids.len(), step, page);
+    let page = st.page;
+    let l = st.list_mut();
+    let len = l.ids.len();
+    if move_cursor(&mut l.selected, len, a, page) {
         return;
     }
     match a {

@@ -152,17 +152,22 @@ pub enum Loaded {
     Registered {
         existing: Option<(TraineeId, String)>,
     },
-    Figures {
-        figures: Arc<Figures>,
-        settings: Settings,
-        version: u64,
-        /// The labor-force setting could not be read: why, and the default used.
-        problem: Option<String>,
-        open: bool,
-    },
+    Figures(FiguresRead),
     ImportPlan(Result<Box<crate::io::import::Plan>, String>),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
+}
+
+/// The dashboard's figures, computed at a version of the data.
+#[derive(Debug)]
+pub struct FiguresRead {
+    pub figures: Arc<Figures>,
+    pub settings: Settings,
+    pub version: u64,
+    /// The labor-force setting could not be read: why (the default is used).
+    pub problem: Option<String>,
+    /// Open the dashboard (else refresh the open one).
+    pub open: bool,
 }
 
 /// What a write did.

@@ -2,9 +2,10 @@
 //! service (one read for a dialog's data, one command for a write) and
 //! says what came of it, as a message for `update`.
 
-use super::intake::{Built, Intake, ranked_classes};
-use super::msg::{Loaded, PairRefusal, Prep, Ran, Run, Saved};
+use super::intake::{Built, Intake, ranked_classes, registered};
+use super::msg::{FiguresRead, Loaded, PairRefusal, Prep, Ran, Run, Saved};
 use super::state::{Op, PairRows, State};
+use super::view::record::demand_line;
 use crate::domain::*;
 use crate::figures::{self, Settings};
 use crate::service::{Data, Service, matching};
@@ -72,7 +73,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 .map(|t| t.name.to_string())
                 .unwrap_or_default();
             let what = match &mv {
-                Move::Refer(d) => data.demands.get(d).map(|x| demand_label(data, x)).unwrap_or_default(),
+                Move::Refer(d) => data.demands.get(d).map(|x| demand_line(data, x)).unwrap_or_default(),
                 _ => String::new(),
             };
             Loaded::AskMove { case, mv, who, what }
@@ -116,19 +117,10 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             }
         }
         Prep::Registered(n) => Loaded::Registered {
-            existing: data
-                .trainees
-                .iter()
-                .find(|(_, p)| p.id_number == n)
-                .map(|(id, p)| (*id, p.name.to_string())),
+            existing: registered(data, &n),
         },
         Prep::Figures { .. } | Prep::ImportPlan { .. } => Loaded::Nothing,
     }
-}
-
-/// "D12 焊工 某公司": a demand in one line.
-fn demand_label(data: &Data, d: &JobDemand) -> String {
-    format!("{} {} {}", d.id, d.occupation.zh(), data.enterprise_name(d.enterprise))
 }
 
 fn trainee_picker(data: &Data, class: ClassId) -> Loaded {
@@ -183,15 +175,13 @@ fn figures(svc: &Service, open: bool) -> Loaded {
         Ok(s) => (s, None),
         Err(problem) => (Settings::default(), Some(problem)),
     };
-    let version = svc.version();
-    let figures = Arc::new(figures::compute(&svc.read().data, settings, svc.today()));
-    Loaded::Figures {
-        figures,
+    Loaded::Figures(FiguresRead {
+        version: svc.version(),
+        figures: Arc::new(figures::compute(&svc.read().data, settings, svc.today())),
         settings,
-        version,
         problem,
         open,
-    }
+    })
 }
 
 /// Carry out a write.
@@ -259,15 +249,7 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
             }
             Err(e) => Err(e),
         },
-        Built::Demand(d) => svc.save(d).map(|d| {
-            let inner = svc.read();
-            format!(
-                "{} {} {}",
-                d.id,
-                d.occupation.zh(),
-                inner.data.enterprise_name(d.enterprise)
-            )
-        }),
+        Built::Demand(d) => svc.save(d).map(|d| demand_line(&svc.read().data, &d)),
         Built::Class(c) => svc.save(c).map(|c| format!("{} {}", c.id, c.name)),
         Built::Institution(i) => svc.save(i).map(|i| format!("{} {}", i.id, i.name)),
         Built::Enterprise(e) => svc.save(e).map(|e| format!("{} {}", e.id, e.name)),

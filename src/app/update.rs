@@ -119,6 +119,17 @@ pub(super) fn step_of(a: Action) -> Option<Step> {
     })
 }
 
+/// Move a list's selection if the action is a move; true if it was.
+pub(super) fn move_cursor(selected: &mut usize, len: usize, a: Action, page: usize) -> bool {
+    match step_of(a) {
+        Some(step) => {
+            *selected = crate::widgets::cursor::step(*selected, len, step, page);
+            true
+        }
+        None => false,
+    }
+}
+
 /// "Not here": an action this screen does not take.
 pub(super) fn not_here(st: &mut State, a: Action) {
     let t = st.t();
@@ -261,13 +272,7 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
         Loaded::EnrollClasses { items, initial } => overlay::intake::classes_loaded(st, items, initial, fx),
         Loaded::Region(r) => overlay::intake::region_loaded(st, r),
         Loaded::Registered { existing } => overlay::intake::registered(st, existing),
-        Loaded::Figures {
-            figures,
-            settings,
-            version,
-            problem,
-            open,
-        } => super::dashboard::figures_loaded(st, figures, settings, version, problem, open),
+        Loaded::Figures(f) => super::dashboard::figures_loaded(st, f),
         Loaded::ImportPlan(plan) => overlay::import::planned(st, plan),
         Loaded::Nothing => nothing_selected(st),
     }

@@ -82,10 +82,10 @@ impl Intake {
                     }
                 };
                 if let Some(n) = &id_number
-                    && let Some((tid, _)) = data.trainees.iter().find(|(_, p)| p.id_number == *n)
+                    && let Some((tid, _)) = super::registered(data, n)
                     && Some(tid.0) != self.editing
                 {
-                    errors.push((F::IdNumber, fill(t.e_dup_id, &[tid])));
+                    errors.push((F::IdNumber, fill(t.e_dup_id, &[&tid])));
                 }
                 let mobile = match text(F::Mobile).as_str() {
                     "" => None,

@@ -265,6 +265,14 @@ pub fn ranked_classes(
     out
 }
 
+/// The trainee registered with this ID number, if any.
+pub fn registered(data: &Data, n: &IdNumber) -> Option<(TraineeId, String)> {
+    data.trainees
+        .iter()
+        .find(|(_, p)| p.id_number == *n)
+        .map(|(id, p)| (*id, p.name.to_string()))
+}
+
 /// The text a chosen value shows in its field.
 pub fn pick_label(f: F, pick: Pick, data: &Data, t: &Strings, lang: Lang) -> String {
     match pick {
@@ -277,14 +285,7 @@ pub fn pick_label(f: F, pick: Pick, data: &Data, t: &Strings, lang: Lang) -> Str
         Pick::Demand(d) => data
             .demands
             .get(&d)
-            .map(|d| {
-                format!(
-                    "{} {}×{}",
-                    data.enterprise_name(d.enterprise),
-                    d.occupation.zh(),
-                    d.headcount
-                )
-            })
+            .map(|d| crate::app::view::record::demand_posts(data, d))
             .unwrap_or_default(),
         Pick::Region(r) => r.zh().to_string(),
         Pick::Occupation(o) => o.zh().to_string(),

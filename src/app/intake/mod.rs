@@ -13,7 +13,7 @@ mod data;
 mod fields;
 
 pub use check::Built;
-pub use data::{Source, fixed_items, pick_label, ranked_classes};
+pub use data::{Source, fixed_items, pick_label, ranked_classes, registered};
 pub use fields::{CLASS_KINDS, CLASS_STATUSES, F, Pick};
 
 use crate::domain::*;

@@ -5,10 +5,9 @@ use super::Outcome;
 use crate::app::case;
 use crate::app::msg::{Effect, Msg, PairRefusal, Prep};
 use crate::app::state::{Overlay, PairRows, Pairing, State};
-use crate::app::update::{nothing_selected, step_of};
+use crate::app::update::{move_cursor, nothing_selected};
 use crate::domain::Move;
 use crate::keymap::Action;
-use crate::widgets::cursor;
 
 pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome {
     let page = st.page;
@@ -18,8 +17,8 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
     let Msg::Action(a) = msg else {
         return Outcome::Stay;
     };
-    if let Some(step) = step_of(a) {
-        p.selected = cursor::step(p.selected, p.len(), step, page);
+    let len = p.len();
+    if move_cursor(&mut p.selected, len, a, page) {
         return Outcome::Stay;
     }
     match a {

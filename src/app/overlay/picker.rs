@@ -8,11 +8,11 @@ use crate::app::filters;
 use crate::app::intake::Pick;
 use crate::app::msg::{Effect, Msg, Prep};
 use crate::app::state::{Confirm, Op, Overlay, PickItems, PickPurpose, PickValue, Picker, State};
-use crate::app::update::{edit_of, nothing_selected, search_list, search_picker, step_of};
+use crate::app::update::{edit_of, move_cursor, nothing_selected, search_list, search_picker};
 use crate::domain::{ClassId, Kind, RecordRef, TraineeId};
 use crate::i18n::fill;
 use crate::keymap::Action;
-use crate::widgets::{cursor, text};
+use crate::widgets::text;
 use std::sync::Arc;
 
 pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome {
@@ -32,8 +32,8 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
     let Msg::Action(a) = msg else {
         return Outcome::Stay;
     };
-    if let Some(step) = step_of(a) {
-        p.selected = cursor::step(p.selected, p.len(), step, page);
+    let len = p.len();
+    if move_cursor(&mut p.selected, len, a, page) {
         return Outcome::Stay;
     }
     match a {

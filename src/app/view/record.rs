@@ -51,6 +51,21 @@ fn region_label(r: RegionId, lang: Lang) -> String {
     }
 }
 
+/// "某公司 焊工×5": a demand as a class's link or a form's choice names it.
+pub fn demand_posts(data: &Data, d: &JobDemand) -> String {
+    format!(
+        "{} {}×{}",
+        data.enterprise_name(d.enterprise),
+        d.occupation.zh(),
+        d.headcount
+    )
+}
+
+/// "D12 焊工 某公司": a demand in one line.
+pub fn demand_line(data: &Data, d: &JobDemand) -> String {
+    format!("{} {} {}", d.id, d.occupation.zh(), data.enterprise_name(d.enterprise))
+}
+
 /// The lines describing a record.
 pub fn record_lines(
     data: &Data,
@@ -164,14 +179,7 @@ pub fn record_lines(
                     .linked_demands
                     .iter()
                     .filter_map(|d| data.demands.get(d))
-                    .map(|d| {
-                        format!(
-                            "{} {}×{}",
-                            data.enterprise_name(d.enterprise),
-                            d.occupation.zh(),
-                            d.headcount
-                        )
-                    })
+                    .map(|d| demand_posts(data, d))
                     .collect();
                 v.push(DetailLine::Field(t.l_linked, linked.join("；")));
             }
