@@ -26,6 +26,13 @@ pub fn demo_service() -> Arc<Service> {
     .clone()
 }
 
+/// A small demo city (200 trainees), built once per test binary and
+/// shared, for tests that only read.
+pub fn small_service() -> Arc<Service> {
+    static SVC: OnceLock<(tempfile::TempDir, Arc<Service>)> = OnceLock::new();
+    SVC.get_or_init(|| own_service(200)).1.clone()
+}
+
 /// A fresh demo city of its own (for tests that change data).
 pub fn own_service(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
     let dir = tempfile::tempdir().unwrap();

@@ -30,22 +30,60 @@ const VIEWS: [(&str, View, &str); 8] = [
     ("8", View::Charts, "charts"),
 ];
 
-#[test]
-fn snapshots_of_every_view_in_both_languages() {
-    let svc = demo_service();
-    for lang in [Lang::Zh, Lang::En] {
-        let mut a = app(svc.clone(), lang);
-        press(&mut a, "f3");
-        for (key, view, name) in VIEWS {
-            press(&mut a, key);
-            assert_eq!(dash(&a).view, view);
-            let l = if lang == Lang::Zh { "zh" } else { "en" };
-            for (w, h) in [(80, 24), (120, 40)] {
-                insta::assert_snapshot!(format!("dashboard_{name}_{l}_{w}x{h}"), render(&a, w, h));
-            }
+/// The dashboard opened and shown view by view up to `name`.
+fn at(lang: Lang, name: &str) -> App {
+    let mut a = app(demo_service(), lang);
+    press(&mut a, "f3");
+    for (key, view, n) in VIEWS {
+        press(&mut a, key);
+        assert_eq!(dash(&a).view, view);
+        if n == name {
+            return a;
         }
     }
+    panic!("no view '{name}'")
 }
+
+fn shot(name: &str, lang: Lang, w: u16, h: u16) {
+    let l = if lang == Lang::Zh { "zh" } else { "en" };
+    insta::assert_snapshot!(format!("dashboard_{name}_{l}_{w}x{h}"), render(&at(lang, name), w, h));
+}
+
+/// One test per snapshot: every view in both languages at 80×24 and 120×40.
+macro_rules! views {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[test]
+            fn zh_80x24() {
+                shot(stringify!($name), Lang::Zh, 80, 24)
+            }
+            #[test]
+            fn zh_120x40() {
+                shot(stringify!($name), Lang::Zh, 120, 40)
+            }
+            #[test]
+            fn en_80x24() {
+                shot(stringify!($name), Lang::En, 80, 24)
+            }
+            #[test]
+            fn en_120x40() {
+                shot(stringify!($name), Lang::En, 120, 40)
+            }
+        }
+    )*};
+}
+
+views!(
+    targets,
+    trades,
+    districts,
+    map,
+    programs,
+    alliances,
+    institutions,
+    charts
+);
 
 /// Every line between the dashboard's top and bottom borders ends on its
 /// right border: no double-width text spills over it.

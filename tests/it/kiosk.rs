@@ -93,41 +93,81 @@ fn lang_name(l: Lang) -> &'static str {
     }
 }
 
-#[test]
-fn snapshots_of_every_kiosk_screen_in_both_languages() {
-    let svc = demo_service();
+/// A kiosk after walking the screens' key path up to `step`.
+fn at(lang: Lang, step: &str) -> Kiosk {
     let now = Instant::now();
-    for lang in [Lang::Zh, Lang::En] {
-        let l = lang_name(lang);
-        let snap = |name: &str, k: &Kiosk| insta::assert_snapshot!(format!("{name}_{l}_80x24"), render(k, 80, 24));
-        let mut k = kiosk(svc.clone(), lang, now);
-        snap("home", &k);
-        press(&mut k, "enter", now);
-        snap("classes", &k);
-        type_text(&mut k, "hg", now);
-        snap("classes_hg", &k);
-        press(&mut k, "enter", now);
-        snap("class", &k);
-        press(&mut k, "esc ctrl-u f2", now);
-        snap("choose_district", &k);
-        type_text(&mut k, "dy", now);
-        press(&mut k, "enter", now);
-        snap("classes_danyang", &k);
-        press(&mut k, "esc down", now);
-        snap("home_jobs", &k);
-        press(&mut k, "enter", now);
-        snap("jobs", &k);
-        press(&mut k, "f3", now);
-        snap("choose_trade", &k);
-        type_text(&mut k, "welder", now);
-        press(&mut k, "enter", now);
-        snap("jobs_welder", &k);
-        press(&mut k, "enter", now);
-        snap("job", &k);
-        press(&mut k, "down enter", now);
-        snap("job_class", &k);
+    let mut k = kiosk(demo_service(), lang, now);
+    macro_rules! stop {
+        ($name:literal) => {
+            if step == $name {
+                return k;
+            }
+        };
     }
+    stop!("home");
+    press(&mut k, "enter", now);
+    stop!("classes");
+    type_text(&mut k, "hg", now);
+    stop!("classes_hg");
+    press(&mut k, "enter", now);
+    stop!("class");
+    press(&mut k, "esc ctrl-u f2", now);
+    stop!("choose_district");
+    type_text(&mut k, "dy", now);
+    press(&mut k, "enter", now);
+    stop!("classes_danyang");
+    press(&mut k, "esc down", now);
+    stop!("home_jobs");
+    press(&mut k, "enter", now);
+    stop!("jobs");
+    press(&mut k, "f3", now);
+    stop!("choose_trade");
+    type_text(&mut k, "welder", now);
+    press(&mut k, "enter", now);
+    stop!("jobs_welder");
+    press(&mut k, "enter", now);
+    stop!("job");
+    press(&mut k, "down enter", now);
+    stop!("job_class");
+    panic!("no step '{step}' on the key path")
 }
+
+fn shot(step: &str, lang: Lang) {
+    let l = lang_name(lang);
+    insta::assert_snapshot!(format!("{step}_{l}_80x24"), render(&at(lang, step), 80, 24));
+}
+
+/// One test per snapshot: every kiosk screen in both languages.
+macro_rules! screens {
+    ($($step:ident),* $(,)?) => {$(
+        mod $step {
+            use super::*;
+            #[test]
+            fn zh() {
+                shot(stringify!($step), Lang::Zh)
+            }
+            #[test]
+            fn en() {
+                shot(stringify!($step), Lang::En)
+            }
+        }
+    )*};
+}
+
+screens!(
+    home,
+    classes,
+    classes_hg,
+    class,
+    choose_district,
+    classes_danyang,
+    home_jobs,
+    jobs,
+    choose_trade,
+    jobs_welder,
+    job,
+    job_class
+);
 
 /// Every trainee's name, ID number and mobile.
 fn personal(svc: &Service) -> Vec<(String, String, Option<String>)> {

@@ -9,45 +9,101 @@ use skillbridge::domain::Kind;
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
 
-fn snap(name: &str, app: &skillbridge::app::App) {
-    for (w, h) in [(80, 24), (120, 40)] {
-        let lang = match app.state.lang {
-            Lang::Zh => "zh",
-            Lang::En => "en",
+/// The workspace after walking the screens' key path up to `step`.
+fn at(lang: Lang, step: &str) -> skillbridge::app::App {
+    let mut a = app(demo_service(), lang);
+    macro_rules! stop {
+        ($name:literal) => {
+            if step == $name {
+                return a;
+            }
         };
-        insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), render(app, w, h));
+    }
+    type_text(&mut a, "hg");
+    stop!("demands_hg");
+    press(&mut a, "ctrl-p");
+    stop!("pairing");
+    press(&mut a, "enter");
+    stop!("enroll_picker");
+    press(&mut a, "enter");
+    stop!("confirm");
+    press(&mut a, "esc esc esc");
+    press(&mut a, "tab");
+    stop!("classes");
+    press(&mut a, "tab");
+    stop!("trainees");
+    press(&mut a, "tab");
+    stop!("cases");
+    // A case with a long history: an employed one.
+    type_text(&mut a, "employed");
+    press(&mut a, "enter");
+    stop!("case_timeline");
+    press(&mut a, "esc");
+    press(&mut a, "f1");
+    stop!("help");
+    panic!("no step '{step}' on the key path")
+}
+
+fn shot(step: &str, lang: Lang, w: u16, h: u16) {
+    let l = if lang == Lang::Zh { "zh" } else { "en" };
+    insta::assert_snapshot!(format!("{step}_{l}_{w}x{h}"), render(&at(lang, step), w, h));
+}
+
+/// One test per snapshot: every screen in both languages at 80×24 and 120×40.
+macro_rules! screens {
+    ($($step:ident),* $(,)?) => {$(
+        mod $step {
+            use super::*;
+            #[test]
+            fn zh_80x24() {
+                shot(stringify!($step), Lang::Zh, 80, 24)
+            }
+            #[test]
+            fn zh_120x40() {
+                shot(stringify!($step), Lang::Zh, 120, 40)
+            }
+            #[test]
+            fn en_80x24() {
+                shot(stringify!($step), Lang::En, 80, 24)
+            }
+            #[test]
+            fn en_120x40() {
+                shot(stringify!($step), Lang::En, 120, 40)
+            }
+        }
+    )*};
+}
+
+/// The confirmation of a recorded pass, in its own city (the walk writes).
+fn confirm_pass(w: u16, h: u16) {
+    let (_dir, svc) = own_service(300);
+    let mut a = app(svc.clone(), Lang::En);
+    pass_to_confirm(&mut a, case_in(&svc, StateKind::AwaitingEvaluation));
+    insta::assert_snapshot!(format!("confirm_pass_en_{w}x{h}"), render(&a, w, h));
+}
+
+mod confirm_pass {
+    #[test]
+    fn en_80x24() {
+        super::confirm_pass(80, 24)
+    }
+    #[test]
+    fn en_120x40() {
+        super::confirm_pass(120, 40)
     }
 }
 
-#[test]
-fn snapshots_of_every_screen_in_both_languages() {
-    let svc = demo_service();
-    for lang in [Lang::Zh, Lang::En] {
-        let mut a = app(svc.clone(), lang);
-        type_text(&mut a, "hg");
-        snap("demands_hg", &a);
-        press(&mut a, "ctrl-p");
-        snap("pairing", &a);
-        press(&mut a, "enter");
-        snap("enroll_picker", &a);
-        press(&mut a, "enter");
-        snap("confirm", &a);
-        press(&mut a, "esc esc esc");
-        press(&mut a, "tab");
-        snap("classes", &a);
-        press(&mut a, "tab");
-        snap("trainees", &a);
-        press(&mut a, "tab");
-        snap("cases", &a);
-        // A case with a long history: an employed one.
-        type_text(&mut a, "employed");
-        press(&mut a, "enter");
-        snap("case_timeline", &a);
-        press(&mut a, "esc");
-        press(&mut a, "f1");
-        snap("help", &a);
-    }
-}
+screens!(
+    demands_hg,
+    pairing,
+    enroll_picker,
+    confirm,
+    classes,
+    trainees,
+    cases,
+    case_timeline,
+    help
+);
 
 #[test]
 fn hg_finds_welders_first_and_highlights_them() {
@@ -161,14 +217,13 @@ fn open_case(a: &mut skillbridge::app::App, id: CaseId) {
     press(a, "enter");
 }
 
-#[test]
-fn case_walk_offers_only_legal_moves_and_records_the_operator() {
-    let (_dir, svc) = own_service(300);
-    let mut a = app(svc.clone(), Lang::En);
-    let id = case_in(&svc, StateKind::AwaitingEvaluation);
-    open_case(&mut a, id);
+/// Open a case awaiting evaluation: a hire is refused naming the legal
+/// moves; a pass with a bad score is refused keeping the text; with a good
+/// one it asks to confirm.
+fn pass_to_confirm(a: &mut skillbridge::app::App, id: CaseId) {
+    open_case(a, id);
     // Illegal here: hired. Refused naming the legal moves, nothing asked.
-    press(&mut a, "h");
+    press(a, "h");
     let st = a.state.status.clone().unwrap();
     assert!(
         st.error && st.text.contains("legal moves: record a pass, record a fail, withdraw"),
@@ -177,25 +232,32 @@ fn case_walk_offers_only_legal_moves_and_records_the_operator() {
     );
     assert!(matches!(a.state.overlays.last(), Some(Overlay::Detail { .. })));
     // Record a pass: the form refuses a bad score and keeps the text.
-    press(&mut a, "c");
-    press(&mut a, "tab");
-    type_text(&mut a, "ZJ-E2E-1");
-    press(&mut a, "tab");
-    type_text(&mut a, "abc");
-    press(&mut a, "tab");
-    type_text(&mut a, "88");
-    press(&mut a, "enter");
+    press(a, "c");
+    press(a, "tab");
+    type_text(a, "ZJ-E2E-1");
+    press(a, "tab");
+    type_text(a, "abc");
+    press(a, "tab");
+    type_text(a, "88");
+    press(a, "enter");
     let Some(Overlay::Form(f)) = a.state.overlays.last() else {
         panic!("form closed")
     };
     assert_eq!(f.fields[2].input.value(), "abc");
     assert!(f.fields[2].error.is_some());
     assert_eq!(f.focus, 2);
-    press(&mut a, "ctrl-u");
-    type_text(&mut a, "75");
-    press(&mut a, "enter");
+    press(a, "ctrl-u");
+    type_text(a, "75");
+    press(a, "enter");
     assert!(matches!(a.state.overlays.last(), Some(Overlay::Confirm(_))));
-    snap("confirm_pass", &a);
+}
+
+#[test]
+fn case_walk_offers_only_legal_moves_and_records_the_operator() {
+    let (_dir, svc) = own_service(300);
+    let mut a = app(svc.clone(), Lang::En);
+    let id = case_in(&svc, StateKind::AwaitingEvaluation);
+    pass_to_confirm(&mut a, id);
     press(&mut a, "y");
     let case = svc.read().data.cases.get(&id).cloned().unwrap();
     assert!(matches!(case.state, CaseState::Certified(_)), "{:?}", a.state.status);
