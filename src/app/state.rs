@@ -30,6 +30,10 @@ pub struct ListView {
     pub sort: usize,
     pub generation: u64,
     pub pending: bool,
+    /// The search asked for is a new query, filter or order: its answer
+    /// puts the cursor on the first row. (A search after a change of the
+    /// data keeps the cursor on the record it was on.)
+    pub to_top: bool,
     pub elapsed: Duration,
 }
 
@@ -45,6 +49,7 @@ impl ListView {
             sort: 0,
             generation: 0,
             pending: true,
+            to_top: true,
             elapsed: Duration::ZERO,
         }
     }

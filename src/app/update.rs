@@ -145,11 +145,24 @@ pub(super) fn nothing_selected(st: &mut State) {
     st.err(t.nothing_selected.to_string());
 }
 
-/// Search a list again (its query, filters or order changed, or the data).
+/// Search a list again for a new query, filter or order: the answer puts
+/// the cursor on the first row.
 pub(super) fn search_list(st: &mut State, kind: Kind, fx: &mut Vec<Effect>) {
+    submit_list(st, kind, true, fx);
+}
+
+/// Search a list again after the data changed: the cursor stays on the
+/// record it was on, if that is still found.
+fn refresh_list(st: &mut State, kind: Kind, fx: &mut Vec<Effect>) {
+    submit_list(st, kind, false, fx);
+}
+
+fn submit_list(st: &mut State, kind: Kind, to_top: bool, fx: &mut Vec<Effect>) {
     let generation = st.generation();
     let l = &mut st.lists[kind.tab_index()];
     l.generation = generation;
+    // A refresh asked while a new query is still on its way keeps its reset.
+    l.to_top = to_top || (l.to_top && l.pending);
     l.pending = true;
     fx.push(Effect::Search(Request {
         slot: Slot::List(kind),
@@ -209,9 +222,14 @@ fn found(st: &mut State, r: Response, fx: &mut Vec<Effect>) {
             l.ids = r.found.ids;
             l.pending = false;
             l.elapsed = r.found.elapsed;
-            l.selected = keep
-                .and_then(|id| l.ids.iter().position(|x| *x == id))
-                .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
+            if std::mem::take(&mut l.to_top) {
+                l.selected = 0;
+                l.offset = 0;
+            } else {
+                l.selected = keep
+                    .and_then(|id| l.ids.iter().position(|x| *x == id))
+                    .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
+            }
         }
         Slot::Picker => {
             if let Some(Overlay::Picker(p)) = st.overlays.last_mut()
@@ -234,7 +252,7 @@ fn found(st: &mut State, r: Response, fx: &mut Vec<Effect>) {
 /// and the dashboard follow.
 fn changed(st: &mut State, fx: &mut Vec<Effect>) {
     for kind in Kind::TABS {
-        search_list(st, kind, fx);
+        refresh_list(st, kind, fx);
     }
     if matches!(st.overlays.last(), Some(Overlay::Picker(_))) {
         search_picker(st, fx);

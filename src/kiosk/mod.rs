@@ -70,6 +70,9 @@ pub struct ListView {
     /// Enter came before the results of what was typed: open the first
     /// one when they arrive (a quick visitor's Enter is not lost).
     pub open_when_found: bool,
+    /// The search asked for is a new query or filter: its answer puts the
+    /// cursor on the first row.
+    pub to_top: bool,
 }
 
 impl ListView {
@@ -85,6 +88,7 @@ impl ListView {
             generation: 0,
             pending: true,
             open_when_found: false,
+            to_top: true,
         }
     }
 
@@ -338,7 +342,7 @@ impl Kiosk {
         if v != self.seen_version {
             self.seen_version = v;
             if !self.state.pages.is_empty() {
-                self.search();
+                self.submit(false);
             }
         }
         for r in self.searcher.poll() {
@@ -349,9 +353,15 @@ impl Kiosk {
             let keep = l.selected_id();
             l.ids = r.ids;
             l.pending = false;
-            l.selected = keep
-                .and_then(|id| l.ids.iter().position(|x| *x == id))
-                .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
+            if std::mem::take(&mut l.to_top) {
+                // A new search: the cursor on its first row, in view.
+                l.selected = 0;
+                l.offset = 0;
+            } else {
+                l.selected = keep
+                    .and_then(|id| l.ids.iter().position(|x| *x == id))
+                    .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
+            }
             if std::mem::take(&mut l.open_when_found) && matches!(self.state.pages.last(), Some(Page::List)) {
                 self.open_selected();
             }
@@ -375,10 +385,17 @@ impl Kiosk {
         self.state.pages.push(next);
     }
 
+    /// Search for a new query or filter: the answer puts the cursor on top.
     fn search(&mut self) {
+        self.submit(true);
+    }
+
+    /// Ask for the list's results; `to_top` unless the data changed.
+    fn submit(&mut self, to_top: bool) {
         self.next_gen += 1;
         let l = &mut self.state.list;
         l.generation = self.next_gen;
+        l.to_top = to_top || (l.to_top && l.pending);
         l.pending = true;
         self.searcher.submit(Request {
             generation: self.next_gen,
