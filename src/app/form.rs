@@ -48,6 +48,8 @@ pub struct Form {
     pub subject: String,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// Something was typed.
+    pub dirty: bool,
 }
 
 fn field(id: FieldId, value: &str) -> Field {
@@ -83,6 +85,7 @@ impl Form {
             subject,
             fields,
             focus: 0,
+            dirty: false,
         }
     }
 

@@ -208,8 +208,8 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
             }
         }
         Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, operator, "")),
-        // Discarding a form writes nothing (the confirmation closes it).
-        Run::Op(Op::Discard) => return None,
+        // Discarding a form or quitting writes nothing (the confirmation does it).
+        Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, *plan)),
     })

@@ -184,6 +184,8 @@ pub enum Op {
     },
     /// Close the record form below without saving.
     Discard,
+    /// Quit the session although a form holds unsaved input.
+    Quit,
 }
 
 #[derive(Debug, Clone)]
@@ -339,6 +341,16 @@ impl State {
 
     pub fn err(&mut self, text: String) {
         self.status = Some(Status { text, error: true });
+    }
+
+    /// True when a form or dialog holds input that quitting would lose.
+    pub fn unsaved(&self) -> bool {
+        self.overlays.iter().any(|o| match o {
+            Overlay::Intake(f) => f.dirty,
+            Overlay::Form(f) => f.dirty,
+            Overlay::Import(d) => !d.input.value().trim().is_empty(),
+            _ => false,
+        })
     }
 
     /// A new search generation.

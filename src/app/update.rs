@@ -5,7 +5,7 @@
 use super::msg::{Effect, Loaded, Msg, Prep, Ran};
 use super::overlay::{self, Outcome};
 use super::searcher::{Request, Response, Slot};
-use super::state::{Overlay, PickItems, State, Viewport};
+use super::state::{Confirm, Op, Overlay, PickItems, State, Viewport};
 use super::{case, list};
 use crate::domain::{Kind, RecordRef};
 use crate::i18n::{Lang, fill};
@@ -32,7 +32,14 @@ pub fn update(st: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::Loaded(l) => loaded(st, l, &mut fx),
         Msg::Ran(r) => ran(st, r, &mut fx),
-        Msg::Action(Action::Quit) => st.quit = true,
+        Msg::Action(Action::Quit) if st.unsaved() && !matches!(st.overlays.last(), Some(Overlay::Confirm(_))) => {
+            let t = st.t();
+            st.overlays.push(Overlay::Confirm(Confirm {
+                text: t.quit_unsaved.to_string(),
+                op: Op::Quit,
+            }));
+        }
+        Msg::Action(Action::Quit | Action::QuitNow) => st.quit = true,
         Msg::Action(Action::ToggleLanguage) => st.lang = st.lang.toggle(),
         Msg::Action(Action::Help) if !matches!(st.overlays.last(), Some(Overlay::Help { .. })) => {
             st.overlays.push(Overlay::Help { scroll: 0 });

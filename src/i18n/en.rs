@@ -154,6 +154,7 @@ pub static EN: Strings = Strings {
     i_enroll_failed: "trainee saved; enrollment refused: {}",
     i_exists: "this ID number is registered: {} {} — ctrl-o opens that person",
     i_discard: "Discard what you typed?",
+    quit_unsaved: "A form holds unsaved input, which quitting loses. Quit anyway?",
     i_keys: "Tab/↑↓ field  Enter choose  ctrl-s save  ctrl-n save and next  Esc close",
     i_fix: "not saved: fix the fields marked in red",
     i_choose: "Enter picks from a list; or type to filter",

@@ -105,6 +105,8 @@ pub struct Strings {
     pub i_enroll_failed: &'static str,
     pub i_exists: &'static str,
     pub i_discard: &'static str,
+    /// Quitting with unsaved input in a form or dialog.
+    pub quit_unsaved: &'static str,
     pub i_keys: &'static str,
     pub i_fix: &'static str,
     pub i_choose: &'static str,

@@ -142,6 +142,7 @@ pub static ZH: Strings = Strings {
     i_enroll_failed: "学员已保存，报名未成功：{}",
     i_exists: "此身份证号已登记：{} {} — ctrl-o 打开此人",
     i_discard: "放弃未保存的内容？",
+    quit_unsaved: "表单中有未保存的内容，退出程序会丢失这些内容。仍要退出吗？",
     i_keys: "Tab/↑↓ 换项  Enter 选择  ctrl-s 保存  ctrl-n 保存并录下一条  Esc 关闭",
     i_fix: "未保存：请修正标红的项",
     i_choose: "Enter 从列表选择，或直接输入筛选",

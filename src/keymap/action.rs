@@ -41,6 +41,7 @@ macro_rules! actions {
 
 actions! {
     Quit => "quit", "退出", "quit";
+    QuitNow => "quit-now", "立即退出程序（不询问）", "quit at once (never asks)";
     Help => "help", "帮助：全部按键", "help: every key";
     ToggleLanguage => "toggle-language", "切换中文/English", "switch language (中文/English)";
     NextTab => "next-tab", "下一个标签页", "next tab";

@@ -143,3 +143,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn ctrl_c_in_a_form_with_input_asks_first_and_keeps_it() {
+    let mut a = app(small_service(), Lang::Zh);
+    press(&mut a, "alt-3 ctrl-n");
+    type_text(&mut a, "王小二");
+    press(&mut a, "ctrl-c");
+    assert!(!a.state.quit, "ctrl-c did not quit at once");
+    let Some(Overlay::Confirm(c)) = a.state.overlays.last() else {
+        panic!("no question: {:?}", a.state.overlays.last())
+    };
+    assert!(c.text.contains("未保存"), "{}", c.text);
+    // "No" returns to the form as typed.
+    press(&mut a, "n");
+    let Some(Overlay::Intake(f)) = a.state.overlays.last() else {
+        panic!("the form is gone")
+    };
+    assert_eq!(f.fields[0].input.value(), "王小二");
+    // "Yes" quits.
+    press(&mut a, "ctrl-c y");
+    assert!(a.state.quit);
+}
+
+#[test]
+fn ctrl_c_with_nothing_typed_quits_and_a_keymap_can_quit_without_asking() {
+    let mut a = app(small_service(), Lang::En);
+    press(&mut a, "alt-3 ctrl-n");
+    press(&mut a, "ctrl-c");
+    assert!(a.state.quit, "an empty form asks nothing");
+    // The import dialog with a path typed asks too.
+    let mut a = app(small_service(), Lang::En);
+    press(&mut a, "f6");
+    type_text(&mut a, "/tmp/x.csv");
+    press(&mut a, "ctrl-c");
+    assert!(matches!(a.state.overlays.last(), Some(Overlay::Confirm(_))));
+    // An operator who wants the old ctrl-c binds quit-now.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keymap.toml");
+    std::fs::write(&file, "[global]\n\"ctrl-c\" = \"quit-now\"\n").unwrap();
+    let keymap = std::sync::Arc::new(skillbridge::keymap::KeyMap::with_user_file(&file).unwrap());
+    let svc = small_service();
+    let mut a = App::new(
+        svc.clone(),
+        keymap,
+        Box::new(skillbridge::app::searcher::SyncSearcher::new(svc)),
+        "t",
+        Lang::En,
+    );
+    press(&mut a, "alt-3 ctrl-n");
+    type_text(&mut a, "x");
+    press(&mut a, "ctrl-c");
+    assert!(a.state.quit);
+}

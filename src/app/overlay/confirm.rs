@@ -13,6 +13,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
                 match c.op {
                     // The form under the question goes too.
                     Op::Discard => return Outcome::Pop,
+                    Op::Quit => st.quit = true,
                     op => fx.push(Effect::Run(Run::Op(op))),
                 }
             }

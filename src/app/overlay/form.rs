@@ -16,7 +16,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         return Outcome::Stay;
     };
     if let Some(edit) = edit_of(&msg) {
-        text::apply(f.focused(), &edit, None);
+        f.dirty |= text::apply(f.focused(), &edit, None);
         return Outcome::Stay;
     }
     let n = f.fields.len().max(1);
