@@ -246,15 +246,26 @@ fn drill_down(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
     };
     let Some(by) = by else { return Outcome::Stay };
     st.overlays.pop();
+    // The lists show what the row stands for: a query typed earlier would
+    // hide it (a district with "0 records"), so it goes, and the status says so.
+    let mut cleared = false;
     for kind in Kind::TABS {
         let l = &mut st.lists[kind.tab_index()];
         by.apply(&mut l.filters);
+        if !l.input.value().is_empty() {
+            l.input = tui_input::Input::default();
+            cleared = true;
+        }
         l.selected = 0;
         search_list(st, kind, fx);
     }
     let t = st.t();
     let (field, label) = by.describe(t, st.lang);
-    st.ok(fill(t.dash.filtered, &[&field, &label]));
+    let mut text = fill(t.dash.filtered, &[&field, &label]);
+    if cleared {
+        text.push_str(t.dash.query_cleared);
+    }
+    st.ok(text);
     Outcome::Stay
 }
 

@@ -332,6 +332,7 @@ pub static EN_DASH: DashStrings = DashStrings {
     map_legend_panel: "map labels: the first five figures above, in order",
     map_hint: "arrows: pick a district · Enter: filter the lists by it",
     filtered: "lists filtered by {}: {}",
+    query_cleared: " (search cleared)",
     setting_problem: "labor-force setting ignored, using {}: {}",
     report_title: "Skills Light Up the Future: targets and figures",
     report_weeks: "Enrollments and certifications per week",

@@ -248,6 +248,8 @@ pub struct DashStrings {
     pub map_legend_panel: &'static str,
     pub map_hint: &'static str,
     pub filtered: &'static str,
+    /// Said after `filtered` when a drill-down cleared the search lines.
+    pub query_cleared: &'static str,
     pub setting_problem: &'static str,
     pub report_title: &'static str,
     pub report_weeks: &'static str,

@@ -282,6 +282,7 @@ pub static ZH_DASH: DashStrings = DashStrings {
     map_legend_panel: "地图标注依次为上列前五项",
     map_hint: "方向键选区域 · Enter 按区域筛选列表",
     filtered: "列表已按{}筛选：{}",
+    query_cleared: "（已清空搜索词）",
     setting_problem: "劳动力设置无效，按 {} 计：{}",
     report_title: "技能照亮前程：目标与数据",
     report_weeks: "每周报名与取证",

@@ -274,3 +274,19 @@ fn a_bad_labor_force_setting_is_named_and_the_default_used() {
     );
     assert_eq!(dash(&a).figures.basis.labor_force, 2_000_000);
 }
+
+#[test]
+fn a_drill_down_clears_the_query_and_says_so() {
+    let mut a = app(demo_service(), Lang::Zh);
+    // A query that finds nothing in 京口区's demands.
+    type_text(&mut a, "zzzz");
+    assert!(a.state.list().ids.is_empty());
+    press(&mut a, "f3 3 enter");
+    let st = a.state.status.clone().unwrap();
+    assert!(st.text.ends_with("（已清空搜索词）"), "{}", st.text);
+    for l in &a.state.lists {
+        assert_eq!(l.input.value(), "", "the query is cleared");
+        assert_eq!(l.filters.region, Some(RegionId(0)));
+    }
+    assert!(!a.state.list().ids.is_empty(), "京口区's demands are shown");
+}

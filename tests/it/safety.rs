@@ -196,3 +196,37 @@ fn ctrl_c_with_nothing_typed_quits_and_a_keymap_can_quit_without_asking() {
     press(&mut a, "ctrl-c");
     assert!(a.state.quit);
 }
+
+#[test]
+fn a_group_code_is_labelled_as_the_group_s() {
+    let svc = demo_service();
+    let lathe = svc
+        .read()
+        .data
+        .demands
+        .values()
+        .find(|d| d.occupation.zh() == "车工")
+        .map(|d| d.id)
+        .unwrap();
+    for (lang, group) in [
+        (Lang::Zh, "车工（所属职业组 6-18-01）"),
+        (Lang::En, "(in group 6-18-01)"),
+    ] {
+        let mut a = app(svc.clone(), lang);
+        type_text(&mut a, &format!("'{lathe}"));
+        let v = frame(&mut a, 120, 40);
+        let trade = v
+            .pane
+            .iter()
+            .find_map(|l| match l {
+                DetailLine::Field(label, value) if value.contains("车工") && !label.is_empty() => Some(value.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(trade.contains(group), "{trade}");
+        assert!(
+            !trade.ends_with("车工 6-18-01"),
+            "not shown as the occupation's own code: {trade}"
+        );
+    }
+}

@@ -26,10 +26,17 @@ pub enum DetailLine {
 
 fn occ_label(o: OccupationId, lang: Lang) -> String {
     let Some(x) = o.get() else { return "?".into() };
+    // Only a verified code is the occupation's own; a group's code is said
+    // to be the group's (车工 and 铣工 share 6-18-01, the machining group).
     let code = x
         .code
         .map(|(c, e)| format!(" {c} ({})", e.label()))
-        .or_else(|| x.group.map(|g| format!(" {g}")))
+        .or_else(|| {
+            x.group.map(|g| match lang {
+                Lang::Zh => format!("（所属职业组 {g}）"),
+                Lang::En => format!(" (in group {g})"),
+            })
+        })
         .unwrap_or_default();
     match lang {
         Lang::Zh => format!("{}{code}", x.zh),
