@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod entities;
 pub mod idno;
 pub mod kind;
+pub mod rules;
 pub mod validate;
 
 pub use case::{CaseState, Evaluation, Move, MoveKind, StateKind, TransitionError, legal_moves, next_state};
