@@ -10,11 +10,11 @@
 use super::columns::{self, Column};
 use super::resolve;
 use super::table::{self, Row, Table, TableError};
-use super::{did_you_mean, nearest};
 use crate::domain::Kind;
 use crate::domain::*;
 use crate::store::batch::BatchError;
 use crate::store::{Editable, Store, StoreError};
+use crate::suggest::{did_you_mean, nearest};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::fmt;
