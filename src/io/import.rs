@@ -756,11 +756,7 @@ fn demand(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Cell<Built<JobDemand>> {
             ),
         );
     }
-    let status = match asked {
-        DemandStatus::Closed => DemandStatus::Closed,
-        _ if usage.hired >= headcount => DemandStatus::Filled,
-        _ => DemandStatus::Open,
-    };
+    let status = crate::store::demand_status(asked, usage.hired, headcount);
     let record = JobDemand {
         id: old.map(|d| d.id).unwrap_or_default(),
         external_id,
