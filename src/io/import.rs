@@ -59,6 +59,9 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+    /// Reading the database (around an import) failed.
+    #[error(transparent)]
+    Store(Box<StoreError>),
     #[error(
         "{path}:{line}: writing to the database failed; {written} rows were written before, in whole batches, and this row's batch of {batch} was not: {source}"
     )]
