@@ -7,6 +7,8 @@ pub mod cache;
 mod cli;
 mod commands;
 pub mod data;
+#[cfg(test)]
+mod golden;
 mod list;
 pub mod matching;
 mod picture;

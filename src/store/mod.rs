@@ -19,6 +19,8 @@ pub mod codec;
 mod derived;
 pub mod error;
 mod fault;
+#[cfg(test)]
+pub(crate) mod golden;
 pub mod migrate;
 mod ops;
 mod read;
