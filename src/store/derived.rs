@@ -312,3 +312,48 @@ impl Finding {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_is_clean_exactly_when_repair_has_nothing_to_do() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(&dir.path().join("db")).expect("open");
+        let inst = store
+            .save(Institution {
+                id: InstitutionId(0),
+                name: "京口示例职业培训学校".into(),
+                region: RegionId(0),
+                stars: 3,
+            })
+            .expect("save");
+        assert!(store.check().problems.is_empty());
+        assert!(store.plan_repair().expect("plan").edits.is_empty());
+        // A counter of no class and a name index entry of no institution:
+        // repair removes both, so check reports both.
+        store
+            .tree(TreeName::ClassUsage)
+            .insert(4242u64.to_be_bytes(), &1u32.to_be_bytes())
+            .expect("insert");
+        store
+            .tree(TreeName::IdxInstitutionName)
+            .insert("无此机构".as_bytes(), &77u64.to_be_bytes())
+            .expect("insert");
+        let problems: Vec<String> = store.check().problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            [
+                "idx_institution_name 无此机构: index entry with no record behind it",
+                "class_usage 0000000000001092: counter for a class that does not exist",
+            ]
+        );
+        let plan = store.plan_repair().expect("plan");
+        assert_eq!(plan.edits.len(), problems.len());
+        store.apply_repair(&plan.edits).expect("repair");
+        assert!(store.check().problems.is_empty());
+        assert!(store.plan_repair().expect("plan").edits.is_empty());
+        assert_eq!(store.institution_by_name(&inst.name).expect("read"), Some(inst));
+    }
+}

@@ -81,14 +81,15 @@ pub(crate) fn sample() -> Sample {
         wanted: vec![OccupationId(3), OccupationId(1)].into(),
         created: day(8, 10),
     };
+    let evaluation = Evaluation {
+        theory: 78,
+        practical: 85,
+        panel: false,
+    };
     let certify = Move::Certify {
         level: SkillLevel::L4,
         certificate: "ZJ-2025-0001".into(),
-        evaluation: Evaluation {
-            theory: 78,
-            practical: 85,
-            panel: false,
-        },
+        evaluation: evaluation.clone(),
     };
     let case = Case {
         id: CaseId(6),
@@ -98,11 +99,7 @@ pub(crate) fn sample() -> Sample {
         certification: Some(Certification {
             level: SkillLevel::L4,
             certificate: "ZJ-2025-0001".into(),
-            evaluation: Evaluation {
-                theory: 78,
-                practical: 85,
-                panel: false,
-            },
+            evaluation,
             date: day(10, 8),
         }),
         events: 4,

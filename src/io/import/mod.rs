@@ -364,19 +364,13 @@ pub fn apply(
     let total = plan.changes.len();
     let path = plan.path.clone();
     let report = Report {
-        kind: plan.kind,
-        path: plan.path.clone(),
-        rows: plan.rows,
-        added: plan.added,
-        updated: plan.updated,
-        unchanged: plan.unchanged,
-        rejected: plan.rejects.len(),
         written: true,
         rejects_file: if plan.rejects.is_empty() {
             None
         } else {
             opts.skip_invalid.clone()
         },
+        ..dry_run(&plan)
     };
     match plan.changes {
         Changes::Institutions(v) => write(store, &path, v, batch, total, progress)?,
