@@ -96,26 +96,32 @@ impl Service {
     /// show them. Call with the gate held.
     fn reload_kind(&self, kind: Kind) -> Result<()> {
         let store = &self.store;
+        // Read outside the lock; swap the records and rebuild the lists
+        // under one write lock, so no reader sees one without the other.
+        let mut w;
         let lists: &[Kind] = match kind {
             Kind::Institutions => {
                 let fresh = store.all::<Institution>()?.into_iter().map(|r| (r.id, r)).collect();
-                self.write().data.institutions = fresh;
+                w = self.write();
+                w.data.institutions = fresh;
                 &[Kind::Institutions, Kind::Classes]
             }
             Kind::Enterprises => {
                 let fresh = store.all::<Enterprise>()?.into_iter().map(|r| (r.id, r)).collect();
-                self.write().data.enterprises = fresh;
+                w = self.write();
+                w.data.enterprises = fresh;
                 &[Kind::Enterprises, Kind::Demands]
             }
             Kind::Demands => {
                 let fresh = store.all::<JobDemand>()?.into_iter().map(|r| (r.id, r)).collect();
-                self.write().data.demands = fresh;
+                w = self.write();
+                w.data.demands = fresh;
                 &[Kind::Demands]
             }
             Kind::Classes => {
                 let fresh: BTreeMap<ClassId, TrainingClass> =
                     store.all::<TrainingClass>()?.into_iter().map(|r| (r.id, r)).collect();
-                let mut w = self.write();
+                w = self.write();
                 for id in fresh.keys() {
                     w.data.seats_used.entry(*id).or_insert(0);
                 }
@@ -124,13 +130,14 @@ impl Service {
             }
             Kind::Trainees => {
                 let fresh = store.all::<Trainee>()?.into_iter().map(|r| (r.id, r)).collect();
-                self.write().data.trainees = fresh;
+                w = self.write();
+                w.data.trainees = fresh;
                 &[Kind::Trainees, Kind::Cases]
             }
             // Cases are never imported: nothing else can have changed.
             Kind::Cases => return self.reload_all(),
         };
-        build_indexes(&mut self.write(), lists);
+        build_indexes(&mut w, lists);
         Ok(())
     }
 
