@@ -17,6 +17,7 @@ pub mod server;
 pub mod service;
 pub mod stats;
 pub mod store;
+pub mod suggest;
 pub mod term;
 pub mod torture;
 pub mod tui;

@@ -250,7 +250,7 @@ fn open_workspace(open: impl FnOnce() -> Result<Store>, s: Session) -> Result<Ex
     let operator = s.operator.clone();
     let load = move || -> Result<Arc<Service>> {
         let svc = Service::open(open()?)?;
-        tracing::info!(db = %svc.store().path().display(), operator = %operator, "workspace opened");
+        tracing::info!(db = %svc.db_path().display(), operator = %operator, "workspace opened");
         Ok(svc)
     };
     skillbridge::tui::run(load, s.keymap, &s.operator, s.lang)?;
@@ -457,7 +457,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_existing_for_service(&paths::db_path(cli.db.clone()))?;
             let _log = start_log();
             let svc = Service::open(store)?;
-            tracing::info!(db = %svc.store().path().display(), "kiosk opened");
+            tracing::info!(db = %svc.db_path().display(), "kiosk opened");
             skillbridge::kiosk::term::run(skillbridge::service::public::PublicView::new(svc), settings)?;
             Ok(ExitCode::SUCCESS)
         }

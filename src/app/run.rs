@@ -165,9 +165,9 @@ fn figures(svc: &Service, open: bool) -> Loaded {
     let place = format!(
         "setting '{}' of the database at {}",
         figures::META_LABOR_FORCE,
-        svc.store().path().display()
+        svc.db_path().display()
     );
-    let settings = match svc.store().meta(figures::META_LABOR_FORCE) {
+    let settings = match svc.meta(figures::META_LABOR_FORCE) {
         Ok(v) => Settings::from_meta(v.as_deref(), &place).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
@@ -266,26 +266,18 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
     }
 }
 
-/// The dry run of an import.
+/// The dry run of an import (writes nothing).
 fn import_plan(svc: &Service, kind: Kind, path: &std::path::Path) -> Result<crate::io::import::Plan, String> {
     let opts = crate::io::import::Options {
         today: svc.today(),
         ..Default::default()
     };
-    crate::io::import::plan(svc.store(), kind, path, &opts).map_err(|e| e.to_string())
+    svc.import_plan(kind, path, &opts).map_err(|e| e.to_string())
 }
 
-/// Write a checked import, then read the records again.
+/// Write a checked import through the service (which shows it at once).
 fn import_apply(svc: &Service, plan: crate::io::import::Plan) -> Result<String, String> {
-    let res = crate::io::import::apply(
-        svc.store(),
-        plan,
-        &crate::io::import::ApplyOptions::default(),
-        &mut |_, _| {},
-    );
-    // Batches before a failure are written: show them either way.
-    let reloaded = svc.reload();
-    let report = res.map_err(|e| e.to_string())?;
-    reloaded.map_err(|e| e.to_string())?;
-    Ok(report.to_string())
+    svc.import_apply(plan, &crate::io::import::ApplyOptions::default(), &mut |_, _| {})
+        .map(|report| report.to_string())
+        .map_err(|e| e.to_string())
 }

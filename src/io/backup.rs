@@ -16,6 +16,11 @@
 //! end 1 {"records":N,"crc32":"89abcdef"}     N item lines above; CRC-32 (IEEE) of every byte before this line
 //! ```
 //!
+//! `schema` is the schema of the records the file holds (`RECORDS_SCHEMA`:
+//! the last database schema that changed a record; 1). A database schema
+//! that only changes indexes or counters, which a backup never holds, does
+//! not change it, so such a backup still restores into an older program.
+//!
 //! Each record is the record's serde JSON with its id, at the record version
 //! the store writes (`Record::VERSION`, `EVENT_VERSION`); a newer program
 //! migrates older versions and refuses newer ones. Indexes and seat and
@@ -23,7 +28,7 @@
 
 use crate::domain::*;
 use crate::store::bulk::BulkWriter;
-use crate::store::{DemandUsage, EVENT_VERSION, Record, SCHEMA_VERSION, Store, StoreError, TreeName, codec};
+use crate::store::{DemandUsage, EVENT_VERSION, RECORDS_SCHEMA, Record, Store, StoreError, TreeName};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -200,16 +205,6 @@ fn meta_entries(store: &Store) -> Result<Vec<MetaEntry>, StoreError> {
     Ok(out)
 }
 
-fn events(store: &Store) -> Result<Vec<Event>, StoreError> {
-    let mut out = Vec::new();
-    for item in store.tree(TreeName::Events).iter() {
-        let (_, v) = item.map_err(|e| store.write_err(e))?;
-        let (_, ev) = codec::decode::<Event>(&v, EVENT_VERSION).map_err(|e| store.corrupt(format!("events: {e}")))?;
-        out.push(ev);
-    }
-    Ok(out)
-}
-
 /// Write a backup of the whole database to `path` (which must not exist).
 /// The file appears whole or not at all: it is written beside `path` and
 /// renamed into place after it is synced. The store is held by this process
@@ -232,7 +227,7 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
     let classes = store.all::<TrainingClass>()?;
     let trainees = store.all::<Trainee>()?;
     let cases = store.all::<Case>()?;
-    let events = events(store)?;
+    let events = store.all_events()?;
     let mut counts = BTreeMap::new();
     for (k, n) in KINDS.iter().zip([
         meta.len(),
@@ -247,7 +242,7 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
         counts.insert(k.to_string(), n as u64);
     }
     let header = Header {
-        schema: SCHEMA_VERSION,
+        schema: RECORDS_SCHEMA,
         program: env!("CARGO_PKG_VERSION").to_string(),
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         counts: counts.clone(),
@@ -279,7 +274,7 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
             path: &Path,
         ) -> Result<(), BackupError> {
             for r in items {
-                let json = to_json(store, R::KIND, r)?;
+                let json = to_json(store, R::NAME, r)?;
                 out.item(kind, R::VERSION, &json).map_err(|source| BackupError::Io {
                     path: path.to_path_buf(),
                     source,
@@ -462,11 +457,11 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
         .strip_prefix("header ")
         .ok_or_else(|| damaged(2, "expected the 'header' line".into()))
         .and_then(|j| serde_json::from_str(j).map_err(|e| damaged(2, format!("header: {e}"))))?;
-    if header.schema > SCHEMA_VERSION {
+    if header.schema > RECORDS_SCHEMA {
         return Err(BackupError::NewerSchema {
             path: file.to_path_buf(),
             found: header.schema,
-            supported: SCHEMA_VERSION,
+            supported: RECORDS_SCHEMA,
         });
     }
 
@@ -648,7 +643,7 @@ fn put<R: Record>(
     file: &Path,
     max_id: &mut u64,
 ) -> Result<(), BackupError> {
-    let r: R = parse(json, ver, R::VERSION, line, R::KIND, file)?;
+    let r: R = parse(json, ver, R::VERSION, line, R::NAME, file)?;
     *max_id = (*max_id).max(r.key());
     w.put(&r)?;
     Ok(())

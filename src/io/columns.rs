@@ -3,8 +3,8 @@
 //! spreadsheets use); import accepts `zh`, `key` and every alias, in any
 //! order. The README's import section lists this table.
 
-use super::{did_you_mean, nearest};
 use crate::domain::Kind;
+use crate::suggest::{did_you_mean, nearest};
 
 /// One column a kind reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! the nearest names. Each function returns the reason only; the importer
 //! adds the file, row, column and value.
 
-use super::{did_you_mean, nearest};
 use crate::domain::*;
+use crate::suggest::{did_you_mean, nearest};
 use chrono::NaiveDate;
 
 /// Case- and space-insensitive comparison key for names.

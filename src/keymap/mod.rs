@@ -12,6 +12,7 @@ mod key;
 pub use action::Action;
 pub use key::{Key, KeyCode, KeyError, Mods};
 
+use crate::suggest::hint as suggest;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
@@ -67,7 +68,11 @@ impl Context {
 }
 
 /// Actions deliberately left without a default key (reachable otherwise).
-pub const INTENTIONALLY_UNBOUND: &[Action] = &[];
+pub const INTENTIONALLY_UNBOUND: &[Action] = &[
+    // Quitting without the unsaved-input question is for an operator who
+    // binds it; no shipped key loses typed input.
+    Action::QuitNow,
+];
 
 /// The word that removes a default binding in a user file.
 pub const UNBIND: &str = "none";
@@ -132,39 +137,6 @@ fn line_col(text: &str, byte: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
-}
-
-/// Levenshtein distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The nearest candidate within a small distance.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (distance(&word, c), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    match did_you_mean(word, candidates) {
-        Some(s) => format!("; did you mean '{s}'?"),
-        None => String::new(),
-    }
 }
 
 /// Parse one keymap file into bindings per context, or every problem in it.
@@ -421,13 +393,6 @@ mod tests {
         assert_eq!(m.resolve(&[Context::List], Key::ctrl('k')), Some(Action::Pair));
         assert_eq!(m.resolve(&[Context::List], Key::plain(KeyCode::Down)), None);
         assert_eq!(m.resolve(&[Context::List], Key::plain(KeyCode::Up)), Some(Action::Up));
-    }
-
-    #[test]
-    fn did_you_mean_finds_near_misses() {
-        assert_eq!(did_you_mean("sav", ["save", "quit"]), Some("save"));
-        assert_eq!(did_you_mean("lsit", ["list", "form"]), Some("list"));
-        assert_eq!(did_you_mean("zzzzzz", ["save"]), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! fzf's extended query syntax.
 
-use super::{ascii_bit, cjk_bit, is_wide};
+use super::hay::{ascii_bit, cjk_bit, is_wide};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermKind {

@@ -346,9 +346,9 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
                 detail: e.to_string(),
             })?;
         let local = listener.local_addr()?;
-        let note = svc.store().path().join(crate::store::SERVER_NOTE);
+        let note = svc.db_path().join(crate::store::SERVER_NOTE);
         let _ = std::fs::write(&note, local.to_string());
-        eprintln!("skillbridge serving {} on {local}", svc.store().path().display());
+        eprintln!("skillbridge serving {} on {local}", svc.db_path().display());
         eprintln!("host key {} fingerprint {fingerprint}", opts.host_key.display());
         eprintln!("{} authorized keys from {}", ring.len(), opts.authorized_keys.display());
         eprintln!("connect: ssh -t -p {} <host>", local.port());
@@ -402,7 +402,7 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
                 handle.shutdown("skillbridge server stopping".into());
             }
         }
-        svc.store().flush()?;
+        svc.flush()?;
         // Sessions are gone, so nothing writes: keep the index for the next start.
         svc.save_search_cache();
         let _ = std::fs::remove_file(&note);

@@ -3,43 +3,19 @@
 //! (which every write moves). A stale or damaged file is ignored and
 //! rebuilt, never trusted.
 //!
-//! Format (UTF-8 text): `skillbridge-search 2 <build> <generation>`, then
-//! the index as [`Index::write_tsv`] writes it. `<build>` fingerprints the
-//! code that makes the search text, so a cache written by another version
-//! of skillbridge is rebuilt rather than read.
+//! Format (UTF-8 text): the stamp line `skillbridge-search <version>
+//! <build> <generation>` (see `store::codec::stamp`; the version is
+//! `codec::SEARCH_CACHE_VERSION`), then the index as [`Index::write_tsv`]
+//! writes it. A cache written by another version of skillbridge, or of the
+//! pinyin tables, is rebuilt rather than read.
 
 use crate::domain::Kind;
 use crate::search::Index;
+use crate::store::codec::{self, SEARCH_CACHE_VERSION};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &str = "skillbridge-search 2";
-
-/// FNV-1a of the program's version and some of its source: a file made by
-/// other code (another version, another build) does not match.
-pub(super) fn fingerprint(sources: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in std::iter::once(env!("CARGO_PKG_VERSION")).chain(sources.iter().copied()) {
-        for b in part.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// A fingerprint of the code that decides what a record's search text is:
-/// the rows and the matcher, the names they print (catalog, kinds, states)
-/// and the crates' versions (the pinyin tables among them).
-fn build() -> u64 {
-    fingerprint(&[
-        include_str!("rows.rs"),
-        include_str!("../search/mod.rs"),
-        include_str!("../domain/catalog.rs"),
-        include_str!("../domain/entities.rs"),
-        include_str!("../domain/case.rs"),
-        include_str!("../../Cargo.lock"),
-    ])
-}
+const MAGIC: &str = "skillbridge-search";
 
 pub fn dir(db: &Path) -> PathBuf {
     db.join("search-cache")
@@ -91,7 +67,7 @@ pub(super) fn write_atomically(
 /// Write the index as the picture of `generation`.
 pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Result<()> {
     write_atomically(&file(db, kind), |w| {
-        writeln!(w, "{MAGIC} {:016x} {generation}", build())?;
+        writeln!(w, "{}", codec::stamp(MAGIC, SEARCH_CACHE_VERSION, generation))?;
         ix.write_tsv(w)
     })
 }
@@ -100,9 +76,7 @@ pub fn write(db: &Path, kind: Kind, generation: u64, ix: &Index) -> std::io::Res
 pub fn read(db: &Path, kind: Kind, generation: u64) -> Option<Index> {
     let text = std::fs::read_to_string(file(db, kind)).ok()?;
     let (header, rest) = text.split_once('\n')?;
-    let (b, g) = header.strip_prefix(MAGIC)?.trim().split_once(' ')?;
-    let gen_found: u64 = g.parse().ok()?;
-    if b != format!("{:016x}", build()) || gen_found != generation {
+    if codec::read_stamp(header, MAGIC, SEARCH_CACHE_VERSION)? != generation {
         return None;
     }
     Index::read_tsv(rest)
@@ -144,9 +118,16 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read");
         std::fs::write(
             &path,
-            text.replacen(&format!("{:016x}", build()), "0123456789abcdef", 1),
+            text.replacen(codec::build_id(), "skillbridge-0.0.1+pinyin-0.1.0", 1),
         )
         .expect("other build");
+        assert!(read(dir.path(), Kind::Trainees, 5).is_none());
+        let older = format!("{MAGIC} {} ", SEARCH_CACHE_VERSION - 1);
+        std::fs::write(
+            &path,
+            text.replacen(&format!("{MAGIC} {SEARCH_CACHE_VERSION} "), &older, 1),
+        )
+        .expect("older format");
         assert!(read(dir.path(), Kind::Trainees, 5).is_none());
         std::fs::write(&path, &text[..text.len() - 20]).expect("cut");
         assert!(read(dir.path(), Kind::Trainees, 5).is_none());

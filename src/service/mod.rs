@@ -5,162 +5,32 @@
 
 pub mod cache;
 mod cli;
+mod commands;
 pub mod data;
+#[cfg(test)]
+mod golden;
+mod list;
 pub mod matching;
+mod picture;
 pub mod public;
 pub mod rows;
 pub mod snapshot;
 
 pub use cli::{cli_search, index_for};
-
 pub use data::Data;
+pub use list::{Filters, Found, SearchSpec, Sort};
+pub use picture::Cached;
 
 use crate::domain::*;
-use crate::search::{Hit, Index, Query};
-use crate::store::{Editable, Record, Result, Stamp, Store};
+use crate::search::Index;
+use crate::store::{Result, Stamp, Store};
 use chrono::NaiveDate;
+use list::sort_hits;
+use picture::{build_indexes, release_free_memory};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{Duration, Instant};
-
-/// List filters; each applies to the kinds that have the field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filters {
-    pub region: Option<RegionId>,
-    pub occupation: Option<OccupationId>,
-    pub program: Option<ProgramId>,
-    pub demand_status: Option<DemandStatus>,
-    pub class_status: Option<ClassStatus>,
-    pub case_state: Option<StateKind>,
-    pub post_kind: Option<PostKind>,
-    pub class_kind: Option<ClassKind>,
-}
-
-impl Filters {
-    pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
-    }
-
-    fn keep(&self, data: &Data, kind: Kind, id: u64) -> bool {
-        if self.is_empty() {
-            return true;
-        }
-        let region_occ_prog: Option<(RegionId, Vec<OccupationId>, Option<ProgramId>)> = match kind {
-            Kind::Demands => data
-                .demands
-                .get(&DemandId(id))
-                .map(|d| (d.region, vec![d.occupation], None)),
-            Kind::Classes => data
-                .classes
-                .get(&ClassId(id))
-                .map(|c| (c.region, vec![c.occupation], Some(c.program))),
-            Kind::Trainees => data
-                .trainees
-                .get(&TraineeId(id))
-                .map(|t| (t.region, t.wanted.to_vec(), None)),
-            Kind::Cases => data
-                .cases
-                .get(&CaseId(id))
-                .and_then(|c| data.classes.get(&c.class))
-                .map(|c| (c.region, vec![c.occupation], Some(c.program))),
-            Kind::Institutions => data
-                .institutions
-                .get(&InstitutionId(id))
-                .map(|i| (i.region, vec![], None)),
-            Kind::Enterprises => data
-                .enterprises
-                .get(&EnterpriseId(id))
-                .map(|e| (e.region, vec![], None)),
-        };
-        let Some((region, occs, program)) = region_occ_prog else {
-            return false;
-        };
-        if self.region.is_some_and(|r| r != region) {
-            return false;
-        }
-        if self.occupation.is_some_and(|o| !occs.contains(&o)) {
-            return false;
-        }
-        if let Some(p) = self.program
-            && program.is_some_and(|x| x != p)
-        {
-            return false;
-        }
-        match kind {
-            Kind::Demands => {
-                let Some(d) = data.demands.get(&DemandId(id)) else {
-                    return false;
-                };
-                self.demand_status.is_none_or(|s| s == d.status) && self.post_kind.is_none_or(|k| k == d.kind)
-            }
-            Kind::Classes => {
-                let Some(c) = data.classes.get(&ClassId(id)) else {
-                    return false;
-                };
-                self.class_status.is_none_or(|s| s == c.status) && self.class_kind.is_none_or(|k| k == c.kind)
-            }
-            Kind::Cases => {
-                let Some(c) = data.cases.get(&CaseId(id)) else {
-                    return false;
-                };
-                self.case_state.is_none_or(|s| s == c.state.kind())
-            }
-            _ => true,
-        }
-    }
-}
-
-/// Orders a list can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// Best match first (newest first for an empty query).
-    Relevance,
-    Newest,
-    OpenPosts,
-    Wage,
-    StartDate,
-    SeatsLeft,
-    Stars,
-    Name,
-    State,
-}
-
-impl Sort {
-    /// The orders offered for a kind, the first being the default.
-    pub fn choices(kind: Kind) -> &'static [Sort] {
-        match kind {
-            Kind::Demands => &[Sort::Relevance, Sort::Newest, Sort::OpenPosts, Sort::Wage],
-            Kind::Classes => &[Sort::Relevance, Sort::StartDate, Sort::SeatsLeft, Sort::Stars],
-            Kind::Trainees => &[Sort::Relevance, Sort::Newest, Sort::Name],
-            Kind::Cases => &[Sort::Relevance, Sort::Newest, Sort::State],
-            Kind::Institutions | Kind::Enterprises => &[Sort::Relevance, Sort::Name],
-        }
-    }
-}
-
-/// What a list asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchSpec {
-    pub kind: Kind,
-    pub query: Query,
-    pub filters: Filters,
-    pub sort: Sort,
-}
-
-/// What a search found. The lists are shared, not copied: with no filter
-/// the matches and the ids shown are one list, and every session showing
-/// a whole list (no query, no filter) shares one copy of its ids. At a
-/// million records that list is 8 MB a session otherwise.
-#[derive(Debug, Clone, Default)]
-pub struct Found {
-    /// Ids of the matches before filters (what a narrowing search may
-    /// start from); empty for an empty query.
-    pub hits: Arc<[u64]>,
-    /// Filtered and sorted ids to show.
-    pub ids: Arc<[u64]>,
-    pub elapsed: Duration,
-}
+use std::time::Instant;
 
 /// The data and indexes behind the lock.
 pub struct Inner {
@@ -270,49 +140,6 @@ impl Inner {
             ids: hits.iter().map(|h| h.id).collect(),
             elapsed: start.elapsed(),
         })
-    }
-}
-
-fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {
-    let kind = spec.kind;
-    let by_score = !spec.query.is_empty();
-    match spec.sort {
-        Sort::Relevance if by_score => crate::search::sort_best_first(hits),
-        Sort::Relevance | Sort::Newest => {
-            // A full scan answers in id order: newest first is its reverse.
-            if hits.is_sorted_by_key(|h| h.id) {
-                hits.reverse();
-            } else {
-                hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.id));
-            }
-        }
-        Sort::OpenPosts => hits.sort_by_key(|h| {
-            std::cmp::Reverse(
-                data.demands
-                    .get(&DemandId(h.id))
-                    .map(|d| data.posts_open(d))
-                    .unwrap_or(0),
-            )
-        }),
-        Sort::Wage => hits.sort_by_key(|h| std::cmp::Reverse(data.demands.get(&DemandId(h.id)).map(|d| d.wage_max))),
-        Sort::StartDate => hits.sort_by_key(|h| data.classes.get(&ClassId(h.id)).map(|c| c.start)),
-        Sort::SeatsLeft => {
-            hits.sort_by_key(|h| std::cmp::Reverse(data.classes.get(&ClassId(h.id)).map(|c| data.seats_left(c))))
-        }
-        Sort::Stars => hits.sort_by_key(|h| {
-            std::cmp::Reverse(
-                data.classes
-                    .get(&ClassId(h.id))
-                    .and_then(|c| data.institution(c.institution))
-                    .map(|i| i.stars),
-            )
-        }),
-        Sort::Name => hits.sort_by_cached_key(|h| {
-            rows::cells(data, kind, h.id)
-                .and_then(|c| c.into_iter().next())
-                .unwrap_or_default()
-        }),
-        Sort::State => hits.sort_by_key(|h| data.cases.get(&CaseId(h.id)).map(|c| c.state.kind())),
     }
 }
 
@@ -455,10 +282,6 @@ impl Service {
         if let Some(Err(e)) = payload.map(|p| p.and_then(|p| snapshot::write_encoded(db, generation, &p))) {
             tracing::warn!("cannot write the records snapshot in {}: {e}", cache::dir(db).display());
         }
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Where this start found its records and indexes.
@@ -629,20 +452,14 @@ impl Service {
         let _gate = self.gate();
         self.synced.store(UNSYNCED, Ordering::Release);
         let before = self.store.generation().ok();
-        let data = Data::load(&self.store)?;
+        self.reload_all()?;
         let after = self.store.generation().ok();
-        {
-            let mut w = self.write();
-            w.data = data;
-            build_indexes(&mut w, &Kind::ALL);
-        }
         // Matched only if nothing wrote while the records were read.
         if let (Some(b), Some(a)) = (before, after)
             && a == b
         {
             self.synced.store(a, Ordering::Release);
         }
-        release_free_memory();
         self.bump();
         Ok(())
     }
@@ -658,140 +475,5 @@ impl Service {
             self.bump();
             Ok(saved)
         })
-    }
-}
-
-fn build_indexes(inner: &mut Inner, kinds: &[Kind]) {
-    let d = &inner.data;
-    let mut idx: HashMap<Kind, Arc<Index>> = HashMap::new();
-    let lists = kinds.iter().map(|kind| {
-        let ids: Vec<u64> = match kind {
-            Kind::Demands => d.demands.keys().map(|k| k.0).collect(),
-            Kind::Classes => d.classes.keys().map(|k| k.0).collect(),
-            Kind::Trainees => d.trainees.keys().map(|k| k.0).collect(),
-            Kind::Cases => d.cases.keys().map(|k| k.0).collect(),
-            Kind::Institutions => d.institutions.keys().map(|k| k.0).collect(),
-            Kind::Enterprises => d.enterprises.keys().map(|k| k.0).collect(),
-        };
-        (*kind, ids)
-    });
-    // Making the pinyin forms is the slow part of start-up: split it over
-    // the cores, then insert in order.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    for (kind, ids) in lists {
-        let make = |part: &[u64]| -> Index {
-            let mut ix = Index::new();
-            for id in part {
-                if let Some((h, tags)) = rows::hay(d, kind, *id) {
-                    ix.upsert_tagged(*id, h, &tags);
-                }
-            }
-            ix
-        };
-        let mut ix = if ids.len() < 4096 || threads == 1 {
-            make(&ids)
-        } else {
-            let chunk = ids.len().div_ceil(threads);
-            let parts: Vec<Index> = std::thread::scope(|sc| {
-                let handles: Vec<_> = ids.chunks(chunk).map(|c| sc.spawn(move || make(c))).collect();
-                // A part that panicked is a bug: never keep (or persist) an
-                // index missing its records.
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            });
-            Index::concat(parts)
-        };
-        ix.shrink();
-        idx.insert(kind, Arc::new(ix));
-    }
-    for kind in idx.keys() {
-        inner.changed(*kind);
-    }
-    inner.indexes.extend(idx);
-}
-
-/// Give the heap that loading freed back to the system. Loading decodes
-/// every record on several threads, and glibc keeps what they freed in
-/// per-thread arenas: at 100k trainees that is about 20 MB of a resident
-/// size that would otherwise never shrink.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the kernel; it
-    // takes no pointers and is safe to call at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// Records the service keeps in memory after a save.
-pub trait Cached: Editable + Record {
-    fn cache(self, inner: &mut Inner);
-}
-
-impl Cached for Institution {
-    fn cache(self, w: &mut Inner) {
-        let id = self.id;
-        w.data.institutions.insert(id, self);
-        w.reindex(Kind::Institutions, id.0);
-        let classes: Vec<u64> = w
-            .data
-            .classes
-            .values()
-            .filter(|c| c.institution == id)
-            .map(|c| c.id.0)
-            .collect();
-        for c in classes {
-            w.reindex(Kind::Classes, c);
-        }
-    }
-}
-
-impl Cached for Enterprise {
-    fn cache(self, w: &mut Inner) {
-        let id = self.id;
-        w.data.enterprises.insert(id, self);
-        w.reindex(Kind::Enterprises, id.0);
-        let demands: Vec<u64> = w
-            .data
-            .demands
-            .values()
-            .filter(|d| d.enterprise == id)
-            .map(|d| d.id.0)
-            .collect();
-        for d in demands {
-            w.reindex(Kind::Demands, d);
-        }
-    }
-}
-
-impl Cached for JobDemand {
-    fn cache(self, w: &mut Inner) {
-        let id = self.id;
-        w.data.demands.insert(id, self);
-        w.reindex(Kind::Demands, id.0);
-    }
-}
-
-impl Cached for TrainingClass {
-    fn cache(self, w: &mut Inner) {
-        let id = self.id;
-        w.data.seats_used.entry(id).or_insert(0);
-        w.data.classes.insert(id, self);
-        w.reindex(Kind::Classes, id.0);
-        w.reindex_cases_of_class(id);
-    }
-}
-
-impl Cached for Trainee {
-    fn cache(self, w: &mut Inner) {
-        let id = self.id;
-        w.data.trainees.insert(id, self);
-        w.reindex(Kind::Trainees, id.0);
-        w.reindex_cases_of_trainee(id);
     }
 }

@@ -32,7 +32,7 @@
 //!     let _ = s.transition(CaseId(1), Move::StartTraining, "kiosk", "");
 //!     let _ = s.save(c);
 //!     let _ = s.read().data.trainees.len();
-//!     let _ = s.store();
+//!     let _ = s.db_path();
 //! }
 //! ```
 //!

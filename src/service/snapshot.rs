@@ -1,23 +1,25 @@
 //! The persisted picture of every record: what [`Data`] holds, written
 //! beside the search cache and stamped, like it, with the store's write
-//! generation and a fingerprint of the code that defines the records. A
-//! start whose stamp matches reads this one file instead of walking every
-//! tree of the database: faster, and sled's page cache stays small, since
+//! generation, its format version and the program that wrote it. A start
+//! whose stamp matches reads this one file instead of walking every tree
+//! of the database: faster, and sled's page cache stays small, since
 //! nothing pulled a million pages through it.
 //!
 //! A stale, damaged or foreign file is ignored (and replaced), never
-//! trusted. Format: the magic line `skillbridge-records 1`, then `build`
-//! and `generation` (u64 LE), the bincode payload's length (u64 LE), the
-//! payload, and its CRC-32 (u32 LE).
+//! trusted. Format: the stamp line `skillbridge-records <version> <build>
+//! <generation>` (see `store::codec::stamp`; the version is
+//! `codec::SNAPSHOT_VERSION`), the payload's length (u64 LE), the payload
+//! (`codec::encode_bulk` of [`Records`]), and its CRC-32 (u32 LE).
 
 use super::data::Data;
 use crate::domain::*;
 use crate::store::DemandUsage;
+use crate::store::codec::{self, SNAPSHOT_VERSION};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"skillbridge-records 1\n";
+const MAGIC: &str = "skillbridge-records";
 
 /// What the file holds: every record and the two counters.
 #[derive(Serialize, Deserialize)]
@@ -46,23 +48,8 @@ struct RecordsOut<'a> {
     demand_usage: Vec<(DemandId, u32, u32)>,
 }
 
-/// A fingerprint of the code that defines the records and their encoding.
-fn build() -> u64 {
-    super::cache::fingerprint(&[
-        include_str!("../domain/entities.rs"),
-        include_str!("../domain/idno.rs"),
-        include_str!("../domain/case.rs"),
-        include_str!("snapshot.rs"),
-        include_str!("../../Cargo.lock"),
-    ])
-}
-
 pub fn file(db: &Path) -> PathBuf {
     super::cache::dir(db).join("records.bin")
-}
-
-fn config() -> impl bincode::config::Config {
-    bincode::config::standard()
 }
 
 /// Write `data` as the picture of `generation`, atomically.
@@ -86,15 +73,13 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
             .map(|(k, u)| (*k, u.referred, u.hired))
             .collect(),
     };
-    bincode::serde::encode_to_vec(&records, config()).map_err(std::io::Error::other)
+    codec::encode_bulk(&records).map_err(std::io::Error::other)
 }
 
 /// Write a payload from [`encode`] as the picture of `generation`.
 pub fn write_encoded(db: &Path, generation: u64, payload: &[u8]) -> std::io::Result<()> {
     super::cache::write_atomically(&file(db), |w| {
-        w.write_all(MAGIC)?;
-        w.write_all(&build().to_le_bytes())?;
-        w.write_all(&generation.to_le_bytes())?;
+        writeln!(w, "{}", codec::stamp(MAGIC, SNAPSHOT_VERSION, generation))?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
         w.write_all(payload)?;
         w.write_all(&crc32fast::hash(payload).to_le_bytes())
@@ -108,20 +93,21 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 /// The picture of `generation`, if the file holds exactly that, whole.
 pub fn read(db: &Path, generation: u64) -> Option<Data> {
     let bytes = std::fs::read(file(db)).ok()?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    if u64_at(rest, 0)? != build() || u64_at(rest, 8)? != generation {
+    // The stamp line is short: a file whose first 200 bytes hold no line
+    // end is not one of ours.
+    let end = bytes.iter().take(200).position(|b| *b == b'\n')?;
+    let line = std::str::from_utf8(&bytes[..end]).ok()?;
+    if codec::read_stamp(line, MAGIC, SNAPSHOT_VERSION)? != generation {
         return None;
     }
-    let len = usize::try_from(u64_at(rest, 16)?).ok()?;
-    let payload = rest.get(24..24usize.checked_add(len)?)?;
-    let crc = rest.get(24 + len..)?;
+    let rest = &bytes[end + 1..];
+    let len = usize::try_from(u64_at(rest, 0)?).ok()?;
+    let payload = rest.get(8..8usize.checked_add(len)?)?;
+    let crc = rest.get(8 + len..)?;
     if crc != crc32fast::hash(payload).to_le_bytes() {
         return None;
     }
-    let (r, used): (Records, usize) = bincode::serde::decode_from_slice(payload, config()).ok()?;
-    if used != payload.len() {
-        return None;
-    }
+    let r: Records = codec::decode_bulk(payload).ok()?;
     let mut d = Data::default();
     d.institutions = r.institutions.into_iter().map(|x| (x.id, x)).collect();
     d.enterprises = r.enterprises.into_iter().map(|x| (x.id, x)).collect();

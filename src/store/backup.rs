@@ -3,8 +3,10 @@
 //! skillbridge can open the database halfway through. Repair and
 //! migrations take one before they change anything.
 
-use super::*;
+use super::fault::{RELEASE_WAIT, io_fault, server_hint};
+use super::{Result, StoreError};
 use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Copy the database directory at `path` to `PATH.bak-YYYYmmddHHMMSS`
@@ -95,6 +97,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     #[test]
     fn a_backup_is_a_whole_copy_and_waits_for_no_one() {

@@ -4,7 +4,9 @@
 //! checks), so a batch is either written whole or not at all. Importers use
 //! it to write thousands of rows without a flush per row.
 
-use super::*;
+use super::record::Editable;
+use super::tx::{abort, duplicate_error};
+use super::{Result, Store, StoreError};
 use std::cell::Cell;
 
 /// A batch that was refused: which record (its position in the batch) and why.

@@ -4,7 +4,9 @@
 //! no one else has open; callers build it in a scratch directory and move it
 //! into place when complete.
 
-use super::*;
+use super::record::{DemandUsage, EVENT_VERSION, Record, event_key};
+use super::{Result, Store, TreeName, codec};
+use crate::domain::*;
 use std::collections::HashMap;
 
 pub struct BulkWriter<'a> {
@@ -39,15 +41,10 @@ impl<'a> BulkWriter<'a> {
 
     pub fn put<R: Record>(&mut self, rec: &R) -> Result<()> {
         for e in rec.index_entries() {
-            let v: Vec<u8> = if e.unique {
-                rec.key().to_be_bytes().to_vec()
-            } else {
-                Vec::new()
-            };
-            self.insert(e.tree, &e.key, &v);
+            self.insert(e.tree, &e.key, &rec.key().to_be_bytes());
         }
         let bytes = codec::encode(R::VERSION, rec)
-            .map_err(|e| self.store.corrupt(format!("{} {}: {e}", R::KIND, rec.key())))?;
+            .map_err(|e| self.store.corrupt(format!("{} {}: {e}", R::NAME, rec.key())))?;
         self.insert(R::TREE, &rec.key().to_be_bytes(), &bytes);
         self.tick()
     }

@@ -1,8 +1,13 @@
-//! The integrity check: every index against the primary data, every usage
-//! counter against the cases, every invariant, every event chain.
+//! The integrity check: what `repair` would change (see `derived`), and
+//! what it cannot: records that do not decode, unique keys two records
+//! claim, references to missing records, classes over capacity, demands
+//! over headcount, event chains that break the case state machine.
 
-use super::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use super::derived::{Derived, Finding};
+use super::record::{DemandUsage, Record, u32_from, u64_from};
+use super::{Store, TreeName, codec};
+use crate::domain::*;
+use std::collections::{BTreeSet, HashMap};
 
 /// One thing `check` found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +31,7 @@ pub struct Report {
     pub events: usize,
 }
 
-pub(super) struct Loaded<R> {
-    pub(super) items: Vec<R>,
-}
-
-/// Every record of every kind, read with `load` (check and repair both
+/// Every record of every kind that decodes (check, repair and migrations
 /// start from this).
 pub(super) struct Records {
     pub(super) institutions: Vec<Institution>,
@@ -41,18 +42,30 @@ pub(super) struct Records {
     pub(super) cases: Vec<Case>,
 }
 
-pub(super) fn load_records(store: &Store, problems: &mut Vec<Problem>) -> Records {
-    Records {
-        institutions: load(store, problems).items,
-        enterprises: load(store, problems).items,
-        demands: load(store, problems).items,
-        classes: load(store, problems).items,
-        trainees: load(store, problems).items,
-        cases: load(store, problems).items,
+impl Records {
+    fn len(&self) -> usize {
+        self.institutions.len()
+            + self.enterprises.len()
+            + self.demands.len()
+            + self.classes.len()
+            + self.trainees.len()
+            + self.cases.len()
     }
 }
 
-pub(super) fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Loaded<R> {
+/// Read every record; one that does not decode is a problem, not an error.
+pub(super) fn load_records(store: &Store, problems: &mut Vec<Problem>) -> Records {
+    Records {
+        institutions: load(store, problems),
+        enterprises: load(store, problems),
+        demands: load(store, problems),
+        classes: load(store, problems),
+        trainees: load(store, problems),
+        cases: load(store, problems),
+    }
+}
+
+fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Vec<R> {
     let mut items = Vec::new();
     for item in store.tree(R::TREE).iter() {
         match item {
@@ -79,227 +92,66 @@ pub(super) fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Loa
             }
         }
     }
-    Loaded { items }
-}
-
-/// Index trees' expected contents: key → value.
-type Expected = BTreeMap<TreeName, BTreeMap<Vec<u8>, Vec<u8>>>;
-
-fn expect<R: Record>(exp: &mut Expected, items: &[R], problems: &mut Vec<Problem>) {
-    for r in items {
-        for e in r.index_entries() {
-            let value = if e.unique {
-                r.key().to_be_bytes().to_vec()
-            } else {
-                Vec::new()
-            };
-            let slot = exp.entry(e.tree).or_default();
-            if let Some(prev) = slot.insert(e.key.clone(), value.clone())
-                && prev != value
-            {
-                problems.push(Problem {
-                    tree: e.tree.name(),
-                    key: String::from_utf8_lossy(&e.key).into_owned(),
-                    message: format!(
-                        "two {} records claim this unique key ({} and {})",
-                        R::KIND,
-                        u64_from(&prev).unwrap_or(0),
-                        r.key()
-                    ),
-                });
-            }
-        }
-    }
+    items
 }
 
 impl Store {
     /// Check everything; never writes.
     pub fn check(&self) -> Report {
         let mut p = Vec::new();
-        let Records {
-            institutions,
-            enterprises,
-            demands,
-            classes,
-            trainees,
-            cases,
-        } = load_records(self, &mut p);
-        let records =
-            institutions.len() + enterprises.len() + demands.len() + classes.len() + trainees.len() + cases.len();
-
-        // Indexes.
-        let mut exp: Expected = BTreeMap::new();
-        expect(&mut exp, &institutions, &mut p);
-        expect(&mut exp, &enterprises, &mut p);
-        expect(&mut exp, &demands, &mut p);
-        expect(&mut exp, &classes, &mut p);
-        expect(&mut exp, &trainees, &mut p);
-        expect(&mut exp, &cases, &mut p);
-        for t in TreeName::ALL.iter().filter(|t| t.is_index()) {
-            let want = exp.remove(t).unwrap_or_default();
-            let mut have = BTreeMap::new();
-            for item in self.tree(*t).iter().flatten() {
-                have.insert(item.0.to_vec(), item.1.to_vec());
+        let r = load_records(self, &mut p);
+        let records = r.len();
+        let d = match self.derive(&r) {
+            Ok(d) => d,
+            Err(e) => {
+                p.push(problem("-", "-", e.to_string()));
+                return Report {
+                    problems: p,
+                    records,
+                    events: 0,
+                };
             }
-            for (k, v) in &want {
-                match have.get(k) {
-                    None => p.push(Problem {
-                        tree: t.name(),
-                        key: show_key(k),
-                        message: "index entry missing".into(),
-                    }),
-                    Some(hv) if hv != v => p.push(Problem {
-                        tree: t.name(),
-                        key: show_key(k),
-                        message: "index entry points at the wrong record".into(),
-                    }),
-                    _ => {}
-                }
-            }
-            for k in have.keys().filter(|k| !want.contains_key(*k)) {
-                p.push(Problem {
-                    tree: t.name(),
-                    key: show_key(k),
+        };
+        p.extend(d.contested.iter().cloned());
+        for f in &d.findings {
+            match f {
+                Finding::Index { tree, key, stored, .. } => p.push(Problem {
+                    tree: tree.name(),
+                    key: show_key(key),
+                    message: match stored {
+                        None => "index entry missing",
+                        Some(_) => "index entry points at the wrong record",
+                    }
+                    .into(),
+                }),
+                Finding::StrayIndex { tree, key } => p.push(Problem {
+                    tree: tree.name(),
+                    key: show_key(key),
                     message: "index entry with no record behind it".into(),
-                });
+                }),
+                _ => {}
             }
         }
-
-        // References.
-        let inst_ids: BTreeSet<u64> = institutions.iter().map(|r| r.id.0).collect();
-        let ent_ids: BTreeSet<u64> = enterprises.iter().map(|r| r.id.0).collect();
-        let demand_by_id: HashMap<u64, &JobDemand> = demands.iter().map(|d| (d.id.0, d)).collect();
-        let class_by_id: HashMap<u64, &TrainingClass> = classes.iter().map(|c| (c.id.0, c)).collect();
-        let trainee_ids: BTreeSet<u64> = trainees.iter().map(|r| r.id.0).collect();
-        for d in &demands {
-            if !ent_ids.contains(&d.enterprise.0) {
-                p.push(problem(
-                    "demands",
-                    d.id,
-                    format!("enterprise {} does not exist", d.enterprise),
-                ));
-            }
-        }
-        for c in &classes {
-            if !inst_ids.contains(&c.institution.0) {
-                p.push(problem(
-                    "classes",
-                    c.id,
-                    format!("institution {} does not exist", c.institution),
-                ));
-            }
-            for d in &c.linked_demands {
-                if !demand_by_id.contains_key(&d.0) {
-                    p.push(problem("classes", c.id, format!("linked demand {d} does not exist")));
-                }
-            }
-        }
-
-        // Counters and invariants.
-        let mut seats: HashMap<u64, u32> = HashMap::new();
-        let mut usage: HashMap<u64, DemandUsage> = HashMap::new();
+        references(&r, &mut p);
+        let trainees: BTreeSet<TraineeId> = r.trainees.iter().map(|t| t.id).collect();
+        let classes: BTreeSet<ClassId> = r.classes.iter().map(|c| c.id).collect();
+        let demands: BTreeSet<DemandId> = r.demands.iter().map(|d| d.id).collect();
         let mut events = 0;
-        for c in &cases {
-            if !trainee_ids.contains(&c.trainee.0) {
+        for c in &r.cases {
+            if !trainees.contains(&c.trainee) {
                 p.push(problem("cases", c.id, format!("trainee {} does not exist", c.trainee)));
             }
-            if !class_by_id.contains_key(&c.class.0) {
+            if !classes.contains(&c.class) {
                 p.push(problem("cases", c.id, format!("class {} does not exist", c.class)));
             }
-            if c.state.holds_seat() {
-                *seats.entry(c.class.0).or_default() += 1;
-            }
-            if let Some(d) = c.state.referral() {
-                usage.entry(d.0).or_default().referred += 1;
-            }
-            if let Some(d) = c.state.hired() {
-                usage.entry(d.0).or_default().hired += 1;
-            }
-            for d in c.state.referral().into_iter().chain(c.state.hired()) {
-                if !demand_by_id.contains_key(&d.0) {
-                    p.push(problem("cases", c.id, format!("demand {d} does not exist")));
+            for dm in c.state.referral().into_iter().chain(c.state.hired()) {
+                if !demands.contains(&dm) {
+                    p.push(problem("cases", c.id, format!("demand {dm} does not exist")));
                 }
             }
             events += self.check_events(c, &mut p);
         }
-        let mut stored_seats: HashMap<u64, u32> = HashMap::new();
-        for (k, v) in self.tree(TreeName::ClassUsage).iter().flatten() {
-            match (u64_from(&k), u32_from(&v)) {
-                (Some(k), Some(v)) => {
-                    stored_seats.insert(k, v);
-                }
-                _ => p.push(Problem {
-                    tree: "class_usage",
-                    key: show_key(&k),
-                    message: "malformed counter".into(),
-                }),
-            }
-        }
-        for c in &classes {
-            let want = seats.get(&c.id.0).copied().unwrap_or(0);
-            let have = stored_seats.get(&c.id.0).copied().unwrap_or(0);
-            if want != have {
-                p.push(problem(
-                    "class_usage",
-                    c.id,
-                    format!("counter says {have} seats used, cases say {want}"),
-                ));
-            }
-            if want > c.capacity {
-                p.push(problem(
-                    "classes",
-                    c.id,
-                    format!("{want} active enrollments exceed capacity {}", c.capacity),
-                ));
-            }
-        }
-        let mut stored_usage: HashMap<u64, DemandUsage> = HashMap::new();
-        for (k, v) in self.tree(TreeName::DemandUsage).iter().flatten() {
-            match (u64_from(&k), DemandUsage::from_bytes(&v)) {
-                (Some(k), Some(v)) => {
-                    stored_usage.insert(k, v);
-                }
-                _ => p.push(Problem {
-                    tree: "demand_usage",
-                    key: show_key(&k),
-                    message: "malformed counter".into(),
-                }),
-            }
-        }
-        for d in &demands {
-            let want = usage.get(&d.id.0).copied().unwrap_or_default();
-            let have = stored_usage.get(&d.id.0).copied().unwrap_or_default();
-            if want != have {
-                p.push(problem(
-                    "demand_usage",
-                    d.id,
-                    format!(
-                        "counter says {}/{} referred/hired, cases say {}/{}",
-                        have.referred, have.hired, want.referred, want.hired
-                    ),
-                ));
-            }
-            if want.taken() > d.headcount {
-                p.push(problem(
-                    "demands",
-                    d.id,
-                    format!("{} referred or hired exceed headcount {}", want.taken(), d.headcount),
-                ));
-            }
-            let filled = want.hired >= d.headcount;
-            if (d.status == DemandStatus::Filled) != filled && d.status != DemandStatus::Closed {
-                p.push(problem(
-                    "demands",
-                    d.id,
-                    format!(
-                        "status is {} but {} of {} posts are hired",
-                        d.status.name(),
-                        want.hired,
-                        d.headcount
-                    ),
-                ));
-            }
-        }
+        counters(&r, &d, &mut p);
         Report {
             problems: p,
             records,
@@ -326,18 +178,14 @@ impl Store {
         for (i, ev) in evs.iter().enumerate() {
             let at = format!("{}/{}", c.id, ev.seq);
             if ev.seq as usize != i || ev.case != c.id {
-                p.push(Problem {
-                    tree: "events",
-                    key: at.clone(),
-                    message: format!("out of sequence (expected {i})"),
-                });
+                p.push(problem("events", &at, format!("out of sequence (expected {i})")));
             }
             if ev.from != state {
-                p.push(Problem {
-                    tree: "events",
-                    key: at.clone(),
-                    message: format!("starts from {:?} but the case was {:?}", ev.from, state),
-                });
+                p.push(problem(
+                    "events",
+                    &at,
+                    format!("starts from {:?} but the case was {:?}", ev.from, state),
+                ));
             }
             let legal = match (&ev.from, &ev.action) {
                 (None, None) => ev.to == CaseState::Enrolled,
@@ -345,11 +193,11 @@ impl Store {
                 _ => false,
             };
             if !legal {
-                p.push(Problem {
-                    tree: "events",
-                    key: at,
-                    message: format!("illegal step {:?} → {:?}", ev.from, ev.to),
-                });
+                p.push(problem(
+                    "events",
+                    &at,
+                    format!("illegal step {:?} → {:?}", ev.from, ev.to),
+                ));
             }
             state = Some(ev.to.clone());
         }
@@ -362,6 +210,147 @@ impl Store {
         }
         evs.len()
     }
+}
+
+/// Demands name an enterprise, classes an institution and linked demands.
+fn references(r: &Records, p: &mut Vec<Problem>) {
+    let institutions: BTreeSet<InstitutionId> = r.institutions.iter().map(|i| i.id).collect();
+    let enterprises: BTreeSet<EnterpriseId> = r.enterprises.iter().map(|e| e.id).collect();
+    let demands: BTreeSet<DemandId> = r.demands.iter().map(|d| d.id).collect();
+    for d in &r.demands {
+        if !enterprises.contains(&d.enterprise) {
+            p.push(problem(
+                "demands",
+                d.id,
+                format!("enterprise {} does not exist", d.enterprise),
+            ));
+        }
+    }
+    for c in &r.classes {
+        if !institutions.contains(&c.institution) {
+            p.push(problem(
+                "classes",
+                c.id,
+                format!("institution {} does not exist", c.institution),
+            ));
+        }
+        for d in &c.linked_demands {
+            if !demands.contains(d) {
+                p.push(problem("classes", c.id, format!("linked demand {d} does not exist")));
+            }
+        }
+    }
+}
+
+/// The counters' findings, with capacity and headcount, class by class and
+/// demand by demand; malformed and stray counters first, in key order.
+fn counters(r: &Records, d: &Derived, p: &mut Vec<Problem>) {
+    let mut seats = HashMap::new();
+    let mut posts = HashMap::new();
+    let mut status = HashMap::new();
+    let mut odd: [Vec<(Vec<u8>, Problem)>; 2] = Default::default();
+    let tree_of = |t: TreeName| usize::from(t == TreeName::DemandUsage);
+    for f in &d.findings {
+        match f {
+            Finding::Seats { class, stored, .. } => {
+                seats.insert(*class, f);
+                if stored.as_deref().is_some_and(|b| u32_from(b).is_none()) {
+                    odd[0].push((
+                        class.0.to_be_bytes().to_vec(),
+                        malformed(TreeName::ClassUsage, &class.0.to_be_bytes()),
+                    ));
+                }
+            }
+            Finding::Posts { demand, stored, .. } => {
+                posts.insert(*demand, f);
+                if stored.as_deref().is_some_and(|b| DemandUsage::from_bytes(b).is_none()) {
+                    let key = demand.0.to_be_bytes();
+                    odd[1].push((key.to_vec(), malformed(TreeName::DemandUsage, &key)));
+                }
+            }
+            Finding::Status { demand, .. } => {
+                status.insert(demand.id, f);
+            }
+            Finding::StrayCounter { tree, key, stored } => {
+                let (what, well_formed) = if *tree == TreeName::ClassUsage {
+                    ("class", u32_from(stored).is_some())
+                } else {
+                    ("demand", DemandUsage::from_bytes(stored).is_some())
+                };
+                let message = if key.len() == 8 && well_formed {
+                    format!("counter for a {what} that does not exist")
+                } else {
+                    "malformed counter".into()
+                };
+                odd[tree_of(*tree)].push((key.clone(), problem(tree.name(), show_key(key), message)));
+            }
+            _ => {}
+        }
+    }
+    for list in &mut odd {
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let [odd_seats, odd_posts] = odd;
+    p.extend(odd_seats.into_iter().map(|(_, x)| x));
+    for c in &r.classes {
+        let want = d.seats.get(&c.id).copied().unwrap_or(0);
+        if let Some(Finding::Seats { stored, .. }) = seats.get(&c.id) {
+            let have = stored.as_deref().and_then(u32_from).unwrap_or(0);
+            if have != want {
+                p.push(problem(
+                    "class_usage",
+                    c.id,
+                    format!("counter says {have} seats used, cases say {want}"),
+                ));
+            }
+        }
+        if want > c.capacity {
+            p.push(problem(
+                "classes",
+                c.id,
+                format!("{want} active enrollments exceed capacity {}", c.capacity),
+            ));
+        }
+    }
+    p.extend(odd_posts.into_iter().map(|(_, x)| x));
+    for dm in &r.demands {
+        let want = d.usage.get(&dm.id).copied().unwrap_or_default();
+        if let Some(Finding::Posts { stored, .. }) = posts.get(&dm.id) {
+            let have = stored.as_deref().and_then(DemandUsage::from_bytes).unwrap_or_default();
+            if have != want {
+                p.push(problem(
+                    "demand_usage",
+                    dm.id,
+                    format!(
+                        "counter says {}/{} referred/hired, cases say {}/{}",
+                        have.referred, have.hired, want.referred, want.hired
+                    ),
+                ));
+            }
+        }
+        if want.taken() > dm.headcount {
+            p.push(problem(
+                "demands",
+                dm.id,
+                format!("{} referred or hired exceed headcount {}", want.taken(), dm.headcount),
+            ));
+        }
+        if let Some(Finding::Status { hired, .. }) = status.get(&dm.id) {
+            p.push(problem(
+                "demands",
+                dm.id,
+                format!(
+                    "status is {} but {hired} of {} posts are hired",
+                    dm.status.name(),
+                    dm.headcount
+                ),
+            ));
+        }
+    }
+}
+
+fn malformed(tree: TreeName, key: &[u8]) -> Problem {
+    problem(tree.name(), show_key(key), "malformed counter".into())
 }
 
 fn problem(tree: &'static str, key: impl std::fmt::Display, message: String) -> Problem {

@@ -1,6 +1,23 @@
 //! The one place that knows how values are encoded: bincode 2 (serde) inside
 //! a small versioned envelope `[0xB1, version_hi, version_lo, payload…]`.
 //! Switching the codec (e.g. to postcard) touches this file only.
+//!
+//! Every persisted format has a version here or beside its type, each
+//! held by a golden test (a small fixed input encoded and compared with a
+//! committed copy, so a change of encoding fails until the version moves):
+//!
+//! | format | version | golden test |
+//! |---|---|---|
+//! | a record in the store | `Record::VERSION` per kind, `EVENT_VERSION` | `store::golden` |
+//! | the records snapshot `search-cache/records.bin` | [`SNAPSHOT_VERSION`] | `service::golden` |
+//! | the search cache `search-cache/<kind>.tsv` | [`SEARCH_CACHE_VERSION`] | `service::golden` |
+//! | a backup file | `io::backup::FORMAT_VERSION` | `io::backup` round trips |
+//!
+//! The two files under `search-cache/` are derived data, stamped (see
+//! [`stamp`]) with their format version, the program that wrote them
+//! ([`build_id`]) and the store's write generation: a file of another
+//! version, another skillbridge or another generation is rebuilt, never
+//! read.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,6 +53,71 @@ fn decode_config() -> bincode::config::Configuration<
     bincode::config::Limit<DECODE_LIMIT>,
 > {
     bincode::config::standard().with_limit::<DECODE_LIMIT>()
+}
+
+/// Version of the records snapshot (`records.bin`). Bump it when the bytes
+/// change: the file's layout, or what a record, a counter or their order
+/// encodes to (a record's own `Record::VERSION` moves with it).
+pub const SNAPSHOT_VERSION: u16 = 2;
+
+/// Version of the search cache (`<kind>.tsv`). Bump it when the bytes or
+/// the search text change: the file's layout, or what a record's search
+/// line, pinyin forms or shared texts hold (the rows, the catalog's names,
+/// the matcher's forms).
+pub const SEARCH_CACHE_VERSION: u16 = 3;
+
+/// The program a derived file was written by: this skillbridge's version
+/// and the version of the pinyin tables it was built with (read from
+/// Cargo.lock), e.g. `skillbridge-0.1.0+pinyin-0.11.0`.
+pub fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let lock = include_str!("../../Cargo.lock");
+        let pinyin = lock
+            .split("[[package]]")
+            .find(|p| p.contains("\nname = \"pinyin\"\n"))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"'))
+            .unwrap_or("unknown");
+        format!("skillbridge-{}+pinyin-{pinyin}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// The first line of a derived file: `<magic> <version> <build> <generation>`.
+pub fn stamp(magic: &str, version: u16, generation: u64) -> String {
+    format!("{magic} {version} {} {generation}", build_id())
+}
+
+/// The generation a first line names, when it is a stamp of this magic and
+/// version written by this build; `None` for anything else.
+pub fn read_stamp(line: &str, magic: &str, version: u16) -> Option<u64> {
+    let rest = line.strip_prefix(magic)?.strip_prefix(' ')?;
+    let mut parts = rest.split(' ');
+    let (v, build, generation) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || v.parse::<u16>().ok()? != version || build != build_id() {
+        return None;
+    }
+    generation.parse().ok()
+}
+
+/// A bulk value without the envelope (the snapshot's payload: its file
+/// carries the version, the length and a checksum).
+pub fn encode_bulk<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
+    bincode::serde::encode_to_vec(value, config()).map_err(|e| CodecError::Encode(e.to_string()))
+}
+
+/// Decode what [`encode_bulk`] wrote; every byte must be used. No size
+/// limit: callers check a checksum over the bytes first.
+pub fn decode_bulk<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (value, used) =
+        bincode::serde::decode_from_slice(bytes, config()).map_err(|e| CodecError::Decode(e.to_string()))?;
+    if used != bytes.len() {
+        return Err(CodecError::Decode(format!(
+            "{} trailing bytes after the value",
+            bytes.len() - used
+        )));
+    }
+    Ok(value)
 }
 
 pub fn encode<T: Serialize>(version: u16, value: &T) -> Result<Vec<u8>, CodecError> {
@@ -98,5 +180,20 @@ mod tests {
         let mut long = encode(1, &5u32).unwrap();
         long.push(0);
         assert!(matches!(decode::<u32>(&long, 1), Err(CodecError::Decode(_))));
+    }
+
+    #[test]
+    fn a_stamp_reads_back_only_for_its_magic_version_and_build() {
+        let line = stamp("skillbridge-search", 3, 42);
+        assert!(line.starts_with("skillbridge-search 3 skillbridge-"), "{line}");
+        assert!(build_id().contains("+pinyin-0."), "{}", build_id());
+        assert_eq!(read_stamp(&line, "skillbridge-search", 3), Some(42));
+        assert_eq!(read_stamp(&line, "skillbridge-search", 2), None);
+        assert_eq!(read_stamp(&line, "skillbridge-records", 3), None);
+        let other = line.replace(build_id(), "skillbridge-9.9.9+pinyin-0.11.0");
+        assert_eq!(read_stamp(&other, "skillbridge-search", 3), None);
+        assert_eq!(read_stamp(&format!("{line} x"), "skillbridge-search", 3), None);
+        let v = vec![(1u64, "焊工".to_string())];
+        assert_eq!(decode_bulk::<Vec<(u64, String)>>(&encode_bulk(&v).unwrap()).unwrap(), v);
     }
 }

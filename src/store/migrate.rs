@@ -7,15 +7,20 @@
 //! step only has to convert records). A step that fails leaves the version
 //! at the step's start; opening again resumes there.
 //!
-//! Version 1 is the first schema, so `STEPS` is empty. When a format
-//! changes: bump `SCHEMA_VERSION` (and the record's `Record::VERSION` when
-//! its encoding changes), add a `Step { from: <old version>, … }` (usually
-//! one `upgrade_records` call), and commit a database written by the old
-//! program under `tests/fixtures/` so `tests/upgrade.rs` migrates it.
+//! Version 1 is the first schema; the step from 1 drops the six index
+//! trees nothing read. When a format changes: bump `SCHEMA_VERSION` (and
+//! the record's `Record::VERSION` when its encoding changes, and
+//! `RECORDS_SCHEMA` when a record changes), add a `Step { from: <old
+//! version>, … }` (usually one `upgrade_records` call), and commit a
+//! database written by the old program under `tests/fixtures/` so
+//! `tests/it/upgrade.rs` migrates it.
 
-use super::*;
+use super::record::{Record, u64_from};
+use super::tree::DROPPED_IN_SCHEMA_2;
+use super::{Result, Store, StoreError, backup, codec};
 
 /// One migration: takes a database from schema `from` to `from + 1`.
+#[derive(Clone, Copy)]
 pub struct Step {
     pub from: u32,
     /// What the step changes, for messages.
@@ -26,7 +31,26 @@ pub struct Step {
 }
 
 /// Every step this program knows, oldest first.
-pub static STEPS: &[Step] = &[];
+pub static STEPS: &[Step] = &[Step {
+    from: 1,
+    what: "drop the indexes of demands and classes by occupation and region and of cases by class and trainee",
+    run: drop_unread_indexes,
+}];
+
+/// Schema 1 → 2: remove the index trees nothing read. Returns how many
+/// entries they held. A tree already gone is skipped, so the step can run
+/// again after a crash.
+fn drop_unread_indexes(store: &Store) -> Result<usize> {
+    let mut n = 0;
+    for name in DROPPED_IN_SCHEMA_2 {
+        if store.db.tree_names().iter().any(|t| t.as_ref() == name.as_bytes()) {
+            n += store.db.open_tree(name).map_err(|e| store.write_err(e))?.len();
+            store.db.drop_tree(name).map_err(|e| store.write_err(e))?;
+        }
+    }
+    store.flush()?;
+    Ok(n)
+}
 
 /// The steps from `from` up to `to`, or `None` where one is missing.
 pub fn plan(steps: &[Step], from: u32, to: u32) -> Option<Vec<&Step>> {
@@ -101,8 +125,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::*;
+    use crate::store::{SCHEMA_VERSION, TreeName};
     use chrono::NaiveDate;
     use serde::{Deserialize, Serialize};
+    use std::path::{Path, PathBuf};
 
     /// A trainee as an imagined schema 0 wrote it: no key group, no wanted
     /// occupations, and no ID-number index.
@@ -170,7 +197,7 @@ mod tests {
                 created: d,
             };
             store
-                .tree(TreeName::Trainees)
+                .tree(Trainee::TREE)
                 .insert(t.id.0.to_be_bytes(), codec::encode(0, &old).unwrap())
                 .unwrap();
             trainees.push(t);
@@ -200,19 +227,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db");
         let trainees = v0_database(&path);
-        let steps = [Step {
+        let mut steps = vec![Step {
             from: 0,
             what: "trainees get a key group and wanted occupations",
             run: step_0,
         }];
-        let store = upgrade(open_old(&path), 0, 1, &steps, CACHE).unwrap();
+        steps.extend(STEPS.iter().copied());
+        let store = upgrade(open_old(&path), 0, SCHEMA_VERSION, &steps, CACHE).unwrap();
         assert_eq!(store.check_schema().unwrap(), None);
         for t in &trainees {
-            let raw = store
-                .tree(TreeName::Trainees)
-                .get(t.id.0.to_be_bytes())
-                .unwrap()
-                .unwrap();
+            let raw = store.tree(Trainee::TREE).get(t.id.0.to_be_bytes()).unwrap().unwrap();
             assert_eq!(codec::version_of(&raw), Ok(1));
             assert_eq!(store.get::<Trainee>(t.id.0).unwrap().as_ref(), Some(t));
             // The index schema 0 did not have was rebuilt.
@@ -226,7 +250,7 @@ mod tests {
         let b = backups(dir.path());
         assert_eq!(b.len(), 1, "{b:?}");
         let copy = open_old(&b[0]);
-        let raw = copy.tree(TreeName::Trainees).iter().next().unwrap().unwrap().1;
+        let raw = copy.tree(Trainee::TREE).iter().next().unwrap().unwrap().1;
         assert_eq!(codec::version_of(&raw), Ok(0));
     }
 
@@ -263,5 +287,33 @@ mod tests {
         assert!(backups(dir.path()).is_empty());
         drop(open_old(&path));
         assert!(plan(STEPS, SCHEMA_VERSION, SCHEMA_VERSION).is_some_and(|p| p.is_empty()));
+    }
+
+    #[test]
+    fn schema_2_drops_the_unread_index_trees_and_can_run_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let trainees = v0_database(&path);
+        let store = open_old(&path);
+        for name in DROPPED_IN_SCHEMA_2 {
+            let t = store.db.open_tree(name).unwrap();
+            t.insert(7u64.to_be_bytes(), &[]).unwrap();
+        }
+        let names = |s: &Store| -> Vec<String> {
+            s.db.tree_names()
+                .iter()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect()
+        };
+        assert!(DROPPED_IN_SCHEMA_2.iter().all(|d| names(&store).iter().any(|n| n == d)));
+        assert_eq!(drop_unread_indexes(&store).unwrap(), 6);
+        assert!(
+            DROPPED_IN_SCHEMA_2
+                .iter()
+                .all(|d| !names(&store).iter().any(|n| n == d))
+        );
+        assert_eq!(drop_unread_indexes(&store).unwrap(), 0, "a second run finds nothing");
+        // The records are untouched.
+        assert_eq!(store.count::<Trainee>(), trainees.len());
     }
 }

@@ -2,7 +2,9 @@
 //! and moving a case (referral headcount check). Each runs in one
 //! transaction over every tree it touches and is flushed before it returns.
 
-use super::*;
+use super::tx::{Tx, TxResult, abort};
+use super::{Result, Store, StoreError};
+use crate::domain::*;
 
 /// Who did it and when; kept in the event.
 #[derive(Debug, Clone)]

@@ -257,8 +257,7 @@ fn figures_follow_another_session_and_are_not_recounted_without_a_change() {
 #[test]
 fn a_bad_labor_force_setting_is_named_and_the_default_used() {
     let (_dir, svc) = own_service(100);
-    svc.store()
-        .set_meta(skillbridge::figures::META_LABOR_FORCE, "two million")
+    svc.set_meta(skillbridge::figures::META_LABOR_FORCE, "two million")
         .unwrap();
     let mut a = app(svc.clone(), Lang::En);
     press(&mut a, "f3");

@@ -481,3 +481,69 @@ fn an_empty_required_cell_says_what_belongs_there() {
         "{err}"
     );
 }
+
+/// A running service imports through its own commands: the dry run writes
+/// nothing, the import writes and its lists show the new rows at once, and
+/// the picture stays the store's (the exit save persists it for the next
+/// start). Its backup restores to the same records.
+#[test]
+fn a_service_imports_and_backs_up_through_its_gate() {
+    use skillbridge::search::Query;
+    use skillbridge::service::{Filters, SearchSpec, Service, Sort};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    {
+        let store = open(&db);
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 100, seed: 3 }).unwrap();
+    }
+    let csv = dir.path().join("inst.csv");
+    std::fs::write(&csv, "机构名称,区域,信用星级\n京口服务导入培训学校,京口区,4\n").unwrap();
+    let svc = Service::open(open(&db)).unwrap();
+    let opts = import::Options {
+        today: svc.today(),
+        ..Default::default()
+    };
+    let listed = |q: &str| {
+        let spec = SearchSpec {
+            kind: Kind::Institutions,
+            query: Query::parse(q),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+        };
+        svc.read().search(&spec, None, &|| false).unwrap().ids.len()
+    };
+    let version = svc.version();
+    let plan = svc.import_plan(Kind::Institutions, &csv, &opts).unwrap();
+    assert_eq!((plan.added, plan.rejects.len()), (1, 0));
+    assert_eq!(listed("京口服务导入"), 0, "a plan writes nothing");
+    let report = svc
+        .import_apply(plan, &import::ApplyOptions::default(), &mut |_, _| {})
+        .unwrap();
+    assert!(report.written && report.added == 1, "{report}");
+    assert!(svc.version() > version, "sessions are told");
+    assert_eq!(listed("京口服务导入"), 1);
+    assert_eq!(listed("jkfwdr"), 1, "searchable by its initials at once");
+    assert!(svc.check().problems.is_empty());
+    // The same file again changes nothing.
+    let again = svc.import_plan(Kind::Institutions, &csv, &opts).unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 1));
+
+    let file = dir.path().join("city.skb");
+    let summary = svc.backup(&file).unwrap();
+    assert_eq!(summary.counts["institution"], svc.read().data.institutions.len() as u64);
+    svc.save_search_cache();
+    svc.wait_for_search_cache();
+    drop(svc);
+    let svc = Service::open(open(&db)).unwrap();
+    assert!(
+        svc.startup().records_from_snapshot,
+        "the picture after the import was the store's, so it was persisted"
+    );
+    assert!(
+        svc.read()
+            .data
+            .institutions
+            .values()
+            .any(|i| i.name == "京口服务导入培训学校")
+    );
+}

@@ -14,6 +14,7 @@ use crate::common;
 use common::*;
 use proptest::prelude::*;
 use skillbridge::domain::*;
+use skillbridge::service::Data;
 use skillbridge::store::{Stamp, Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -372,6 +373,8 @@ fn assert_invariants(store: &Store) -> Result<(), TestCaseError> {
     let classes = store.all::<TrainingClass>().unwrap();
     let demands = store.all::<JobDemand>().unwrap();
     let trainees = store.all::<Trainee>().unwrap();
+    // What the service answers "the cases of a class / of a trainee" from.
+    let data = Data::load(store).unwrap();
     for c in &classes {
         let active = cases.iter().filter(|k| k.class == c.id && k.state.holds_seat()).count() as u32;
         prop_assert_eq!(store.seats_used(c.id).unwrap(), active, "seats used of {}", c.id);
@@ -382,7 +385,7 @@ fn assert_invariants(store: &Store) -> Result<(), TestCaseError> {
             active,
             c.capacity
         );
-        let of_class: BTreeSet<CaseId> = store.cases_of_class(c.id).unwrap().iter().map(|k| k.id).collect();
+        let of_class: BTreeSet<CaseId> = data.class_cases(c.id).map(|k| k.id).collect();
         let want: BTreeSet<CaseId> = cases.iter().filter(|k| k.class == c.id).map(|k| k.id).collect();
         prop_assert_eq!(of_class, want, "cases_of_class({})", c.id);
     }
@@ -435,7 +438,7 @@ fn assert_invariants(store: &Store) -> Result<(), TestCaseError> {
     for t in &trainees {
         let found = store.trainee_by_id_number(&t.id_number).unwrap().map(|x| x.id);
         prop_assert_eq!(found, Some(t.id));
-        let of_trainee: BTreeSet<CaseId> = store.cases_of_trainee(t.id).unwrap().iter().map(|k| k.id).collect();
+        let of_trainee: BTreeSet<CaseId> = data.trainee_cases(t.id).map(|k| k.id).collect();
         let want: BTreeSet<CaseId> = cases.iter().filter(|k| k.trainee == t.id).map(|k| k.id).collect();
         prop_assert_eq!(of_trainee, want);
     }

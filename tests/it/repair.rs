@@ -80,7 +80,10 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
         raw.open_tree("idx_trainee_id_number").unwrap().clear().unwrap();
         let mut stray = 777u64.to_be_bytes().to_vec();
         stray.extend_from_slice(&888u64.to_be_bytes());
-        raw.open_tree("idx_case_class").unwrap().insert(stray, &[]).unwrap();
+        raw.open_tree("idx_enrollment")
+            .unwrap()
+            .insert(stray, &999u64.to_be_bytes())
+            .unwrap();
         let usage = raw.open_tree("class_usage").unwrap();
         usage.insert(class.0.to_be_bytes(), &7u32.to_be_bytes()).unwrap();
         usage.insert(424_242u64.to_be_bytes(), &1u32.to_be_bytes()).unwrap();
@@ -119,7 +122,7 @@ fn repair_rebuilds_indexes_and_counters_after_a_backup_and_says_what_it_did() {
         );
     }
     for expected in [
-        "idx_case_class 00000000000003090000000000000378: named no record; removed".to_string(),
+        "idx_enrollment 00000000000003090000000000000378: named no record; removed".to_string(),
         format!("class_usage {class}: seats used: the counter said 7, the cases hold 3; set to 3"),
         "class_usage 0000000000067932: counter for a class that does not exist; removed".to_string(),
         format!("demand_usage {demand}: posts taken: the counter said nothing, the cases hold 0 referred / 1 hired"),

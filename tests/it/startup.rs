@@ -14,6 +14,12 @@ fn open(path: &Path) -> Arc<Service> {
     Service::open(Store::reopen(path).expect("open")).expect("service")
 }
 
+/// A service, and the store it runs on kept aside to write behind its back.
+fn open_keeping_store(path: &Path) -> (Arc<Service>, Store) {
+    let store = Store::reopen(path).expect("open");
+    (Service::open(store.clone()).expect("service"), store)
+}
+
 fn close(svc: Arc<Service>) {
     svc.wait_for_search_cache();
     drop(svc);
@@ -182,36 +188,40 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
             ..t.clone()
         })
         .unwrap();
-    let svc = exit_and_restart(svc, &path);
+    svc.save_search_cache();
+    close(svc);
+    let (svc, store) = open_keeping_store(&path);
     assert!(
         svc.startup().records_from_snapshot,
         "the exit save wrote a matching picture"
     );
     assert_eq!(svc.read().data.trainees[&renamed.id].name, "改名测试");
 
-    // A write straight to the store (as an import does) leaves the picture
-    // behind: the exit save must not stamp it as current.
-    let bypass = svc
-        .store()
+    // A write straight to the store (as an import once did) leaves the
+    // picture behind: the exit save must not stamp it as current.
+    let bypass = store
         .save(Trainee {
             name: "绕过测试".into(),
             ..renamed
         })
         .unwrap();
-    let svc = exit_and_restart(svc, &path);
+    drop(store);
+    svc.save_search_cache();
+    close(svc);
+    let (svc, store) = open_keeping_store(&path);
     assert!(
         !svc.startup().records_from_snapshot,
         "the stale picture was not persisted"
     );
     assert_eq!(svc.read().data.trainees[&bypass.id].name, "绕过测试");
     // Until a reload catches up, then it is current again.
-    let again = svc
-        .store()
+    let again = store
         .save(Trainee {
             name: "再改".into(),
             ..bypass
         })
         .unwrap();
+    drop(store);
     svc.reload().unwrap();
     let svc = exit_and_restart(svc, &path);
     assert!(svc.startup().records_from_snapshot);

@@ -4,8 +4,25 @@ use crate::common;
 
 use common::*;
 use skillbridge::domain::*;
+use skillbridge::search::Query;
+use skillbridge::service::{Data, Filters, SearchSpec, Service, Sort};
 use skillbridge::store::{Store, StoreError};
 use std::sync::{Arc, Barrier};
+
+/// The ids a service's list of `kind` shows under `filters` (how the
+/// workspace finds records by occupation or region).
+fn listed(store: &Store, kind: Kind, filters: Filters) -> Vec<u64> {
+    let svc = Service::open(store.clone()).unwrap();
+    let spec = SearchSpec {
+        kind,
+        query: Query::parse(""),
+        filters,
+        sort: Sort::Relevance,
+    };
+    let found = svc.read().search(&spec, None, &|| false).unwrap();
+    svc.wait_for_search_cache();
+    found.ids.to_vec()
+}
 
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -52,10 +69,19 @@ fn every_entity_round_trips_and_survives_reopen() {
     assert_eq!(back.certification.as_ref().unwrap().certificate, "ZJ-TEST-1");
     assert_eq!(store.events_of(case.id).unwrap(), events);
     assert_eq!(store.trainee_by_id_number(&t.id_number).unwrap(), Some(t.clone()));
-    assert_eq!(store.cases_of_class(city.class.id).unwrap().len(), 1);
-    assert_eq!(store.cases_of_trainee(t.id).unwrap().len(), 1);
-    assert_eq!(store.demands_of_occupation(OccupationId(3)).unwrap().len(), 1);
-    assert_eq!(store.classes_in_region(RegionId(0)).unwrap().len(), 1);
+    let data = Data::load(&store).unwrap();
+    assert_eq!(data.class_cases(city.class.id).count(), 1);
+    assert_eq!(data.trainee_cases(t.id).count(), 1);
+    let occupation = |o| Filters {
+        occupation: Some(OccupationId(o)),
+        ..Filters::default()
+    };
+    let region = |r| Filters {
+        region: Some(RegionId(r)),
+        ..Filters::default()
+    };
+    assert_eq!(listed(&store, Kind::Demands, occupation(3)).len(), 1);
+    assert_eq!(listed(&store, Kind::Classes, region(0)).len(), 1);
     assert_eq!(store.seats_used(city.class.id).unwrap(), 1);
     let report = store.check();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -69,9 +95,17 @@ fn updates_move_index_entries() {
     c.occupation = OccupationId(1);
     c.region = RegionId(3);
     store.save(c).unwrap();
-    assert!(store.classes_of_occupation(OccupationId(3)).unwrap().is_empty());
-    assert_eq!(store.classes_of_occupation(OccupationId(1)).unwrap().len(), 1);
-    assert_eq!(store.classes_in_region(RegionId(3)).unwrap().len(), 1);
+    let occupation = |o| Filters {
+        occupation: Some(OccupationId(o)),
+        ..Filters::default()
+    };
+    assert!(listed(&store, Kind::Classes, occupation(3)).is_empty());
+    assert_eq!(listed(&store, Kind::Classes, occupation(1)).len(), 1);
+    let region = Filters {
+        region: Some(RegionId(3)),
+        ..Filters::default()
+    };
+    assert_eq!(listed(&store, Kind::Classes, region).len(), 1);
     assert!(store.check().problems.is_empty());
 }
 

@@ -54,6 +54,20 @@ fn the_schema_1_demo_city_opens_migrates_and_checks_clean() {
     assert_eq!(stats, expected, "the figures changed in the upgrade");
     drop(store);
     assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    // Schema 2 dropped the index trees nothing read.
+    let trees: Vec<String> = raw_open(&path)
+        .tree_names()
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    for gone in [
+        "idx_demand_occupation",
+        "idx_class_region",
+        "idx_case_class",
+        "idx_case_trainee",
+    ] {
+        assert!(!trees.iter().any(|t| t == gone), "{gone} is still there: {trees:?}");
+    }
 
     // A backup exactly when there was something to migrate.
     let steps = migrate::plan(migrate::STEPS, 1, SCHEMA_VERSION).expect("a step from every older version");

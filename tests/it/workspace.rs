@@ -175,7 +175,7 @@ fn pairing_shows_reasons_and_enrolls_through_the_keymap() {
     assert_eq!(data.seats_left(data.classes.get(&class).unwrap()), seats_before - 1);
     // Every tab sees it at once: the cases list grew without a key.
     assert_eq!(a.state.lists[Kind::Cases.tab_index()].ids.len(), cases_before + 1);
-    assert!(svc.store().check().problems.is_empty());
+    assert!(svc.check().problems.is_empty());
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn case_walk_offers_only_legal_moves_and_records_the_operator() {
         Some(Overlay::Pairing(_)) => {}
         other => panic!("expected demand pairing, got {other:?}"),
     }
-    assert!(svc.store().check().problems.is_empty());
+    assert!(svc.check().problems.is_empty());
 }
 
 #[test]

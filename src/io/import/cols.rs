@@ -1,0 +1,148 @@
+//! A file's columns for one kind, and a row's cells read through them.
+
+use super::super::table::{self, Row, Table};
+use super::super::{columns, resolve};
+use super::ImportError;
+use crate::domain::*;
+use std::collections::HashMap;
+
+/// A row's problem before the row and path are attached.
+#[derive(Debug, Clone)]
+pub(super) struct CellError {
+    pub(super) key: &'static str,
+    pub(super) value: String,
+    pub(super) reason: String,
+}
+
+pub(super) type Cell<T> = Result<T, CellError>;
+
+pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl Into<String>) -> Cell<T> {
+    Err(CellError {
+        key,
+        value: value.into(),
+        reason: reason.into(),
+    })
+}
+
+/// The file's columns: which index holds which column, and the header text.
+pub(super) struct Cols {
+    pub(super) kind: Kind,
+    pub(super) index: HashMap<&'static str, usize>,
+    pub(super) header: Vec<String>,
+}
+
+impl Cols {
+    pub(super) fn map(kind: Kind, table: &Table, warnings: &mut Vec<String>) -> Result<Cols, ImportError> {
+        let mut index: HashMap<&'static str, usize> = HashMap::new();
+        for (i, h) in table.header.iter().enumerate() {
+            if h.trim().is_empty() || columns::is_ignored(h) {
+                continue;
+            }
+            match columns::lookup(kind, h) {
+                Some(c) => {
+                    if let Some(&prev) = index.get(c.key) {
+                        return Err(ImportError::DuplicateColumn {
+                            path: table.path.clone(),
+                            line: table.header_line,
+                            first: table.header[prev].trim().to_string(),
+                            second: h.trim().to_string(),
+                            column: format!("{} ({})", c.zh, c.key),
+                        });
+                    }
+                    index.insert(c.key, i);
+                }
+                None => {
+                    let hint = columns::suggest(kind, h);
+                    warnings.push(format!(
+                        "{}:{}: unknown column '{}' (column {}) is not imported{}",
+                        table.path.display(),
+                        table.header_line,
+                        h.trim(),
+                        table::column_letter(i),
+                        if hint.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; {hint}")
+                        }
+                    ));
+                }
+            }
+        }
+        let missing: Vec<String> = columns::columns(kind)
+            .iter()
+            .filter(|c| c.required && !index.contains_key(c.key))
+            .map(columns::describe)
+            .collect();
+        if !missing.is_empty() {
+            let have: Vec<String> = table
+                .header
+                .iter()
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| format!("'{}'", h.trim()))
+                .collect();
+            return Err(ImportError::MissingColumns {
+                path: table.path.clone(),
+                line: table.header_line,
+                kind,
+                missing: missing.join(" and "),
+                have: have.join(", "),
+            });
+        }
+        Ok(Cols {
+            kind,
+            index,
+            header: table.header.clone(),
+        })
+    }
+
+    /// The cell of column `key`, trimmed; `None` when the file has no such column.
+    pub(super) fn get<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
+        self.index
+            .get(key)
+            .map(|&i| row.cells.get(i).map(|s| s.trim()).unwrap_or(""))
+    }
+
+    /// The cell, or `None` when the column is absent or the cell empty.
+    pub(super) fn value<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
+        self.get(row, key).filter(|s| !s.is_empty())
+    }
+
+    pub(super) fn required<'r>(&self, row: &'r Row, key: &'static str) -> Cell<&'r str> {
+        match self.value(row, key) {
+            Some(v) => Ok(v),
+            None => {
+                let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
+                bad(key, "", format!("is empty; this column is required: {about}"))
+            }
+        }
+    }
+
+    /// How the file names a column (or its Chinese name, when absent).
+    pub(super) fn name(&self, key: &str) -> String {
+        match self.index.get(key) {
+            Some(&i) => self.header[i].trim().to_string(),
+            None => match columns::column(self.kind, key) {
+                Some(c) => format!("{} (not in the file)", c.zh),
+                None => key.to_string(),
+            },
+        }
+    }
+}
+
+pub(super) fn parse_with<T>(key: &'static str, value: &str, f: impl FnOnce(&str) -> Result<T, String>) -> Cell<T> {
+    f(value).map_err(|reason| CellError {
+        key,
+        value: value.to_string(),
+        reason,
+    })
+}
+
+pub(super) fn name_cell<'r>(cols: &Cols, row: &'r Row) -> Cell<&'r str> {
+    cols.required(row, "name")
+}
+
+pub(super) fn region_cell(cols: &Cols, row: &Row, key: &'static str) -> Cell<Option<RegionId>> {
+    cols.value(row, key)
+        .map(|v| parse_with(key, v, resolve::region))
+        .transpose()
+}
