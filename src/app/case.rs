@@ -131,7 +131,11 @@ pub(super) fn enrolled(st: &mut State, result: Result<Case, StoreError>, who: &s
     let t = st.t();
     match result {
         Ok(case) => {
-            // Close the picker that led here; the pairing stays for the next one.
+            // Close the reason form and the picker that led here; the
+            // pairing stays for the next one.
+            if matches!(st.overlays.last(), Some(Overlay::Form(f)) if f.purpose.case().is_none()) {
+                st.overlays.pop();
+            }
             if matches!(st.overlays.last(), Some(Overlay::Picker(_))) {
                 st.overlays.pop();
             }

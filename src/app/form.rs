@@ -13,6 +13,7 @@ pub enum FieldId {
     Practical,
     Panel,
     Reason,
+    SecondReason,
 }
 
 impl FieldId {
@@ -24,6 +25,7 @@ impl FieldId {
             FieldId::Practical => t.f_practical,
             FieldId::Panel => t.f_panel,
             FieldId::Reason => t.f_reason,
+            FieldId::SecondReason => t.f_second_reason,
         }
     }
 }
@@ -40,6 +42,21 @@ pub enum FormPurpose {
     Pass(CaseId),
     Fail(CaseId),
     Withdraw(CaseId),
+    /// Why a trainee still in a class takes a second one.
+    SecondClass {
+        trainee: TraineeId,
+        class: ClassId,
+    },
+}
+
+impl FormPurpose {
+    /// The case a case step's form is for.
+    pub fn case(self) -> Option<CaseId> {
+        match self {
+            FormPurpose::Pass(c) | FormPurpose::Fail(c) | FormPurpose::Withdraw(c) => Some(c),
+            FormPurpose::SecondClass { .. } => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +67,8 @@ pub struct Form {
     pub focus: usize,
     /// Something was typed.
     pub dirty: bool,
+    /// Who and what the form is about, for the question after it.
+    pub names: (String, String),
 }
 
 fn field(id: FieldId, value: &str) -> Field {
@@ -79,6 +98,7 @@ impl Form {
                 field(FieldId::Panel, "n"),
             ],
             FormPurpose::Withdraw(_) => vec![field(FieldId::Reason, "")],
+            FormPurpose::SecondClass { .. } => vec![field(FieldId::SecondReason, "")],
         };
         Form {
             purpose,
@@ -86,6 +106,7 @@ impl Form {
             fields,
             focus: 0,
             dirty: false,
+            names: (String::new(), String::new()),
         }
     }
 
@@ -94,6 +115,7 @@ impl Form {
             FormPurpose::Pass(_) => t.form_pass,
             FormPurpose::Fail(_) => t.form_fail,
             FormPurpose::Withdraw(_) => t.form_withdraw,
+            FormPurpose::SecondClass { .. } => "{}",
         };
         crate::i18n::fill(tpl, &[&self.subject])
     }
@@ -185,6 +207,8 @@ impl Form {
                 check(self, FieldId::Reason, !reason.is_empty(), t.e_required);
                 ok.then_some(Move::Withdraw { reason })
             }
+            // Not a case step: see `reason`.
+            FormPurpose::SecondClass { .. } => None,
         };
         // The state machine's own rules (pass mark, panel) land on a field too.
         if let Some(m) = &mv
@@ -205,6 +229,20 @@ impl Form {
             self.focus_first_error();
         }
         mv
+    }
+
+    /// The reason typed for a second class, or its field's error.
+    pub fn reason(&mut self, t: &Strings) -> Option<String> {
+        let reason = self.value(FieldId::SecondReason).to_string();
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        if reason.is_empty() {
+            self.set_error(FieldId::SecondReason, t.e_required.to_string());
+            self.focus_first_error();
+            return None;
+        }
+        Some(reason)
     }
 
     fn focus_first_error(&mut self) {

@@ -137,12 +137,7 @@ pub enum Loaded {
         who: String,
         what: String,
     },
-    AskEnroll {
-        trainee: TraineeId,
-        class: ClassId,
-        who: String,
-        what: String,
-    },
+    AskEnroll(Box<Enrolling>),
     Form(Option<Box<Intake>>),
     EnrollClasses {
         items: Vec<(String, Pick)>,
@@ -156,6 +151,21 @@ pub enum Loaded {
     ImportPlan(Result<Box<crate::io::import::Plan>, String>),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
+}
+
+/// An enrollment about to be asked: the names, and what the rules say.
+#[derive(Debug)]
+pub struct Enrolling {
+    pub trainee: TraineeId,
+    pub class: ClassId,
+    pub who: String,
+    pub what: String,
+    /// A rule refuses it (the class's dates, the person's age).
+    pub refusal: Option<String>,
+    /// A rule warns (past retirement age): said in the question, kept in the event.
+    pub warning: Option<String>,
+    /// The trainee is still in this other class (a second needs a reason).
+    pub busy_in: Option<String>,
 }
 
 /// The dashboard's figures, computed at a version of the data.

@@ -3,9 +3,10 @@
 //! says what came of it, as a message for `update`.
 
 use super::intake::{Built, Intake, ranked_classes, registered};
-use super::msg::{FiguresRead, Loaded, PairRefusal, Prep, Ran, Run, Saved};
+use super::msg::{Enrolling, FiguresRead, Loaded, PairRefusal, Prep, Ran, Run, Saved};
 use super::state::{Op, PairRows, State};
 use super::view::record::demand_line;
+use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 use crate::figures::{self, Settings};
 use crate::service::{Data, Service, matching};
@@ -22,10 +23,11 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
         }
         _ => {}
     }
+    let policy = svc.policy();
     let inner = svc.read();
     let data = &inner.data;
     match prep {
-        Prep::Pair(r) => match pair(data, r, today) {
+        Prep::Pair(r) => match pair(data, r, today, &policy) {
             Ok(rows) => Loaded::Pairing(Ok(rows)),
             Err(Some(class)) => trainee_picker(data, class),
             Err(None) => Loaded::Pairing(Err(if r.kind() == Kind::Trainees {
@@ -39,7 +41,9 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 .iter()
                 .filter_map(|o| match o {
                     super::state::Overlay::Pairing(p) => Some(match &p.rows {
-                        PairRows::Classes(d, _) => PairRows::Classes(*d, matching::classes_for_demand(data, *d, today)),
+                        PairRows::Classes(d, _) => {
+                            PairRows::Classes(*d, matching::classes_for_demand(data, *d, today, &policy))
+                        }
                         PairRows::Demands(c, _) => PairRows::Demands(*c, matching::demands_for_case(data, *c)),
                     }),
                     _ => None,
@@ -78,16 +82,35 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::AskMove { case, mv, who, what }
         }
-        Prep::AskEnroll(trainee, class) => Loaded::AskEnroll {
-            trainee,
-            class,
-            who: data
-                .trainees
-                .get(&trainee)
-                .map(|x| format!("{} {}", x.name, x.id_number))
-                .unwrap_or_default(),
-            what: data.classes.get(&class).map(|c| c.name.clone()).unwrap_or_default(),
-        },
+        Prep::AskEnroll(trainee, class) => {
+            let person = data.trainees.get(&trainee);
+            let cls = data.classes.get(&class);
+            let (mut refusal, mut warning) = (None, None);
+            if let (Some(p), Some(c)) = (person, cls) {
+                match rules::enrollable(c, today, &policy).and_then(|_| rules::check_age(&p.id_number, c, &policy)) {
+                    Err(e) => refusal = Some(e.to_string()),
+                    Ok(w) => warning = w.map(|w| w.to_string()),
+                }
+            }
+            let busy_in = data
+                .trainee_cases(trainee)
+                .find(|c| c.class != class && rules::is_active(&c.state))
+                .map(|c| {
+                    let name = data.classes.get(&c.class).map(|k| k.name.as_str()).unwrap_or("?");
+                    format!("{} {name} ({})", c.class, c.id)
+                });
+            Loaded::AskEnroll(Box::new(Enrolling {
+                trainee,
+                class,
+                who: person
+                    .map(|x| format!("{} {}", x.name, x.id_number))
+                    .unwrap_or_default(),
+                what: cls.map(|c| c.name.clone()).unwrap_or_default(),
+                refusal,
+                warning,
+                busy_in,
+            }))
+        }
         Prep::Edit(r) => Loaded::Form(edit_form(data, r, today)),
         Prep::EditOwner(r) => {
             let owner = match r {
@@ -102,7 +125,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             region,
             initial,
         } => Loaded::EnrollClasses {
-            items: ranked_classes(&wanted, region, data, t, today),
+            items: ranked_classes(&wanted, region, data, t, today, &policy),
             initial,
         },
         Prep::RegionOf(r) => {
@@ -133,9 +156,12 @@ fn trainee_picker(data: &Data, class: ClassId) -> Loaded {
 /// Pairing for a record: a demand gets ranked classes; a class gets the
 /// trainee picker (`Err(Some)`); a certified case or trainee gets ranked
 /// demands; anything else nothing (`Err(None)`).
-fn pair(data: &Data, r: RecordRef, today: chrono::NaiveDate) -> Result<PairRows, Option<ClassId>> {
+fn pair(data: &Data, r: RecordRef, today: chrono::NaiveDate, policy: &Policy) -> Result<PairRows, Option<ClassId>> {
     match r {
-        RecordRef::Demand(d) => Ok(PairRows::Classes(d, matching::classes_for_demand(data, d, today))),
+        RecordRef::Demand(d) => Ok(PairRows::Classes(
+            d,
+            matching::classes_for_demand(data, d, today, policy),
+        )),
         RecordRef::Class(c) => Err(Some(c)),
         RecordRef::Case(id) => match data.cases.get(&id) {
             Some(c) if matches!(c.state, CaseState::Certified(_) | CaseState::NotHired(_)) => {
@@ -188,8 +214,8 @@ fn figures(svc: &Service, open: bool) -> Loaded {
 pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
     let operator = st.operator.as_str();
     Some(match run {
-        Run::Op(Op::Enroll { trainee, class }) => {
-            let result = svc.enroll(trainee, class, operator, "");
+        Run::Op(Op::Enroll { trainee, class, note }) => {
+            let result = svc.enroll(trainee, class, operator, &note);
             let inner = svc.read();
             Ran::Enrolled {
                 result,

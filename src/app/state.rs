@@ -174,9 +174,12 @@ impl Picker {
 /// A change the operator is asked to confirm.
 #[derive(Debug, Clone)]
 pub enum Op {
+    /// Enroll; the note goes into the event (a second class's reason, a
+    /// warning the operator confirmed).
     Enroll {
         trainee: TraineeId,
         class: ClassId,
+        note: String,
     },
     Move {
         case: CaseId,

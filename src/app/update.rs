@@ -287,12 +287,7 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
             target,
         } => case::act(st, case, mk, &state, subject, target, fx),
         Loaded::AskMove { case, mv, who, what } => case::ask_move(st, case, mv, &who, &what),
-        Loaded::AskEnroll {
-            trainee,
-            class,
-            who,
-            what,
-        } => overlay::picker::ask_enroll(st, trainee, class, &who, &what),
+        Loaded::AskEnroll(e) => overlay::picker::ask_enroll(st, *e),
         Loaded::Form(form) => overlay::intake::opened(st, form),
         Loaded::EnrollClasses { items, initial } => overlay::intake::classes_loaded(st, items, initial, fx),
         Loaded::Region(r) => overlay::intake::region_loaded(st, r),

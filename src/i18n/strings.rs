@@ -78,6 +78,14 @@ pub struct Strings {
     pub r_posts_open: &'static str,
     // confirm and status messages
     pub ask_enroll: &'static str,
+    /// Said in the enrollment question when a rule warns (past retirement age).
+    pub enroll_warning: &'static str,
+    /// The title of the form asking why a busy trainee takes a second class.
+    pub form_second_class: &'static str,
+    /// The reason field of that form.
+    pub f_second_reason: &'static str,
+    /// The enrollment question with that reason.
+    pub ask_enroll_second: &'static str,
     pub ask_move: &'static str,
     pub ask_refer: &'static str,
     pub done_enroll: &'static str,

@@ -2,6 +2,7 @@
 
 use super::data::Data;
 use crate::domain::catalog::Relation;
+use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 use chrono::NaiveDate;
 
@@ -29,14 +30,14 @@ pub struct ClassMatch {
 
 /// Open classes for a demand: same or related trade, seats left, still
 /// taking enrollments; ranked by project link, trade, district, start, stars.
-pub fn classes_for_demand(data: &Data, demand: DemandId, today: NaiveDate) -> Vec<ClassMatch> {
+pub fn classes_for_demand(data: &Data, demand: DemandId, today: NaiveDate, policy: &Policy) -> Vec<ClassMatch> {
     let Some(d) = data.demands.get(&demand) else {
         return Vec::new();
     };
     let mut out: Vec<ClassMatch> = data
         .classes
         .values()
-        .filter(|c| c.status.accepts_enrollment() && data.seats_left(c) > 0)
+        .filter(|c| rules::enrollable(c, today, policy).is_ok() && data.seats_left(c) > 0)
         .filter_map(|c| {
             let rel = c.occupation.relation_to(d.occupation)?;
             let mut score = 0i64;

@@ -395,9 +395,27 @@ impl Service {
         self.store.events_of(case)
     }
 
-    /// Enroll (seat check in one transaction), then refresh the picture.
+    /// The program's rules as this database sets them.
+    pub fn policy(&self) -> crate::domain::rules::Policy {
+        self.store.policy()
+    }
+
+    /// The open case that keeps a trainee busy in another class, if any.
+    pub fn active_case(&self, trainee: TraineeId, besides: ClassId) -> Option<(CaseId, ClassId)> {
+        let r = self.read();
+        r.data
+            .trainee_cases(trainee)
+            .find(|c| c.class != besides && crate::domain::rules::is_active(&c.state))
+            .map(|c| (c.id, c.class))
+    }
+
+    /// Enroll (seat check in one transaction), then refresh the picture. A
+    /// trainee already busy in another class is enrolled only with a reason
+    /// (`note`, kept in the event).
     pub fn enroll(&self, trainee: TraineeId, class: ClassId, operator: &str, note: &str) -> Result<Case> {
         self.gated(|| {
+            // Under the gate no other write can slip in between the check and the write.
+            crate::domain::rules::check_second_class(self.active_case(trainee, class), note)?;
             let case = self.store.enroll(trainee, class, &self.stamp(operator), note)?;
             let used = self.store.seats_used(class)?;
             {

@@ -214,8 +214,16 @@ impl From<Arc<Service>> for PublicView {
     }
 }
 
-fn class_is_open(data: &Data, c: &TrainingClass) -> bool {
-    c.status.accepts_enrollment() && data.seats_left(c) > 0
+/// What makes a class open to the public today: it takes enrollments by
+/// the program's rules (status, the last day to enroll) and has a seat.
+#[derive(Debug, Clone, Copy)]
+struct Opening {
+    today: chrono::NaiveDate,
+    policy: crate::domain::rules::Policy,
+}
+
+fn class_is_open(data: &Data, c: &TrainingClass, o: &Opening) -> bool {
+    crate::domain::rules::enrollable(c, o.today, &o.policy).is_ok() && data.seats_left(c) > 0
 }
 
 fn job_is_open(data: &Data, d: &JobDemand) -> bool {
@@ -259,6 +267,14 @@ fn public_job(data: &Data, d: &JobDemand) -> PublicJob {
 }
 
 impl PublicView {
+    /// Today and the rules a class is open to the public by.
+    fn opening(&self) -> Opening {
+        Opening {
+            today: self.svc.today(),
+            policy: self.svc.policy(),
+        }
+    }
+
     /// The public view of a service (what a kiosk session is built from).
     pub fn new(svc: Arc<Service>) -> PublicView {
         PublicView { svc }
@@ -283,10 +299,11 @@ impl PublicView {
     pub fn open_classes(&self) -> Vec<PublicClass> {
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         let mut v: Vec<PublicClass> = data
             .classes
             .values()
-            .filter(|c| class_is_open(data, c))
+            .filter(|c| class_is_open(data, c, &open))
             .map(|c| public_class(data, c))
             .collect();
         v.sort_by_key(|c| (c.start, c.id));
@@ -309,9 +326,14 @@ impl PublicView {
     pub fn totals(&self, listing: Listing) -> (usize, u64) {
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         match listing {
             Listing::Classes => {
-                let open: Vec<&TrainingClass> = data.classes.values().filter(|c| class_is_open(data, c)).collect();
+                let open: Vec<&TrainingClass> = data
+                    .classes
+                    .values()
+                    .filter(|c| class_is_open(data, c, &open))
+                    .collect();
                 (open.len(), open.iter().map(|c| u64::from(data.seats_left(c))).sum())
             }
             Listing::Jobs => {
@@ -325,9 +347,10 @@ impl PublicView {
     pub fn class(&self, id: ClassId) -> Option<PublicClass> {
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         data.classes
             .get(&id)
-            .filter(|c| class_is_open(data, c))
+            .filter(|c| class_is_open(data, c, &open))
             .map(|c| public_class(data, c))
     }
 
@@ -345,9 +368,10 @@ impl PublicView {
     pub fn classes(&self, ids: &[ClassId]) -> Vec<PublicClass> {
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         ids.iter()
             .filter_map(|id| data.classes.get(id))
-            .filter(|c| class_is_open(data, c))
+            .filter(|c| class_is_open(data, c, &open))
             .map(|c| public_class(data, c))
             .collect()
     }
@@ -366,13 +390,13 @@ impl PublicView {
     /// "Train for this job": open classes for an open demand, best first,
     /// each with its reasons (project link, trade, district, start, stars).
     pub fn classes_for_job(&self, id: DemandId) -> Vec<TrainFor> {
-        let today = self.svc.today();
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         if !data.demands.get(&id).is_some_and(|d| job_is_open(data, d)) {
             return Vec::new();
         }
-        matching::classes_for_demand(data, id, today)
+        matching::classes_for_demand(data, id, open.today, &open.policy)
             .into_iter()
             .filter_map(|m| {
                 let c = data.classes.get(&m.class)?;
@@ -431,12 +455,13 @@ impl PublicView {
     ) -> BTreeMap<K, usize> {
         let inner = self.svc.read();
         let data = &inner.data;
+        let open = self.opening();
         let mut out = BTreeMap::new();
         let keys: Vec<Option<K>> = match listing {
             Listing::Classes => data
                 .classes
                 .values()
-                .filter(|c| class_is_open(data, c))
+                .filter(|c| class_is_open(data, c, &open))
                 .map(|c| key(c.occupation, c.region))
                 .collect(),
             Listing::Jobs => data
@@ -474,13 +499,17 @@ impl PublicView {
         let inner = self.svc.read();
         let found = inner.search(&spec, None, cancelled)?;
         let data = &inner.data;
+        let open = self.opening();
         Some(
             found
                 .ids
                 .iter()
                 .copied()
                 .filter(|id| match q.listing {
-                    Listing::Classes => data.classes.get(&ClassId(*id)).is_some_and(|c| class_is_open(data, c)),
+                    Listing::Classes => data
+                        .classes
+                        .get(&ClassId(*id))
+                        .is_some_and(|c| class_is_open(data, c, &open)),
                     Listing::Jobs => data.demands.get(&DemandId(*id)).is_some_and(|d| job_is_open(data, d)),
                 })
                 .collect(),

@@ -1,3 +1,4 @@
+use crate::domain::rules::RuleError;
 use crate::domain::{CaseId, ClassId, DemandId, SkillLevel, TraineeId, TransitionError, ValidationError};
 use std::path::PathBuf;
 use thiserror::Error;
@@ -141,6 +142,9 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// A rule of the program (class dates, ages, results and scores).
+    #[error(transparent)]
+    Rule(#[from] RuleError),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -163,6 +167,7 @@ impl StoreError {
                 | StoreError::CapacityBelowEnrolled { .. }
                 | StoreError::Transition { .. }
                 | StoreError::Invalid(_)
+                | StoreError::Rule(_)
         )
     }
 }

@@ -31,7 +31,7 @@ mod tx;
 
 pub use error::{Result, StoreError};
 pub use fault::SERVER_NOTE;
-pub use ops::Stamp;
+pub use ops::{META_ENROLL_SHARE, Stamp};
 pub use record::{DemandUsage, EVENT_VERSION, Editable, Record, enrollment_key, event_key, name_key};
 pub use tree::{IndexEntry, TreeName};
 pub use tx::Tx;

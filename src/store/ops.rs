@@ -4,6 +4,7 @@
 
 use super::tx::{Tx, TxResult, abort};
 use super::{Result, Store, StoreError};
+use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 
 /// Who did it and when; kept in the event.
@@ -61,20 +62,45 @@ impl Tx<'_> {
     }
 }
 
+/// The database setting of how far into a class enrollment stays open
+/// (a share of its days, 0 to 1; see `rules::Policy`).
+pub const META_ENROLL_SHARE: &str = "policy.enroll_share";
+
 impl Store {
+    /// The program's rules as this database sets them.
+    pub fn policy(&self) -> Policy {
+        let mut p = Policy::default();
+        if let Ok(Some(v)) = self.meta(META_ENROLL_SHARE)
+            && let Ok(share) = v.trim().parse::<f32>()
+            && (0.0..=1.0).contains(&share)
+        {
+            p.enroll_share = share;
+        }
+        p
+    }
+
     /// Enroll a trainee into a class: checks the class takes enrollments and
     /// has a seat left, opens the case and writes its first event, all in one
     /// transaction.
     pub fn enroll(&self, trainee: TraineeId, class: ClassId, stamp: &Stamp, note: &str) -> Result<Case> {
         let case_id = CaseId(self.new_id()?);
+        let policy = self.policy();
         self.transact(|tx| {
-            tx.need::<Trainee>(trainee.0, trainee.to_string())?;
+            let person = tx.need::<Trainee>(trainee.0, trainee.to_string())?;
             let cls = tx.need::<TrainingClass>(class.0, class.to_string())?;
             if !cls.status.accepts_enrollment() {
                 return abort(StoreError::ClassClosed {
                     class,
                     status: cls.status.name(),
                 });
+            }
+            // The class's dates and the person's age, by the program's rules
+            // (a warning past retirement age is the caller's to confirm).
+            if let Err(e) = rules::enrollable(&cls, stamp.today, &policy) {
+                return abort(e.into());
+            }
+            if let Err(e) = rules::check_age(&person.id_number, &cls, &policy) {
+                return abort(e.into());
             }
             let used = tx.seats_used(class)?;
             if used >= cls.capacity {
@@ -124,6 +150,16 @@ impl Store {
                 Ok(s) => s,
                 Err(source) => return abort(StoreError::Transition { case, source }),
             };
+            // Class dates, and a result that agrees with its scores.
+            let cls = tx.need::<TrainingClass>(old.class.0, old.class.to_string())?;
+            let cx = rules::StepContext {
+                class: &cls,
+                today: stamp.today,
+                note,
+            };
+            if let Err(e) = rules::check_step(&mv, &cx) {
+                return abort(e.into());
+            }
             let mut new = old.clone();
             new.state = state;
             match &mv {

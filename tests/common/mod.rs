@@ -90,7 +90,7 @@ pub fn city(store: &Store, capacity: u32, headcount: u32) -> City {
             kind: ClassKind::Subsidized,
             program: ProgramId(1),
             quarter: Quarter { year: 2025, q: 4 },
-            start: day(10, 1),
+            start: day(7, 1),
             end: day(11, 30),
             capacity,
             target_level: SkillLevel::L4,
@@ -98,6 +98,9 @@ pub fn city(store: &Store, capacity: u32, headcount: u32) -> City {
             status: ClassStatus::Open,
         })
         .unwrap();
+    // The test city takes enrollments until its classes end (a policy a
+    // city may set), so tests enroll on any day of the class.
+    store.set_meta(skillbridge::store::META_ENROLL_SHARE, "1").unwrap();
     City {
         institution,
         enterprise,
@@ -105,6 +108,9 @@ pub fn city(store: &Store, capacity: u32, headcount: u32) -> City {
         class,
     }
 }
+
+/// The note of an evaluation before the class ends: its documented reason.
+pub const EARLY: &str = "early completion: test city";
 
 pub fn pass(level: SkillLevel) -> Move {
     Move::Certify {
@@ -122,7 +128,7 @@ pub fn pass(level: SkillLevel) -> Move {
 pub fn certify(store: &Store, case: CaseId, level: SkillLevel) {
     let s = stamp();
     store.transition(case, Move::StartTraining, &s, "").unwrap();
-    store.transition(case, Move::SendToEvaluation, &s, "").unwrap();
+    store.transition(case, Move::SendToEvaluation, &s, EARLY).unwrap();
     store.transition(case, pass(level), &s, "").unwrap();
 }
 

@@ -24,7 +24,7 @@ fn on(d: NaiveDate) -> Stamp {
 
 fn walk(store: &Store, case: CaseId, moves: &[(NaiveDate, Move)]) {
     for (d, mv) in moves {
-        store.transition(case, mv.clone(), &on(*d), "").unwrap();
+        store.transition(case, mv.clone(), &on(*d), EARLY).unwrap();
     }
 }
 
@@ -78,7 +78,7 @@ fn class(
             kind,
             program: ProgramId(program),
             quarter: Quarter { year: 2025, q: 4 },
-            start: day(10, 1),
+            start: day(7, 1),
             end: day(11, 30),
             capacity,
             target_level: SkillLevel::L4,

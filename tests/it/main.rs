@@ -20,6 +20,7 @@ mod kiosk;
 mod repair;
 mod report;
 mod roundtrip;
+mod rules;
 mod safety;
 mod search_cli;
 mod startup;

@@ -6,6 +6,7 @@ use crate::common;
 use common::ui::*;
 use skillbridge::app::{Overlay, PairRows};
 use skillbridge::domain::Kind;
+use skillbridge::domain::rules;
 use skillbridge::domain::*;
 use skillbridge::i18n::Lang;
 
@@ -348,11 +349,13 @@ fn every_screen_survives_every_size() {
 
 /// A class that takes enrollments.
 fn enrollable_class(svc: &skillbridge::service::Service) -> ClassId {
-    svc.read()
+    let policy = svc.policy();
+    let inner = svc.read();
+    inner
         .data
         .classes
         .values()
-        .find(|c| c.status.accepts_enrollment())
+        .find(|c| rules::enrollable(c, svc.today(), &policy).is_ok() && inner.data.seats_left(c) > 0)
         .unwrap()
         .id
 }

@@ -233,11 +233,12 @@ pub fn ranked_classes(
     data: &Data,
     t: &Strings,
     today: NaiveDate,
+    policy: &crate::domain::rules::Policy,
 ) -> Vec<(String, Pick)> {
     let mut v: Vec<(i64, String, ClassId)> = data
         .classes
         .values()
-        .filter(|c| c.status.accepts_enrollment() && data.seats_left(c) > 0)
+        .filter(|c| crate::domain::rules::enrollable(c, today, policy).is_ok() && data.seats_left(c) > 0)
         .map(|c| {
             let mut score = 0i64;
             if wanted.contains(&c.occupation) {

@@ -5,8 +5,9 @@ use super::Outcome;
 use crate::app::case;
 use crate::app::form::FormPurpose;
 use crate::app::msg::{Effect, Msg};
-use crate::app::state::{Overlay, State};
+use crate::app::state::{Confirm, Op, Overlay, State};
 use crate::app::update::edit_of;
+use crate::i18n::fill;
 use crate::keymap::Action;
 use crate::widgets::text;
 
@@ -24,15 +25,24 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Msg::Action(Action::NextField) => f.focus = (f.focus + 1) % n,
         Msg::Action(Action::PrevField) => f.focus = (f.focus + n - 1) % n,
         Msg::Action(Action::Cancel | Action::Back) => return Outcome::Pop,
-        Msg::Action(Action::Save | Action::Open) => {
-            if let Some(mv) = f.submit(t) {
-                let case = match f.purpose {
-                    FormPurpose::Pass(c) | FormPurpose::Fail(c) | FormPurpose::Withdraw(c) => c,
-                };
-                // The form stays under the confirmation: a "no" returns to it as typed.
-                fx.push(case::ask(case, mv));
+        Msg::Action(Action::Save | Action::Open) => match f.purpose {
+            FormPurpose::SecondClass { trainee, class } => {
+                if let Some(reason) = f.reason(t) {
+                    let text = fill(t.ask_enroll_second, &[&f.names.0, &f.names.1, &reason]);
+                    let note = format!("second class: {reason}");
+                    return Outcome::Push(Overlay::Confirm(Confirm {
+                        text,
+                        op: Op::Enroll { trainee, class, note },
+                    }));
+                }
             }
-        }
+            purpose => {
+                if let (Some(mv), Some(case)) = (f.submit(t), purpose.case()) {
+                    // The form stays under the confirmation: a "no" returns to it as typed.
+                    fx.push(case::ask(case, mv));
+                }
+            }
+        },
         _ => {}
     }
     Outcome::Stay

@@ -5,8 +5,9 @@
 
 use super::Outcome;
 use crate::app::filters;
+use crate::app::form::{Form, FormPurpose};
 use crate::app::intake::Pick;
-use crate::app::msg::{Effect, Msg, Prep};
+use crate::app::msg::{Effect, Enrolling, Msg, Prep};
 use crate::app::state::{Confirm, Op, Overlay, PickItems, PickPurpose, PickValue, Picker, State};
 use crate::app::update::{edit_of, move_cursor, nothing_selected, search_list, search_picker};
 use crate::domain::{ClassId, Kind, RecordRef, TraineeId};
@@ -68,12 +69,40 @@ pub(crate) fn open_trainees(st: &mut State, class: ClassId, name: &str, fx: &mut
     );
 }
 
-/// With the names read: confirm the enrollment.
-pub(crate) fn ask_enroll(st: &mut State, trainee: TraineeId, class: ClassId, who: &str, what: &str) {
+/// With the names and the rules read: refuse, ask why a second class, or
+/// confirm the enrollment (saying any warning, which the event keeps).
+pub(crate) fn ask_enroll(st: &mut State, e: Enrolling) {
     let t = st.t();
+    if let Some(why) = e.refusal {
+        st.err(fill(t.refused, &[&why]));
+        return;
+    }
+    if let Some(busy) = &e.busy_in {
+        let subject = fill(t.form_second_class, &[&e.who, busy]);
+        let mut form = Form::new(
+            FormPurpose::SecondClass {
+                trainee: e.trainee,
+                class: e.class,
+            },
+            subject,
+            None,
+        );
+        form.names = (e.who.clone(), e.what.clone());
+        st.overlays.push(Overlay::Form(form));
+        return;
+    }
+    let mut text = fill(t.ask_enroll, &[&e.who, &e.what]);
+    if let Some(w) = &e.warning {
+        text.push(' ');
+        text.push_str(&fill(t.enroll_warning, &[w]));
+    }
     st.overlays.push(Overlay::Confirm(Confirm {
-        text: fill(t.ask_enroll, &[&who, &what]),
-        op: Op::Enroll { trainee, class },
+        text,
+        op: Op::Enroll {
+            trainee: e.trainee,
+            class: e.class,
+            note: e.warning.map(|w| format!("confirmed: {w}")).unwrap_or_default(),
+        },
     }));
 }
 
