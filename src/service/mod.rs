@@ -4,14 +4,11 @@
 //! screen shows new data at once.
 
 pub mod cache;
-mod cli;
 pub mod data;
 pub mod matching;
 pub mod public;
 pub mod rows;
 pub mod snapshot;
-
-pub use cli::{cli_search, index_for};
 
 pub use data::Data;
 
