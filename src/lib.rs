@@ -10,7 +10,6 @@ pub mod io;
 pub mod keymap;
 pub mod kiosk;
 pub mod paths;
-pub mod report;
 pub mod rng;
 pub mod search;
 pub mod server;

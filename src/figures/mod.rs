@@ -63,6 +63,7 @@
 
 mod attribution;
 mod breakdown;
+pub mod cells;
 pub mod format;
 pub mod period;
 mod pipeline;
