@@ -16,6 +16,5 @@ pub mod server;
 pub mod service;
 pub mod stats;
 pub mod store;
-pub mod torture;
 pub mod tui;
 pub mod ui;
