@@ -84,6 +84,7 @@ use breakdown::Breakdown;
 use chrono::NaiveDate;
 use progress::Progress;
 use serde::Serialize;
+use totals::Tally;
 
 /// Everything the dashboard and the report show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,7 +111,9 @@ pub struct Figures {
 pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
     let mut breakdown = Breakdown::new(data);
     let mut progress = Progress::new(today);
+    let mut totals = Tally::of_data(data);
     for case in data.cases.values() {
+        totals.case(case);
         let class = breakdown.class(case.class);
         progress.case(case, class.is_some_and(|c| c.subsidized));
         if let Some(ci) = class {
@@ -131,6 +134,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         alliances: b.alliances,
         institutions: b.institutions,
         weeks: p.weeks,
-        totals: totals::of_data(data),
+        totals: totals.finish(),
     }
 }
