@@ -1,39 +1,17 @@
-//! Whole-database figures for `skillbridge stats`.
+//! Whole-database figures for `skillbridge stats`: the same totals the
+//! dashboard and the report count ([`figures::totals`]), read straight from
+//! the store, where only demands, classes and cases are decoded.
 
 use crate::domain::*;
+use crate::figures::totals::{self, Census, Posts, Split, Totals};
 use crate::store::{Result, Store};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Posts {
-    pub skilled: u64,
-    pub technical_management: u64,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Split {
-    pub regular: u64,
-    pub project: u64,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
-    pub regions: usize,
-    pub institutions: usize,
-    pub enterprises: usize,
-    pub demands: usize,
-    pub demand_posts: Posts,
-    pub classes: Split,
-    pub seats: Split,
-    pub seats_used: u64,
-    pub project_linked_posts: u64,
-    pub project_enterprises: usize,
-    pub trainees: usize,
-    pub cases: usize,
-    pub cases_by_state: BTreeMap<&'static str, u64>,
+    pub totals: Totals,
     /// Set on a demo database: says the data is synthetic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub demo: Option<String>,
 }
 
@@ -41,62 +19,73 @@ pub fn compute(store: &Store) -> Result<Stats> {
     let demands = store.all::<JobDemand>()?;
     let classes = store.all::<TrainingClass>()?;
     let cases = store.all::<Case>()?;
-    let mut posts = Posts {
-        skilled: 0,
-        technical_management: 0,
-    };
-    for d in &demands {
-        match d.kind {
-            PostKind::Skilled => posts.skilled += u64::from(d.headcount),
-            PostKind::TechnicalManagement => posts.technical_management += u64::from(d.headcount),
-        }
-    }
-    let mut n = Split { regular: 0, project: 0 };
-    let mut seats = Split { regular: 0, project: 0 };
-    let mut linked: BTreeSet<DemandId> = BTreeSet::new();
-    let mut seats_used = 0u64;
-    for c in &classes {
-        if c.kind.is_regular() {
-            n.regular += 1;
-            seats.regular += u64::from(c.capacity);
-        } else {
-            n.project += 1;
-            seats.project += u64::from(c.capacity);
-            linked.extend(c.linked_demands.iter().copied());
-        }
-        seats_used += u64::from(store.seats_used(c.id)?);
-    }
-    let mut project_linked_posts = 0;
-    let mut project_firms = BTreeSet::new();
-    for d in demands.iter().filter(|d| linked.contains(&d.id)) {
-        project_linked_posts += u64::from(d.headcount);
-        project_firms.insert(d.enterprise);
-    }
-    let mut by_state: BTreeMap<&'static str, u64> = StateKind::ALL.iter().map(|k| (k.name(), 0)).collect();
-    for c in &cases {
-        *by_state.entry(c.state.kind().name()).or_default() += 1;
-    }
-    Ok(Stats {
-        regions: REGIONS.len(),
+    let classes = classes
+        .iter()
+        .map(|c| Ok((c, store.seats_used(c.id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let demands = demands
+        .iter()
+        .map(|d| Ok((d, store.demand_usage(d.id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let census = Census {
         institutions: store.count::<Institution>(),
         enterprises: store.count::<Enterprise>(),
-        demands: demands.len(),
-        demand_posts: posts,
-        classes: n,
-        seats,
-        seats_used,
-        project_linked_posts,
-        project_enterprises: project_firms.len(),
         trainees: store.count::<Trainee>(),
-        cases: cases.len(),
-        cases_by_state: by_state,
+    };
+    Ok(Stats {
+        totals: totals::count(census, classes, demands, &cases),
         demo: store.meta(crate::demo::META_DEMO)?,
     })
+}
+
+/// `stats --json`: the totals under the names and in the order it has
+/// always printed them.
+#[derive(Serialize)]
+struct Json<'a> {
+    regions: usize,
+    institutions: usize,
+    enterprises: usize,
+    demands: usize,
+    demand_posts: &'a Posts,
+    classes: &'a Split,
+    seats: &'a Split,
+    seats_used: u64,
+    project_linked_posts: u64,
+    project_enterprises: usize,
+    trainees: usize,
+    cases: usize,
+    cases_by_state: &'a BTreeMap<&'static str, u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<&'a str>,
+}
+
+impl Serialize for Stats {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let t = &self.totals;
+        Json {
+            regions: REGIONS.len(),
+            institutions: t.institutions,
+            enterprises: t.enterprises,
+            demands: t.demands,
+            demand_posts: &t.demand_posts,
+            classes: &t.classes,
+            seats: &t.seats,
+            seats_used: t.seats_used,
+            project_linked_posts: t.project_linked_posts,
+            project_enterprises: t.project_enterprises,
+            trainees: t.trainees,
+            cases: t.cases,
+            cases_by_state: &t.cases_by_state,
+            demo: self.demo.as_deref(),
+        }
+        .serialize(s)
+    }
 }
 
 impl Stats {
     /// A short human-readable summary.
     pub fn text(&self) -> String {
+        let t = &self.totals;
         let mut s = String::new();
         if let Some(d) = &self.demo {
             s.push_str(&format!("{d}\n"));
@@ -106,23 +95,23 @@ impl Stats {
              demands {} ({} skilled posts, {} technical-management posts)\n\
              classes {} regular ({} seats) + {} project-based ({} seats, linked to {} posts of {} enterprises)\n\
              trainees {}  cases {}  seats used {}\n",
-            self.regions,
-            self.institutions,
-            self.enterprises,
-            self.demands,
-            self.demand_posts.skilled,
-            self.demand_posts.technical_management,
-            self.classes.regular,
-            self.seats.regular,
-            self.classes.project,
-            self.seats.project,
-            self.project_linked_posts,
-            self.project_enterprises,
-            self.trainees,
-            self.cases,
-            self.seats_used,
+            REGIONS.len(),
+            t.institutions,
+            t.enterprises,
+            t.demands,
+            t.demand_posts.skilled,
+            t.demand_posts.technical_management,
+            t.classes.regular,
+            t.seats.regular,
+            t.classes.project,
+            t.seats.project,
+            t.project_linked_posts,
+            t.project_enterprises,
+            t.trainees,
+            t.cases,
+            t.seats_used,
         ));
-        let states: Vec<String> = self.cases_by_state.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let states: Vec<String> = t.cases_by_state.iter().map(|(k, v)| format!("{k} {v}")).collect();
         s.push_str(&format!("cases by state: {}\n", states.join(", ")));
         s
     }

@@ -4,7 +4,6 @@
 //! screen shows new data at once.
 
 pub mod cache;
-mod cli;
 mod commands;
 pub mod data;
 #[cfg(test)]
@@ -16,7 +15,6 @@ pub mod public;
 pub mod rows;
 pub mod snapshot;
 
-pub use cli::{cli_search, index_for};
 pub use data::Data;
 pub use list::{Filters, Found, SearchSpec, Sort};
 pub use picture::Cached;

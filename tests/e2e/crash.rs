@@ -10,11 +10,16 @@
 
 use skillbridge::domain::*;
 use skillbridge::store::Store;
-use skillbridge::torture::Ack;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The acknowledgement log's line format: the same file the workload
+/// writes it with.
+#[path = "../../src/cli/torture/ack.rs"]
+mod ack;
+use ack::Ack;
 
 /// Kills in a row on one database before starting a fresh one: recovery of
 /// an already recovered database is tested too, while `check` stays quick.

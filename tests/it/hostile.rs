@@ -224,24 +224,35 @@ proptest! {
     }
 }
 
-/// A small real database, built once per run (by the torture workload)
-/// under cargo's scratch directory; the damage tests start from its files.
+/// A small real database, built once per run by the torture workload
+/// (`skillbridge torture`) under cargo's scratch directory; the damage
+/// tests start from its files.
 fn template() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-template-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let opts = skillbridge::torture::Options {
-            db: dir.join("db"),
-            ack_log: dir.join("acks"),
-            seed: 3,
-            threads: 1,
-            max_acks: Some(150),
-            max_time: Some(std::time::Duration::from_secs(60)),
-        };
         std::fs::create_dir_all(&dir).unwrap();
-        skillbridge::torture::run(&opts).unwrap();
-        opts.db
+        let db = dir.join("db");
+        let ack_log = dir.join("acks").display().to_string();
+        let (ok, text) = crate::common::run_cli(
+            &[
+                "torture",
+                "--ack-log",
+                &ack_log,
+                "--seed",
+                "3",
+                "--threads",
+                "1",
+                "--max-acks",
+                "150",
+                "--max-seconds",
+                "60",
+            ],
+            &db,
+        );
+        assert!(ok, "the torture workload failed: {text}");
+        db
     })
 }
 

@@ -14,12 +14,12 @@ use super::{ACCENT, block, unicode_width};
 use crate::app::App;
 use crate::app::dashboard::{DashboardState, View};
 use crate::domain::{REGIONS, RegionId};
+use crate::figures::cells::{institution_cells, pace_label};
 use crate::figures::{
     Figures, InstitutionRow, Mark, Pace, Row as FigRow, Target, TargetKind, Targets, Week, format as num,
 };
 use crate::i18n::{DashStrings, Lang, fill};
 use crate::keymap::Context;
-use crate::report::{institution_cells, pace_label};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

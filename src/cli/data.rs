@@ -1,6 +1,8 @@
 //! The import, export, backup and restore commands: thin wrappers that print
 //! what `skillbridge::io` reports and turn it into exit codes.
 
+use super::args::ImportArgs;
+use super::open_existing;
 use anyhow::{Context, Result};
 use skillbridge::domain::Kind;
 use skillbridge::io::export::{self, Format};
@@ -10,14 +12,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn import(
-    store: &Store,
-    kind: Kind,
-    file: &Path,
-    dry_run: bool,
-    skip_invalid: Option<PathBuf>,
-) -> Result<ExitCode> {
-    let plan = import::plan(store, kind, file, &import::Options::default())?;
+/// Import a spreadsheet into the database at `db` (made if there is none).
+pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
+    let ImportArgs {
+        kind,
+        file,
+        dry_run,
+        skip_invalid,
+    } = args;
+    let store = Store::open(db)?;
+    let plan = import::plan(&store, kind, &file, &import::Options::default())?;
     for n in &plan.notes {
         eprintln!("{}: {n}", file.display());
     }
@@ -39,7 +43,7 @@ pub fn import(
     let total = plan.added + plan.updated;
     let bar = progress::bar(total, &format!("importing {kind}"));
     let opts = import::ApplyOptions { skip_invalid, batch: 0 };
-    let report = import::apply(store, plan, &opts, &mut |done, _| {
+    let report = import::apply(&store, plan, &opts, &mut |done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
@@ -51,10 +55,12 @@ pub fn import(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export(store: &Store, kind: &str, format: Format, out: Option<PathBuf>) -> Result<ExitCode> {
+/// Export one kind (or `all` into a directory) from the database at `db`.
+pub fn export(db: &Path, kind: &str, format: Format, out: Option<PathBuf>) -> Result<ExitCode> {
+    let store = open_existing(db)?;
     if kind == "all" {
         let dir = out.context("`export all` writes one file per kind: give the directory with --out DIR")?;
-        for (kind, path, n) in export::all_to_dir(store, format, &dir)? {
+        for (kind, path, n) in export::all_to_dir(&store, format, &dir)? {
             eprintln!("{n} {kind} written to {}", path.display());
         }
         return Ok(ExitCode::SUCCESS);
@@ -62,21 +68,23 @@ pub fn export(store: &Store, kind: &str, format: Format, out: Option<PathBuf>) -
     let kind: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}, or all"))?;
     match out {
         Some(path) => {
-            let n = export::to_path(store, kind, format, &path)?;
+            let n = export::to_path(&store, kind, format, &path)?;
             eprintln!("{n} {kind} written to {}", path.display());
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            export::write(store, kind, format, &mut lock)?;
+            export::write(&store, kind, format, &mut lock)?;
             lock.flush()?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn backup(store: &Store, file: &Path) -> Result<ExitCode> {
-    let summary = backup::backup(store, file)?;
+/// Back up the database at `db` to `file`.
+pub fn backup(db: &Path, file: &Path) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    let summary = backup::backup(&store, file)?;
     println!(
         "backup of {} written to {}: {}",
         store.path().display(),
@@ -86,6 +94,7 @@ pub fn backup(store: &Store, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Restore `file` into a new database at `target`.
 pub fn restore(file: &Path, target: &Path) -> Result<ExitCode> {
     let summary = backup::restore(file, target)?;
     println!(

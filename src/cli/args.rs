@@ -1,0 +1,206 @@
+//! The command line as clap reads it: global options and one subcommand.
+
+use clap::{Args, Parser, Subcommand};
+use skillbridge::demo;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "skillbridge",
+    version,
+    about = "Job demands, training classes and trainees' cases for an employment center"
+)]
+pub struct Cli {
+    /// Database directory (default: the platform data directory; SKILLBRIDGE_DB overrides).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Key bindings file laid over the shipped keymap (default: keymap.toml in the config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub keymap: Option<PathBuf>,
+    /// Interface language: zh (default) or en.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Operator name recorded in the audit trail (default: $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the synthetic demo city (only where PATH holds no database) and open it.
+    Demo(DemoArgs),
+    /// Print the database's figures.
+    Stats {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify every index, counter, invariant and event chain; exit 1 on any problem.
+    Check {
+        /// Rebuild indexes, seat and post counters and demand status from the
+        /// records where they disagree, after copying the database directory
+        /// to PATH.bak-YYYYmmddHHMMSS; prints every change.
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Crash-test workload: acknowledged writes in a loop, each logged to
+    /// --ack-log after its flush returned (tests/crash.rs kills it).
+    #[command(hide = true)]
+    Torture(TortureArgs),
+    /// Open the operator workspace (the default command).
+    Tui,
+    /// Search one kind of record as the workspace does, for scripts and quick lookups.
+    Search(SearchArgs),
+    /// Serve the workspace over SSH: one process holds the database, every operator connects.
+    Serve(ServeArgs),
+    /// Open the public self-service kiosk: open classes and jobs, nothing personal, no changes.
+    Kiosk(KioskArgs),
+    /// Validate or print key bindings.
+    Keymap {
+        #[command(subcommand)]
+        command: KeymapCommand,
+    },
+    /// Import a spreadsheet of one kind (CSV in UTF-8 or GBK, .xlsx, or an export's JSON).
+    Import(ImportArgs),
+    /// Export one kind (or `all` into the directory --out) as files import reads back.
+    Export {
+        /// institutions, enterprises, demands, classes, trainees or all.
+        kind: String,
+        #[arg(long, default_value = "csv", value_name = "csv|json")]
+        format: skillbridge::io::export::Format,
+        /// The file (or, for `all`, the directory); standard output if absent.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write a consistent backup of the whole database (cases and events included) to FILE.
+    Backup { file: PathBuf },
+    /// Restore a backup into a new database at --db PATH (never over an existing one), then check it.
+    Restore { file: PathBuf },
+    /// Write the dashboard's figures (targets, trades, districts, programs,
+    /// alliances, institutions, weeks) without the workspace.
+    Report(ReportArgs),
+    /// Show the labor force the per-10,000 target is read against, or store N.
+    LaborForce { value: Option<String> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeymapCommand {
+    /// Check a keymap file (default: the user's keymap file) and list every problem.
+    Check { path: Option<PathBuf> },
+    /// Print the effective key bindings.
+    Print,
+}
+
+// The options of `skillbridge demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many trainees (with their cases) the city has.
+    #[arg(long, default_value_t = demo::DEFAULT_TRAINEES)]
+    pub trainees: usize,
+    /// Seed of the generator: the same seed gives the same city.
+    #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Create the database and exit without opening it.
+    #[arg(long)]
+    pub build_only: bool,
+}
+
+// The options of `skillbridge torture` (hidden).
+#[derive(Args, Debug)]
+pub struct TortureArgs {
+    /// File that gets one line per acknowledged write (appended).
+    #[arg(long, value_name = "FILE")]
+    pub ack_log: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// Stop after this many acknowledged writes.
+    #[arg(long)]
+    pub max_acks: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub max_seconds: Option<u64>,
+}
+
+// The options of `skillbridge search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// demands, classes, trainees, cases, institutions or enterprises.
+    pub kind: String,
+    /// fzf-style query: space = AND, 'exact, ^prefix, suffix$, !not.
+    #[arg(required_unless_present = "lines")]
+    pub query: Option<String>,
+    /// At most this many results (best first).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per result.
+    #[arg(long)]
+    pub json: bool,
+    /// Print every record's searchable line, one per line.
+    #[arg(long, conflicts_with = "query")]
+    pub lines: bool,
+}
+
+// The options of `skillbridge serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR:PORT")]
+    pub listen: String,
+    /// OpenSSH authorized-keys file; the comment names the operator, `role=kiosk` gives the kiosk screen
+    /// (default: authorized_keys in the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub authorized_keys: Option<PathBuf>,
+    /// The server's ed25519 host key, made on first start (default: host_key in the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub host_key: Option<PathBuf>,
+    /// Close a session after this many minutes without a key.
+    #[arg(long, default_value_t = 30, value_name = "MINUTES")]
+    pub idle_minutes: u64,
+}
+
+// The options of `skillbridge kiosk`.
+#[derive(Args, Debug)]
+pub struct KioskArgs {
+    /// Seconds without a key before it returns to its home screen and clears the search.
+    #[arg(long, value_name = "N", default_value_t = skillbridge::kiosk::DEFAULT_IDLE_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_secs: u64,
+    /// The key that ends the kiosk, written as in keymap.toml (e.g. ctrl-c, ctrl-alt-q, f12).
+    #[arg(long, value_name = "KEY", default_value = "ctrl-c")]
+    pub exit_key: String,
+    /// No key ends the kiosk: stop it from outside (e.g. its service manager).
+    #[arg(long, conflicts_with = "exit_key")]
+    pub no_exit: bool,
+}
+
+// The options of `skillbridge import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// institutions, enterprises, demands, classes or trainees.
+    pub kind: skillbridge::domain::Kind,
+    pub file: PathBuf,
+    /// Check every row and report what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the good rows and put the bad ones, with a reason column, in this CSV.
+    #[arg(long, value_name = "REJECTS.csv")]
+    pub skip_invalid: Option<PathBuf>,
+}
+
+// The options of `skillbridge report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// md (tables for people), csv (one long table) or json (one object).
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: super::report::Format,
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Workers in the city, for this report only (default: the database's setting, else 2,000,000).
+    #[arg(long, value_name = "N")]
+    pub labor_force: Option<String>,
+}

@@ -1,0 +1,64 @@
+//! The commands, one module per family; `main` parses and dispatches. What
+//! they share: the global options and opening a database that must exist.
+
+pub mod args;
+pub mod check;
+pub mod data;
+pub mod keymap;
+pub mod report;
+pub mod search;
+pub mod serve;
+pub mod torture;
+pub mod workspace;
+
+use anyhow::{Context, Result};
+use skillbridge::i18n::Lang;
+use skillbridge::paths;
+use skillbridge::store::Store;
+use std::path::{Path, PathBuf};
+
+/// The options every command takes (`--db`, `--keymap`, `--lang`, `--operator`).
+pub struct Globals {
+    pub db: Option<PathBuf>,
+    pub keymap: Option<PathBuf>,
+    pub lang: Option<String>,
+    pub operator: Option<String>,
+}
+
+impl Globals {
+    /// The operators' database: `--db`, else `SKILLBRIDGE_DB`, else the data directory's.
+    pub fn db_path(&self) -> PathBuf {
+        paths::db_path(self.db.clone())
+    }
+
+    /// The interface language (Chinese unless `--lang en`).
+    pub fn lang(&self) -> Result<Lang> {
+        Ok(match &self.lang {
+            Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}': expected zh or en"))?,
+            None => Lang::Zh,
+        })
+    }
+}
+
+/// Open a database that must already exist (read commands never create one).
+pub fn open_existing(path: &Path) -> Result<Store> {
+    require_database(path)?;
+    Ok(Store::open(path)?)
+}
+
+/// An existing database, for a long-running service.
+pub fn open_existing_for_service(path: &Path) -> Result<Store> {
+    require_database(path)?;
+    Ok(Store::open_for_service(path)?)
+}
+
+pub fn require_database(path: &Path) -> Result<()> {
+    if !path.join("db").exists() && !path.join("conf").exists() {
+        anyhow::bail!(
+            "no database at {}: create one with `skillbridge demo --db {}` or pass --db PATH",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(())
+}

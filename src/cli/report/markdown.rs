@@ -1,0 +1,97 @@
+//! The report as Markdown tables for people, in the chosen language: the
+//! same rows the dashboard shows ([`skillbridge::figures::cells`]).
+
+use skillbridge::figures::cells::{
+    baseline_note, district_cells, group_cells, institution_cells, period_heading, quarter_heading, target_cells,
+    tm_note, trade_cells,
+};
+use skillbridge::figures::{Figures, TargetKind, Targets, format as num};
+use skillbridge::i18n::{DashStrings, Lang, fill};
+use std::fmt::Write as _;
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn md_table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(
+        out,
+        "| {} |",
+        head.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(
+        out,
+        "|{}|",
+        head.iter()
+            .enumerate()
+            .map(|(i, _)| if i == 0 { "---" } else { "---:" })
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} |",
+            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+        );
+    }
+    out.push('\n');
+}
+
+fn target_table(out: &mut String, d: &DashStrings, ts: &Targets) {
+    let rows: Vec<Vec<String>> = TargetKind::ALL
+        .iter()
+        .map(|k| target_cells(d, *k, ts.get(*k)).to_vec())
+        .collect();
+    md_table(out, &d.cols_targets, &rows);
+}
+
+/// The figures as Markdown, in the chosen language.
+pub fn markdown(fig: &Figures, demo: Option<&str>, lang: Lang) -> String {
+    let d = lang.t().dash;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", d.report_title);
+    let _ = writeln!(out, "{}\n", fill(d.as_of, &[&fig.as_of]));
+    if let Some(demo) = demo {
+        let _ = writeln!(out, "> {demo}\n");
+    }
+    targets(&mut out, d, fig);
+    breakdowns(&mut out, d, lang, fig);
+    let _ = writeln!(out, "## {}\n", d.report_weeks);
+    let weeks: Vec<Vec<String>> = fig
+        .weeks
+        .iter()
+        .map(|w| vec![w.start.to_string(), num::int(w.enrollments), num::int(w.certifications)])
+        .collect();
+    md_table(&mut out, &d.cols_weeks, &weeks);
+    let _ = writeln!(out, "{}", d.report_definitions);
+    out
+}
+
+/// The targets of the period with their baseline, and of this quarter.
+fn targets(out: &mut String, d: &DashStrings, fig: &Figures) {
+    let _ = writeln!(out, "## {}\n\n{}\n", d.views[0], period_heading(d, &fig.period));
+    target_table(out, d, &fig.targets);
+    let _ = writeln!(out, "{}\n\n{}\n", baseline_note(d, &fig.basis), d.rate_rule);
+    let _ = writeln!(out, "## {}\n", quarter_heading(d, &fig.quarter));
+    target_table(out, d, &fig.quarter.targets);
+}
+
+/// Trades, districts, programs, alliances and institutions.
+fn breakdowns(out: &mut String, d: &DashStrings, lang: Lang, fig: &Figures) {
+    let _ = writeln!(out, "## {}\n", d.views[1]);
+    let trades: Vec<Vec<String>> = fig.trades.iter().map(|r| trade_cells(d, lang, r)).collect();
+    md_table(out, &d.cols_trades, &trades);
+    let _ = writeln!(out, "{}\n", tm_note(d, fig.totals.technical_management_posts_open));
+    let _ = writeln!(out, "## {}\n", d.views[2]);
+    let districts: Vec<Vec<String>> = fig.districts.iter().map(|r| district_cells(lang, r)).collect();
+    md_table(out, &d.cols_districts, &districts);
+    for (title, rows) in [(d.views[4], &fig.programs), (d.views[5], &fig.alliances)] {
+        let _ = writeln!(out, "## {title}\n");
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| group_cells(lang, r)).collect();
+        md_table(out, &d.cols_groups, &cells);
+    }
+    let _ = writeln!(out, "## {}\n", d.views[6]);
+    let inst: Vec<Vec<String>> = fig.institutions.iter().map(institution_cells).collect();
+    md_table(out, &d.cols_institutions, &inst);
+}

@@ -1,0 +1,125 @@
+//! `skillbridge report`: the dashboard's figures without the terminal, as
+//! Markdown (for people), CSV (one long table: `section,id,name_zh,name_en,
+//! metric,value`) or JSON (the figures as they are, `targets` at the top,
+//! each with `goal`, `actual` and `share`). `skillbridge labor-force` shows
+//! or sets the labor force the per-10,000 target is read against.
+
+mod csv;
+mod markdown;
+
+use super::args::ReportArgs;
+use super::open_existing;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use skillbridge::figures::{self, Figures, Settings, format as num};
+use skillbridge::i18n::Lang;
+use skillbridge::service::Service;
+use skillbridge::store::Store;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The report's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Csv,
+    Json,
+}
+
+/// The settings of a database, or the `--labor-force` given for one report.
+fn settings_of(store: &Store, labor_force: Option<&str>) -> Result<Settings> {
+    if let Some(v) = labor_force {
+        return Ok(Settings {
+            labor_force: Settings::parse_labor_force(v, "--labor-force")?,
+        });
+    }
+    let stored = store.meta(figures::META_LABOR_FORCE)?;
+    let place = format!(
+        "setting '{}' of the database at {}; change it with `skillbridge labor-force N`",
+        figures::META_LABOR_FORCE,
+        store.path().display()
+    );
+    Ok(Settings::from_meta(stored.as_deref(), &place)?)
+}
+
+/// `skillbridge labor-force [N]`: show the setting of the database at
+/// `db`, or store a new one.
+pub fn labor_force(db: &Path, value: Option<&str>) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    let said = match value {
+        None => show_labor_force(&store)?,
+        Some(v) => set_labor_force(&store, v)?,
+    };
+    println!("{said}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_labor_force(store: &Store) -> Result<String> {
+    let s = settings_of(store, None)?;
+    let source = if store.meta(figures::META_LABOR_FORCE)?.is_some() {
+        "set in this database"
+    } else {
+        "the default: 226,300 high-skill talents ÷ 1,132 per 10,000"
+    };
+    Ok(format!(
+        "labor force {} ({source}); high-skill per 10,000 at the 2024 baseline: {}",
+        s.labor_force,
+        num::value(s.baseline_per_10k(), false)
+    ))
+}
+
+fn set_labor_force(store: &Store, value: &str) -> Result<String> {
+    let n = Settings::parse_labor_force(value, "the labor-force argument")?;
+    store.set_meta(figures::META_LABOR_FORCE, &n.to_string())?;
+    let s = Settings { labor_force: n };
+    Ok(format!(
+        "labor force set to {n} in {}; high-skill per 10,000 at the 2024 baseline: {}",
+        store.path().display(),
+        num::value(s.baseline_per_10k(), false)
+    ))
+}
+
+/// Compute the figures of the database at `db` on its business date and write them.
+/// `lang`: `--lang`, for the Markdown headings and names.
+pub fn report(db: &Path, req: &ReportArgs, lang: Option<&str>) -> Result<ExitCode> {
+    let store = open_existing(db)?;
+    let lang = match lang {
+        None => Lang::Zh,
+        Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}' for --lang: expected zh or en"))?,
+    };
+    let settings = settings_of(&store, req.labor_force.as_deref())?;
+    let demo = store.meta(skillbridge::demo::META_DEMO)?;
+    let svc = Service::open(store)?;
+    let fig = figures::compute(&svc.read().data, settings, svc.today());
+    let text = match req.format {
+        Format::Json => json(&fig, demo.as_deref())?,
+        Format::Csv => csv::csv(&fig),
+        Format::Md => markdown::markdown(&fig, demo.as_deref(), lang),
+    };
+    match &req.out {
+        Some(path) => std::fs::write(path, text).with_context(|| {
+            format!(
+                "cannot write the report to {}: --out needs a file path in a directory that exists and is writable",
+                path.display()
+            )
+        })?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    figures: &'a Figures,
+    /// Set on a demo database: says the data is synthetic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<&'a str>,
+}
+
+/// The figures as one JSON object.
+fn json(fig: &Figures, demo: Option<&str>) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(&JsonReport { figures: fig, demo })?;
+    s.push('\n');
+    Ok(s)
+}

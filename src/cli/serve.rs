@@ -1,0 +1,75 @@
+//! The long-running services: `skillbridge serve` (the workspace over SSH
+//! for many operators) and `skillbridge kiosk` (the public self-service
+//! screen on this terminal).
+
+use super::args::{KioskArgs, ServeArgs};
+use super::workspace::{session, start_log};
+use super::{Globals, open_existing_for_service};
+use anyhow::Result;
+use skillbridge::paths;
+use skillbridge::service::Service;
+use skillbridge::store::Store;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Serve the workspace over SSH until SIGTERM or ctrl-c.
+pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
+    let s = session(g)?;
+    let _log = start_log();
+    let store = Store::open_for_service(&g.db_path())?;
+    let svc = Service::open(store)?;
+    skillbridge::server::serve(
+        svc,
+        s.keymap,
+        skillbridge::server::Options {
+            listen: req.listen,
+            host_key: req.host_key.unwrap_or_else(|| paths::data_dir().join("host_key")),
+            authorized_keys: req
+                .authorized_keys
+                .unwrap_or_else(|| paths::data_dir().join("authorized_keys")),
+            idle: Duration::from_secs(req.idle_minutes.max(1) * 60),
+            lang: s.lang,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The kiosk on this terminal, over the existing database.
+pub fn kiosk(g: &Globals, req: &KioskArgs) -> Result<ExitCode> {
+    let settings = kiosk_settings(g, req)?;
+    let store = open_existing_for_service(&g.db_path())?;
+    let _log = start_log();
+    let svc = Service::open(store)?;
+    tracing::info!(db = %svc.db_path().display(), "kiosk opened");
+    skillbridge::kiosk::term::run(skillbridge::service::public::PublicView::new(svc), settings)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The kiosk's settings, checked before the terminal changes.
+fn kiosk_settings(g: &Globals, req: &KioskArgs) -> Result<skillbridge::kiosk::Settings> {
+    if let Some(k) = &g.keymap {
+        anyhow::bail!(
+            "--keymap {} does not apply to the kiosk: its keys are fixed (see the README, Kiosk); \
+             only the exit key is a setting (--exit-key KEY or --no-exit)",
+            k.display()
+        );
+    }
+    let lang = g.lang()?;
+    let exit_key = if req.no_exit {
+        None
+    } else {
+        let key: skillbridge::keymap::Key = req
+            .exit_key
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--exit-key '{}': {e}", req.exit_key))?;
+        if let Some(problem) = skillbridge::kiosk::keys::exit_key_problem(key) {
+            anyhow::bail!("--exit-key {problem}");
+        }
+        Some(key)
+    };
+    Ok(skillbridge::kiosk::Settings {
+        lang,
+        idle: Duration::from_secs(req.idle_secs),
+        exit_key,
+    })
+}

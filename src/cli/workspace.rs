@@ -1,0 +1,171 @@
+//! The operator workspace on this terminal (`tui`, the default command) and
+//! the demo city (`demo`), with what they need before the screen changes:
+//! the keymap, the language, the operator, the log file.
+
+use super::Globals;
+use super::args::DemoArgs;
+use anyhow::{Context, Result};
+use skillbridge::demo;
+use skillbridge::i18n::Lang;
+use skillbridge::keymap::KeyMap;
+use skillbridge::paths;
+use skillbridge::service::Service;
+use skillbridge::store::Store;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Everything the workspace needs, checked before the terminal changes.
+pub struct Session {
+    pub keymap: Arc<KeyMap>,
+    pub lang: Lang,
+    pub operator: String,
+}
+
+pub fn session(g: &Globals) -> Result<Session> {
+    let keymap = load_keymap(g.keymap.as_deref())?;
+    let lang = g.lang()?;
+    let operator = g
+        .operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "operator".into());
+    Ok(Session {
+        keymap: Arc::new(keymap),
+        lang,
+        operator,
+    })
+}
+
+/// The shipped keymap with the user's file (or `--keymap`) laid over it.
+pub fn load_keymap(explicit: Option<&Path>) -> Result<KeyMap> {
+    let user = paths::config_dir().join("keymap.toml");
+    KeyMap::load(explicit, &user).map_err(|e| anyhow::anyhow!("the keymap has problems:\n{e}"))
+}
+
+/// Logs go to a file, never to the screen the workspace draws on.
+pub fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = paths::log_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = tracing_appender::rolling::never(&dir, "skillbridge.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// `skillbridge` / `skillbridge tui`: the workspace on the operators' database.
+pub fn tui(g: &Globals) -> Result<ExitCode> {
+    let s = session(g)?;
+    let path = g.db_path();
+    open_workspace(move || Ok(Store::open_for_service(&path)?), s)
+}
+
+/// The workspace on this terminal. `open` runs after the first (loading)
+/// frame is painted, so even a database that takes seconds to open shows
+/// the operator something at once.
+fn open_workspace(open: impl FnOnce() -> Result<Store>, s: Session) -> Result<ExitCode> {
+    let _log = start_log();
+    let operator = s.operator.clone();
+    let load = move || -> Result<Arc<Service>> {
+        let svc = Service::open(open()?)?;
+        tracing::info!(db = %svc.db_path().display(), operator = %operator, "workspace opened");
+        Ok(svc)
+    };
+    skillbridge::tui::run(load, s.keymap, &s.operator, s.lang)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skillbridge demo`: build the demo city where nothing is, then open it
+/// (or only build it).
+pub fn demo(g: &Globals, args: &DemoArgs) -> Result<ExitCode> {
+    let s = if args.build_only { None } else { Some(session(g)?) };
+    let path = paths::demo_path(g.db.clone());
+    let opts = demo::Options {
+        trainees: args.trainees,
+        seed: args.seed,
+    };
+    let built = ensure_demo(&path, &opts)?;
+    let store = if built {
+        open_just_built(&path)?
+    } else {
+        Store::open_for_service(&path)?
+    };
+    if built {
+        eprintln!("built the demo city at {}", path.display());
+    } else {
+        eprintln!("opened the existing database at {} (left as it is)", path.display());
+    }
+    match s {
+        Some(s) => open_workspace(|| Ok(store), s),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Open a database this process has just built and closed. sled's I/O
+/// threads can keep its lock for a moment after the last handle is dropped
+/// (then the open fails as if another process held it): wait for them, a
+/// few seconds at most.
+fn open_just_built(path: &Path) -> Result<Store> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Store::open_for_service(path) {
+            Err(skillbridge::store::StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+fn holds_database(path: &Path) -> bool {
+    std::fs::read_dir(path).map(|mut d| d.next().is_some()).unwrap_or(false)
+}
+
+/// Build the demo city at `path` unless something is there already. The city
+/// is built in a scratch directory beside it and moved into place whole, so
+/// an interrupted build never leaves half a city behind.
+fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
+    if holds_database(path) {
+        return Ok(false);
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| {
+        format!(
+            "cannot create directory {}: pass --db with a directory path whose parents are directories",
+            parent.display()
+        )
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
+    let scratch = parent.join(format!(".{name}.building-{}", std::process::id()));
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).with_context(|| format!("cannot remove {}", scratch.display()))?;
+    }
+    {
+        let store = Store::open(&scratch)?;
+        demo::build(&store, opts).with_context(|| format!("building the demo city in {}", scratch.display()))?;
+        store.flush()?;
+    }
+    if path.exists() {
+        // An empty directory: rename(2) replaces it, but be explicit.
+        let _ = std::fs::remove_dir(path);
+    }
+    std::fs::rename(&scratch, path).with_context(|| {
+        format!(
+            "cannot move the built demo from {} to {}",
+            scratch.display(),
+            path.display()
+        )
+    })?;
+    Ok(true)
+}
