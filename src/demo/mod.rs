@@ -30,8 +30,9 @@ pub fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 10, 15).unwrap_or_default()
 }
 
-/// The meta key that marks a demo database and its simulated date.
-pub const META_AS_OF: &str = "demo_as_of";
+/// The meta key of a database's simulated business date (a demo's).
+pub use crate::store::META_AS_OF;
+/// The meta key that marks a demo database.
 pub const META_DEMO: &str = "demo";
 pub const OPERATOR: &str = "demo";
 

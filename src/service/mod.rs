@@ -217,7 +217,7 @@ impl Service {
             );
         }
         let as_of = store
-            .meta(crate::demo::META_AS_OF)?
+            .meta(crate::store::META_AS_OF)?
             .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
         release_free_memory();
         let svc = Arc::new(Service {

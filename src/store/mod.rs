@@ -48,6 +48,11 @@ use std::path::{Path, PathBuf};
 /// occupation and by region, cases by class and by trainee) are gone.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// The meta key of a simulated business date: a database that has one (the
+/// demo city) runs at that date instead of the clock's. The name is kept
+/// from when only the demo had one.
+pub const META_AS_OF: &str = "demo_as_of";
+
 /// The last schema version that changed what a record holds or how it is
 /// encoded: what a backup file's header names as its `schema`. Schema 2
 /// only dropped index trees, which a backup never holds, so its backups

@@ -17,6 +17,7 @@ mod intake;
 mod invariants;
 mod keymap_files;
 mod kiosk;
+mod layers;
 mod repair;
 mod report;
 mod roundtrip;
