@@ -229,14 +229,8 @@ fn found(st: &mut State, r: Response, fx: &mut Vec<Effect>) {
             l.ids = r.found.ids;
             l.pending = false;
             l.elapsed = r.found.elapsed;
-            if std::mem::take(&mut l.to_top) {
-                l.selected = 0;
-                l.offset = 0;
-            } else {
-                l.selected = keep
-                    .and_then(|id| l.ids.iter().position(|x| *x == id))
-                    .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
-            }
+            let to_top = std::mem::take(&mut l.to_top);
+            (l.selected, l.offset) = crate::widgets::cursor::answered(keep, &l.ids, l.selected, l.offset, to_top);
         }
         Slot::Picker => {
             if let Some(Overlay::Picker(p)) = st.overlays.last_mut()

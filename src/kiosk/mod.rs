@@ -353,15 +353,8 @@ impl Kiosk {
             let keep = l.selected_id();
             l.ids = r.ids;
             l.pending = false;
-            if std::mem::take(&mut l.to_top) {
-                // A new search: the cursor on its first row, in view.
-                l.selected = 0;
-                l.offset = 0;
-            } else {
-                l.selected = keep
-                    .and_then(|id| l.ids.iter().position(|x| *x == id))
-                    .unwrap_or_else(|| l.selected.min(l.ids.len().saturating_sub(1)));
-            }
+            let to_top = std::mem::take(&mut l.to_top);
+            (l.selected, l.offset) = cursor::answered(keep, &l.ids, l.selected, l.offset, to_top);
             if std::mem::take(&mut l.open_when_found) && matches!(self.state.pages.last(), Some(Page::List)) {
                 self.open_selected();
             }

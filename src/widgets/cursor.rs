@@ -40,6 +40,20 @@ pub fn scrolled(offset: usize, selected: usize, visible: usize, len: usize) -> u
     o.min(len.saturating_sub(1))
 }
 
+/// Where the cursor goes when a list's new results arrive: to the first
+/// row (and the top of the list in view) for a new query, filter or order;
+/// else to the record it was on (`kept`), if still there, or as near its
+/// old place as the list allows. Returns (selected, offset).
+pub fn answered(kept: Option<u64>, ids: &[u64], selected: usize, offset: usize, to_top: bool) -> (usize, usize) {
+    if to_top {
+        return (0, 0);
+    }
+    let s = kept
+        .and_then(|id| ids.iter().position(|x| *x == id))
+        .unwrap_or_else(|| selected.min(ids.len().saturating_sub(1)));
+    (s, offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +65,14 @@ mod tests {
         assert_eq!(step(3, 10, Step::PageDown, 5), 8);
         assert_eq!(step(3, 10, Step::PageUp, 5), 0);
         assert_eq!(step(3, 10, Step::Last, 5), 9);
+    }
+
+    #[test]
+    fn a_new_search_goes_to_the_top_a_refresh_keeps_the_record() {
+        let ids = [9, 7, 5, 3];
+        assert_eq!(answered(Some(5), &ids, 3, 1, true), (0, 0));
+        assert_eq!(answered(Some(5), &ids, 3, 1, false), (2, 1));
+        assert_eq!(answered(Some(4), &ids, 9, 1, false), (3, 1));
     }
 
     #[test]
