@@ -205,13 +205,16 @@ pub(super) fn search_picker(st: &mut State, fx: &mut Vec<Effect>) {
             }));
         }
         PickItems::Fixed { all, shown } => {
+            // The best matches first (the exact name above a near one), the
+            // list's own order among equals.
             let q = Query::parse(p.input.value());
-            *shown = all
+            let mut scored: Vec<(i64, usize)> = all
                 .iter()
                 .enumerate()
-                .filter(|(_, (label, _))| crate::search::score(&Hay::new(label.clone()), &q).is_some())
-                .map(|(i, _)| i)
+                .filter_map(|(i, (label, _))| crate::search::score(&Hay::new(label.clone()), &q).map(|s| (s, i)))
                 .collect();
+            scored.sort_by_key(|(s, i)| (std::cmp::Reverse(*s), *i));
+            *shown = scored.into_iter().map(|(_, i)| i).collect();
             p.selected = p.selected.min(shown.len().saturating_sub(1));
         }
     }

@@ -142,14 +142,23 @@ pub struct Chooser {
 
 impl Chooser {
     fn refilter(&mut self) {
+        // The best matches first (the exact name above a near one), the
+        // list's own order among equals.
         let q = Query::parse(self.input.value());
-        self.shown = self
+        let mut scored: Vec<(i64, usize)> = self
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| q.is_empty() || score(&r.hay, &q).is_some())
-            .map(|(i, _)| i)
+            .filter_map(|(i, r)| {
+                if q.is_empty() {
+                    Some((0, i))
+                } else {
+                    score(&r.hay, &q).map(|s| (s, i))
+                }
+            })
             .collect();
+        scored.sort_by_key(|(s, i)| (std::cmp::Reverse(*s), *i));
+        self.shown = scored.into_iter().map(|(_, i)| i).collect();
         self.selected = self.selected.min(self.shown.len().saturating_sub(1));
     }
 }

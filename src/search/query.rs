@@ -94,7 +94,18 @@ impl Term {
     pub fn is_run(&self) -> bool {
         self.kind == TermKind::Fuzzy
             && !self.wide
-            && (self.text.len() < super::FUZZY_MIN_ASCII || self.text.bytes().all(|b| b.is_ascii_digit()))
+            && (self.text.len() < super::FUZZY_MIN_ASCII
+                || self.text.bytes().all(|b| b.is_ascii_digit())
+                || self.is_code())
+    }
+
+    /// A record's code as the screens show it: one letter of a kind (D
+    /// demand, C class, T trainee, K case, I institution, E enterprise) and
+    /// digits (`D12`, `K20001`). It finds that record, not its digits
+    /// scattered over others.
+    pub fn is_code(&self) -> bool {
+        let b = self.text.as_bytes();
+        b.len() >= 2 && matches!(b[0], b'd' | b'c' | b't' | b'k' | b'i' | b'e') && b[1..].iter().all(u8::is_ascii_digit)
     }
 
     fn parse(word: &str) -> Option<Term> {

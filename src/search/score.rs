@@ -23,8 +23,8 @@ pub(super) fn forms_for(term: &Term) -> &'static [Form] {
         &[Form::Line]
     } else if term.is_run() {
         // The initials form holds the line's ASCII too, lower-cased; a
-        // digit is the same in every form.
-        if term.text.bytes().all(|b| b.is_ascii_digit()) {
+        // digit (and a record's code) is the same in every form.
+        if term.text.bytes().all(|b| b.is_ascii_digit()) || term.is_code() {
             &[Form::Initials]
         } else {
             &[Form::Initials, Form::Pinyin]
@@ -43,6 +43,7 @@ pub(super) fn term_form(
     term: &Term,
     form: Form,
     (hay, tail): (&str, &str),
+    line: &str,
     want_indices: bool,
 ) -> Option<(i64, Vec<usize>)> {
     let pat = term.text.as_str();
@@ -50,35 +51,83 @@ pub(super) fn term_form(
         (Form::Pinyin | Form::Initials, TermKind::Fuzzy) => TermKind::Exact,
         (_, k) => k,
     };
+    // A run in the full pinyin starts a syllable: `gx` is not jian|g + x|in.
+    let starts_ok = |b: usize| form != Form::Pinyin || starts_syllable(line, b);
     // `hay` + `tail` is the form; only derived forms have a tail, and only
     // runs are matched there. The tail starts with a space and a term holds
     // none, so a run lies wholly in one part and anchors fall as below.
-    match kind {
+    let found = match kind {
         TermKind::Fuzzy => {
-            if want_indices {
+            let hit = if want_indices {
                 matcher().fuzzy_indices(hay, pat)
             } else {
                 matcher().fuzzy_match(hay, pat).map(|s| (s, Vec::new()))
-            }
+            };
+            // Chinese typed is looked for as written first: characters found
+            // apart rank below every record holding them together.
+            let n = pat.chars().count() as i64;
+            return hit.map(|(s, idx)| (if term.wide { s.min(32 * n - 1) } else { s }, idx));
         }
-        TermKind::Exact => match term.finder.find(hay.as_bytes()) {
-            Some(b) => Some(exact_hit(hay, "", b, pat, 2, want_indices)),
-            None => term
-                .finder
-                .find(tail.as_bytes())
-                .map(|b| exact_hit(hay, tail, b, pat, 2, want_indices)),
+        TermKind::Exact => match term.finder.find_iter(hay.as_bytes()).find(|b| starts_ok(*b)) {
+            Some(b) => Some((hay, "", b, 2)),
+            // The tail is ASCII: every position starts its own "syllable".
+            None => term.finder.find(tail.as_bytes()).map(|b| (hay, tail, b, 2)),
         },
-        TermKind::Prefix => hay
-            .starts_with(pat)
-            .then(|| exact_hit(hay, "", 0, pat, 3, want_indices)),
-        TermKind::Suffix if tail.is_empty() => hay
-            .ends_with(pat)
-            .then(|| exact_hit(hay, "", hay.len() - pat.len(), pat, 3, want_indices)),
-        TermKind::Suffix => tail
-            .ends_with(pat)
-            .then(|| exact_hit(hay, tail, tail.len() - pat.len(), pat, 3, want_indices)),
-        TermKind::Equal => (tail.is_empty() && hay == pat).then(|| exact_hit(hay, "", 0, pat, 4, want_indices)),
+        TermKind::Prefix => hay.starts_with(pat).then_some((hay, "", 0, 3)),
+        // `$` ends a cell (cells are joined by two spaces), not only the line.
+        TermKind::Suffix => term
+            .finder
+            .find_iter(hay.as_bytes())
+            .find(|b| {
+                let after = &hay[b + pat.len()..];
+                starts_ok(*b) && ((after.is_empty() && tail.is_empty()) || after.starts_with(CELL_SEP))
+            })
+            .map(|b| (hay, "", b, 3))
+            .or_else(|| {
+                term.finder
+                    .find_iter(tail.as_bytes())
+                    .find(|b| {
+                        let after = &tail[b + pat.len()..];
+                        after.is_empty() || after.starts_with(CELL_SEP)
+                    })
+                    .map(|b| (hay, tail, b, 3))
+            }),
+        TermKind::Equal => (tail.is_empty() && hay == pat).then_some((hay, "", 0, 4)),
+    };
+    found.map(|(head, tail, b, weight)| {
+        let (mut score, idx) = exact_hit(head, tail, b, pat, weight, want_indices);
+        // A code or a number found whole (not the start of a longer one)
+        // ranks first: `D12` is D12 before D120.
+        let part = if tail.is_empty() { head } else { tail };
+        let next = part[b + pat.len()..].chars().next();
+        if term.is_run() && pat.len() > 2 && next.is_none_or(|c| !c.is_ascii_alphanumeric()) {
+            score += WHOLE_BONUS;
+        }
+        (score, idx)
+    })
+}
+
+/// Cells of a line are joined by two spaces.
+const CELL_SEP: &str = "  ";
+
+/// The bonus of a code or number found whole.
+const WHOLE_BONUS: i64 = 16;
+
+/// Does byte `b` of the line's full-pinyin form start a syllable (or fall
+/// on a character that is not a hanzi)?
+pub(super) fn starts_syllable(line: &str, b: usize) -> bool {
+    let mut pos = 0;
+    for c in line.chars() {
+        if pos >= b {
+            return pos == b;
+        }
+        let w = c.to_pinyin().map_or(c.len_utf8(), |p| p.plain().len());
+        if b < pos + w {
+            return false;
+        }
+        pos += w;
     }
+    true
 }
 
 /// Score of a run of `pat` at `byte` in the form `head` + `tail` (at `byte`
@@ -145,7 +194,7 @@ pub(super) fn term_hit<T: AsRef<str>>(hay: &HayOf<T>, term: &Term) -> Option<i64
                 }
             }
         }
-        if let Some((s, _)) = term_form(term, *f, hay.parts(*f), false) {
+        if let Some((s, _)) = term_form(term, *f, hay.parts(*f), hay.line(), false) {
             best = Some(best.map_or(s, |b| b.max(s)));
         }
     }
@@ -183,7 +232,7 @@ pub fn highlight<T: AsRef<str>>(hay: &HayOf<T>, q: &Query) -> Vec<usize> {
     for t in q.terms.iter().filter(|t| !t.negated) {
         let best = forms_for(t)
             .iter()
-            .filter_map(|f| term_form(t, *f, hay.parts(*f), true).map(|(s, idx)| (s, *f, idx)))
+            .filter_map(|f| term_form(t, *f, hay.parts(*f), hay.line(), true).map(|(s, idx)| (s, *f, idx)))
             .max_by_key(|(s, _, _)| *s);
         if let Some((_, form, idx)) = best {
             match form {

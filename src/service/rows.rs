@@ -148,7 +148,9 @@ fn hidden(data: &Data, kind: Kind, id: u64) -> (Cow<'_, str>, Vec<Cow<'_, str>>)
                 let mut tags: Vec<Cow<'_, str>> =
                     vec![t.region.en().into(), t.key_group.as_deref().unwrap_or_default().into()];
                 tags.extend(t.wanted.iter().map(|o| Cow::Borrowed(occ_hidden(*o))));
-                (Cow::Borrowed(""), tags)
+                // The code the detail shows (T6693), lower-cased so the line's
+                // ASCII tail (ID number, mobile) stays one shared run.
+                (format!("t{}", t.id.0).into(), tags)
             })
             .unwrap_or_else(none),
         Kind::Cases => data

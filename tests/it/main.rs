@@ -18,6 +18,7 @@ mod invariants;
 mod keymap_files;
 mod kiosk;
 mod layers;
+mod precision;
 mod repair;
 mod report;
 mod roundtrip;
