@@ -54,6 +54,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Report(args)) => report::report(&g.db_path(), &args, g.lang.as_deref()),
         Some(Command::LaborForce { value }) => report::labor_force(&g.db_path(), value.as_deref()),
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
+        Some(Command::Init) => workspace::init(&g),
         Some(Command::Tui) | None => workspace::tui(&g),
     }
 }

@@ -92,7 +92,7 @@ pub(super) fn act(
     let form = |purpose, target| Overlay::Form(Form::new(purpose, subject.clone(), target));
     match mk {
         MoveKind::Certify => st.overlays.push(form(FormPurpose::Pass(case), target)),
-        MoveKind::Fail => st.overlays.push(form(FormPurpose::Fail(case), None)),
+        MoveKind::Fail => st.overlays.push(form(FormPurpose::Fail(case), target)),
         MoveKind::Withdraw => st.overlays.push(form(FormPurpose::Withdraw(case), None)),
         MoveKind::Refer => fx.push(Effect::Prepare(Prep::Pair(RecordRef::Case(case)))),
         MoveKind::StartTraining => fx.push(ask(case, Move::StartTraining)),

@@ -69,6 +69,8 @@ pub struct Form {
     pub dirty: bool,
     /// Who and what the form is about, for the question after it.
     pub names: (String, String),
+    /// The class's level.
+    pub target: Option<SkillLevel>,
 }
 
 fn field(id: FieldId, value: &str) -> Field {
@@ -80,6 +82,8 @@ fn field(id: FieldId, value: &str) -> Field {
 }
 
 impl Form {
+    /// A form for a step; `target` is the class's level (a pass proposes
+    /// it; a fail checks whether its panel review decides).
     pub fn new(purpose: FormPurpose, subject: String, target: Option<SkillLevel>) -> Form {
         let fields = match purpose {
             FormPurpose::Pass(_) => vec![
@@ -107,6 +111,7 @@ impl Form {
             focus: 0,
             dirty: false,
             names: (String::new(), String::new()),
+            target,
         }
     }
 
@@ -188,6 +193,11 @@ impl Form {
                 }
             }
             FormPurpose::Fail(_) => {
+                // Both scores passing is a pass, unless the level's panel review decides.
+                let panel_decides = self.target.is_some_and(|l| l.needs_panel()) && panel == Some(false);
+                let passing =
+                    theory.is_some_and(|v| v >= case_pass_mark()) && practical.is_some_and(|v| v >= case_pass_mark());
+                check(self, FieldId::Theory, !passing || panel_decides, t.e_fail_passing);
                 check(self, FieldId::Theory, theory.is_some(), t.e_score);
                 check(self, FieldId::Practical, practical.is_some(), t.e_score);
                 check(self, FieldId::Panel, panel.is_some(), t.e_panel);

@@ -9,6 +9,7 @@ use super::view::record::demand_line;
 use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 use crate::figures::{self, Settings};
+use crate::i18n::fill;
 use crate::service::{Data, Service, matching};
 use std::sync::Arc;
 
@@ -258,7 +259,37 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
         Built::Trainee(tr, class) => match svc.save(tr) {
             Ok(saved) => {
                 if let Some(c) = class {
-                    match svc.enroll(saved.id, c, operator, "intake") {
+                    // The rules the enrollment question applies elsewhere:
+                    // a second open class needs a reason (given from the
+                    // class's enroll key), a warning is confirmed by saving again.
+                    let refuse = |mut form: Intake, error: String| {
+                        form.editing = Some(saved.id.0);
+                        form.set_error(super::intake::F::EnrollClass, error.clone());
+                        Saved::EnrollRefused {
+                            form: Box::new(form),
+                            error,
+                        }
+                    };
+                    if let Some((case, class)) = svc.active_case(saved.id, c) {
+                        return refuse(form, rules::RuleError::AlreadyActive { case, class }.to_string());
+                    }
+                    let policy = svc.policy();
+                    let warning = svc
+                        .read()
+                        .data
+                        .classes
+                        .get(&c)
+                        .and_then(|k| rules::check_age(&saved.id_number, k, &policy).ok().flatten())
+                        .map(|w| w.to_string());
+                    let mut note = "intake".to_string();
+                    if let Some(w) = warning {
+                        if form.warned.as_deref() != Some(w.as_str()) {
+                            form.warned = Some(w.clone());
+                            return refuse(form, fill(t.enroll_warning, &[&w]));
+                        }
+                        note = format!("intake; confirmed: {w}");
+                    }
+                    match svc.enroll(saved.id, c, operator, &note) {
                         Ok(_) => enrolled = svc.read().data.classes.get(&c).map(|k| k.name.clone()),
                         Err(e) => {
                             // The person is saved: the form now edits them.

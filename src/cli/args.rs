@@ -51,6 +51,9 @@ pub enum Command {
     Torture(TortureArgs),
     /// Open the operator workspace (the default command).
     Tui,
+    /// Create an empty database at --db (the workspace opens only a database
+    /// that exists: a mistyped path is refused, never made silently).
+    Init,
     /// Search one kind of record as the workspace does, for scripts and quick lookups.
     Search(SearchArgs),
     /// Serve the workspace over SSH: one process holds the database, every operator connects.

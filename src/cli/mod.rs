@@ -55,7 +55,8 @@ pub fn open_existing_for_service(path: &Path) -> Result<Store> {
 pub fn require_database(path: &Path) -> Result<()> {
     if !path.join("db").exists() && !path.join("conf").exists() {
         anyhow::bail!(
-            "no database at {}: create one with `skillbridge demo --db {}` or pass --db PATH",
+            "no database at {}: create one with `skillbridge init --db {}` (empty) or `skillbridge demo --db {}` (the demo city), or pass --db PATH",
+            path.display(),
             path.display(),
             path.display()
         );

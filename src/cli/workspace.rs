@@ -58,11 +58,30 @@ pub fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     Some(guard)
 }
 
-/// `skillbridge` / `skillbridge tui`: the workspace on the operators' database.
+/// `skillbridge` / `skillbridge tui`: the workspace on the operators'
+/// database, which must exist (a mistyped --db is refused, as every other
+/// command refuses it, instead of opening an empty city).
 pub fn tui(g: &Globals) -> Result<ExitCode> {
-    let s = session(g)?;
     let path = g.db_path();
+    super::require_database(&path)?;
+    let s = session(g)?;
     open_workspace(move || Ok(Store::open_for_service(&path)?), s)
+}
+
+/// `skillbridge init`: an empty database at --db, where none is.
+pub fn init(g: &Globals) -> Result<ExitCode> {
+    let path = g.db_path();
+    if super::require_database(&path).is_ok() {
+        anyhow::bail!(
+            "{} already holds a database: nothing was changed (open it with `skillbridge --db {}`)",
+            path.display(),
+            path.display()
+        );
+    }
+    let store = Store::open(&path)?;
+    store.flush()?;
+    println!("created an empty database at {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The workspace on this terminal. `open` runs after the first (loading)

@@ -194,6 +194,7 @@ pub static EN: Strings = Strings {
     form_withdraw: "Withdraw: {}",
     e_level: "level is 1 to 5 (5 = junior, 1 = senior technician)",
     e_score: "a whole number from 0 to 100",
+    e_fail_passing: "both scores pass (60 or more): record a pass",
     e_required: "required",
     e_panel: "y or n",
     form_keys: "Tab next  Shift-Tab previous  Enter/ctrl-s save  Esc cancel",

@@ -150,6 +150,8 @@ pub struct Strings {
     pub form_withdraw: &'static str,
     pub e_level: &'static str,
     pub e_score: &'static str,
+    /// A fail recorded with both scores passing.
+    pub e_fail_passing: &'static str,
     pub e_required: &'static str,
     pub e_panel: &'static str,
     pub form_keys: &'static str,

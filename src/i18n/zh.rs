@@ -182,6 +182,7 @@ pub static ZH: Strings = Strings {
     form_withdraw: "退出：{}",
     e_level: "等级为 1 到 5（5=初级工，1=高级技师）",
     e_score: "成绩为 0 到 100 的整数",
+    e_fail_passing: "两项成绩均已及格（≥60），应记为评价通过",
     e_required: "必填",
     e_panel: "填 y 或 n",
     form_keys: "Tab 下一项  Shift-Tab 上一项  Enter/ctrl-s 保存  Esc 取消",

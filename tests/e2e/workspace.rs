@@ -95,7 +95,8 @@ fn batch_intake_of_three_trainees() {
     t.keys(&["C-n"]);
     t.wait_for("新学员登记");
     let people = [
-        ("测试甲", "11010519491231002X", "13912345678", true),
+        // Enrolled at intake: of working age (past retirement age asks first).
+        ("测试甲", "110105198503010024", "13912345678", true),
         ("测试乙", "440524188001010014", "", false),
         ("测试丙", "110105198001010016", "15800001111", false),
     ];
@@ -146,4 +147,44 @@ fn batch_intake_of_three_trainees() {
     );
     let check = Command::new(bin()).args(["check", "--db"]).arg(&db).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
+/// The case typed is the case opened: its code without a quote, on the
+/// Cases tab, after another case was selected (operator safety).
+#[test]
+fn a_case_code_typed_opens_that_case() {
+    require_tmux();
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 300);
+    // Two cases: one to select first, one to look for.
+    let out = Command::new(bin())
+        .args(["search", "cases", "K", "--json", "--limit", "200", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_u64())
+        .map(|id| format!("K{id}"))
+        .collect();
+    assert!(ids.len() >= 2, "{ids:?}");
+    let (first, wanted) = (&ids[1], &ids[0]);
+    let cmd = format!("{} --db {} --operator e2e", bin(), shell_quote(&db));
+    let t = Tmux::start("case-code", &cmd, 120, 40);
+    t.wait_for("岗位需求");
+    t.keys(&["M-4"]);
+    t.wait_for("服务记录");
+    t.text(&format!("'{first}"));
+    t.wait_for(&format!("│{first} "));
+    t.keys(&["C-u"]);
+    t.text(wanted);
+    t.wait_for(&format!("搜索> {wanted}"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("经办记录");
+    assert!(s.contains(&format!("│{wanted} ")), "Enter opened {wanted}:\n{s}");
+    assert!(!s.contains(&format!("{first} ")), "not {first}:\n{s}");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
 }

@@ -87,6 +87,33 @@ fn read_commands_do_not_create_a_database() {
     assert!(!db.exists());
 }
 
+#[test]
+fn the_workspace_refuses_a_path_with_no_database_and_init_makes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mistyped");
+    // Before the terminal is asked for: the same refusal as every command.
+    for args in [&[][..], &["tui"][..]] {
+        let out = run(args, &db);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no database at") && err.contains("skillbridge init"),
+            "{err}"
+        );
+        assert!(!db.exists(), "nothing created at {}", db.display());
+    }
+    let out = run(&["init"], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["stats", "--json"], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = run(&["init"], &db);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a database"));
+    // The workspace now gets past the database and asks for a terminal.
+    let out = run(&["tui"], &db);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a terminal"));
+}
+
 /// The layers below the UI never import the terminal crates.
 #[test]
 fn domain_store_and_search_know_no_terminal() {

@@ -304,7 +304,8 @@ fn batch_session_keeps_region_and_class_and_counts() {
     let cases = svc.read().data.cases.len();
     press(&mut a, "alt-3");
     open(&mut a, "ctrl-n");
-    fill_trainee(&mut a, "甲一", "11010519491231002X");
+    // Of working age: enrolled at intake without a question.
+    fill_trainee(&mut a, "甲一", "110105198503010024");
     // Enroll at intake into the top-ranked class.
     press(&mut a, "enter down enter");
     press(&mut a, "ctrl-n");
@@ -323,7 +324,7 @@ fn batch_session_keeps_region_and_class_and_counts() {
     assert_eq!(kept_class.len(), 1);
     type_text(&mut a, "乙二");
     press(&mut a, "tab");
-    type_text(&mut a, "440524188001010014");
+    type_text(&mut a, "440524198001010013");
     press(&mut a, "tab tab tab tab");
     type_text(&mut a, "hg");
     press(&mut a, "enter ctrl-n");

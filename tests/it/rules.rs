@@ -84,9 +84,28 @@ fn a_fail_with_passing_scores_is_refused_from_the_form_too() {
     type_text(&mut a, "90");
     press(&mut a, "tab");
     type_text(&mut a, "95");
-    press(&mut a, "enter y");
-    let st = a.state.status.clone().unwrap();
-    assert!(st.error, "{}", st.text);
+    press(&mut a, "enter");
+    // The form says so on the field, and asks nothing.
+    let Some(Overlay::Form(f)) = a.state.overlays.last() else {
+        panic!("the form closed: {:?}", a.state.status)
+    };
+    assert_eq!(
+        f.fields[0].error.as_deref(),
+        Some("两项成绩均已及格（≥60），应记为评价通过")
+    );
+    // The store refuses it too, whatever the path.
+    let fail = Move::Fail {
+        evaluation: Evaluation {
+            theory: 90,
+            practical: 95,
+            panel: false,
+        },
+    };
+    let r = svc.transition(case, fail, "t", "");
+    assert!(
+        matches!(r, Err(StoreError::Rule(RuleError::FailWithPassingScores { .. }))),
+        "{r:?}"
+    );
     assert_eq!(svc.read().data.cases[&case].state, CaseState::AwaitingEvaluation);
 }
 
@@ -238,4 +257,44 @@ fn classes_past_their_last_day_to_enroll_are_offered_nowhere() {
     for c in view.open_classes() {
         assert!(!closed.contains(&c.id), "the kiosk offers {}", c.id);
     }
+}
+
+#[test]
+fn intake_asks_once_past_retirement_age_and_enrolls_on_the_second_save() {
+    let (_dir, svc) = own_service(200);
+    let mut a = app(svc.clone(), Lang::En);
+    press(&mut a, "alt-3 ctrl-n");
+    type_text(&mut a, "老李");
+    press(&mut a, "tab");
+    let id = IdNumber::from_parts("321102", chrono::NaiveDate::from_ymd_opt(1948, 6, 1).unwrap(), 31).unwrap();
+    type_text(&mut a, id.as_str());
+    press(&mut a, "tab tab");
+    type_text(&mut a, "jk");
+    press(&mut a, "enter tab");
+    type_text(&mut a, "ylhly");
+    press(&mut a, "enter");
+    // The class: the first offered.
+    press(&mut a, "enter down enter");
+    press(&mut a, "ctrl-s");
+    let st = a.state.status.clone().unwrap();
+    assert!(st.error && st.text.contains("retirement"), "{}", st.text);
+    let person = svc
+        .read()
+        .data
+        .trainees
+        .values()
+        .find(|t| t.id_number == id)
+        .map(|t| t.id)
+        .expect("the person is saved");
+    assert_eq!(svc.read().data.trainee_cases(person).count(), 0, "not enrolled yet");
+    press(&mut a, "ctrl-s");
+    assert!(a.state.overlays.is_empty(), "{:?}", a.state.status);
+    let case = svc
+        .read()
+        .data
+        .trainee_cases(person)
+        .next()
+        .map(|c| c.id)
+        .expect("enrolled");
+    assert!(svc.events(case).unwrap()[0].note.contains("confirmed: 77 years old"));
 }

@@ -54,6 +54,9 @@ pub struct Intake {
     pub dirty: bool,
     /// A trainee already registered with the typed ID number.
     pub existing: Option<TraineeId>,
+    /// A rule's warning about the enrollment this form asks for, shown once:
+    /// saving again with the same warning confirms it.
+    pub warned: Option<String>,
 }
 
 fn field(f: F) -> Field {
@@ -119,6 +122,7 @@ impl Intake {
             focus: 0,
             dirty: false,
             existing: None,
+            warned: None,
         }
     }
 
@@ -166,7 +170,7 @@ impl Intake {
         self.get(f).map(|x| x.picks.as_slice()).unwrap_or(&[])
     }
 
-    fn set_error(&mut self, f: F, e: String) {
+    pub(crate) fn set_error(&mut self, f: F, e: String) {
         if let Some(fl) = self.get_mut(f) {
             fl.error = Some(e);
         }
