@@ -8,6 +8,7 @@ mod detail;
 mod overlays;
 mod table;
 
+pub use overlays::area_of;
 pub use table::lit;
 
 use crate::app::view::View;
@@ -63,13 +64,16 @@ pub fn render(frame: &mut Frame, app: &App, view: &View) {
     draw_header(frame, st, areas.header);
     draw_search(frame, st, view, areas.search);
     table::draw_list(frame, st, view, areas.list);
+    seal_right(frame, areas.list, "│", BORDER);
     if let Some(pane) = areas.pane {
         detail::draw_pane(frame, st, view, pane);
+        seal_right(frame, pane, "│", BORDER);
     }
     draw_status(frame, st, areas.status);
     draw_footer(frame, app, view, areas.footer);
     for (o, v) in st.overlays.iter().zip(&view.overlays) {
         overlays::draw(frame, app, o, v, areas);
+        seal_right(frame, overlays::area_of(o, areas.body), "│", BORDER);
     }
 }
 
@@ -232,11 +236,64 @@ fn draw_footer(frame: &mut Frame, app: &App, view: &View, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Clear an area for a dialog drawn over other text. ratatui's `Clear`
+/// resets the area's cells, but a double-width character starting just left
+/// of it still spans its first column (hiding the dialog's left border on a
+/// terminal), and one whose first half it cleared leaves its second half
+/// just right of it: both are blanked too, so borders stay whole over
+/// Chinese text at any offset.
+pub fn clear_area(frame: &mut Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let buf = frame.buffer_mut();
+    let bounds = buf.area;
+    for y in area.top()..area.bottom() {
+        if area.x > bounds.x
+            && let Some(c) = buf.cell_mut((area.x - 1, y))
+            && unicode_width(c.symbol()) > 1
+        {
+            c.reset();
+        }
+        let right = area.right();
+        if right < bounds.right()
+            && let Some(c) = buf.cell_mut((right, y))
+            && c.symbol().is_empty()
+        {
+            c.reset();
+        }
+    }
+}
+
+/// After a box's content is drawn: a double-width character that wrapped
+/// text put in its last inner column spills onto the right border (on a
+/// terminal it hides it, and the next frame's diff can lose it). Blank such
+/// characters and draw the border's cell again.
+pub fn seal_right(frame: &mut Frame, area: Rect, symbol: &str, style: Style) {
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    let border = area.right() - 1;
+    for y in area.top() + 1..area.bottom() - 1 {
+        if let Some(c) = buf.cell_mut((border - 1, y))
+            && unicode_width(c.symbol()) > 1
+        {
+            c.reset();
+        }
+        if let Some(c) = buf.cell_mut((border, y)) {
+            c.reset();
+            c.set_symbol(symbol).set_style(style);
+        }
+    }
+}
+
+/// The style of a dialog's border ([`block`]).
+pub const BORDER: Style = Style::new().fg(Color::DarkGray);
+
 /// A bordered block with a title.
 pub fn block(title: String) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(Style::new().fg(Color::DarkGray))
+        .border_style(BORDER)
         .title(Span::styled(
             title,
             Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),

@@ -10,7 +10,17 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph, TableState, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, TableState, Wrap};
+
+/// Where a dialog is drawn: a question and a case step's form are centred
+/// boxes, every other dialog takes the body.
+pub fn area_of(o: &Overlay, body: Rect) -> Rect {
+    match o {
+        Overlay::Confirm(_) => centered(body, 60, 30, 40, 6),
+        Overlay::Form(f) => centered(body, 70, 10, 44, (f.fields.len() as u16) * 2 + 4),
+        _ => body,
+    }
+}
 
 pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &Areas) {
     let body = areas.body;
@@ -20,8 +30,8 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
         Overlay::Picker(p) => draw_picker(frame, app, p, v, areas),
         Overlay::Confirm(c) => {
             let t = app.state.t();
-            let area = centered(body, 60, 30, 40, 6);
-            frame.render_widget(Clear, area);
+            let area = area_of(o, body);
+            super::clear_area(frame, area);
             let b = block(t.confirm_title.to_string());
             let inner = b.inner(area);
             frame.render_widget(b, area);
@@ -34,9 +44,8 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
         }
         Overlay::Form(f) => {
             let t = app.state.t();
-            let h = (f.fields.len() as u16) * 2 + 4;
-            let area = centered(body, 70, 10, 44, h);
-            frame.render_widget(Clear, area);
+            let area = area_of(o, body);
+            super::clear_area(frame, area);
             let b = block(f.title(t));
             let inner = b.inner(area);
             frame.render_widget(b, area);
@@ -85,7 +94,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
 
 fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body: Rect) {
     let t = app.state.t();
-    frame.render_widget(Clear, body);
+    super::clear_area(frame, body);
     let b = block(t.imp_title.to_string());
     let inner = b.inner(body);
     frame.render_widget(b, body);
@@ -157,7 +166,7 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
         OverlayView::Intake(s) => s,
         _ => &[],
     };
-    frame.render_widget(Clear, body);
+    super::clear_area(frame, body);
     let b = block(form.title(t).to_string());
     let inner = b.inner(body);
     frame.render_widget(b, body);
@@ -245,7 +254,7 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
 
 fn draw_detail(frame: &mut Frame, app: &App, v: &OverlayView, scroll: usize, body: Rect) {
     let t = app.state.t();
-    frame.render_widget(Clear, body);
+    super::clear_area(frame, body);
     let b = block(t.detail.to_string());
     let inner = b.inner(body);
     frame.render_widget(b, body);
@@ -265,7 +274,7 @@ fn draw_detail(frame: &mut Frame, app: &App, v: &OverlayView, scroll: usize, bod
 fn draw_pairing(frame: &mut Frame, app: &App, p: &crate::app::Pairing, v: &OverlayView, body: Rect) {
     let t = app.state.t();
     let area = body;
-    frame.render_widget(Clear, area);
+    super::clear_area(frame, area);
     let (title, rows) = match v {
         OverlayView::Pairing { title, rows } => (title.clone(), rows.as_slice()),
         _ => (String::new(), &[][..]),
@@ -297,7 +306,7 @@ fn pair_row(head: String, why: &str) -> ListItem<'static> {
 fn draw_picker(frame: &mut Frame, app: &App, p: &crate::app::Picker, v: &OverlayView, areas: &Areas) {
     let t = app.state.t();
     let area = areas.body;
-    frame.render_widget(Clear, area);
+    super::clear_area(frame, area);
     let b = block(p.title.clone());
     frame.render_widget(b, area);
     let (input, list) = areas.picker();
@@ -378,7 +387,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &crate::app::Picker, v: &Overlay
 fn draw_help(frame: &mut Frame, app: &App, scroll: usize, body: Rect) {
     let t = app.state.t();
     let area = body;
-    frame.render_widget(Clear, area);
+    super::clear_area(frame, area);
     let b = block(format!("{} — {}", t.help_title, t.help_hint));
     let inner = b.inner(area);
     frame.render_widget(b, area);

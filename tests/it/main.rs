@@ -7,6 +7,7 @@
 mod common;
 
 mod batch;
+mod borders;
 mod cli;
 mod dashboard;
 mod faults;

@@ -12,7 +12,7 @@ pub(super) fn draw_chooser(frame: &mut Frame, k: &Kiosk, c: &Chooser, body: Rect
         width: w,
         height: h.min(body.height),
     };
-    frame.render_widget(Clear, area);
+    crate::ui::clear_area(frame, area);
     let title = match c.field {
         crate::kiosk::Field::District => t.k_choose_district,
         crate::kiosk::Field::Trade => t.k_choose_trade,

@@ -25,7 +25,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
-use ratatui::widgets::{Bar, BarChart, Cell, Clear, Gauge, Paragraph, Row, Sparkline, Table, TableState, Wrap};
+use ratatui::widgets::{Bar, BarChart, Cell, Gauge, Paragraph, Row, Sparkline, Table, TableState, Wrap};
 
 pub(super) const DIM: Style = Style::new().fg(Color::DarkGray);
 pub(super) const SELECTED: Style = Style::new()
@@ -45,7 +45,7 @@ pub(super) const EN_SHORT: [&str; 8] = [
     "Hi-tech",
 ];
 pub fn draw(frame: &mut Frame, app: &App, d: &DashboardState, body: Rect) {
-    frame.render_widget(Clear, body);
+    super::clear_area(frame, body);
     let ds = app.state.t().dash;
     let f: &Figures = &d.figures;
     let b = block(format!("{} · {}", ds.title, fill(ds.as_of, &[&f.as_of])));
