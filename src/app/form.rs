@@ -125,6 +125,20 @@ impl Form {
         crate::i18n::fill(tpl, &[&self.subject])
     }
 
+    /// The field the cursor is on.
+    pub fn focused_id(&self) -> Option<FieldId> {
+        self.fields.get(self.focus).map(|f| f.id)
+    }
+
+    /// Set the level field (from the level picker).
+    pub fn set_level(&mut self, level: SkillLevel) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == FieldId::Level) {
+            f.input = Input::new(level.number().to_string());
+            f.error = None;
+            self.dirty = true;
+        }
+    }
+
     pub fn focused(&mut self) -> &mut Input {
         let i = self.focus.min(self.fields.len().saturating_sub(1));
         &mut self.fields[i].input

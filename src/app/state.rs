@@ -122,6 +122,8 @@ pub enum PickPurpose {
     FormField(super::intake::F),
     FilterField,
     FilterValue(FilterField),
+    /// The level field of the case-step form below.
+    CaseFormLevel,
 }
 
 #[derive(Debug, Clone)]

@@ -345,19 +345,9 @@ pub(super) fn regular_class(
             _ => SkillLevel::L2,
         }
     };
-    let short = match kind {
-        ClassKind::Subsidized => "补贴培训班",
-        _ => "等级认定班",
-    };
     Ok(TrainingClass {
         id: ClassId(g.id()?),
-        name: format!(
-            "{}{}（{}·{}月）",
-            occ.zh(),
-            short,
-            inst.region.get().map(|r| r.short_zh).unwrap_or(""),
-            start.month()
-        ),
+        name: TrainingClass::default_name(occ, kind, inst.region.get().map(|r| r.short_zh).unwrap_or(""), start),
         institution: inst.id,
         occupation: occ,
         region: inst.region,

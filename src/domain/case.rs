@@ -77,7 +77,7 @@ impl StateKind {
             StateKind::Referred => "已推荐",
             StateKind::NotHired => "未录用",
             StateKind::Employed => "已就业",
-            StateKind::Withdrawn => "已退出",
+            StateKind::Withdrawn => "已退训",
         }
     }
     pub fn en(self) -> &'static str {
@@ -218,7 +218,7 @@ impl MoveKind {
             MoveKind::Refer => "推荐岗位",
             MoveKind::Hire => "已录用",
             MoveKind::NotHire => "未录用",
-            MoveKind::Withdraw => "退出",
+            MoveKind::Withdraw => "退训",
         }
     }
 }

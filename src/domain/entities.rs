@@ -200,6 +200,24 @@ pub struct TrainingClass {
     pub status: ClassStatus,
 }
 
+impl TrainingClass {
+    /// The name a class gets when none is typed, as the program's menu names
+    /// them: trade, kind of class, district and month
+    /// (焊工补贴培训班（丹徒·9月）).
+    pub fn default_name(occupation: OccupationId, kind: ClassKind, district_short: &str, start: NaiveDate) -> String {
+        let what = match kind {
+            ClassKind::Subsidized => "补贴培训班",
+            ClassKind::Certification => "等级认定班",
+            ClassKind::ProjectBased => "项目化培训班",
+        };
+        format!(
+            "{}{what}（{district_short}·{}月）",
+            occupation.zh(),
+            chrono::Datelike::month(&start)
+        )
+    }
+}
+
 /// Trades a trainee wants: nearly always one to three, kept inline.
 pub type Wanted = SmallVec<[OccupationId; 3]>;
 

@@ -103,6 +103,8 @@ pub struct Strings {
     pub f_practical: &'static str,
     pub f_panel: &'static str,
     pub f_reason: &'static str,
+    /// Beside the panel-review field: when it counts.
+    pub f_panel_hint: &'static str,
     pub f_note: &'static str,
     // intake forms (labels indexed by app::intake::F)
     pub i_fields: [&'static str; 30],
@@ -115,6 +117,9 @@ pub struct Strings {
     pub i_discard: &'static str,
     /// Quitting with unsaved input in a form or dialog.
     pub quit_unsaved: &'static str,
+    /// The name field of an institution's and an enterprise's form.
+    pub i_name_institution: &'static str,
+    pub i_name_enterprise: &'static str,
     pub i_keys: &'static str,
     pub i_fix: &'static str,
     pub i_choose: &'static str,

@@ -81,7 +81,7 @@ actions! {
     Refer => "refer", "推荐岗位", "refer to a demand";
     Hire => "hire", "已录用", "hired";
     NotHire => "not-hire", "未录用", "not hired";
-    Withdraw => "withdraw", "退出（需填原因）", "withdraw (reason required)";
+    Withdraw => "withdraw", "退训（需填原因）", "withdraw (reason required)";
     Confirm => "confirm", "确认", "confirm";
     Cancel => "cancel", "取消", "cancel";
     NextField => "next-field", "下一项", "next field";

@@ -62,6 +62,21 @@ impl Context {
             Context::Dashboard => "dashboard",
         }
     }
+    /// The context as the Chinese help names it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Context::Global => "所有界面",
+            Context::List => "列表",
+            Context::Search => "输入框",
+            Context::Detail => "详情",
+            Context::Pairing => "匹配",
+            Context::Picker => "选择框",
+            Context::Confirm => "确认",
+            Context::Form => "表单",
+            Context::Help => "帮助",
+            Context::Dashboard => "看板",
+        }
+    }
     pub fn from_name(s: &str) -> Option<Context> {
         Context::ALL.iter().copied().find(|c| c.name() == s)
     }

@@ -61,10 +61,30 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
                 } else {
                     Style::new()
                 };
-                lines.push(Line::from(vec![
+                let mut spans = vec![
                     Span::styled(format!("{}{} ", label, " ".repeat(pad)), style),
                     Span::styled(format!("[{}]", field.input.value()), style),
-                ]));
+                ];
+                // The level by name; when a panel review counts.
+                let note = match field.id {
+                    crate::app::form::FieldId::Level => field
+                        .input
+                        .value()
+                        .trim()
+                        .parse::<u8>()
+                        .ok()
+                        .and_then(crate::domain::SkillLevel::from_number)
+                        .map(|l| match app.state.lang {
+                            Lang::Zh => l.zh().to_string(),
+                            Lang::En => l.en().to_string(),
+                        }),
+                    crate::app::form::FieldId::Panel => Some(t.f_panel_hint.to_string()),
+                    _ => None,
+                };
+                if let Some(n) = note {
+                    spans.push(Span::styled(format!(" {n}"), Style::new().fg(Color::DarkGray)));
+                }
+                lines.push(Line::from(spans));
                 if focused {
                     cursor = Some((
                         inner.x + label_w as u16 + 2 + field.input.visual_cursor() as u16,
@@ -176,7 +196,7 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
     let label_w = form
         .fields
         .iter()
-        .map(|f| super::unicode_width(f.f.label(t)))
+        .map(|f| super::unicode_width(form.label(f.f, t)))
         .max()
         .unwrap_or(8)
         + 2;
@@ -185,7 +205,7 @@ fn draw_intake(frame: &mut Frame, app: &App, form: &crate::app::intake::Intake, 
     let mut cursor: Option<(u16, usize)> = None;
     for (i, fl) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
-        let label = fl.f.label(t);
+        let label = form.label(fl.f, t);
         let pad = label_w.saturating_sub(super::unicode_width(label));
         let lstyle = if focused {
             Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
@@ -398,7 +418,10 @@ fn draw_help(frame: &mut Frame, app: &App, scroll: usize, body: Rect) {
             continue;
         }
         lines.push(Line::from(Span::styled(
-            format!("[{}]", ctx.name()),
+            match app.state.lang {
+                Lang::Zh => format!("【{}】", ctx.zh()),
+                Lang::En => format!("[{}]", ctx.name()),
+            },
             Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
         )));
         for (k, a) in bindings {

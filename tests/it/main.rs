@@ -8,6 +8,7 @@ mod common;
 
 mod batch;
 mod borders;
+mod chinese;
 mod cli;
 mod dashboard;
 mod faults;

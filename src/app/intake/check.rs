@@ -7,7 +7,7 @@ use crate::domain::catalog::DEFAULT_KEY_GROUPS;
 use crate::domain::*;
 use crate::i18n::{Strings, fill};
 use crate::service::Data;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// A record ready to save.
 #[derive(Debug, Clone)]
@@ -198,7 +198,7 @@ impl Intake {
                         .get()
                         .map(|r| r.short_zh)
                         .unwrap_or("");
-                    name = format!("{}{}（{}·{}月）", occupation.zh(), kind.zh(), short, start.month());
+                    name = TrainingClass::default_name(occupation, kind, short, start);
                     errors.retain(|(f, _)| *f != F::ClassName);
                 }
                 Some(Built::Class(TrainingClass {

@@ -141,6 +141,16 @@ impl Intake {
         }
     }
 
+    /// A field's label on this form (a name is a person's, an
+    /// institution's or an enterprise's).
+    pub fn label(&self, f: F, t: &Strings) -> &'static str {
+        match (f, self.kind) {
+            (F::Name, Kind::Institutions) => t.i_name_institution,
+            (F::Name, Kind::Enterprises) => t.i_name_enterprise,
+            _ => f.label(t),
+        }
+    }
+
     pub fn focused(&self) -> &Field {
         &self.fields[self.focus.min(self.fields.len() - 1)]
     }

@@ -119,7 +119,7 @@ fn class_rules_land_on_their_fields() {
     f.choose(F::Linked, Pick::Demand(DemandId(9)));
     match f.build(&data, &EN, today()) {
         Some(Built::Class(c)) => {
-            assert_eq!(c.name, "焊工项目化培训（京口·11月）");
+            assert_eq!(c.name, "焊工项目化培训班（京口·11月）");
             assert_eq!(c.quarter, Quarter { year: 2025, q: 4 });
         }
         other => panic!("{other:?}"),

@@ -3,9 +3,10 @@
 
 use super::Outcome;
 use crate::app::case;
+use crate::app::form::FieldId;
 use crate::app::form::FormPurpose;
 use crate::app::msg::{Effect, Msg};
-use crate::app::state::{Confirm, Op, Overlay, State};
+use crate::app::state::{Confirm, Op, Overlay, PickPurpose, PickValue, Picker, State};
 use crate::app::update::edit_of;
 use crate::i18n::fill;
 use crate::keymap::Action;
@@ -25,6 +26,20 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Msg::Action(Action::NextField) => f.focus = (f.focus + 1) % n,
         Msg::Action(Action::PrevField) => f.focus = (f.focus + n - 1) % n,
         Msg::Action(Action::Cancel | Action::Back) => return Outcome::Pop,
+        // Enter on the level chooses it from the five levels by name.
+        Msg::Action(Action::Open) if f.focused_id() == Some(FieldId::Level) => {
+            let rows = crate::app::intake::fixed_items(crate::app::intake::F::TargetLevel, t, st.lang)
+                .into_iter()
+                .map(|(label, pick)| (label, PickValue::Pick(pick)))
+                .collect();
+            let title = FieldId::Level.label(t).to_string();
+            return Outcome::Push(Overlay::Picker(Picker::fixed(
+                PickPurpose::CaseFormLevel,
+                title,
+                None,
+                rows,
+            )));
+        }
         Msg::Action(Action::Save | Action::Open) => match f.purpose {
             FormPurpose::SecondClass { trainee, class } => {
                 if let Some(reason) = f.reason(t) {

@@ -151,6 +151,14 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
                 Outcome::Stay
             }
         },
+        PickPurpose::CaseFormLevel => {
+            st.overlays.pop();
+            if let (Some(PickValue::Pick(Pick::Level(l))), Some(Overlay::Form(f))) = (value, st.overlays.last_mut()) {
+                f.set_level(l);
+                f.focus = (f.focus + 1).min(f.fields.len().saturating_sub(1));
+            }
+            Outcome::Stay
+        }
         PickPurpose::FilterField | PickPurpose::FilterValue(_) => match value {
             Some(PickValue::Field(field)) => {
                 let t = st.t();
