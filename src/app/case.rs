@@ -127,6 +127,53 @@ pub(super) fn ask_move(st: &mut State, case: CaseId, mv: Move, who: &str, what: 
     }));
 }
 
+/// With a class's cases read: refuse when none can take the step, else
+/// ask, naming who moves and who does not (and why).
+pub(super) fn ask_class_step(st: &mut State, step: super::msg::ClassStep) {
+    let t = st.t();
+    let name = match st.lang {
+        Lang::Zh => step.mv.kind().zh(),
+        Lang::En => step.mv.kind().name(),
+    };
+    let sep = if st.lang == Lang::Zh { "、" } else { ", " };
+    let staying: Vec<String> = step
+        .staying
+        .iter()
+        .map(|(who, why)| format!("{who}（{why}）"))
+        .collect();
+    if step.moving.is_empty() {
+        st.err(fill(t.class_step_none, &[&step.name, &name, &staying.join(sep)]));
+        return;
+    }
+    let moving: Vec<&str> = step.moving.iter().map(|(_, who)| who.as_str()).collect();
+    let mut text = fill(t.ask_class_step, &[&name, &step.name, &moving.len(), &moving.join(sep)]);
+    if !staying.is_empty() {
+        text.push_str(&fill(t.class_step_staying, &[&staying.len(), &staying.join(sep)]));
+    }
+    st.overlays.push(Overlay::Confirm(Confirm {
+        text,
+        op: Op::MoveMany {
+            cases: step.moving.iter().map(|(c, _)| *c).collect(),
+            mv: step.mv,
+        },
+    }));
+}
+
+pub(super) fn moved_many(st: &mut State, result: Result<Vec<Case>, StoreError>, mv: &Move) {
+    let t = st.t();
+    match result {
+        Ok(cases) => {
+            let name = match st.lang {
+                Lang::Zh => mv.kind().zh(),
+                Lang::En => mv.kind().name(),
+            };
+            st.ok(fill(t.done_many, &[&cases.len(), &name]));
+            st.case_events = None;
+        }
+        Err(e) => st.err(fill(t.refused, &[&e])),
+    }
+}
+
 pub(super) fn enrolled(st: &mut State, result: Result<Case, StoreError>, who: &str, what: &str) {
     let t = st.t();
     match result {

@@ -31,8 +31,9 @@ impl FilterField {
 
     pub fn applies(self, tab: Kind) -> bool {
         match self {
-            FilterField::Region | FilterField::Trade => true,
-            FilterField::Status => tab != Kind::Trainees,
+            FilterField::Region => true,
+            FilterField::Trade => !matches!(tab, Kind::Institutions | Kind::Enterprises),
+            FilterField::Status => matches!(tab, Kind::Demands | Kind::Classes | Kind::Cases),
             FilterField::Kind => matches!(tab, Kind::Demands | Kind::Classes),
             FilterField::Program => matches!(tab, Kind::Classes | Kind::Cases),
         }

@@ -34,7 +34,9 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         | Action::TabDemands
         | Action::TabClasses
         | Action::TabTrainees
-        | Action::TabCases => {
+        | Action::TabCases
+        | Action::TabInstitutions
+        | Action::TabEnterprises => {
             let i = st.tab.tab_index();
             let n = Kind::TABS.len();
             st.tab = match a {
@@ -43,7 +45,9 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 Action::TabDemands => Kind::Demands,
                 Action::TabClasses => Kind::Classes,
                 Action::TabTrainees => Kind::Trainees,
-                _ => Kind::Cases,
+                Action::TabCases => Kind::Cases,
+                Action::TabInstitutions => Kind::Institutions,
+                _ => Kind::Enterprises,
             };
         }
         Action::Open => match st.list().selected_ref() {
@@ -65,6 +69,15 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             )));
         }
         Action::Dashboard => fx.push(Effect::Prepare(Prep::Figures { open: true })),
+        Action::Goto => {
+            let t = st.t();
+            st.overlays.push(Overlay::Picker(Picker::fixed(
+                PickPurpose::Goto,
+                t.goto_title.to_string(),
+                None,
+                Vec::new(),
+            )));
+        }
         Action::ClearFilters => {
             st.list_mut().filters = Filters::default();
             search_list(st, st.tab, fx);
@@ -80,9 +93,8 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Action::NewEnterprise => open_blank(st, Kind::Enterprises),
         Action::ImportFile => {
             let kind = match st.tab {
-                Kind::Demands => Kind::Demands,
-                Kind::Classes => Kind::Classes,
-                _ => Kind::Trainees,
+                Kind::Cases => Kind::Trainees,
+                k => k,
             };
             st.overlays.push(Overlay::Import(Box::new(ImportDialog {
                 kind,

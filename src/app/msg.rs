@@ -87,6 +87,10 @@ pub enum Prep {
     Figures {
         open: bool,
     },
+    /// A step for a whole class: who moves, who does not and why.
+    ClassStep(ClassId, MoveKind),
+    /// Is there such a record (to go to it)?
+    Exists(RecordRef),
     /// Check a spreadsheet (the dry run) before anything is written.
     ImportPlan {
         kind: Kind,
@@ -149,6 +153,10 @@ pub enum Loaded {
     },
     Figures(FiguresRead),
     ImportPlan(Result<Box<crate::io::import::Plan>, String>),
+    /// A class's step: who moves, who stays and why.
+    ClassStep(Box<ClassStep>),
+    /// A record to go to, and whether it exists.
+    Exists(RecordRef, bool),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
 }
@@ -166,6 +174,18 @@ pub struct Enrolling {
     pub warning: Option<String>,
     /// The trainee is still in this other class (a second needs a reason).
     pub busy_in: Option<String>,
+}
+
+/// A step for a whole class, read before it is asked.
+#[derive(Debug)]
+pub struct ClassStep {
+    pub class: ClassId,
+    pub name: String,
+    pub mv: Move,
+    /// The cases that move, by the trainee's name.
+    pub moving: Vec<(CaseId, String)>,
+    /// The trainees that stay, and why.
+    pub staying: Vec<(String, String)>,
 }
 
 /// The dashboard's figures, computed at a version of the data.
@@ -189,6 +209,7 @@ pub enum Ran {
         what: String,
     },
     Moved(Result<Case, StoreError>),
+    MovedMany(Result<Vec<Case>, StoreError>, Move),
     Saved(Saved),
     Imported(Result<String, String>),
 }

@@ -143,6 +143,58 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
         Prep::Registered(n) => Loaded::Registered {
             existing: registered(data, &n),
         },
+        Prep::ClassStep(class, mk) => {
+            let Some(c) = data.classes.get(&class) else {
+                return Loaded::Nothing;
+            };
+            let mv = match mk {
+                MoveKind::SendToEvaluation => Move::SendToEvaluation,
+                _ => Move::StartTraining,
+            };
+            let cx = rules::StepContext {
+                class: c,
+                today,
+                note: "",
+            };
+            let (mut moving, mut staying) = (Vec::new(), Vec::new());
+            for k in data.class_cases(class) {
+                let who = data
+                    .trainees
+                    .get(&k.trainee)
+                    .map(|p| p.name.to_string())
+                    .unwrap_or_default();
+                let state = if st.lang == crate::i18n::Lang::Zh {
+                    k.state.kind().zh()
+                } else {
+                    k.state.kind().en()
+                };
+                if !legal_moves(&k.state).contains(&mk) {
+                    staying.push((who, state.to_string()));
+                } else if let Err(e) = rules::check_step(&mv, &cx) {
+                    staying.push((who, e.to_string()));
+                } else {
+                    moving.push((k.id, who));
+                }
+            }
+            Loaded::ClassStep(Box::new(super::msg::ClassStep {
+                class,
+                name: c.name.clone(),
+                mv,
+                moving,
+                staying,
+            }))
+        }
+        Prep::Exists(r) => {
+            let found = match r {
+                RecordRef::Demand(x) => data.demands.contains_key(&x),
+                RecordRef::Class(x) => data.classes.contains_key(&x),
+                RecordRef::Trainee(x) => data.trainees.contains_key(&x),
+                RecordRef::Case(x) => data.cases.contains_key(&x),
+                RecordRef::Institution(x) => data.institutions.contains_key(&x),
+                RecordRef::Enterprise(x) => data.enterprises.contains_key(&x),
+            };
+            Loaded::Exists(r, found)
+        }
         Prep::Figures { .. } | Prep::ImportPlan { .. } => Loaded::Nothing,
     }
 }
@@ -235,6 +287,9 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
             }
         }
         Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, operator, "")),
+        Run::Op(Op::MoveMany { cases, mv }) => {
+            Ran::MovedMany(svc.transition_many(&cases, mv.clone(), operator, ""), mv)
+        }
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),

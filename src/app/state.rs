@@ -124,6 +124,8 @@ pub enum PickPurpose {
     FilterValue(FilterField),
     /// The level field of the case-step form below.
     CaseFormLevel,
+    /// A record's code to go to.
+    Goto,
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +187,11 @@ pub enum Op {
     },
     Move {
         case: CaseId,
+        mv: Move,
+    },
+    /// The same step for many cases (a whole class), in one transaction.
+    MoveMany {
+        cases: Vec<CaseId>,
         mv: Move,
     },
     /// Close the record form below without saving.
@@ -272,7 +279,7 @@ pub struct State {
     pub lang: Lang,
     pub tab: Kind,
     /// One list per tab, in `Kind::TABS` order.
-    pub lists: [ListView; 4],
+    pub lists: [ListView; 6],
     pub overlays: Vec<Overlay>,
     pub status: Option<Status>,
     pub operator: String,

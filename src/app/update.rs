@@ -291,6 +291,15 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
         Loaded::Registered { existing } => overlay::intake::registered(st, existing),
         Loaded::Figures(f) => super::dashboard::figures_loaded(st, f),
         Loaded::ImportPlan(plan) => overlay::import::planned(st, plan),
+        Loaded::ClassStep(step) => case::ask_class_step(st, *step),
+        Loaded::Exists(r, true) => {
+            st.tab = r.kind();
+            st.overlays.push(Overlay::Detail { record: r, scroll: 0 });
+        }
+        Loaded::Exists(r, false) => {
+            let t = st.t();
+            st.err(fill(t.goto_none, &[&r]));
+        }
         Loaded::Nothing => nothing_selected(st),
     }
 }
@@ -300,6 +309,7 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
     match r {
         Ran::Enrolled { result, who, what } => case::enrolled(st, result, &who, &what),
         Ran::Moved(result) => case::moved(st, result),
+        Ran::MovedMany(result, mv) => case::moved_many(st, result, &mv),
         Ran::Saved(saved) => overlay::intake::saved(st, saved, fx),
         Ran::Imported(result) => overlay::import::imported(st, result),
     }

@@ -39,7 +39,14 @@ impl Kind {
     ];
 
     /// The workspace's tabs, in order.
-    pub const TABS: [Kind; 4] = [Kind::Demands, Kind::Classes, Kind::Trainees, Kind::Cases];
+    pub const TABS: [Kind; 6] = [
+        Kind::Demands,
+        Kind::Classes,
+        Kind::Trainees,
+        Kind::Cases,
+        Kind::Institutions,
+        Kind::Enterprises,
+    ];
 
     /// The plural English name commands and files use.
     pub fn name(self) -> &'static str {
@@ -150,6 +157,26 @@ impl RecordRef {
         }
     }
 
+    /// A record's code as the screens show it (`D12`, `t6693`, `K20001`).
+    pub fn parse(code: &str) -> Option<RecordRef> {
+        let code = code.trim();
+        let mut chars = code.chars();
+        let kind = match chars.next()?.to_ascii_uppercase() {
+            'D' => Kind::Demands,
+            'C' => Kind::Classes,
+            'T' => Kind::Trainees,
+            'K' => Kind::Cases,
+            'I' => Kind::Institutions,
+            'E' => Kind::Enterprises,
+            _ => return None,
+        };
+        let digits = chars.as_str();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().map(|id| RecordRef::new(kind, id))
+    }
+
     /// The store's key.
     pub fn raw(self) -> u64 {
         match self {
@@ -198,5 +225,10 @@ mod tests {
             assert_eq!(Kind::from_name(k.name()), Some(k));
         }
         assert_eq!(RecordRef::new(Kind::Cases, 20001).to_string(), "K20001");
+        assert_eq!(RecordRef::parse(" t6693"), Some(RecordRef::Trainee(TraineeId(6693))));
+        assert_eq!(RecordRef::parse("D12"), Some(RecordRef::Demand(DemandId(12))));
+        assert_eq!(RecordRef::parse("D"), None);
+        assert_eq!(RecordRef::parse("X12"), None);
+        assert_eq!(RecordRef::parse("D1a"), None);
     }
 }

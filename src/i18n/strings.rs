@@ -3,7 +3,7 @@
 
 pub struct Strings {
     pub app: &'static str,
-    pub tabs: [&'static str; 4],
+    pub tabs: [&'static str; 6],
     pub search: &'static str,
     pub results: &'static str,
     pub searching: &'static str,
@@ -32,6 +32,8 @@ pub struct Strings {
     pub cols_classes: [&'static str; 7],
     pub cols_trainees: [&'static str; 5],
     pub cols_cases: [&'static str; 5],
+    pub cols_institutions: [&'static str; 4],
+    pub cols_enterprises: [&'static str; 4],
     pub sorts: [(&'static str, &'static str); 9],
     pub filter_fields: [&'static str; 5],
     // detail labels
@@ -48,6 +50,15 @@ pub struct Strings {
     pub l_program: &'static str,
     pub l_dates: &'static str,
     pub l_seats: &'static str,
+    pub l_stars: &'static str,
+    pub l_industry: &'static str,
+    pub l_alliance: &'static str,
+    pub l_classes: &'static str,
+    pub l_demands: &'static str,
+    /// An institution's classes: how many, open to enrollment, people in training.
+    pub classes_fmt: &'static str,
+    /// An enterprise's demands: how many, posts open.
+    pub demands_fmt: &'static str,
     pub l_target: &'static str,
     pub l_linked: &'static str,
     pub l_id_number: &'static str,
@@ -117,6 +128,15 @@ pub struct Strings {
     pub i_discard: &'static str,
     /// Quitting with unsaved input in a form or dialog.
     pub quit_unsaved: &'static str,
+    pub goto_title: &'static str,
+    pub ask_class_step: &'static str,
+    pub class_step_staying: &'static str,
+    pub class_step_none: &'static str,
+    pub done_many: &'static str,
+    /// A class's list of its trainees.
+    pub roster: &'static str,
+    pub goto_bad: &'static str,
+    pub goto_none: &'static str,
     /// The name field of an institution's and an enterprise's form.
     pub i_name_institution: &'static str,
     pub i_name_enterprise: &'static str,

@@ -50,6 +50,9 @@ actions! {
     TabClasses => "tab-classes", "培训班", "training classes tab";
     TabTrainees => "tab-trainees", "学员", "trainees tab";
     TabCases => "tab-cases", "服务记录", "cases tab";
+    TabInstitutions => "tab-institutions", "培训机构", "institutions tab";
+    TabEnterprises => "tab-enterprises", "企业", "enterprises tab";
+    Goto => "goto", "转到记录（输入编号）", "go to a record (by its code)";
     Up => "up", "上移", "move up";
     Down => "down", "下移", "move down";
     PageUp => "page-up", "上一页", "page up";
@@ -82,6 +85,8 @@ actions! {
     Hire => "hire", "已录用", "hired";
     NotHire => "not-hire", "未录用", "not hired";
     Withdraw => "withdraw", "退训（需填原因）", "withdraw (reason required)";
+    ClassStartTraining => "class-start-training", "全班开始培训", "start training: the whole class";
+    ClassSendToEvaluation => "class-send-to-evaluation", "全班送技能评价", "send the whole class to evaluation";
     Confirm => "confirm", "确认", "confirm";
     Cancel => "cancel", "取消", "cancel";
     NextField => "next-field", "下一项", "next field";

@@ -430,33 +430,58 @@ impl Service {
 
     /// Move a case one step (referral checks in one transaction), then refresh.
     pub fn transition(&self, case: CaseId, mv: Move, operator: &str, note: &str) -> Result<Case> {
+        let mut moved = self.transition_many(&[case], mv, operator, note)?;
+        moved.pop().ok_or_else(|| crate::store::StoreError::Corrupt {
+            path: self.db_path().to_path_buf(),
+            detail: format!("moving case {case} returned no case"),
+        })
+    }
+
+    /// Move many cases the same step (a whole class) in one transaction,
+    /// then refresh the picture: every case moves, or none does.
+    pub fn transition_many(&self, cases: &[CaseId], mv: Move, operator: &str, note: &str) -> Result<Vec<Case>> {
         self.gated(|| {
-            let before = self.read().data.cases.get(&case).cloned();
-            let after = self.store.transition(case, mv, &self.stamp(operator), note)?;
+            let before: Vec<Case> = {
+                let r = self.read();
+                cases.iter().filter_map(|c| r.data.cases.get(c).cloned()).collect()
+            };
+            let after = self.store.transition_many(cases, mv, &self.stamp(operator), note)?;
             let mut demands: Vec<DemandId> = Vec::new();
-            for s in before.iter().map(|c| &c.state).chain(Some(&after.state)) {
+            for s in before.iter().chain(&after).map(|c| &c.state) {
                 demands.extend(s.referral());
                 demands.extend(s.hired());
                 if let CaseState::NotHired(d) = s {
                     demands.push(*d);
                 }
             }
-            let used = self.store.seats_used(after.class)?;
+            demands.sort_unstable();
+            demands.dedup();
+            let mut classes: Vec<ClassId> = after.iter().map(|c| c.class).collect();
+            classes.sort_unstable();
+            classes.dedup();
+            let mut used = Vec::new();
+            for c in classes {
+                used.push((c, self.store.seats_used(c)?));
+            }
             let mut fresh = Vec::new();
             for d in demands {
                 fresh.push((d, self.store.demand_usage(d)?, self.store.get::<JobDemand>(d.0)?));
             }
             {
                 let mut w = self.write();
-                w.data.seats_used.insert(after.class, used);
+                for (c, n) in used {
+                    w.data.seats_used.insert(c, n);
+                }
                 for (d, u, rec) in fresh {
                     w.data.demand_usage.insert(d, u);
                     if let Some(rec) = rec {
                         w.data.demands.insert(d, rec);
                     }
                 }
-                w.data.cases.insert(after.id, after.clone());
-                w.reindex(Kind::Cases, after.id.0);
+                for c in &after {
+                    w.data.cases.insert(c.id, c.clone());
+                    w.reindex(Kind::Cases, c.id.0);
+                }
             }
             self.bump();
             Ok(after)

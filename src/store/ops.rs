@@ -144,95 +144,110 @@ impl Store {
     /// Move a case one step. Refusals name the rule; a referral checks the
     /// demand is open, has a free post and that the certified level meets it.
     pub fn transition(&self, case: CaseId, mv: Move, stamp: &Stamp, note: &str) -> Result<Case> {
-        self.transact(|tx| {
-            let old = tx.need::<Case>(case.0, case.to_string())?;
-            let state = match next_state(&old.state, &mv) {
-                Ok(s) => s,
-                Err(source) => return abort(StoreError::Transition { case, source }),
-            };
-            // Class dates, and a result that agrees with its scores.
-            let cls = tx.need::<TrainingClass>(old.class.0, old.class.to_string())?;
-            let cx = rules::StepContext {
-                class: &cls,
-                today: stamp.today,
-                note,
-            };
-            if let Err(e) = rules::check_step(&mv, &cx) {
-                return abort(e.into());
-            }
-            let mut new = old.clone();
-            new.state = state;
-            match &mv {
-                Move::Certify {
-                    level,
-                    certificate,
-                    evaluation,
-                } => {
-                    new.certification = Some(Certification {
-                        level: *level,
-                        certificate: certificate.trim().into(),
-                        evaluation: evaluation.clone(),
-                        date: stamp.today,
-                    });
-                }
-                Move::Refer(d) => {
-                    let demand = tx.need::<JobDemand>(d.0, d.to_string())?;
-                    if demand.status != DemandStatus::Open {
-                        return abort(StoreError::DemandUnavailable {
-                            demand: *d,
-                            detail: format!("it is {}", demand.status.name()),
-                        });
-                    }
-                    let u = tx.demand_usage(*d)?;
-                    if u.taken() >= demand.headcount {
-                        return abort(StoreError::DemandUnavailable {
-                            demand: *d,
-                            detail: format!(
-                                "all {} posts are taken ({} referred, {} hired)",
-                                demand.headcount, u.referred, u.hired
-                            ),
-                        });
-                    }
-                    if let (Some(required), Some(cert)) = (demand.min_level, &old.certification)
-                        && !cert.level.meets(required)
-                    {
-                        return abort(StoreError::LevelTooLow {
-                            demand: *d,
-                            required,
-                            has: cert.level,
-                        });
-                    }
-                }
-                _ => {}
-            }
-            new.events = old.events + 1;
-            if let Err((tree, holder)) = tx.put(Some(&old), &new)? {
-                return abort(StoreError::Corrupt {
-                    path: self.path.clone(),
-                    detail: format!("{} is held by {holder} while moving case {case}", tree.name()),
+        self.transact(|tx| tx.step(case, &mv, stamp, note))
+    }
+
+    /// Move many cases the same step (a whole class), in one transaction:
+    /// every case moves, or none does.
+    pub fn transition_many(&self, cases: &[CaseId], mv: Move, stamp: &Stamp, note: &str) -> Result<Vec<Case>> {
+        self.transact(|tx| cases.iter().map(|c| tx.step(*c, &mv, stamp, note)).collect())
+    }
+}
+
+impl Tx<'_> {
+    /// One case's step, inside a transaction: the state machine, the class's
+    /// dates and the scores, the referral's headcount and level, the
+    /// counters, the demand's status and the event.
+    fn step(&self, case: CaseId, mv: &Move, stamp: &Stamp, note: &str) -> TxResult<Case> {
+        let tx = self;
+        let mv = mv.clone();
+        let old = tx.need::<Case>(case.0, case.to_string())?;
+        let state = match next_state(&old.state, &mv) {
+            Ok(s) => s,
+            Err(source) => return abort(StoreError::Transition { case, source }),
+        };
+        // Class dates, and a result that agrees with its scores.
+        let cls = tx.need::<TrainingClass>(old.class.0, old.class.to_string())?;
+        let cx = rules::StepContext {
+            class: &cls,
+            today: stamp.today,
+            note,
+        };
+        if let Err(e) = rules::check_step(&mv, &cx) {
+            return abort(e.into());
+        }
+        let mut new = old.clone();
+        new.state = state;
+        match &mv {
+            Move::Certify {
+                level,
+                certificate,
+                evaluation,
+            } => {
+                new.certification = Some(Certification {
+                    level: *level,
+                    certificate: certificate.trim().into(),
+                    evaluation: evaluation.clone(),
+                    date: stamp.today,
                 });
             }
-            tx.shift_counters(Some(&old), &new)?;
-            if let CaseState::Employed(d) = new.state {
-                let mut demand = tx.need::<JobDemand>(d.0, d.to_string())?;
-                let u = tx.demand_usage(d)?;
-                if u.hired >= demand.headcount && demand.status == DemandStatus::Open {
-                    let before = demand.clone();
-                    demand.status = DemandStatus::Filled;
-                    let _ = tx.put(Some(&before), &demand)?;
+            Move::Refer(d) => {
+                let demand = tx.need::<JobDemand>(d.0, d.to_string())?;
+                if demand.status != DemandStatus::Open {
+                    return abort(StoreError::DemandUnavailable {
+                        demand: *d,
+                        detail: format!("it is {}", demand.status.name()),
+                    });
+                }
+                let u = tx.demand_usage(*d)?;
+                if u.taken() >= demand.headcount {
+                    return abort(StoreError::DemandUnavailable {
+                        demand: *d,
+                        detail: format!(
+                            "all {} posts are taken ({} referred, {} hired)",
+                            demand.headcount, u.referred, u.hired
+                        ),
+                    });
+                }
+                if let (Some(required), Some(cert)) = (demand.min_level, &old.certification)
+                    && !cert.level.meets(required)
+                {
+                    return abort(StoreError::LevelTooLow {
+                        demand: *d,
+                        required,
+                        has: cert.level,
+                    });
                 }
             }
-            tx.put_event(&Event {
-                case,
-                seq: old.events,
-                at: stamp.at,
-                operator: stamp.operator.clone(),
-                from: Some(old.state.clone()),
-                to: new.state.clone(),
-                action: Some(mv.clone()),
-                note: note.to_string(),
-            })?;
-            Ok(new)
-        })
+            _ => {}
+        }
+        new.events = old.events + 1;
+        if let Err((tree, holder)) = tx.put(Some(&old), &new)? {
+            return abort(StoreError::Corrupt {
+                path: tx.path.to_path_buf(),
+                detail: format!("{} is held by {holder} while moving case {case}", tree.name()),
+            });
+        }
+        tx.shift_counters(Some(&old), &new)?;
+        if let CaseState::Employed(d) = new.state {
+            let mut demand = tx.need::<JobDemand>(d.0, d.to_string())?;
+            let u = tx.demand_usage(d)?;
+            if u.hired >= demand.headcount && demand.status == DemandStatus::Open {
+                let before = demand.clone();
+                demand.status = DemandStatus::Filled;
+                let _ = tx.put(Some(&before), &demand)?;
+            }
+        }
+        tx.put_event(&Event {
+            case,
+            seq: old.events,
+            at: stamp.at,
+            operator: stamp.operator.clone(),
+            from: Some(old.state.clone()),
+            to: new.state.clone(),
+            action: Some(mv.clone()),
+            note: note.to_string(),
+        })?;
+        Ok(new)
     }
 }

@@ -19,7 +19,7 @@ pub(crate) fn abort<T>(e: StoreError) -> TxResult<T> {
 /// A transaction's view of every tree.
 pub struct Tx<'a> {
     trees: &'a [TransactionalTree],
-    path: &'a Path,
+    pub(crate) path: &'a Path,
 }
 
 impl Tx<'_> {

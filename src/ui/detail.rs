@@ -30,6 +30,10 @@ pub fn lines(detail: &[DetailLine]) -> Vec<Line<'static>> {
                 h.to_string(),
                 Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
             )),
+            DetailLine::Item(text) => Line::from(vec![
+                Span::styled("  · ", Style::new().fg(Color::DarkGray)),
+                Span::raw(text.clone()),
+            ]),
             DetailLine::Event { when, operator, text } => Line::from(vec![
                 Span::styled(format!("{when} "), Style::new().fg(Color::DarkGray)),
                 Span::styled(format!("{operator:<10} "), Style::new().fg(Color::Magenta)),

@@ -16,10 +16,40 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph, TableState, Wrap};
 /// boxes, every other dialog takes the body.
 pub fn area_of(o: &Overlay, body: Rect) -> Rect {
     match o {
-        Overlay::Confirm(_) => centered(body, 60, 30, 40, 6),
+        Overlay::Confirm(c) => {
+            // Tall enough for the question as it wraps, and the keys under it.
+            let w = (body.width * 60 / 100).max(40).min(body.width);
+            let lines = wrapped_lines(&c.text, usize::from(w.saturating_sub(2)));
+            centered(body, 60, 30, 40, lines + 4)
+        }
         Overlay::Form(f) => centered(body, 70, 10, 44, (f.fields.len() as u16) * 2 + 4),
         _ => body,
     }
+}
+
+/// How many rows `text` takes when word-wrapped at `width` columns, as the
+/// paragraph will wrap it: breaks at spaces, a word wider than a row is cut.
+fn wrapped_lines(text: &str, width: usize) -> u16 {
+    let width = width.max(1);
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split(' ') {
+        let w = super::unicode_width(word);
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else if w <= width {
+            rows += 1;
+            used = w;
+        } else {
+            // A long run (Chinese has no spaces) fills rows as it goes.
+            let start = if used == 0 { 0 } else { used + 1 };
+            let total = start + w;
+            rows += total.saturating_sub(1) / width;
+            used = total - (total.saturating_sub(1) / width) * width;
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &Areas) {

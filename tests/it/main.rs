@@ -9,6 +9,7 @@ mod common;
 mod batch;
 mod borders;
 mod chinese;
+mod classwork;
 mod cli;
 mod dashboard;
 mod faults;

@@ -42,12 +42,40 @@ fn at(lang: Lang, step: &str) -> skillbridge::app::App {
     press(&mut a, "esc");
     press(&mut a, "f1");
     stop!("help");
+    // Institutions and enterprises as lists of their own.
+    press(&mut a, "esc alt-6");
+    stop!("institutions");
+    press(&mut a, "alt-7");
+    stop!("enterprises");
+    // A class that has started, with people enrolled: its roster, and
+    // starting training for the whole class.
+    let class = class_ready_to_start(&demo_service());
+    press(&mut a, "alt-2");
+    type_text(&mut a, &format!("'{class}"));
+    press(&mut a, "enter");
+    stop!("roster");
+    press(&mut a, "S");
+    stop!("class_start");
     panic!("no step '{step}' on the key path")
 }
 
 fn shot(step: &str, lang: Lang, w: u16, h: u16) {
     let l = if lang == Lang::Zh { "zh" } else { "en" };
     insta::assert_snapshot!(format!("{step}_{l}_{w}x{h}"), render(&at(lang, step), w, h));
+}
+
+/// A class that has started and still has people enrolled (not yet training).
+pub(crate) fn class_ready_to_start(svc: &skillbridge::service::Service) -> ClassId {
+    let today = svc.today();
+    let inner = svc.read();
+    inner
+        .data
+        .classes
+        .values()
+        .filter(|c| c.start <= today && c.end > today)
+        .find(|c| inner.data.class_cases(c.id).any(|k| k.state == CaseState::Enrolled))
+        .map(|c| c.id)
+        .expect("the demo has a started class with people enrolled")
 }
 
 /// One test per snapshot: every screen in both languages at 80×24 and 120×40.
@@ -103,7 +131,11 @@ screens!(
     trainees,
     cases,
     case_timeline,
-    help
+    help,
+    institutions,
+    enterprises,
+    roster,
+    class_start
 );
 
 #[test]

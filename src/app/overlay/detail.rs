@@ -31,6 +31,17 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
             RecordRef::Demand(_) => fx.push(Effect::Prepare(Prep::EditOwner(record))),
             _ => not_here(st, a),
         },
+        Action::ClassStartTraining | Action::ClassSendToEvaluation => match record {
+            RecordRef::Class(c) => {
+                let mk = if a == Action::ClassStartTraining {
+                    crate::domain::MoveKind::StartTraining
+                } else {
+                    crate::domain::MoveKind::SendToEvaluation
+                };
+                fx.push(Effect::Prepare(Prep::ClassStep(c, mk)));
+            }
+            _ => not_here(st, a),
+        },
         Action::Enroll => match record {
             RecordRef::Class(c) => fx.push(Effect::Prepare(Prep::TraineePicker(c))),
             RecordRef::Demand(_) => fx.push(Effect::Prepare(Prep::Pair(record))),

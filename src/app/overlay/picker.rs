@@ -111,6 +111,20 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
     let Some(Overlay::Picker(p)) = st.overlays.last_mut() else {
         return Outcome::Stay;
     };
+    if p.purpose == PickPurpose::Goto {
+        let typed = p.input.value().to_string();
+        return match RecordRef::parse(&typed) {
+            Some(r) => {
+                fx.push(Effect::Prepare(Prep::Exists(r)));
+                Outcome::Pop
+            }
+            None => {
+                let t = st.t();
+                st.err(fill(t.goto_bad, &[&typed.trim()]));
+                Outcome::Stay
+            }
+        };
+    }
     // Enter typed ahead of the search's answer (a fast typist, a slow
     // link) chooses what the answer puts first, not "nothing".
     if let PickItems::Search { ids, .. } = &p.items
@@ -151,6 +165,7 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
                 Outcome::Stay
             }
         },
+        PickPurpose::Goto => Outcome::Stay,
         PickPurpose::CaseFormLevel => {
             st.overlays.pop();
             if let (Some(PickValue::Pick(Pick::Level(l))), Some(Overlay::Form(f))) = (value, st.overlays.last_mut()) {

@@ -342,7 +342,7 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
                         v.extend(legal_moves(&c.state).iter().map(|m| super::case::action_of(*m)));
                     }
                 }
-                RecordRef::Class(_) => v.push(Enroll),
+                RecordRef::Class(_) => v.extend([Enroll, ClassStartTraining, ClassSendToEvaluation]),
                 _ => v.push(Pair),
             }
             v.push(Help);

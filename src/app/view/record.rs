@@ -16,6 +16,8 @@ pub enum DetailLine {
     Field(&'static str, String),
     /// A section heading (the timeline's).
     Heading(&'static str),
+    /// One of a list of the record's own (an institution's classes).
+    Item(String),
     /// A step of a case's history.
     Event {
         when: String,
@@ -71,6 +73,33 @@ pub fn demand_posts(data: &Data, d: &JobDemand) -> String {
 /// "D12 焊工 某公司": a demand in one line.
 pub fn demand_line(data: &Data, d: &JobDemand) -> String {
     format!("{} {} {}", d.id, d.occupation.zh(), data.enterprise_name(d.enterprise))
+}
+
+/// One case of a class's roster: the person, their numbers, the state,
+/// the scores and certificate when evaluated.
+pub fn roster_line(data: &Data, k: &Case, lang: Lang) -> String {
+    let p = data.trainees.get(&k.trainee);
+    let state = if lang == Lang::Zh {
+        k.state.kind().zh()
+    } else {
+        k.state.kind().en()
+    };
+    let mut s = format!(
+        "{} {} {} {} · {state}",
+        k.trainee,
+        p.map(|p| p.name.as_str()).unwrap_or("?"),
+        p.map(|p| p.id_number.to_string()).unwrap_or_default(),
+        p.and_then(|p| p.mobile.as_ref())
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
+    if let Some(cert) = &k.certification {
+        s.push_str(&format!(
+            " · {}/{} · {}",
+            cert.evaluation.theory, cert.evaluation.practical, cert.certificate
+        ));
+    }
+    s
 }
 
 /// The lines describing a record.
@@ -189,6 +218,14 @@ pub fn record_lines(
                     .map(|d| demand_posts(data, d))
                     .collect();
                 v.push(DetailLine::Field(t.l_linked, linked.join("；")));
+            }
+            // The roster (花名册): every case of the class.
+            let roster: Vec<&Case> = data.class_cases(c.id).collect();
+            if !roster.is_empty() {
+                v.push(DetailLine::Heading(t.roster));
+                for k in roster {
+                    v.push(DetailLine::Item(roster_line(data, k, lang)));
+                }
             }
         }
         Kind::Trainees => {
@@ -314,7 +351,88 @@ pub fn record_lines(
                 }
             }
         }
-        Kind::Institutions | Kind::Enterprises => {}
+        Kind::Institutions => {
+            let Some(i) = data.institutions.get(&InstitutionId(id)) else {
+                return v;
+            };
+            v.push(DetailLine::Title(format!(
+                "{} {} {}",
+                i.id,
+                i.name,
+                "★".repeat(i.stars as usize)
+            )));
+            v.push(DetailLine::Field(t.l_region, region_label(i.region, lang)));
+            v.push(DetailLine::Field(t.l_stars, i.stars.to_string()));
+            let classes: Vec<&TrainingClass> = data.classes.values().filter(|c| c.institution == i.id).collect();
+            let open = classes.iter().filter(|c| c.status.accepts_enrollment()).count();
+            let training = classes
+                .iter()
+                .flat_map(|c| data.class_cases(c.id))
+                .filter(|c| c.state == CaseState::InTraining)
+                .count();
+            v.push(DetailLine::Field(
+                t.l_classes,
+                fill(t.classes_fmt, &[&classes.len(), &open, &training]),
+            ));
+            for c in classes {
+                let status = if lang == Lang::Zh {
+                    c.status.zh()
+                } else {
+                    c.status.name()
+                };
+                let seats = fill(
+                    t.seats_fmt,
+                    &[
+                        &c.capacity,
+                        &data.seats_used.get(&c.id).copied().unwrap_or(0),
+                        &data.seats_left(c),
+                    ],
+                );
+                v.push(DetailLine::Item(format!(
+                    "{} {} · {} · {seats} · {status}",
+                    c.id, c.name, c.start
+                )));
+            }
+        }
+        Kind::Enterprises => {
+            let Some(e) = data.enterprises.get(&EnterpriseId(id)) else {
+                return v;
+            };
+            v.push(DetailLine::Title(format!("{} {}", e.id, e.name)));
+            v.push(DetailLine::Field(t.l_region, region_label(e.region, lang)));
+            v.push(DetailLine::Field(t.l_industry, e.industry.clone()));
+            v.push(DetailLine::Field(
+                t.l_alliance,
+                e.alliance
+                    .map(|a| if lang == Lang::Zh { a.zh() } else { a.en() }.to_string())
+                    .unwrap_or(t.none.to_string()),
+            ));
+            let demands: Vec<&JobDemand> = data.demands.values().filter(|d| d.enterprise == e.id).collect();
+            let open: u32 = demands
+                .iter()
+                .filter(|d| d.status == DemandStatus::Open)
+                .map(|d| data.posts_open(d))
+                .sum();
+            v.push(DetailLine::Field(
+                t.l_demands,
+                fill(t.demands_fmt, &[&demands.len(), &open]),
+            ));
+            for d in demands {
+                let status = if lang == Lang::Zh {
+                    d.status.zh()
+                } else {
+                    d.status.name()
+                };
+                v.push(DetailLine::Item(format!(
+                    "{} {}×{} · ¥{}-{} · {status}",
+                    d.id,
+                    d.occupation.zh(),
+                    d.headcount,
+                    d.wage_min,
+                    d.wage_max
+                )));
+            }
+        }
     }
     v
 }

@@ -7,12 +7,17 @@ use crate::i18n::Strings;
 use crate::search::Query;
 use crate::service::{Data, rows};
 use ratatui::layout::Constraint;
+use std::collections::HashMap;
 
 /// A column: a searchable cell by position, or a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
     Cell(usize),
     OpenPosts,
+    /// An enterprise's open posts, over its demands.
+    Posts,
+    /// An institution's classes.
+    ClassCount,
     Wage,
     Status,
     Start,
@@ -67,8 +72,19 @@ pub fn columns(kind: Kind) -> Vec<ColSpec> {
             spec(Col::Cell(3), 3, Min(16), 50),
             spec(Col::Cell(4), 4, Length(7), 70),
         ],
-        // Trainees, and what no tab shows (pickers show them as trainees do).
-        _ => vec![
+        Kind::Institutions => vec![
+            spec(Col::Cell(0), 0, Min(20), 0),
+            spec(Col::Cell(1), 1, Length(10), 40),
+            spec(Col::Cell(2), 2, Length(9), 50),
+            spec(Col::ClassCount, 3, Length(7), 60),
+        ],
+        Kind::Enterprises => vec![
+            spec(Col::Cell(0), 0, Min(20), 0),
+            spec(Col::Cell(1), 1, Length(10), 40),
+            spec(Col::Cell(2), 2, Length(14), 60),
+            spec(Col::Posts, 3, Length(9), 50),
+        ],
+        Kind::Trainees => vec![
             spec(Col::Cell(0), 0, Length(8), 0),
             spec(Col::Cell(1), 1, Length(18), 0),
             spec(Col::Cell(2), 2, Length(11), 60),
@@ -89,7 +105,9 @@ pub fn headers(t: &'static Strings, kind: Kind) -> &'static [&'static str] {
         Kind::Demands => &t.cols_demands,
         Kind::Classes => &t.cols_classes,
         Kind::Cases => &t.cols_cases,
-        _ => &t.cols_trainees,
+        Kind::Institutions => &t.cols_institutions,
+        Kind::Enterprises => &t.cols_enterprises,
+        Kind::Trainees => &t.cols_trainees,
     }
 }
 
@@ -113,7 +131,7 @@ pub struct CellView {
     pub tone: Tone,
 }
 
-fn figure(data: &Data, kind: Kind, id: u64, col: Col, zh: bool) -> CellView {
+fn figure(data: &Data, kind: Kind, id: u64, col: Col, zh: bool, owned: &HashMap<u64, u32>) -> CellView {
     let cell = |text: String, tone: Tone| CellView {
         text,
         hits: Vec::new(),
@@ -161,12 +179,45 @@ fn figure(data: &Data, kind: Kind, id: u64, col: Col, zh: bool) -> CellView {
                 _ => CellView::default(),
             }
         }
+        Kind::Institutions if col == Col::ClassCount => {
+            cell(owned.get(&id).copied().unwrap_or(0).to_string(), Tone::Plain)
+        }
+        Kind::Enterprises if col == Col::Posts => {
+            let open = owned.get(&id).copied().unwrap_or(0);
+            cell(open.to_string(), if open > 0 { Tone::Good } else { Tone::Dim })
+        }
         _ => CellView::default(),
     }
 }
 
+/// Per institution or enterprise on screen: its classes, or its open posts
+/// (one pass over the classes or demands for the rows shown).
+fn owned_counts(data: &Data, kind: Kind, ids: &[u64]) -> HashMap<u64, u32> {
+    let shown: std::collections::HashSet<u64> = ids.iter().copied().collect();
+    let mut out = HashMap::new();
+    match kind {
+        Kind::Institutions => {
+            for c in data.classes.values().filter(|c| shown.contains(&c.institution.0)) {
+                *out.entry(c.institution.0).or_insert(0) += 1;
+            }
+        }
+        Kind::Enterprises => {
+            for d in data
+                .demands
+                .values()
+                .filter(|d| d.status == DemandStatus::Open && shown.contains(&d.enterprise.0))
+            {
+                *out.entry(d.enterprise.0).or_insert(0) += data.posts_open(d);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// The cells of the rows `ids` of a kind, in the columns `cols`.
 pub fn rows(data: &Data, kind: Kind, ids: &[u64], query: &Query, cols: &[ColSpec], zh: bool) -> Vec<Vec<CellView>> {
+    let owned = owned_counts(data, kind, ids);
     ids.iter()
         .map(|id| {
             let cells = rows::cells(data, kind, *id).unwrap_or_default();
@@ -178,7 +229,7 @@ pub fn rows(data: &Data, kind: Kind, ids: &[u64], query: &Query, cols: &[ColSpec
                         hits: hits.get(i).cloned().unwrap_or_default(),
                         tone: Tone::Plain,
                     },
-                    other => figure(data, kind, *id, other, zh),
+                    other => figure(data, kind, *id, other, zh, &owned),
                 })
                 .collect()
         })
