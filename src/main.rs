@@ -6,7 +6,7 @@ mod cli;
 use anyhow::Result;
 use clap::Parser;
 use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, check, data, keymap, report, search, serve, torture, workspace};
+use cli::{Globals, check, data, keymap, report, salvage, search, serve, torture, workspace};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -45,7 +45,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check { repair: true }) => check::repair(&g.db_path()),
         Some(Command::Check { repair: false }) => check::check(&g.db_path()),
         Some(Command::Import(args)) => data::import(&g.db_path(), args),
-        Some(Command::Export { kind, format, out }) => data::export(&g.db_path(), &kind, format, out),
+        Some(Command::Export(args)) => data::export(&g.db_path(), args),
+        Some(Command::Salvage { file }) => salvage::salvage(&g.db_path(), &file),
         Some(Command::Backup { file }) => data::backup(&g.db_path(), &file),
         Some(Command::Restore { file }) => data::restore(&file, &g.db_path()),
         Some(Command::Serve(args)) => serve::serve(&g, args),

@@ -6,6 +6,7 @@ pub mod check;
 pub mod data;
 pub mod keymap;
 pub mod report;
+pub mod salvage;
 pub mod search;
 pub mod serve;
 pub mod torture;

@@ -10,6 +10,7 @@
 //! Library code: no terminal UI here, typed errors for callers to match on.
 
 pub mod backup;
+pub mod cells;
 pub mod columns;
 pub mod export;
 pub mod import;

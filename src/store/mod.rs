@@ -23,6 +23,7 @@ mod fault;
 pub(crate) mod golden;
 pub mod migrate;
 mod ops;
+pub mod progress;
 mod read;
 mod record;
 pub mod repair;
