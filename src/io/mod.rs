@@ -16,4 +16,5 @@ pub mod export;
 pub mod import;
 pub mod progress;
 pub mod resolve;
+pub mod salvage;
 pub mod table;
