@@ -104,6 +104,10 @@ pub enum BackupError {
         "{path} already holds a database{detail}: restore never overwrites one. Restore into a new path with --db PATH, or move that directory away"
     )]
     NotEmpty { path: PathBuf, detail: String },
+    #[error(
+        "{path}{detail}: restore makes a new database directory there, so the path must not exist or be an empty directory; nothing was restored. Give another path with --db PATH"
+    )]
+    NotADirectory { path: PathBuf, detail: String },
     #[error("the restored database fails its check ({} problems, first: {}); nothing was put at {path}", .problems.len(), .problems.first().map(String::as_str).unwrap_or(""))]
     Check { path: PathBuf, problems: Vec<String> },
 }
@@ -365,6 +369,19 @@ fn holds_anything(path: &Path) -> bool {
 /// that holds anything, builds into a scratch directory beside it, rebuilds
 /// indexes and counters, runs `check`, and only then renames it into place.
 pub fn restore(file: &Path, target: &Path) -> Result<Summary, BackupError> {
+    if target.exists() && !target.is_dir() {
+        return Err(BackupError::NotADirectory {
+            path: target.to_path_buf(),
+            detail: " is a file".into(),
+        });
+    }
+    if holds_anything(target) && !target.join("db").exists() {
+        // Never open (and so create) a database among someone's files.
+        return Err(BackupError::NotADirectory {
+            path: target.to_path_buf(),
+            detail: " is a directory that holds other files".into(),
+        });
+    }
     if holds_anything(target) {
         let detail = match Store::open(target) {
             Ok(s) => {
@@ -425,10 +442,13 @@ pub fn restore(file: &Path, target: &Path) -> Result<Summary, BackupError> {
                 // An empty directory: rename(2) replaces it, but be explicit.
                 let _ = std::fs::remove_dir(target);
             }
-            std::fs::rename(&scratch, target).map_err(|source| BackupError::Io {
-                path: target.to_path_buf(),
-                source,
-            })?;
+            if let Err(source) = std::fs::rename(&scratch, target) {
+                let _ = std::fs::remove_dir_all(&scratch);
+                return Err(BackupError::Io {
+                    path: target.to_path_buf(),
+                    source,
+                });
+            }
             Ok(Summary {
                 path: target.to_path_buf(),
                 counts: summary.counts,
@@ -524,6 +544,12 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
             });
         }
         let line_no = reader.n;
+        if !buf.ends_with('\n') {
+            // The last line stops mid-way: an interrupted copy, not bad JSON.
+            return Err(BackupError::Truncated {
+                path: file.to_path_buf(),
+            });
+        }
         let line = buf.trim_end_matches('\n');
         let mut parts = line.splitn(3, ' ');
         let (kind, ver, json) = match (parts.next(), parts.next(), parts.next()) {
@@ -682,7 +708,52 @@ fn parse<T: DeserializeOwned>(
     })
 }
 
-fn put<R: Record>(
+/// A restored record is checked field by field with the rules a save
+/// applies (a backup whose checksum holds may still have been edited, or
+/// written by a program with a bug): an ID number's check digit and birth
+/// date, a mobile's digits, a region or trade that exists.
+trait Checked: Record {
+    fn check_fields(&self) -> Result<(), String>;
+}
+
+fn editable<R: crate::store::Editable>(r: &R) -> Result<(), String> {
+    crate::store::Editable::validate(r).map_err(|e| e.to_string())
+}
+
+impl Checked for Institution {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for Enterprise {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for JobDemand {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for TrainingClass {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for Trainee {
+    fn check_fields(&self) -> Result<(), String> {
+        // The text form is parsed again: a stored number is not re-checked by serde.
+        let today = chrono::Utc::now().date_naive();
+        IdNumber::parse_on(self.id_number.as_str(), today)
+            .map_err(|e| format!("trainee {}: field 'id_number': {e}", self.id))?;
+        if let Some(m) = &self.mobile {
+            Mobile::parse(m.as_str()).map_err(|e| format!("trainee {}: field 'mobile': {e}", self.id))?;
+        }
+        editable(self)
+    }
+}
+
+fn put<R: Checked>(
     w: &mut BulkWriter<'_>,
     json: &str,
     ver: u16,
@@ -691,6 +762,11 @@ fn put<R: Record>(
     max_id: &mut u64,
 ) -> Result<(), BackupError> {
     let r: R = parse(json, ver, R::VERSION, line, R::NAME, file)?;
+    r.check_fields().map_err(|detail| BackupError::Damaged {
+        path: file.to_path_buf(),
+        line,
+        detail: format!("{detail}; nothing was restored"),
+    })?;
     *max_id = (*max_id).max(r.key());
     w.put(&r)?;
     Ok(())

@@ -186,7 +186,7 @@ impl Store {
         let meta = self.tree(TreeName::Meta);
         let found = meta
             .get(b"schema_version")
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .map(|v| u32_from(&v));
         match found {
             Some(Some(v)) if v > SCHEMA_VERSION => Err(StoreError::NewerSchema {
@@ -232,6 +232,18 @@ impl Store {
         }
     }
 
+    /// A failed read: the disk's fault when the operating system says so,
+    /// else damage (sled found a message that does not check, or a page it
+    /// cannot make sense of) — never "this change was not saved".
+    pub(crate) fn read_err(&self, e: sled::Error) -> StoreError {
+        if let sled::Error::Io(io) = &e
+            && let Some(mapped) = io_fault(&self.path, io, "reading")
+        {
+            return mapped;
+        }
+        self.corrupt(format!("reading it failed: {e}"))
+    }
+
     pub(crate) fn write_err(&self, e: sled::Error) -> StoreError {
         if let sled::Error::Io(io) = &e
             && let Some(mapped) = io_fault(&self.path, io, "saving")
@@ -267,7 +279,7 @@ impl Store {
         Ok(self
             .tree(TreeName::Meta)
             .get(key.as_bytes())
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
@@ -283,7 +295,7 @@ impl Store {
         Ok(self
             .tree(TreeName::Meta)
             .get(GENERATION)
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .and_then(|v| u64_from(&v))
             .unwrap_or(0))
     }
