@@ -240,7 +240,8 @@ fn example_header(kind: Kind) -> String {
     names.join(",")
 }
 
-fn what(kind: Kind) -> &'static str {
+/// One record of a kind, in messages: `trainee`, `class`…
+pub(crate) fn what(kind: Kind) -> &'static str {
     match kind {
         Kind::Institutions => "institution",
         Kind::Enterprises => "enterprise",
@@ -362,6 +363,16 @@ pub fn read(path: &Path, kind: Kind, opts: &ReadOptions) -> Result<Table, TableE
         }
     };
     find_header(path, kind, grid)
+}
+
+fn too_many_cells(path: &Path, found: u64, limits: &Limits) -> TableError {
+    too_large(
+        path,
+        Excess::Cells {
+            found,
+            limit: limits.cells,
+        },
+    )
 }
 
 fn too_large(path: &Path, excess: Excess) -> TableError {
@@ -656,13 +667,7 @@ fn read_csv(path: &Path, limits: &Limits) -> Result<Grid, TableError> {
         let start = rec.position().map(|p| p.byte()).unwrap_or(0);
         cells += rec.len() as u64;
         if cells > limits.cells {
-            return Err(too_large(
-                path,
-                Excess::Cells {
-                    found: cells,
-                    limit: limits.cells,
-                },
-            ));
+            return Err(too_many_cells(path, cells, limits));
         }
         if rec.len() as u64 > u64::from(limits.columns)
             && rec.iter().skip(limits.columns as usize).any(|c| !c.trim().is_empty())
@@ -840,13 +845,7 @@ fn read_xlsx(path: &Path, opts: &ReadOptions) -> Result<Grid, TableError> {
         while let Some(cell) = cells.next_cell().map_err(|e| xerr(e.to_string()))? {
             count += 1;
             if count > limits.cells {
-                return Err(too_large(
-                    path,
-                    Excess::Cells {
-                        found: count,
-                        limit: limits.cells,
-                    },
-                ));
+                return Err(too_many_cells(path, count, limits));
             }
             let (r, c) = cell.get_position();
             let text = cell_text(cell.get_value());
@@ -890,13 +889,7 @@ fn read_xlsx(path: &Path, opts: &ReadOptions) -> Result<Grid, TableError> {
             .unwrap_or_default();
         filled += u64::from(bottom - top + 1) * u64::from(right - left + 1);
         if count + filled > limits.cells {
-            return Err(too_large(
-                path,
-                Excess::Cells {
-                    found: count + filled,
-                    limit: limits.cells,
-                },
-            ));
+            return Err(too_many_cells(path, count + filled, limits));
         }
         for r in top..=bottom {
             let row = by_row.entry(r).or_default();
@@ -976,13 +969,7 @@ fn read_json(path: &Path, kind: Kind, limits: &Limits) -> Result<Table, TableErr
     }
     let cells = items.len() as u64 * header.len() as u64;
     if cells > limits.cells {
-        return Err(too_large(
-            path,
-            Excess::Cells {
-                found: cells,
-                limit: limits.cells,
-            },
-        ));
+        return Err(too_many_cells(path, cells, limits));
     }
     let mut rows = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {

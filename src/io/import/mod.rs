@@ -171,7 +171,7 @@ impl Diff {
             "{}:{}: {} {} '{}' differs: {}{}",
             path.display(),
             self.line,
-            record_word(self.kind),
+            table::what(self.kind),
             self.id,
             self.name,
             fields.join("; "),
@@ -181,17 +181,6 @@ impl Diff {
                 ""
             }
         )
-    }
-}
-
-fn record_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Institutions => "institution",
-        Kind::Enterprises => "enterprise",
-        Kind::Demands => "demand",
-        Kind::Classes => "class",
-        Kind::Trainees => "trainee",
-        Kind::Cases => "case",
     }
 }
 
