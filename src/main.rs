@@ -6,17 +6,50 @@ mod cli;
 use anyhow::Result;
 use clap::Parser;
 use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, check, data, keymap, report, search, serve, torture, workspace};
+use cli::{Globals, check, data, keymap, report, salvage, search, serve, torture, workspace};
 use std::process::ExitCode;
+
+/// Allocation failures end the process with a code the guard reads.
+#[global_allocator]
+static ALLOCATOR: cli::guard::OutOfMemory = cli::guard::OutOfMemory;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if std::env::var_os(cli::guard::CHILD).is_some() {
+        cli::guard::child_setup();
+    } else if let Some((db, input)) = guarded(&cli) {
+        return match cli::guard::run(&db, input.as_deref()) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("skillbridge: {}", cli::describe(&e));
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("skillbridge: {e:#}");
+            eprintln!("skillbridge: {}", cli::describe(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A one-shot command on a database runs as a watched child (see
+/// `cli::guard`): the database it reads, and the file it reads besides.
+fn guarded(cli: &Cli) -> Option<(std::path::PathBuf, Option<std::path::PathBuf>)> {
+    let db = || skillbridge::paths::db_path(cli.db.clone());
+    match cli.command.as_ref()? {
+        Command::Stats { .. }
+        | Command::Check { .. }
+        | Command::Search(_)
+        | Command::Export(_)
+        | Command::Backup { .. }
+        | Command::Report(_)
+        | Command::LaborForce { .. } => Some((db(), None)),
+        Command::Import(args) => Some((db(), Some(args.file.clone()))),
+        Command::Restore { file } | Command::Salvage { file } => Some((db(), Some(file.clone()))),
+        _ => None,
     }
 }
 
@@ -45,7 +78,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check { repair: true }) => check::repair(&g.db_path()),
         Some(Command::Check { repair: false }) => check::check(&g.db_path()),
         Some(Command::Import(args)) => data::import(&g.db_path(), args),
-        Some(Command::Export { kind, format, out }) => data::export(&g.db_path(), &kind, format, out),
+        Some(Command::Export(args)) => data::export(&g.db_path(), args),
+        Some(Command::Salvage { file }) => salvage::salvage(&g.db_path(), &file),
         Some(Command::Backup { file }) => data::backup(&g.db_path(), &file),
         Some(Command::Restore { file }) => data::restore(&file, &g.db_path()),
         Some(Command::Serve(args)) => serve::serve(&g, args),

@@ -68,17 +68,13 @@ pub enum Command {
     /// Import a spreadsheet of one kind (CSV in UTF-8 or GBK, .xlsx, or an export's JSON).
     Import(ImportArgs),
     /// Export one kind (or `all` into the directory --out) as files import reads back.
-    Export {
-        /// institutions, enterprises, demands, classes, trainees or all.
-        kind: String,
-        #[arg(long, default_value = "csv", value_name = "csv|json")]
-        format: skillbridge::io::export::Format,
-        /// The file (or, for `all`, the directory); standard output if absent.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Export(ExportArgs),
     /// Write a consistent backup of the whole database (cases and events included) to FILE.
     Backup { file: PathBuf },
+    /// Read a damaged database's files directly (never through sled) and
+    /// write every record that still decodes to FILE, a backup `restore`
+    /// accepts; reports what was lost.
+    Salvage { file: PathBuf },
     /// Restore a backup into a new database at --db PATH (never over an existing one), then check it.
     Restore { file: PathBuf },
     /// Write the dashboard's figures (targets, trades, districts, programs,
@@ -192,6 +188,35 @@ pub struct ImportArgs {
     /// Write the good rows and put the bad ones, with a reason column, in this CSV.
     #[arg(long, value_name = "REJECTS.csv")]
     pub skip_invalid: Option<PathBuf>,
+    /// Also write the changes the file makes to records that exist (each is
+    /// listed field by field); without it only new records are written.
+    #[arg(long)]
+    pub update: bool,
+    /// An empty cell clears the stored value (without it, it keeps it).
+    #[arg(long)]
+    pub clear_empty: bool,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+// The options of `skillbridge export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// institutions, enterprises, demands, classes, trainees or all.
+    pub kind: String,
+    /// csv (UTF-8 with a BOM, safe to open in Excel), xlsx (ID numbers and mobiles as text) or json.
+    #[arg(long, default_value = "csv", value_name = "csv|xlsx|json")]
+    pub format: skillbridge::io::export::Format,
+    /// CSV text encoding: utf8 (default) or gbk (what Chinese Excel saves).
+    #[arg(long, default_value = "utf8", value_name = "utf8|gbk")]
+    pub encoding: skillbridge::io::export::Encoding,
+    /// Only the header row: an empty file of KIND to fill in.
+    #[arg(long)]
+    pub template: bool,
+    /// The file (or, for `all`, the directory); standard output if absent.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 // The options of `skillbridge report`.

@@ -3,6 +3,7 @@
 
 use super::{open_existing, require_database};
 use anyhow::Result;
+use skillbridge::service::cache;
 use skillbridge::stats;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,14 +20,25 @@ pub fn stats(db: &Path, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Verify every index, counter, invariant and event chain; exit 1 on any problem.
+/// The derived files under `search-cache/` that are damaged or were made
+/// from another database (see `service::cache::verify`).
+fn cache_findings(store: &skillbridge::store::Store) -> Result<Vec<cache::Finding>> {
+    Ok(cache::verify(store.path(), &store.database_id()?, store.generation()?))
+}
+
+/// Verify every index, counter, invariant and event chain, and the derived
+/// files' checksums and owner; exit 1 on any problem.
 pub fn check(db: &Path) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let report = store.check();
     for p in &report.problems {
         println!("{p}");
     }
-    if report.problems.is_empty() {
+    let caches = cache_findings(&store)?;
+    for f in &caches {
+        println!("{f}");
+    }
+    if report.problems.is_empty() && caches.is_empty() {
         println!(
             "ok: {} records and {} events checked at {}, no problems",
             report.records,
@@ -35,7 +47,11 @@ pub fn check(db: &Path) -> Result<ExitCode> {
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} problems at {}", report.problems.len(), store.path().display());
+        println!(
+            "{} problems at {}",
+            report.problems.len() + caches.len(),
+            store.path().display()
+        );
         Ok(ExitCode::FAILURE)
     }
 }
@@ -46,6 +62,15 @@ pub fn repair(db: &Path) -> Result<ExitCode> {
     require_database(db)?;
     let report = skillbridge::store::repair::repair(db)?;
     print!("{}", report.text());
+    // Derived files that are damaged or another database's go (the next
+    // start rebuilds them).
+    let store = skillbridge::store::Store::reopen(db)?;
+    for f in cache_findings(&store)? {
+        match std::fs::remove_file(&f.path) {
+            Ok(()) => println!("removed {}: {:?}", f.path.display(), f.standing),
+            Err(e) => println!("cannot remove {}: {e}", f.path.display()),
+        }
+    }
     Ok(if report.remaining.is_empty() {
         ExitCode::SUCCESS
     } else {

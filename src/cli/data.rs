@@ -1,32 +1,49 @@
 //! The import, export, backup and restore commands: thin wrappers that print
 //! what `skillbridge::io` reports and turn it into exit codes.
 
-use super::args::ImportArgs;
+use super::args::{ExportArgs, ImportArgs};
 use super::open_existing;
 use anyhow::{Context, Result};
 use skillbridge::domain::Kind;
-use skillbridge::io::export::{self, Format};
+use skillbridge::io::export;
 use skillbridge::io::{backup, import, progress};
 use skillbridge::store::Store;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Import a spreadsheet into the database at `db` (made if there is none).
+/// Exit 1 when a row is bad (and nothing was written), or when
+/// `--skip-invalid` set every row aside so that nothing was written.
 pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
     let ImportArgs {
         kind,
         file,
         dry_run,
         skip_invalid,
+        update,
+        clear_empty,
+        sheet,
     } = args;
+    if let Some(rejects) = &skip_invalid {
+        import::check_rejects_path(&file, rejects)?;
+    }
     let store = Store::open(db)?;
-    let plan = import::plan(&store, kind, &file, &import::Options::default())?;
+    let opts = import::Options {
+        update,
+        clear_empty,
+        sheet,
+        ..import::Options::default()
+    };
+    let plan = import::plan(&store, kind, &file, &opts)?;
     for n in &plan.notes {
         eprintln!("{}: {n}", file.display());
     }
     for w in &plan.warnings {
         eprintln!("warning: {w}");
+    }
+    for m in plan.diff_messages() {
+        eprintln!("{m}");
     }
     for m in plan.reject_messages() {
         eprintln!("{m}");
@@ -40,7 +57,7 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
             ExitCode::FAILURE
         });
     }
-    let total = plan.added + plan.updated;
+    let total = plan.to_write();
     let bar = progress::bar(total, &format!("importing {kind}"));
     let opts = import::ApplyOptions { skip_invalid, batch: 0 };
     let report = import::apply(&store, plan, &opts, &mut |done, _| {
@@ -51,30 +68,78 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    println!("{}", report?);
+    let report = report?;
+    println!("{report}");
+    if report.rejected > 0 && report.writes_nothing() {
+        eprintln!(
+            "skillbridge: nothing was written: {} of {} rows were rejected{}",
+            report.rejected,
+            report.rows,
+            if report.held > 0 {
+                " and the rest change stored records (pass --update to write them)"
+            } else {
+                ""
+            }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Export one kind (or `all` into a directory) from the database at `db`.
-pub fn export(db: &Path, kind: &str, format: Format, out: Option<PathBuf>) -> Result<ExitCode> {
-    let store = open_existing(db)?;
+pub fn export(db: &Path, args: ExportArgs) -> Result<ExitCode> {
+    let ExportArgs {
+        kind,
+        format,
+        encoding,
+        template,
+        out,
+    } = args;
+    let opts = export::Options {
+        format,
+        encoding,
+        template,
+    };
     if kind == "all" {
         let dir = out.context("`export all` writes one file per kind: give the directory with --out DIR")?;
-        for (kind, path, n) in export::all_to_dir(&store, format, &dir)? {
+        let store = open_existing(db)?;
+        for (kind, path, n) in export::all_to_dir(&store, &opts, &dir)? {
             eprintln!("{n} {kind} written to {}", path.display());
         }
         return Ok(ExitCode::SUCCESS);
     }
     let kind: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}, or all"))?;
+    if !kind.importable() {
+        anyhow::bail!(
+            "{kind} are not exported as a spreadsheet (they travel in backups): expected institutions, enterprises, demands, classes or trainees"
+        );
+    }
+    if template {
+        // A template needs no database.
+        let bytes = export::template(kind, &opts)?;
+        match out {
+            Some(path) => {
+                export::write_file(&path, &bytes)?;
+                eprintln!("an empty {kind} file (the header row) written to {}", path.display());
+            }
+            None => {
+                let mut lock = std::io::stdout().lock();
+                lock.write_all(&bytes)?;
+                lock.flush()?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = open_existing(db)?;
     match out {
         Some(path) => {
-            let n = export::to_path(&store, kind, format, &path)?;
+            let n = export::to_path(&store, kind, &opts, &path)?;
             eprintln!("{n} {kind} written to {}", path.display());
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            export::write(&store, kind, format, &mut lock)?;
+            export::write(&store, kind, &opts, &mut lock)?;
             lock.flush()?;
         }
     }

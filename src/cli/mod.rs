@@ -4,8 +4,10 @@
 pub mod args;
 pub mod check;
 pub mod data;
+pub mod guard;
 pub mod keymap;
 pub mod report;
+pub mod salvage;
 pub mod search;
 pub mod serve;
 pub mod torture;
@@ -62,4 +64,19 @@ pub fn require_database(path: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// An error and its causes, each said once: most of our errors already
+/// name their cause in their own message ("cannot read: No such file…"),
+/// and anyhow's chain would say it again.
+pub fn describe(e: &anyhow::Error) -> String {
+    let mut s = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+    }
+    s
 }

@@ -49,10 +49,11 @@ pub fn search(db: &Path, req: &SearchArgs) -> Result<ExitCode> {
 fn index_for(store: &Store, kind: Kind) -> Result<Index> {
     let t0 = Instant::now();
     let generation = store.generation()?;
+    let id = store.database_id()?;
     if timing() {
         eprintln!("generation read in {:?}", t0.elapsed());
     }
-    if let Some(ix) = cache::read(store.path(), kind, generation) {
+    if let Some(ix) = cache::read(store.path(), kind, &id, generation) {
         if timing() {
             eprintln!("index from cache in {:?}", t0.elapsed());
         }

@@ -208,6 +208,7 @@ pub static EN: Strings = Strings {
     imp_plan: "Check: {} rows · {} added · {} updated · {} unchanged · {} rejected",
     imp_bad: "Rows with problems: nothing will be written; fix them and import again (or use --skip-invalid on the command line):",
     imp_confirm: "y/Enter write to the database   Esc cancel",
+    imp_update: "{} stored records would change (above): Enter writes only the new ones, ctrl-s writes these changes too",
     imp_done: "Imported: {}",
     form_pass: "Record a pass: {}",
     form_fail: "Record a fail: {}",

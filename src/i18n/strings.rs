@@ -169,6 +169,8 @@ pub struct Strings {
     pub imp_plan: &'static str,
     pub imp_bad: &'static str,
     pub imp_confirm: &'static str,
+    /// Shown when the file changes stored records (their diffs are listed above it).
+    pub imp_update: &'static str,
     pub imp_done: &'static str,
     pub form_pass: &'static str,
     pub form_fail: &'static str,

@@ -196,6 +196,7 @@ pub static ZH: Strings = Strings {
     imp_plan: "预检：共 {} 行 · 新增 {} · 更新 {} · 不变 {} · 有误 {}",
     imp_bad: "有误的行，整份文件不会写入；修正后重新导入（或用命令行 --skip-invalid）：",
     imp_confirm: "y/Enter 写入数据库   Esc 取消",
+    imp_update: "以上 {} 条已有记录将被修改：Enter 只写入新增记录，ctrl-s 连同这些修改一起写入",
     imp_done: "已导入：{}",
     form_pass: "评价通过：{}",
     form_fail: "评价未通过：{}",

@@ -104,6 +104,10 @@ pub enum BackupError {
         "{path} already holds a database{detail}: restore never overwrites one. Restore into a new path with --db PATH, or move that directory away"
     )]
     NotEmpty { path: PathBuf, detail: String },
+    #[error(
+        "{path}{detail}: restore makes a new database directory there, so the path must not exist or be an empty directory; nothing was restored. Give another path with --db PATH"
+    )]
+    NotADirectory { path: PathBuf, detail: String },
     #[error("the restored database fails its check ({} problems, first: {}); nothing was put at {path}", .problems.len(), .problems.first().map(String::as_str).unwrap_or(""))]
     Check { path: PathBuf, problems: Vec<String> },
 }
@@ -172,37 +176,86 @@ impl<W: Write> Out<W> {
     }
 }
 
-fn to_json<T: Serialize>(store: &Store, what: &str, v: &T) -> Result<String, BackupError> {
-    serde_json::to_string(v).map_err(|e| {
-        BackupError::Store(StoreError::Corrupt {
-            path: store.path().to_path_buf(),
-            detail: format!("{what} cannot be written as JSON: {e}"),
-        })
+fn to_json<T: Serialize>(path: &Path, what: &str, v: &T) -> Result<String, BackupError> {
+    serde_json::to_string(v).map_err(|e| BackupError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(format!("{what} cannot be written as JSON: {e}")),
     })
 }
 
-fn meta_entries(store: &Store) -> Result<Vec<MetaEntry>, StoreError> {
-    let mut out = Vec::new();
-    for item in store.tree(TreeName::Meta).iter() {
-        let (k, v) = item.map_err(|e| store.write_err(e))?;
-        let key = String::from_utf8_lossy(&k).into_owned();
-        if key == "schema_version" {
-            continue;
-        }
-        match std::str::from_utf8(&v) {
-            Ok(s) => out.push(MetaEntry {
-                key,
-                value: Some(s.to_string()),
-                hex: None,
-            }),
-            Err(_) => out.push(MetaEntry {
-                key,
-                value: None,
-                hex: Some(v.iter().map(|b| format!("{b:02x}")).collect()),
-            }),
-        }
+/// Meta keys a backup never carries: the schema (restore writes its own)
+/// and the database's identity (a restore is a new database, with its own).
+const NOT_BACKED_UP: [&str; 2] = ["schema_version", crate::store::DATABASE_ID];
+
+fn meta_entry(key: String, v: &[u8]) -> MetaEntry {
+    match std::str::from_utf8(v) {
+        Ok(s) => MetaEntry {
+            key,
+            value: Some(s.to_string()),
+            hex: None,
+        },
+        Err(_) => MetaEntry {
+            key,
+            value: None,
+            hex: Some(v.iter().map(|b| format!("{b:02x}")).collect()),
+        },
     }
-    Ok(out)
+}
+
+/// Everything a backup holds, in memory.
+#[derive(Debug, Default, Clone)]
+pub struct Contents {
+    /// Settings: (key, value).
+    pub meta: Vec<(String, Vec<u8>)>,
+    pub institutions: Vec<Institution>,
+    pub enterprises: Vec<Enterprise>,
+    pub demands: Vec<JobDemand>,
+    pub classes: Vec<TrainingClass>,
+    pub trainees: Vec<Trainee>,
+    pub cases: Vec<Case>,
+    pub events: Vec<Event>,
+}
+
+impl Contents {
+    /// Every record of a database.
+    pub fn read(store: &Store) -> Result<Contents, StoreError> {
+        let mut meta = Vec::new();
+        for (k, v) in store.read_tree(TreeName::Meta)? {
+            meta.push((String::from_utf8_lossy(&k).into_owned(), v));
+        }
+        Ok(Contents {
+            meta,
+            institutions: store.all()?,
+            enterprises: store.all()?,
+            demands: store.all()?,
+            classes: store.all()?,
+            trainees: store.all()?,
+            cases: store.all()?,
+            events: store.all_events()?,
+        })
+    }
+
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        let meta = self
+            .meta
+            .iter()
+            .filter(|(k, _)| !NOT_BACKED_UP.contains(&k.as_str()))
+            .count();
+        KINDS
+            .iter()
+            .zip([
+                meta,
+                self.institutions.len(),
+                self.enterprises.len(),
+                self.demands.len(),
+                self.classes.len(),
+                self.trainees.len(),
+                self.cases.len(),
+                self.events.len(),
+            ])
+            .map(|(k, n)| (k.to_string(), n as u64))
+            .collect()
+    }
 }
 
 /// Write a backup of the whole database to `path` (which must not exist).
@@ -211,6 +264,17 @@ fn meta_entries(store: &Store) -> Result<Vec<MetaEntry>, StoreError> {
 /// for the whole backup, so no write can land in between: the snapshot is
 /// consistent.
 pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
+    if path.exists() {
+        return Err(BackupError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    write(&Contents::read(store)?, path)
+}
+
+/// Write `contents` as a backup file at `path` (which must not exist),
+/// whole or not at all.
+pub fn write(contents: &Contents, path: &Path) -> Result<Summary, BackupError> {
     let io = |source| BackupError::Io {
         path: path.to_path_buf(),
         source,
@@ -220,27 +284,7 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
             path: path.to_path_buf(),
         });
     }
-    let meta = meta_entries(store)?;
-    let institutions = store.all::<Institution>()?;
-    let enterprises = store.all::<Enterprise>()?;
-    let demands = store.all::<JobDemand>()?;
-    let classes = store.all::<TrainingClass>()?;
-    let trainees = store.all::<Trainee>()?;
-    let cases = store.all::<Case>()?;
-    let events = store.all_events()?;
-    let mut counts = BTreeMap::new();
-    for (k, n) in KINDS.iter().zip([
-        meta.len(),
-        institutions.len(),
-        enterprises.len(),
-        demands.len(),
-        classes.len(),
-        trainees.len(),
-        cases.len(),
-        events.len(),
-    ]) {
-        counts.insert(k.to_string(), n as u64);
-    }
+    let counts = contents.counts();
     let header = Header {
         schema: RECORDS_SCHEMA,
         program: env!("CARGO_PKG_VERSION").to_string(),
@@ -261,20 +305,24 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
     };
     let result = (|| -> Result<(), BackupError> {
         out.line(&format!("{MAGIC} {FORMAT_VERSION}")).map_err(io)?;
-        out.line(&format!("header {}", to_json(store, "the header", &header)?))
+        out.line(&format!("header {}", to_json(path, "the header", &header)?))
             .map_err(io)?;
-        for m in &meta {
-            out.item("meta", 1, &to_json(store, "a setting", m)?).map_err(io)?;
+        for (k, v) in &contents.meta {
+            if NOT_BACKED_UP.contains(&k.as_str()) {
+                continue;
+            }
+            let m = meta_entry(k.clone(), v);
+            out.item("meta", 1, &to_json(path, "a setting", &m)?).map_err(io)?;
         }
         fn records<R: Record, W: Write>(
-            store: &Store,
             out: &mut Out<W>,
             kind: &str,
             items: &[R],
             path: &Path,
         ) -> Result<(), BackupError> {
             for r in items {
-                let json = to_json(store, R::NAME, r)?;
+                crate::store::progress::tick();
+                let json = to_json(path, R::NAME, r)?;
                 out.item(kind, R::VERSION, &json).map_err(|source| BackupError::Io {
                     path: path.to_path_buf(),
                     source,
@@ -282,31 +330,31 @@ pub fn backup(store: &Store, path: &Path) -> Result<Summary, BackupError> {
             }
             Ok(())
         }
-        records(store, &mut out, "institution", &institutions, path)?;
-        records(store, &mut out, "enterprise", &enterprises, path)?;
-        records(store, &mut out, "demand", &demands, path)?;
-        records(store, &mut out, "class", &classes, path)?;
-        records(store, &mut out, "trainee", &trainees, path)?;
-        records(store, &mut out, "case", &cases, path)?;
-        for ev in &events {
-            out.item("event", EVENT_VERSION, &to_json(store, "an event", ev)?)
+        records(&mut out, "institution", &contents.institutions, path)?;
+        records(&mut out, "enterprise", &contents.enterprises, path)?;
+        records(&mut out, "demand", &contents.demands, path)?;
+        records(&mut out, "class", &contents.classes, path)?;
+        records(&mut out, "trainee", &contents.trainees, path)?;
+        records(&mut out, "case", &contents.cases, path)?;
+        for ev in &contents.events {
+            out.item("event", EVENT_VERSION, &to_json(path, "an event", ev)?)
                 .map_err(io)?;
         }
         let trailer = Trailer {
             records: out.lines,
             crc32: format!("{:08x}", out.crc.clone().finalize()),
         };
-        let t = format!("end 1 {}\n", to_json(store, "the trailer", &trailer)?);
+        let t = format!("end 1 {}\n", to_json(path, "the trailer", &trailer)?);
         out.w.write_all(t.as_bytes()).map_err(io)?;
         let file = out.w.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)?;
         Ok(())
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, path).map_err(io)?;
     Ok(Summary {
         path: path.to_path_buf(),
         counts,
@@ -321,6 +369,19 @@ fn holds_anything(path: &Path) -> bool {
 /// that holds anything, builds into a scratch directory beside it, rebuilds
 /// indexes and counters, runs `check`, and only then renames it into place.
 pub fn restore(file: &Path, target: &Path) -> Result<Summary, BackupError> {
+    if target.exists() && !target.is_dir() {
+        return Err(BackupError::NotADirectory {
+            path: target.to_path_buf(),
+            detail: " is a file".into(),
+        });
+    }
+    if holds_anything(target) && !target.join("db").exists() {
+        // Never open (and so create) a database among someone's files.
+        return Err(BackupError::NotADirectory {
+            path: target.to_path_buf(),
+            detail: " is a directory that holds other files".into(),
+        });
+    }
     if holds_anything(target) {
         let detail = match Store::open(target) {
             Ok(s) => {
@@ -381,10 +442,13 @@ pub fn restore(file: &Path, target: &Path) -> Result<Summary, BackupError> {
                 // An empty directory: rename(2) replaces it, but be explicit.
                 let _ = std::fs::remove_dir(target);
             }
-            std::fs::rename(&scratch, target).map_err(|source| BackupError::Io {
-                path: target.to_path_buf(),
-                source,
-            })?;
+            if let Err(source) = std::fs::rename(&scratch, target) {
+                let _ = std::fs::remove_dir_all(&scratch);
+                return Err(BackupError::Io {
+                    path: target.to_path_buf(),
+                    source,
+                });
+            }
             Ok(Summary {
                 path: target.to_path_buf(),
                 counts: summary.counts,
@@ -480,6 +544,12 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
             });
         }
         let line_no = reader.n;
+        if !buf.ends_with('\n') {
+            // The last line stops mid-way: an interrupted copy, not bad JSON.
+            return Err(BackupError::Truncated {
+                path: file.to_path_buf(),
+            });
+        }
         let line = buf.trim_end_matches('\n');
         let mut parts = line.splitn(3, ' ');
         let (kind, ver, json) = match (parts.next(), parts.next(), parts.next()) {
@@ -517,6 +587,9 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
         match kind {
             "meta" => {
                 let m: MetaEntry = parse(json, ver, 1, line_no, kind, file)?;
+                if NOT_BACKED_UP.contains(&m.key.as_str()) {
+                    continue;
+                }
                 let value = match (m.value, m.hex) {
                     (Some(v), _) => v.into_bytes(),
                     (None, Some(h)) => unhex(&h).ok_or_else(|| damaged(line_no, "meta: bad hex".into()))?,
@@ -635,7 +708,52 @@ fn parse<T: DeserializeOwned>(
     })
 }
 
-fn put<R: Record>(
+/// A restored record is checked field by field with the rules a save
+/// applies (a backup whose checksum holds may still have been edited, or
+/// written by a program with a bug): an ID number's check digit and birth
+/// date, a mobile's digits, a region or trade that exists.
+trait Checked: Record {
+    fn check_fields(&self) -> Result<(), String>;
+}
+
+fn editable<R: crate::store::Editable>(r: &R) -> Result<(), String> {
+    crate::store::Editable::validate(r).map_err(|e| e.to_string())
+}
+
+impl Checked for Institution {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for Enterprise {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for JobDemand {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for TrainingClass {
+    fn check_fields(&self) -> Result<(), String> {
+        editable(self)
+    }
+}
+impl Checked for Trainee {
+    fn check_fields(&self) -> Result<(), String> {
+        // The text form is parsed again: a stored number is not re-checked by serde.
+        let today = chrono::Utc::now().date_naive();
+        IdNumber::parse_on(self.id_number.as_str(), today)
+            .map_err(|e| format!("trainee {}: field 'id_number': {e}", self.id))?;
+        if let Some(m) = &self.mobile {
+            Mobile::parse(m.as_str()).map_err(|e| format!("trainee {}: field 'mobile': {e}", self.id))?;
+        }
+        editable(self)
+    }
+}
+
+fn put<R: Checked>(
     w: &mut BulkWriter<'_>,
     json: &str,
     ver: u16,
@@ -644,6 +762,11 @@ fn put<R: Record>(
     max_id: &mut u64,
 ) -> Result<(), BackupError> {
     let r: R = parse(json, ver, R::VERSION, line, R::NAME, file)?;
+    r.check_fields().map_err(|detail| BackupError::Damaged {
+        path: file.to_path_buf(),
+        line,
+        detail: format!("{detail}; nothing was restored"),
+    })?;
     *max_id = (*max_id).max(r.key());
     w.put(&r)?;
     Ok(())

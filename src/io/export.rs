@@ -1,15 +1,26 @@
 //! Export: every record of a kind as the columns `import` reads, references
 //! by name, so that export → import into an empty database gives the same
-//! data back (ids may differ). CSV is UTF-8 with a BOM (Excel then shows the
-//! Chinese right) and Chinese headers; JSON is an array of objects keyed by
-//! the English column names, one object per line.
+//! data back (ids may differ).
+//!
+//! - CSV: UTF-8 with a BOM (Excel then shows the Chinese right), or GBK
+//!   (`Encoding::Gbk`, what Chinese Excel saves), Chinese headers. Safe to
+//!   open in Excel: a value that would start a formula (`=`, `+`, `-`, `@`,
+//!   a tab, a carriage return: the OWASP rule) is written behind a `'`, and
+//!   ID numbers and mobiles as `="…"` so that Excel keeps every digit
+//!   instead of showing 3.21183E+17. Import reads both forms back.
+//! - XLSX: one sheet, the ID number and mobile columns typed as text, every
+//!   value a string cell (nothing is ever a formula).
+//! - JSON: an array of objects keyed by the English column names, one object
+//!   per line.
+//!
+//! A file is written whole or not at all: into a temporary file beside it,
+//! renamed into place, and removed again on any failure.
 
+use super::cells::{Cells, Names};
 use super::columns;
-use super::import::demand_ref;
 use crate::domain::Kind;
 use crate::domain::*;
 use crate::store::{Store, StoreError};
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +31,7 @@ use thiserror::Error;
 pub enum Format {
     Csv,
     Json,
+    Xlsx,
 }
 
 impl Format {
@@ -27,6 +39,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -38,7 +51,7 @@ impl fmt::Display for Format {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown format '{0}': expected csv or json")]
+#[error("unknown format '{0}': expected csv, xlsx or json")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -47,7 +60,52 @@ impl FromStr for Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
+            "xlsx" => Ok(Format::Xlsx),
             _ => Err(UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// The text encoding of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 with a BOM.
+    #[default]
+    Utf8,
+    /// GBK (Windows code page 936), as Chinese Excel saves CSV; no BOM.
+    Gbk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown encoding '{0}': expected utf8 or gbk")]
+pub struct UnknownEncoding(pub String);
+
+impl FromStr for Encoding {
+    type Err = UnknownEncoding;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('-', "").as_str() {
+            "utf8" => Ok(Encoding::Utf8),
+            "gbk" | "cp936" | "gb2312" => Ok(Encoding::Gbk),
+            _ => Err(UnknownEncoding(s.to_string())),
+        }
+    }
+}
+
+/// How to write an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub format: Format,
+    pub encoding: Encoding,
+    /// Only the header: an empty file to fill in.
+    pub template: bool,
+}
+
+impl Options {
+    pub fn new(format: Format) -> Options {
+        Options {
+            format,
+            encoding: Encoding::Utf8,
+            template: false,
         }
     }
 }
@@ -57,149 +115,139 @@ pub enum ExportError {
     #[error("reading the database: {0}")]
     Store(#[from] StoreError),
     #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "{path} is a directory: give a file name with --out, or export every kind into it with `export all --out DIR`"
+    )]
+    Directory { path: PathBuf },
+    #[error(
+        "{kind} {id}: column '{column}' holds '{ch}', which GBK cannot write: nothing was exported. Export in UTF-8 (the default, which Excel also opens) or as .xlsx"
+    )]
+    NotGbk {
+        kind: Kind,
+        id: String,
+        column: &'static str,
+        ch: char,
     },
+    #[error("--encoding applies to CSV only; {format} files have their own")]
+    EncodingOfBinary { format: Format },
+    #[error("cannot make the workbook: {0}")]
+    Xlsx(String),
 }
 
-fn joined(items: impl IntoIterator<Item = String>) -> String {
-    items.into_iter().collect::<Vec<_>>().join("、")
-}
-
-/// Every record of `kind` as cells in the order of `columns::columns(kind)`.
+/// Every record of `kind` as cells in the order of `columns::columns(kind)`,
+/// with each record's id (for messages).
 pub fn rows(store: &Store, kind: Kind) -> Result<Vec<Vec<String>>, StoreError> {
-    Ok(match kind {
-        Kind::Institutions => store
-            .all::<Institution>()?
-            .into_iter()
-            .map(|i| vec![i.name, i.region.zh().into(), i.stars.to_string()])
-            .collect(),
-        Kind::Enterprises => store
-            .all::<Enterprise>()?
-            .into_iter()
-            .map(|e| {
-                vec![
-                    e.name,
-                    e.region.zh().into(),
-                    e.industry,
-                    e.alliance.map(|a| a.zh().to_string()).unwrap_or_default(),
-                ]
-            })
-            .collect(),
-        Kind::Demands => {
-            let names: HashMap<EnterpriseId, String> =
-                store.all::<Enterprise>()?.into_iter().map(|e| (e.id, e.name)).collect();
-            store
-                .all::<JobDemand>()?
-                .into_iter()
-                .map(|d| {
-                    vec![
-                        demand_ref(&d),
-                        names
-                            .get(&d.enterprise)
-                            .cloned()
-                            .unwrap_or_else(|| d.enterprise.to_string()),
-                        d.occupation.zh().into(),
-                        d.region.zh().into(),
-                        d.kind.zh().into(),
-                        d.headcount.to_string(),
-                        d.wage_min.to_string(),
-                        d.wage_max.to_string(),
-                        d.min_level.map(|l| l.zh().to_string()).unwrap_or_default(),
-                        d.posted.to_string(),
-                        // Filled follows the hires; only "closed" is an operator's word.
-                        if d.status == DemandStatus::Closed {
-                            DemandStatus::Closed.zh().into()
-                        } else {
-                            DemandStatus::Open.zh().into()
-                        },
-                    ]
-                })
-                .collect()
-        }
-        Kind::Classes => {
-            let names: HashMap<InstitutionId, String> = store
-                .all::<Institution>()?
-                .into_iter()
-                .map(|i| (i.id, i.name))
-                .collect();
-            let refs: HashMap<DemandId, String> = store
-                .all::<JobDemand>()?
-                .iter()
-                .map(|d| (d.id, demand_ref(d)))
-                .collect();
-            store
-                .all::<TrainingClass>()?
-                .into_iter()
-                .map(|c| {
-                    vec![
-                        c.name,
-                        names
-                            .get(&c.institution)
-                            .cloned()
-                            .unwrap_or_else(|| c.institution.to_string()),
-                        c.occupation.zh().into(),
-                        c.region.zh().into(),
-                        c.kind.zh().into(),
-                        c.program.zh().into(),
-                        c.start.to_string(),
-                        c.end.to_string(),
-                        c.capacity.to_string(),
-                        c.target_level.zh().into(),
-                        joined(
-                            c.linked_demands
-                                .iter()
-                                .map(|d| refs.get(d).cloned().unwrap_or_else(|| d.to_string())),
-                        ),
-                        c.status.zh().into(),
-                    ]
-                })
-                .collect()
-        }
-        Kind::Trainees => store
-            .all::<Trainee>()?
-            .into_iter()
-            .map(|t| {
-                vec![
-                    t.name.into(),
-                    t.id_number.as_str().to_string(),
-                    t.mobile.map(|m| m.as_str().to_string()).unwrap_or_default(),
-                    t.region.zh().into(),
-                    t.key_group.map(Into::into).unwrap_or_default(),
-                    joined(t.wanted.iter().map(|o| o.zh().to_string())),
-                    t.created.to_string(),
-                ]
-            })
-            .collect(),
-        // Cases travel in backups, not spreadsheets.
-        Kind::Cases => Vec::new(),
-    })
+    Ok(records(store, kind)?.into_iter().map(|(_, r)| r).collect())
 }
 
-/// Write every record of `kind` to `out`; returns how many.
-pub fn write(store: &Store, kind: Kind, format: Format, out: &mut dyn Write) -> Result<usize, ExportError> {
-    let rows = rows(store, kind)?;
+fn records(store: &Store, kind: Kind) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    fn all<R: crate::store::Record + Cells>(
+        store: &Store,
+        names: &Names,
+    ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        Ok(store
+            .all::<R>()?
+            .iter()
+            .map(|r| {
+                crate::store::progress::tick();
+                (r.key().to_string(), r.cells(names))
+            })
+            .collect())
+    }
+    let names = match kind {
+        Kind::Demands | Kind::Classes => Names::load(store)?,
+        _ => Names::default(),
+    };
+    match kind {
+        Kind::Institutions => all::<Institution>(store, &names),
+        Kind::Enterprises => all::<Enterprise>(store, &names),
+        Kind::Demands => all::<JobDemand>(store, &names),
+        Kind::Classes => all::<TrainingClass>(store, &names),
+        Kind::Trainees => all::<Trainee>(store, &names),
+        // Cases travel in backups, not spreadsheets.
+        Kind::Cases => Ok(Vec::new()),
+    }
+}
+
+/// A cell as Excel may open it: a value that would start a formula gets a
+/// `'` before it (the OWASP rule for CSV injection).
+pub fn excel_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Columns whose digits Excel must keep as text (it rounds 18 digits to 15).
+fn is_digits_column(key: &str) -> bool {
+    matches!(key, "id_number" | "mobile")
+}
+
+fn csv_cell(key: &str, cell: &str) -> String {
+    if is_digits_column(key) && !cell.is_empty() {
+        format!("=\"{cell}\"")
+    } else {
+        excel_safe(cell).into_owned()
+    }
+}
+
+/// Write every record of `kind` (or, for a template, only the header) to
+/// `out`; returns how many records.
+pub fn write(store: &Store, kind: Kind, opts: &Options, out: &mut dyn Write) -> Result<usize, ExportError> {
+    let rows = if opts.template {
+        Vec::new()
+    } else {
+        records(store, kind)?
+    };
+    let bytes = render(kind, opts, &rows)?;
+    out.write_all(&bytes).map_err(|source| ExportError::Io {
+        path: PathBuf::from("-"),
+        source,
+    })?;
+    Ok(rows.len())
+}
+
+/// The file's bytes.
+fn render(kind: Kind, opts: &Options, rows: &[(String, Vec<String>)]) -> Result<Vec<u8>, ExportError> {
     let cols = columns::columns(kind);
+    if opts.encoding != Encoding::Utf8 && opts.format != Format::Csv {
+        return Err(ExportError::EncodingOfBinary { format: opts.format });
+    }
     let io = |source| ExportError::Io {
         path: PathBuf::from("-"),
         source,
     };
-    match format {
+    match opts.format {
         Format::Csv => {
-            out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io)?;
-            let mut w = csv::Writer::from_writer(&mut *out);
-            let header: Vec<&str> = cols.iter().map(|c| c.zh).collect();
-            w.write_record(&header).map_err(|e| io(e.into()))?;
-            for r in &rows {
-                w.write_record(r).map_err(|e| io(e.into()))?;
+            let mut out = Vec::new();
+            {
+                let mut w = csv::Writer::from_writer(&mut out);
+                let header: Vec<&str> = cols.iter().map(|c| c.zh).collect();
+                w.write_record(&header).map_err(|e| io(e.into()))?;
+                for (_, r) in rows {
+                    let cells = cols.iter().zip(r).map(|(c, v)| csv_cell(c.key, v));
+                    w.write_record(cells).map_err(|e| io(e.into()))?;
+                }
+                w.flush().map_err(io)?;
             }
-            w.flush().map_err(io)?;
+            match opts.encoding {
+                Encoding::Utf8 => Ok([&[0xEF, 0xBB, 0xBF][..], &out].concat()),
+                Encoding::Gbk => {
+                    let text = String::from_utf8_lossy(&out);
+                    let (bytes, _, errors) = encoding_rs::GBK.encode(&text);
+                    if errors {
+                        return Err(not_gbk(kind, rows));
+                    }
+                    Ok(bytes.into_owned())
+                }
+            }
         }
         Format::Json => {
-            out.write_all(b"[").map_err(io)?;
-            for (i, r) in rows.iter().enumerate() {
+            let mut out = Vec::new();
+            out.extend_from_slice(b"[");
+            for (i, (_, r)) in rows.iter().enumerate() {
                 let fields: Vec<String> = cols
                     .iter()
                     .zip(r)
@@ -214,40 +262,170 @@ pub fn write(store: &Store, kind: Kind, format: Format, out: &mut dyn Write) -> 
                 let sep = if i == 0 { "\n" } else { ",\n" };
                 write!(out, "{sep}{{{}}}", fields.join(",")).map_err(io)?;
             }
-            out.write_all(b"\n]\n").map_err(io)?;
+            out.extend_from_slice(b"\n]\n");
+            Ok(out)
+        }
+        Format::Xlsx => xlsx(kind, rows),
+    }
+}
+
+/// The first record and column whose text GBK cannot hold.
+fn not_gbk(kind: Kind, rows: &[(String, Vec<String>)]) -> ExportError {
+    let cols = columns::columns(kind);
+    for (id, r) in rows {
+        for (c, v) in cols.iter().zip(r) {
+            for ch in v.chars() {
+                let mut buf = [0u8; 4];
+                if encoding_rs::GBK.encode(ch.encode_utf8(&mut buf)).2 {
+                    return ExportError::NotGbk {
+                        kind,
+                        id: id.clone(),
+                        column: c.zh,
+                        ch,
+                    };
+                }
+            }
         }
     }
+    ExportError::NotGbk {
+        kind,
+        id: "-".into(),
+        column: "-",
+        ch: '?',
+    }
+}
+
+fn xlsx(kind: Kind, rows: &[(String, Vec<String>)]) -> Result<Vec<u8>, ExportError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as Style, Workbook};
+    let xerr = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
+    let cols = columns::columns(kind);
+    let mut wb = Workbook::new();
+    // The day, not the second: two exports of the same data on one day are
+    // the same bytes.
+    let today = chrono::Utc::now().date_naive();
+    use chrono::Datelike;
+    let created = ExcelDateTime::from_ymd(today.year() as u16, today.month() as u8, today.day() as u8).map_err(xerr)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let text = Style::new().set_num_format("@");
+    let bold = Style::new().set_bold();
+    let sheet = wb.add_worksheet();
+    sheet.set_name(kind.zh()).map_err(xerr)?;
+    for (c, col) in cols.iter().enumerate() {
+        let c = c as u16;
+        sheet.write_string_with_format(0, c, col.zh, &bold).map_err(xerr)?;
+        let width = if is_digits_column(col.key) { 22.0 } else { 16.0 };
+        sheet.set_column_width(c, width).map_err(xerr)?;
+        if is_digits_column(col.key) {
+            sheet.set_column_format(c, &text).map_err(xerr)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xerr)?;
+    for (i, (_, r)) in rows.iter().enumerate() {
+        let row = u32::try_from(i + 1).map_err(|_| ExportError::Xlsx("more rows than a sheet holds".into()))?;
+        for (c, (col, v)) in cols.iter().zip(r).enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            if is_digits_column(col.key) {
+                sheet.write_string_with_format(row, c as u16, v, &text).map_err(xerr)?;
+            } else {
+                sheet.write_string(row, c as u16, v).map_err(xerr)?;
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(xerr)
+}
+
+/// Write `bytes` to `path` whole or not at all: into a temporary file
+/// beside it (synced), renamed over it; the temporary file is removed on
+/// any failure, so nothing is left behind.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.part-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// An empty file of `kind`: the header row only (for XLSX, with the ID
+/// number and mobile columns already typed as text).
+pub fn template(kind: Kind, opts: &Options) -> Result<Vec<u8>, ExportError> {
+    render(kind, opts, &[])
+}
+
+/// Write bytes made here to `path`, whole or not at all.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    if path.is_dir() {
+        return Err(ExportError::Directory {
+            path: path.to_path_buf(),
+        });
+    }
+    write_whole(path, bytes).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Write to a file, whole or not at all.
+pub fn to_path(store: &Store, kind: Kind, opts: &Options, path: &Path) -> Result<usize, ExportError> {
+    if path.is_dir() {
+        return Err(ExportError::Directory {
+            path: path.to_path_buf(),
+        });
+    }
+    let rows = if opts.template {
+        Vec::new()
+    } else {
+        records(store, kind)?
+    };
+    write_file(path, &render(kind, opts, &rows)?)?;
     Ok(rows.len())
 }
 
-/// Write to a file, whole or not at all (a temporary file renamed into place).
-pub fn to_path(store: &Store, kind: Kind, format: Format, path: &Path) -> Result<usize, ExportError> {
-    let io = |source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut buf = Vec::new();
-    let n = write(store, kind, format, &mut buf).map_err(|e| match e {
-        ExportError::Io { source, .. } => io(source),
-        other => other,
-    })?;
-    let tmp = path.with_extension(format!("{}.part", format.extension()));
-    std::fs::write(&tmp, &buf).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
-    Ok(n)
-}
-
 /// Every kind into `dir` as `<kind>.<format>`, in the order an import needs.
-pub fn all_to_dir(store: &Store, format: Format, dir: &Path) -> Result<Vec<(Kind, PathBuf, usize)>, ExportError> {
+pub fn all_to_dir(store: &Store, opts: &Options, dir: &Path) -> Result<Vec<(Kind, PathBuf, usize)>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
     let mut out = Vec::new();
     for kind in Kind::IMPORTABLE {
-        let path = dir.join(format!("{}.{}", kind.name(), format.extension()));
-        let n = to_path(store, kind, format, &path)?;
+        let path = dir.join(format!("{}.{}", kind.name(), opts.format.extension()));
+        let n = to_path(store, kind, opts, &path)?;
         out.push((kind, path, n));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_looking_cells_are_escaped_by_the_owasp_rule() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(1+1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(excel_safe(bad), format!("'{bad}"));
+            assert_eq!(crate::io::resolve::unescape_formula(&excel_safe(bad)), bad);
+        }
+        assert_eq!(excel_safe("王芳"), "王芳");
+        assert_eq!(csv_cell("id_number", "32110219961018268X"), "=\"32110219961018268X\"");
+        assert_eq!(csv_cell("mobile", ""), "");
+    }
 }

@@ -10,9 +10,11 @@
 //! Library code: no terminal UI here, typed errors for callers to match on.
 
 pub mod backup;
+pub mod cells;
 pub mod columns;
 pub mod export;
 pub mod import;
 pub mod progress;
 pub mod resolve;
+pub mod salvage;
 pub mod table;

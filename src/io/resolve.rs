@@ -7,6 +7,70 @@ use crate::domain::*;
 use crate::suggest::{did_you_mean, nearest};
 use chrono::NaiveDate;
 
+/// Full-width ASCII forms (`１２３`, `Ｘ`, `－`, as Chinese input methods
+/// type them) as ASCII, and the ideographic space as a space; everything
+/// else as it is.
+pub fn ascii(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// Characters that take no room: zero-width spaces and joiners, a BOM.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Chinese text, where a space between two characters is a stray.
+fn wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3001..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// A person's or an organization's name as it is kept: every kind of
+/// space (runs of them, tabs, NBSP, the full-width space) becomes one
+/// space between Latin words and none next to a Chinese character
+/// (`陈  静` → `陈静`, `Li  Ming` → `Li Ming`); zero-width characters go.
+pub fn name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars().filter(|c| !invisible(*c)) {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space && !wide(c) && !out.chars().next_back().is_some_and(wide) {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Digits as typed or pasted: full-width forms as ASCII, and the spaces,
+/// hyphens, dots and parentheses people group them with removed.
+pub fn digits(s: &str) -> String {
+    ascii(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !invisible(*c) && !matches!(c, '-' | '(' | ')' | '.' | '—' | '–'))
+        .collect()
+}
+
+/// A mobile number's text: [`digits`], and `0086` read as `+86`.
+pub fn mobile(s: &str) -> String {
+    let d = digits(s);
+    match d.strip_prefix("0086") {
+        Some(rest) if rest.len() == 11 => format!("+86{rest}"),
+        _ => d,
+    }
+}
+
 /// Case- and space-insensitive comparison key for names.
 pub fn fold(s: &str) -> String {
     s.chars()
@@ -252,8 +316,30 @@ pub fn key_group(input: &str) -> Option<String> {
 
 const DATE_HELP: &str = "expected a date such as 2025-08-01, 2025/8/1, 2025.8.1, 20250801 or 2025年8月1日";
 
+/// Excel keeps a date as the number of days since 1899-12-30; a date
+/// column formatted as General shows that number (45870 is 2025-08-01).
+/// Five digits are unambiguous: no other way of writing a date has five.
+fn excel_serial(t: &str) -> Option<NaiveDate> {
+    // A date-time keeps its time after the point: the date is the whole part.
+    let whole = match t.split_once('.') {
+        Some((w, f)) if f.bytes().all(|b| b.is_ascii_digit()) => w,
+        Some(_) => return None,
+        None => t,
+    };
+    if whole.len() != 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = whole.parse().ok()?;
+    // 1927-05-18 to 2119-01-05: every date a city's records hold.
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(n))
+}
+
 pub fn date(input: &str) -> Result<NaiveDate, String> {
-    let t = input.trim();
+    let t = ascii(input);
+    let t = t.trim();
+    if let Some(d) = excel_serial(t) {
+        return Ok(d);
+    }
     // A date-time from a spreadsheet: keep the date.
     let t = t.split(['T', ' ']).next().unwrap_or(t);
     let t = t.trim_end_matches('日');
@@ -281,7 +367,7 @@ pub fn date(input: &str) -> Result<NaiveDate, String> {
 
 /// A whole number, allowing thousands separators and a unit (人, 名, 元).
 pub fn number(input: &str, min: u32, max: u32) -> Result<u32, String> {
-    let t: String = input
+    let t: String = ascii(input)
         .trim()
         .trim_end_matches(['人', '名', '元', '个'])
         .chars()
@@ -297,7 +383,8 @@ pub fn number(input: &str, min: u32, max: u32) -> Result<u32, String> {
 
 /// Credit stars: 4, 4星, 四星, ★★★★.
 pub fn stars(input: &str) -> Result<u8, String> {
-    let t = input.trim();
+    let t = ascii(input);
+    let t = t.trim();
     let stars = t.chars().filter(|c| *c == '★').count();
     if stars > 0 && t.chars().all(|c| c == '★' || c == '☆') {
         return Ok(stars as u8);
@@ -332,6 +419,16 @@ pub fn unwrap_text_number(s: &str) -> &str {
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(t)
         .trim()
+}
+
+/// A cell as export wrote it for Excel: a value that would start a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return: the OWASP rule) was
+/// written behind a `'`; read it back without.
+pub fn unescape_formula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
 }
 
 #[cfg(test)]
@@ -392,5 +489,25 @@ mod tests {
         assert_eq!(unwrap_text_number("=\"13912345678\""), "13912345678");
         assert_eq!(key_group("rural migrant worker").as_deref(), Some("农村转移劳动者"));
         assert_eq!(demand_status("已满"), Ok(DemandStatus::Open));
+    }
+
+    #[test]
+    fn full_width_spaces_serials_and_names() {
+        assert_eq!(ascii("３２１１０２１９９６１０１８２６８Ｘ"), "32110219961018268X");
+        assert_eq!(digits("１３９ １２３４－５６７８"), "13912345678");
+        assert_eq!(mobile("0086 139 1234 5678"), "+8613912345678");
+        assert_eq!(name("陈\u{a0}\u{a0}静"), "陈静");
+        assert_eq!(name(" 陈\u{3000}静 "), "陈静");
+        assert_eq!(name("Li \t Ming"), "Li Ming");
+        assert_eq!(name("镇江 ABC 培训\u{200b}学校"), "镇江ABC培训学校");
+        let d = NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+        assert_eq!(date("45870"), Ok(d));
+        assert_eq!(date("45870.0"), Ok(d));
+        assert_eq!(date("２０２５－０８－０１"), Ok(d));
+        assert!(date("4587").is_err());
+        assert_eq!(number("３０", 1, 100), Ok(30));
+        assert_eq!(stars("４"), Ok(4));
+        assert_eq!(unescape_formula("'=HYPERLINK(1)"), "=HYPERLINK(1)");
+        assert_eq!(unescape_formula("'abc"), "'abc");
     }
 }

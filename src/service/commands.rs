@@ -8,6 +8,7 @@ use super::{Data, Service, UNSYNCED, build_indexes, release_free_memory};
 use crate::domain::*;
 use crate::io::backup::{BackupError, Summary};
 use crate::io::import::{self, ApplyOptions, ImportError, Options, Plan, Report};
+use crate::io::table::Limits;
 use crate::store::Result;
 use crate::store::check;
 use std::collections::BTreeMap;
@@ -52,10 +53,18 @@ impl Service {
     }
 
     /// Read a spreadsheet and check every row against the database, writing
-    /// nothing: what `import_apply` would do.
+    /// nothing: what `import_apply` would do. The file is read within
+    /// [`Limits::SERVICE`] whatever `opts` asks: this process serves every
+    /// session, and a hostile or damaged file must cost it little.
     pub fn import_plan(&self, kind: Kind, path: &Path, opts: &Options) -> std::result::Result<Plan, ImportError> {
+        let opts = Options {
+            limits: opts.limits.min(Limits::SERVICE),
+            ..opts.clone()
+        };
         let _gate = self.gate();
-        import::plan(&self.store, kind, path, opts)
+        let plan = import::plan(&self.store, kind, path, &opts);
+        release_free_memory();
+        plan
     }
 
     /// Write a plan in batches (see `io::import::apply`), then bring the

@@ -39,7 +39,7 @@ fn without_build(text: &str) -> String {
 fn the_records_snapshot_is_written_as_committed() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = city();
-    snapshot::write(dir.path(), 7, &data).expect("write");
+    snapshot::write(dir.path(), "0123456789abcdef0123456789abcdef", 7, &data).expect("write");
     let bytes = std::fs::read(snapshot::file(dir.path())).expect("read");
     let end = bytes.iter().position(|b| *b == b'\n').expect("a stamp line");
     let text = format!(
@@ -52,7 +52,7 @@ fn the_records_snapshot_is_written_as_committed() {
         &text,
         "store::codec::SNAPSHOT_VERSION",
     );
-    let back = snapshot::read(dir.path(), 7).expect("reads back");
+    let back = snapshot::read(dir.path(), "0123456789abcdef0123456789abcdef", 7).expect("reads back");
     assert_eq!(back.cases, data.cases);
     assert_eq!(back.demand_usage, data.demand_usage);
 }
@@ -65,10 +65,13 @@ fn the_search_cache_is_written_as_committed() {
     let mut text = String::new();
     for kind in Kind::ALL {
         let ix = inner.index(kind).expect("an index per kind");
-        cache::write(dir.path(), kind, 7, ix).expect("write");
+        cache::write(dir.path(), kind, "0123456789abcdef0123456789abcdef", 7, ix).expect("write");
         let file = std::fs::read_to_string(cache::dir(dir.path()).join(format!("{}.tsv", kind.name()))).expect("read");
         text += &format!("== {}.tsv\n{}", kind.name(), without_build(&file));
-        assert!(cache::read(dir.path(), kind, 7).is_some(), "{kind} reads back");
+        assert!(
+            cache::read(dir.path(), kind, "0123456789abcdef0123456789abcdef", 7).is_some(),
+            "{kind} reads back"
+        );
     }
     assert_golden(
         "src/service/golden/search-cache.txt",

@@ -181,6 +181,7 @@ impl Service {
     pub fn open(store: Store) -> Result<Arc<Service>> {
         let t0 = Instant::now();
         let generation = store.generation()?;
+        let id = store.database_id()?;
         let db = store.path().to_path_buf();
         // Only this process has the database open (sled's lock): any
         // half-written cache file is a leftover of one that died.
@@ -189,10 +190,10 @@ impl Service {
             let cached = sc.spawn(|| {
                 Kind::ALL
                     .iter()
-                    .filter_map(|k| cache::read(&db, *k, generation).map(|ix| (*k, Arc::new(ix))))
+                    .filter_map(|k| cache::read(&db, *k, &id, generation).map(|ix| (*k, Arc::new(ix))))
                     .collect::<HashMap<Kind, Arc<Index>>>()
             });
-            let (data, from_snapshot) = match snapshot::read(&db, generation) {
+            let (data, from_snapshot) = match snapshot::read(&db, &id, generation) {
                 Some(d) => (Ok(d), true),
                 None => (Data::load(&store), false),
             };
@@ -258,6 +259,9 @@ impl Service {
     /// picture of `generation`.
     fn write_caches(&self, generation: u64, kinds: &[Kind], records: bool) {
         let db = self.store.path();
+        let Ok(id) = self.store.database_id() else {
+            return;
+        };
         // The lock is held only to share the indexes (a reference each, no
         // copy) and to encode the records; the files are written without it,
         // so writes and searches never wait on the disk (seconds at a
@@ -272,12 +276,12 @@ impl Service {
             (indexes, records.then(|| snapshot::encode(&r.data)))
         };
         for (kind, ix) in indexes {
-            if let Err(e) = cache::write(db, kind, generation, &ix) {
+            if let Err(e) = cache::write(db, kind, &id, generation, &ix) {
                 tracing::warn!("cannot write the search cache in {}: {e}", cache::dir(db).display());
                 return;
             }
         }
-        if let Some(Err(e)) = payload.map(|p| p.and_then(|p| snapshot::write_encoded(db, generation, &p))) {
+        if let Some(Err(e)) = payload.map(|p| p.and_then(|p| snapshot::write_encoded(db, &id, generation, &p))) {
             tracing::warn!("cannot write the records snapshot in {}: {e}", cache::dir(db).display());
         }
     }

@@ -1,13 +1,14 @@
 //! The persisted picture of every record: what [`Data`] holds, written
-//! beside the search cache and stamped, like it, with the store's write
-//! generation, its format version and the program that wrote it. A start
+//! beside the search cache and stamped, like it, with the database's
+//! identity and write generation, its format version and the program that
+//! wrote it. A start
 //! whose stamp matches reads this one file instead of walking every tree
 //! of the database: faster, and sled's page cache stays small, since
 //! nothing pulled a million pages through it.
 //!
 //! A stale, damaged or foreign file is ignored (and replaced), never
 //! trusted. Format: the stamp line `skillbridge-records <version> <build>
-//! <generation>` (see `store::codec::stamp`; the version is
+//! <database> <generation>` (see `store::codec::stamp`; the version is
 //! `codec::SNAPSHOT_VERSION`), the payload's length (u64 LE), the payload
 //! (`codec::encode_bulk` of [`Records`]), and its CRC-32 (u32 LE).
 
@@ -52,9 +53,9 @@ pub fn file(db: &Path) -> PathBuf {
     super::cache::dir(db).join("records.bin")
 }
 
-/// Write `data` as the picture of `generation`, atomically.
-pub fn write(db: &Path, generation: u64, data: &Data) -> std::io::Result<()> {
-    write_encoded(db, generation, &encode(data)?)
+/// Write `data` as the picture of `generation` of database `id`, atomically.
+pub fn write(db: &Path, id: &str, generation: u64, data: &Data) -> std::io::Result<()> {
+    write_encoded(db, id, generation, &encode(data)?)
 }
 
 /// The records as the file's payload (what needs the records in hand).
@@ -76,10 +77,10 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
     codec::encode_bulk(&records).map_err(std::io::Error::other)
 }
 
-/// Write a payload from [`encode`] as the picture of `generation`.
-pub fn write_encoded(db: &Path, generation: u64, payload: &[u8]) -> std::io::Result<()> {
+/// Write a payload from [`encode`] as the picture of `generation` of database `id`.
+pub fn write_encoded(db: &Path, id: &str, generation: u64, payload: &[u8]) -> std::io::Result<()> {
     super::cache::write_atomically(&file(db), |w| {
-        writeln!(w, "{}", codec::stamp(MAGIC, SNAPSHOT_VERSION, generation))?;
+        writeln!(w, "{}", codec::stamp(MAGIC, SNAPSHOT_VERSION, id, generation))?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
         w.write_all(payload)?;
         w.write_all(&crc32fast::hash(payload).to_le_bytes())
@@ -90,21 +91,56 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     b.get(at..at + 8)?.try_into().ok().map(u64::from_le_bytes)
 }
 
-/// The picture of `generation`, if the file holds exactly that, whole.
-pub fn read(db: &Path, generation: u64) -> Option<Data> {
-    let bytes = std::fs::read(file(db)).ok()?;
+/// A file's stamp (database, generation) and payload.
+type Stamped<'a> = ((String, u64), &'a [u8]);
+
+/// The stamp's (database, generation) and the payload, when the file's
+/// checksum holds; `Err` says why not.
+fn open(bytes: &[u8]) -> Result<Option<Stamped<'_>>, String> {
     // The stamp line is short: a file whose first 200 bytes hold no line
     // end is not one of ours.
-    let end = bytes.iter().take(200).position(|b| *b == b'\n')?;
-    let line = std::str::from_utf8(&bytes[..end]).ok()?;
-    if codec::read_stamp(line, MAGIC, SNAPSHOT_VERSION)? != generation {
-        return None;
-    }
+    let Some(end) = bytes.iter().take(200).position(|b| *b == b'\n') else {
+        return Ok(None);
+    };
+    let Some(stamp) = std::str::from_utf8(&bytes[..end])
+        .ok()
+        .and_then(|line| codec::read_stamp(line, MAGIC, SNAPSHOT_VERSION))
+    else {
+        return Ok(None);
+    };
     let rest = &bytes[end + 1..];
-    let len = usize::try_from(u64_at(rest, 0)?).ok()?;
-    let payload = rest.get(8..8usize.checked_add(len)?)?;
-    let crc = rest.get(8 + len..)?;
+    let len = u64_at(rest, 0)
+        .and_then(|l| usize::try_from(l).ok())
+        .ok_or("its length field does not read")?;
+    let payload = 8usize
+        .checked_add(len)
+        .and_then(|stop| rest.get(8..stop))
+        .ok_or("it is shorter than its length field says (cut short?)")?;
+    let crc = rest.get(8 + len..).ok_or("it has no checksum")?;
     if crc != crc32fast::hash(payload).to_le_bytes() {
+        return Err("checksum mismatch".into());
+    }
+    Ok(Some((stamp, payload)))
+}
+
+/// How the file stands against database `id` at `generation` (see `cache::Standing`).
+pub fn standing(db: &Path, id: &str, generation: u64) -> Option<super::cache::Standing> {
+    use super::cache::Standing;
+    let bytes = std::fs::read(file(db)).ok()?;
+    Some(match open(&bytes) {
+        Err(why) => Standing::Damaged { why },
+        Ok(None) => Standing::OtherVersion,
+        Ok(Some(((owner, _), _))) if owner != id => Standing::Foreign { id: owner },
+        Ok(Some(((_, g), _))) if g != generation => Standing::Stale,
+        Ok(Some(_)) => Standing::Current,
+    })
+}
+
+/// The picture of `generation` of database `id`, if the file holds exactly that, whole.
+pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
+    let bytes = std::fs::read(file(db)).ok()?;
+    let ((owner, g), payload) = open(&bytes).ok()??;
+    if owner != id || g != generation {
         return None;
     }
     let r: Records = codec::decode_bulk(payload).ok()?;
@@ -136,8 +172,8 @@ mod tests {
         crate::demo::build(&store, &crate::demo::Options { trainees: 300, seed: 7 }).expect("demo");
         let data = Data::load(&store).expect("load");
         let g = store.generation().expect("generation");
-        write(store.path(), g, &data).expect("write");
-        let back = read(store.path(), g).expect("read");
+        write(store.path(), "db1", g, &data).expect("write");
+        let back = read(store.path(), "db1", g).expect("read");
         assert_eq!(back.trainees, data.trainees);
         assert_eq!(back.cases, data.cases);
         assert_eq!(back.classes, data.classes);
@@ -152,15 +188,16 @@ mod tests {
             data.trainee_cases(t).collect::<Vec<_>>()
         );
         // Another generation, a flipped byte, a cut file: not used.
-        assert!(read(store.path(), g + 1).is_none());
+        assert!(read(store.path(), "db1", g + 1).is_none());
+        assert!(read(store.path(), "db2", g).is_none(), "another database's picture");
         let path = file(store.path());
         let bytes = std::fs::read(&path).expect("bytes");
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;
         flipped[mid] ^= 0x40;
         std::fs::write(&path, &flipped).expect("flip");
-        assert!(read(store.path(), g).is_none());
+        assert!(read(store.path(), "db1", g).is_none());
         std::fs::write(&path, &bytes[..bytes.len() - 3]).expect("cut");
-        assert!(read(store.path(), g).is_none());
+        assert!(read(store.path(), "db1", g).is_none());
     }
 }

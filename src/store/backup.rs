@@ -45,6 +45,13 @@ pub fn backup_dir(path: &Path) -> Result<PathBuf> {
     Ok(backup)
 }
 
+/// Hold the database at `path` against every other process (as `salvage`
+/// does while it reads the files): sled's own lock, released when the
+/// returned file is dropped.
+pub fn lock_database(path: &Path) -> Result<File> {
+    lock_unheld(path)
+}
+
 /// Take sled's lock on `PATH/db` ourselves, waiting (up to
 /// `RELEASE_WAIT`) for this process's own sled threads to let go of a
 /// database it just closed. Dropping the file releases the lock.

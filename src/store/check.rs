@@ -68,12 +68,21 @@ pub(super) fn load_records(store: &Store, problems: &mut Vec<Problem>) -> Record
 fn load<R: Record>(store: &Store, problems: &mut Vec<Problem>) -> Vec<R> {
     let mut items = Vec::new();
     for item in store.tree(R::TREE).iter() {
+        super::progress::tick();
         match item {
-            Err(e) => problems.push(Problem {
-                tree: R::TREE.name(),
-                key: "-".into(),
-                message: format!("read failed: {e}"),
-            }),
+            // sled's iterator gives the same error again and again: one is
+            // the answer (check once filled memory with them until it died).
+            Err(e) => {
+                problems.push(Problem {
+                    tree: R::TREE.name(),
+                    key: "-".into(),
+                    message: format!(
+                        "read failed after {} records: {e}; the rest of this tree is not checked. Restore a backup, or run `skillbridge salvage FILE` to save every record that still reads",
+                        items.len()
+                    ),
+                });
+                break;
+            }
             Ok((k, v)) => {
                 let key = u64_from(&k);
                 match codec::decode::<R>(&v, R::VERSION) {

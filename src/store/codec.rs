@@ -15,9 +15,10 @@
 //!
 //! The two files under `search-cache/` are derived data, stamped (see
 //! [`stamp`]) with their format version, the program that wrote them
-//! ([`build_id`]) and the store's write generation: a file of another
-//! version, another skillbridge or another generation is rebuilt, never
-//! read.
+//! ([`build_id`]), the database they were made from (its random identity,
+//! `store::DATABASE_ID`) and its write generation, and checksummed (CRC-32):
+//! a file of another version, another skillbridge, another database or
+//! another generation, or one whose checksum fails, is rebuilt, never read.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -58,13 +59,13 @@ fn decode_config() -> bincode::config::Configuration<
 /// Version of the records snapshot (`records.bin`). Bump it when the bytes
 /// change: the file's layout, or what a record, a counter or their order
 /// encodes to (a record's own `Record::VERSION` moves with it).
-pub const SNAPSHOT_VERSION: u16 = 2;
+pub const SNAPSHOT_VERSION: u16 = 3;
 
 /// Version of the search cache (`<kind>.tsv`). Bump it when the bytes or
 /// the search text change: the file's layout, or what a record's search
 /// line, pinyin forms or shared texts hold (the rows, the catalog's names,
 /// the matcher's forms).
-pub const SEARCH_CACHE_VERSION: u16 = 4;
+pub const SEARCH_CACHE_VERSION: u16 = 5;
 
 /// The program a derived file was written by: this skillbridge's version
 /// and the version of the pinyin tables it was built with (read from
@@ -83,21 +84,21 @@ pub fn build_id() -> &'static str {
     })
 }
 
-/// The first line of a derived file: `<magic> <version> <build> <generation>`.
-pub fn stamp(magic: &str, version: u16, generation: u64) -> String {
-    format!("{magic} {version} {} {generation}", build_id())
+/// The first line of a derived file: `<magic> <version> <build> <database> <generation>`.
+pub fn stamp(magic: &str, version: u16, database: &str, generation: u64) -> String {
+    format!("{magic} {version} {} {database} {generation}", build_id())
 }
 
-/// The generation a first line names, when it is a stamp of this magic and
-/// version written by this build; `None` for anything else.
-pub fn read_stamp(line: &str, magic: &str, version: u16) -> Option<u64> {
+/// The database and generation a first line names, when it is a stamp of
+/// this magic and version written by this build; `None` for anything else.
+pub fn read_stamp(line: &str, magic: &str, version: u16) -> Option<(String, u64)> {
     let rest = line.strip_prefix(magic)?.strip_prefix(' ')?;
     let mut parts = rest.split(' ');
-    let (v, build, generation) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || v.parse::<u16>().ok()? != version || build != build_id() {
+    let (v, build, database, generation) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || v.parse::<u16>().ok()? != version || build != build_id() || database.is_empty() {
         return None;
     }
-    generation.parse().ok()
+    Some((database.to_string(), generation.parse().ok()?))
 }
 
 /// A bulk value without the envelope (the snapshot's payload: its file
@@ -184,10 +185,13 @@ mod tests {
 
     #[test]
     fn a_stamp_reads_back_only_for_its_magic_version_and_build() {
-        let line = stamp("skillbridge-search", 3, 42);
+        let line = stamp("skillbridge-search", 3, "ab12", 42);
         assert!(line.starts_with("skillbridge-search 3 skillbridge-"), "{line}");
         assert!(build_id().contains("+pinyin-0."), "{}", build_id());
-        assert_eq!(read_stamp(&line, "skillbridge-search", 3), Some(42));
+        assert_eq!(
+            read_stamp(&line, "skillbridge-search", 3),
+            Some(("ab12".to_string(), 42))
+        );
         assert_eq!(read_stamp(&line, "skillbridge-search", 2), None);
         assert_eq!(read_stamp(&line, "skillbridge-records", 3), None);
         let other = line.replace(build_id(), "skillbridge-9.9.9+pinyin-0.11.0");

@@ -79,18 +79,20 @@ pub enum StoreError {
     Vanished { path: PathBuf },
     #[error(
         "the directory {path} does not hold a readable skillbridge database ({detail}); nothing was changed. \
-         If it should, restore it from a backup (a copy named like {path}.bak-YYYYmmddHHMMSS); to start afresh, \
-         pass --db with an empty directory"
+         If it should, restore it from a backup (`skillbridge restore FILE`, or a copy named like \
+         {path}.bak-YYYYmmddHHMMSS), or run `skillbridge salvage FILE --db {path}` to save every record that \
+         still reads; to start afresh, pass --db with an empty directory"
     )]
     Unreadable { path: PathBuf, detail: String },
     #[error(
         "the database at {path} is damaged: {detail}. Run `skillbridge check --db {path}` to list the damage; \
          `skillbridge check --repair` rebuilds indexes and counters (after backing the directory up), while a \
-         damaged record itself can only come back from a backup"
+         damaged record itself can only come back from a backup: restore the last one, or run \
+         `skillbridge salvage FILE --db {path}` to save every record that still reads"
     )]
     Corrupt { path: PathBuf, detail: String },
     #[error(
-        "cannot back up the database at {path} to {backup}: {detail}. Nothing was changed; a backup needs as much \
+        "cannot back up the database at {path} to {backup}: {detail}; nothing was changed. A backup needs as much \
          free space beside the database as the database takes"
     )]
     Backup {

@@ -105,7 +105,7 @@ where
     let mut batch = sled::Batch::default();
     let mut n = 0;
     for item in tree.iter() {
-        let (k, v) = item.map_err(|e| store.write_err(e))?;
+        let (k, v) = item.map_err(|e| store.read_err(e))?;
         let at = || format!("{} {}", New::TREE.name(), u64_from(&k).unwrap_or_default());
         let found = codec::version_of(&v).map_err(|e| store.corrupt(format!("{}: {e}", at())))?;
         if found >= New::VERSION {

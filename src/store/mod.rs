@@ -23,9 +23,11 @@ mod fault;
 pub(crate) mod golden;
 pub mod migrate;
 mod ops;
+pub mod progress;
 mod read;
 mod record;
 pub mod repair;
+pub mod sledlog;
 mod tree;
 mod tx;
 
@@ -73,6 +75,12 @@ pub const SERVICE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// Meta key of the write generation.
 pub const GENERATION: &[u8] = b"generation";
 
+/// Meta key of the database's identity: a random id made with the database
+/// (or at the first open by a program that has them), never copied by a
+/// backup, so that files derived from one database are never taken for
+/// another's, even at the same generation.
+pub const DATABASE_ID: &str = "database_id";
+
 /// The open database. Cheap to clone (sled handles are reference counted);
 /// open it once per process and share the clone.
 #[derive(Clone)]
@@ -97,10 +105,26 @@ impl Store {
 
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Store> {
         let store = Self::open_unchecked(path, cache_bytes)?;
-        match store.check_schema()? {
-            None => Ok(store),
-            Some(older) => migrate::upgrade(store, older, SCHEMA_VERSION, migrate::STEPS, cache_bytes),
+        let store = match store.check_schema()? {
+            None => store,
+            Some(older) => migrate::upgrade(store, older, SCHEMA_VERSION, migrate::STEPS, cache_bytes)?,
+        };
+        store.ensure_identity()?;
+        Ok(store)
+    }
+
+    /// Give the database its identity if it has none yet.
+    fn ensure_identity(&self) -> Result<()> {
+        if self.meta(DATABASE_ID)?.is_none_or(|id| id.trim().is_empty()) {
+            let id: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+            self.set_meta(DATABASE_ID, &id)?;
         }
+        Ok(())
+    }
+
+    /// The database's identity (see [`DATABASE_ID`]).
+    pub fn database_id(&self) -> Result<String> {
+        Ok(self.meta(DATABASE_ID)?.unwrap_or_default())
     }
 
     /// Open without looking at the schema version.
@@ -162,7 +186,7 @@ impl Store {
         let meta = self.tree(TreeName::Meta);
         let found = meta
             .get(b"schema_version")
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .map(|v| u32_from(&v));
         match found {
             Some(Some(v)) if v > SCHEMA_VERSION => Err(StoreError::NewerSchema {
@@ -208,6 +232,18 @@ impl Store {
         }
     }
 
+    /// A failed read: the disk's fault when the operating system says so,
+    /// else damage (sled found a message that does not check, or a page it
+    /// cannot make sense of) — never "this change was not saved".
+    pub(crate) fn read_err(&self, e: sled::Error) -> StoreError {
+        if let sled::Error::Io(io) = &e
+            && let Some(mapped) = io_fault(&self.path, io, "reading")
+        {
+            return mapped;
+        }
+        self.corrupt(format!("reading it failed: {e}"))
+    }
+
     pub(crate) fn write_err(&self, e: sled::Error) -> StoreError {
         if let sled::Error::Io(io) = &e
             && let Some(mapped) = io_fault(&self.path, io, "saving")
@@ -243,7 +279,7 @@ impl Store {
         Ok(self
             .tree(TreeName::Meta)
             .get(key.as_bytes())
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
@@ -259,7 +295,7 @@ impl Store {
         Ok(self
             .tree(TreeName::Meta)
             .get(GENERATION)
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .and_then(|v| u64_from(&v))
             .unwrap_or(0))
     }

@@ -10,7 +10,7 @@ impl Store {
         match self
             .tree(R::TREE)
             .get(key.to_be_bytes())
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
         {
             None => Ok(None),
             Some(v) => codec::decode::<R>(&v, R::VERSION)
@@ -24,7 +24,8 @@ impl Store {
         let tree = self.tree(R::TREE);
         let mut out = Vec::with_capacity(tree.len());
         for item in tree.iter() {
-            let (k, v) = item.map_err(|e| self.write_err(e))?;
+            super::progress::tick();
+            let (k, v) = item.map_err(|e| self.read_err(e))?;
             let key = u64_from(&k).unwrap_or(0);
             let (_, r) = codec::decode::<R>(&v, R::VERSION)
                 .map_err(|e| self.corrupt(format!("{} {key}: {e}", R::TREE.name())))?;
@@ -39,8 +40,9 @@ impl Store {
 
     pub fn events_of(&self, case: CaseId) -> Result<Vec<Event>> {
         let mut out = Vec::new();
+        super::progress::tick();
         for item in self.tree(TreeName::Events).scan_prefix(case.0.to_be_bytes()) {
-            let (_, v) = item.map_err(|e| self.write_err(e))?;
+            let (_, v) = item.map_err(|e| self.read_err(e))?;
             let (_, ev) = codec::decode::<Event>(&v, EVENT_VERSION)
                 .map_err(|e| self.corrupt(format!("events of case {case}: {e}")))?;
             out.push(ev);
@@ -52,7 +54,8 @@ impl Store {
     pub fn all_events(&self) -> Result<Vec<Event>> {
         let mut out = Vec::new();
         for item in self.tree(TreeName::Events).iter() {
-            let (_, v) = item.map_err(|e| self.write_err(e))?;
+            super::progress::tick();
+            let (_, v) = item.map_err(|e| self.read_err(e))?;
             let (_, ev) =
                 codec::decode::<Event>(&v, EVENT_VERSION).map_err(|e| self.corrupt(format!("events: {e}")))?;
             out.push(ev);
@@ -73,7 +76,7 @@ impl Store {
     }
 
     fn unique_lookup<R: Record>(&self, tree: TreeName, key: &[u8]) -> Result<Option<R>> {
-        match self.tree(tree).get(key).map_err(|e| self.write_err(e))? {
+        match self.tree(tree).get(key).map_err(|e| self.read_err(e))? {
             None => Ok(None),
             Some(v) => match u64_from(&v) {
                 Some(id) => self.get::<R>(id),
@@ -86,7 +89,7 @@ impl Store {
         Ok(self
             .tree(TreeName::ClassUsage)
             .get(class.0.to_be_bytes())
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .and_then(|v| u32_from(&v))
             .unwrap_or(0))
     }
@@ -95,7 +98,7 @@ impl Store {
         Ok(self
             .tree(TreeName::DemandUsage)
             .get(demand.0.to_be_bytes())
-            .map_err(|e| self.write_err(e))?
+            .map_err(|e| self.read_err(e))?
             .and_then(|v| DemandUsage::from_bytes(&v))
             .unwrap_or_default())
     }
@@ -104,7 +107,7 @@ impl Store {
     pub(crate) fn read_tree(&self, t: TreeName) -> Result<std::collections::BTreeMap<Vec<u8>, Vec<u8>>> {
         let mut out = std::collections::BTreeMap::new();
         for item in self.tree(t).iter() {
-            let (k, v) = item.map_err(|e| self.write_err(e))?;
+            let (k, v) = item.map_err(|e| self.read_err(e))?;
             out.insert(k.to_vec(), v.to_vec());
         }
         Ok(out)

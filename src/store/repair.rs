@@ -54,7 +54,7 @@ impl RepairReport {
         }
         if self.changes.is_empty() {
             out += &format!(
-                "nothing to repair at {path}: indexes, counters and demand status match the records (no backup taken)\n"
+                "nothing to repair at {path}: indexes, counters and demand status match the records (the copy taken first was removed)\n"
             );
         } else {
             out += &format!("{} repairs at {path}\n", self.changes.len());
@@ -112,9 +112,10 @@ impl Store {
     }
 }
 
-/// Repair the database at `path` (which no process may hold): back it up,
-/// then rebuild indexes, counters and demand status from the records. When
-/// nothing disagrees, nothing is written and no backup is taken.
+/// Repair the database at `path` (which no process may hold): back it up
+/// first, always, before anything is read (reading a damaged database can
+/// be what fails), then rebuild indexes, counters and demand status from
+/// the records. When nothing was changed, the copy is removed again.
 pub fn repair(path: &Path) -> Result<RepairReport> {
     if !path.join("db").is_file() {
         return Err(StoreError::Open {
@@ -122,12 +123,30 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "there is no database here to repair"),
         });
     }
-    let store = Store::open(path)?;
-    let plan = store.plan_repair()?;
+    let copy = backup::backup_dir(path)?;
+    let discard = |copy: &Path| {
+        let _ = std::fs::remove_dir_all(copy);
+    };
+    let store = match Store::reopen(path) {
+        Ok(s) => s,
+        Err(e) => {
+            discard(&copy);
+            return Err(e);
+        }
+    };
+    let plan = match store.plan_repair() {
+        Ok(p) => p,
+        Err(e) => {
+            discard(&copy);
+            return Err(e);
+        }
+    };
     if !plan.damaged.is_empty() {
+        discard(&copy);
         return Err(store.unrepairable(&plan.damaged));
     }
     if plan.edits.is_empty() {
+        discard(&copy);
         return Ok(RepairReport {
             path: path.to_path_buf(),
             backup: None,
@@ -135,18 +154,10 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
             remaining: store.check().problems,
         });
     }
-    drop(store);
-    let backup = backup::backup_dir(path)?;
-    let store = Store::reopen(path)?;
-    // Planned again: the database was closed for the backup.
-    let plan = store.plan_repair()?;
-    if !plan.damaged.is_empty() {
-        return Err(store.unrepairable(&plan.damaged));
-    }
     store.apply_repair(&plan.edits)?;
     Ok(RepairReport {
         path: path.to_path_buf(),
-        backup: Some(backup),
+        backup: Some(copy),
         changes: plan.edits.into_iter().map(|(_, c)| c).collect(),
         remaining: store.check().problems,
     })

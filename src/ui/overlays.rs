@@ -186,8 +186,21 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
             for n in p.notes.iter().chain(&p.warnings) {
                 lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
             }
+            for d in p
+                .diff_messages()
+                .into_iter()
+                .take(inner.height.saturating_sub(10) as usize)
+            {
+                lines.push(Line::from(Span::styled(d, Style::new().fg(Color::Yellow))));
+            }
             if p.rejects.is_empty() {
                 lines.push(Line::from(""));
+                if p.updated > 0 {
+                    lines.push(Line::from(Span::styled(
+                        fill(t.imp_update, &[&p.updated]),
+                        Style::new().fg(Color::Yellow),
+                    )));
+                }
                 lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
             } else {
                 lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));

@@ -171,7 +171,9 @@ fn a_bad_id_number_refuses_the_file_unless_skipped_and_the_rejects_reimport() {
     let text = std::fs::read_to_string(&rejects).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "姓名,身份证号,手机号,区域,错误原因");
+    // The row each bad row had in the file read, as a spreadsheet shows it (#20 item 9).
+    assert_eq!(lines[0], "姓名,身份证号,手机号,区域,错误原因,行号");
+    assert!(lines[1].ends_with(",3"), "{text}");
     assert!(
         lines[1].starts_with("王芳,110105194912310021,13712345678,润州区,"),
         "{text}"
@@ -386,7 +388,8 @@ fn names_resolve_exactly_or_suggest_and_changed_rows_update() {
         "班级名称,培训机构,工种,开班时间,结业时间,计划人数\n电工班,京口测试职业培训学校,电工,2025-09-01,2025-11-15,40\n",
     )
     .unwrap();
-    let (ok, out, _) = import_cli("classes", &f, &db, &[]);
+    // A change to a stored record is written only when asked (#20 item 1).
+    let (ok, out, _) = import_cli("classes", &f, &db, &["--update"]);
     assert!(ok);
     assert!(out.contains("0 added, 1 updated, 0 unchanged"), "{out}");
     let store = open(&db);
@@ -415,6 +418,7 @@ fn plan_then_apply_in_batches() {
     let opts = import::Options {
         today: common::day(10, 15),
         batch: 2,
+        ..Default::default()
     };
     let plan = import::plan(&store, Kind::Trainees, &f, &opts).unwrap();
     assert_eq!((plan.rows, plan.added, plan.rejects.len()), (5, 5, 0));

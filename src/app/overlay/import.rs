@@ -28,7 +28,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
             let i = all.iter().position(|k| *k == d.kind).unwrap_or(0);
             d.kind = all[(i + 1) % all.len()];
         }
-        Msg::Action(Action::Open | Action::Save | Action::Confirm) => match d.plan.take() {
+        Msg::Action(a @ (Action::Open | Action::Save | Action::Confirm)) => match d.plan.take() {
             None => {
                 let path = std::path::PathBuf::from(d.input.value().trim());
                 d.working = true;
@@ -36,7 +36,9 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
             }
             // A file with bad rows is never written from here.
             Some(plan) if !plan.rejects.is_empty() => d.plan = Some(plan),
-            Some(plan) => {
+            // Changes to stored records are written only when asked (ctrl-s).
+            Some(mut plan) => {
+                plan.update = a == Action::Save;
                 d.working = true;
                 fx.push(Effect::Run(Run::Import(Box::new(plan))));
             }

@@ -24,15 +24,54 @@ pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl I
     })
 }
 
+/// Every problem of one row: a builder goes on after a bad cell, so the
+/// operator sees all of a row's problems at once.
+#[derive(Default)]
+pub(super) struct Errs(pub(super) Vec<CellError>);
+
+impl Errs {
+    /// The value, or `None` with the problem kept.
+    pub(super) fn ok<T>(&mut self, r: Cell<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What a row says about one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Given<'r> {
+    /// The file has no such column: keep what is stored (or the default).
+    Absent,
+    /// The column is there and the cell empty.
+    Empty,
+    Value(&'r str),
+}
+
 /// The file's columns: which index holds which column, and the header text.
 pub(super) struct Cols {
     pub(super) kind: Kind,
     pub(super) index: HashMap<&'static str, usize>,
     pub(super) header: Vec<String>,
+    /// An empty cell clears the stored value (`--clear-empty`); else it keeps it.
+    pub(super) clear_empty: bool,
 }
 
 impl Cols {
-    pub(super) fn map(kind: Kind, table: &Table, warnings: &mut Vec<String>) -> Result<Cols, ImportError> {
+    pub(super) fn map(
+        kind: Kind,
+        table: &Table,
+        clear_empty: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Cols, ImportError> {
         let mut index: HashMap<&'static str, usize> = HashMap::new();
         for (i, h) in table.header.iter().enumerate() {
             if h.trim().is_empty() || columns::is_ignored(h) {
@@ -92,19 +131,30 @@ impl Cols {
             kind,
             index,
             header: table.header.clone(),
+            clear_empty,
         })
     }
 
-    /// The cell of column `key`, trimmed; `None` when the file has no such column.
+    /// The cell of column `key`, trimmed (and without the `'` export put
+    /// before a formula-looking value); `None` when the file has no such column.
     pub(super) fn get<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
-        self.index
-            .get(key)
-            .map(|&i| row.cells.get(i).map(|s| s.trim()).unwrap_or(""))
+        self.index.get(key).map(|&i| {
+            let cell = row.cells.get(i).map(|s| s.trim()).unwrap_or("");
+            resolve::unescape_formula(cell).trim()
+        })
     }
 
     /// The cell, or `None` when the column is absent or the cell empty.
     pub(super) fn value<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
         self.get(row, key).filter(|s| !s.is_empty())
+    }
+
+    pub(super) fn given<'r>(&self, row: &'r Row, key: &str) -> Given<'r> {
+        match self.get(row, key) {
+            None => Given::Absent,
+            Some("") => Given::Empty,
+            Some(v) => Given::Value(v),
+        }
     }
 
     pub(super) fn required<'r>(&self, row: &'r Row, key: &'static str) -> Cell<&'r str> {
@@ -114,6 +164,27 @@ impl Cols {
                 let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
                 bad(key, "", format!("is empty; this column is required: {about}"))
             }
+        }
+    }
+
+    /// A field a stored record has: a value is parsed; an empty cell keeps
+    /// the stored value, unless `--clear-empty` (then `cleared`) or the
+    /// field cannot be empty (`cleared` is `None`); a new record, or a
+    /// column the file lacks, gets the stored value or `default`.
+    pub(super) fn field<T: Clone>(
+        &self,
+        row: &Row,
+        key: &'static str,
+        old: Option<&T>,
+        cleared: Option<T>,
+        default: impl FnOnce() -> T,
+        parse: impl FnOnce(&str) -> Cell<T>,
+    ) -> Cell<T> {
+        match (self.given(row, key), old) {
+            (Given::Value(v), _) => parse(v),
+            (Given::Empty, Some(_)) if self.clear_empty && cleared.is_some() => Ok(cleared.unwrap_or_else(default)),
+            (_, Some(o)) => Ok(o.clone()),
+            (_, None) => Ok(default()),
         }
     }
 
@@ -137,8 +208,9 @@ pub(super) fn parse_with<T>(key: &'static str, value: &str, f: impl FnOnce(&str)
     })
 }
 
-pub(super) fn name_cell<'r>(cols: &Cols, row: &'r Row) -> Cell<&'r str> {
-    cols.required(row, "name")
+/// A required name cell, normalized (see `resolve::name`).
+pub(super) fn name_cell(cols: &Cols, row: &Row, key: &'static str) -> Cell<String> {
+    cols.required(row, key).map(resolve::name)
 }
 
 pub(super) fn region_cell(cols: &Cols, row: &Row, key: &'static str) -> Cell<Option<RegionId>> {

@@ -5,21 +5,25 @@
 //! Natural keys make a re-import change nothing: the ID number for trainees,
 //! the name for institutions and enterprises, the 编号 (else enterprise +
 //! trade + region) for demands, and name + institution + start date for
-//! classes. A row whose record exists and differs updates it.
+//! classes, each matched against the records themselves. A row whose record
+//! exists and differs is shown field by field (`Plan::diffs`) and written
+//! only when asked (`Options::update`, `--update`); an empty cell keeps the
+//! stored value unless `Options::clear_empty` says it clears it.
 
 mod cols;
 mod rows;
 
-pub use rows::demand_ref;
+pub use super::cells::demand_ref;
 
+use super::cells::{Cells, Names};
 use super::columns::{self, Column};
-use super::table::{self, Row, Table, TableError};
+use super::table::{self, Limits, ReadOptions, Row, Table, TableError};
 use crate::domain::*;
 use crate::store::batch::BatchError;
 use crate::store::{Editable, Store, StoreError};
 use chrono::NaiveDate;
-use cols::{Cell, CellError, Cols, bad};
-use rows::{Built, Cx, class, demand, enterprise, institution, trainee};
+use cols::{CellError, Cols};
+use rows::{Built, Cx, Rows, class, demand, enterprise, institution, trainee};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,11 @@ use thiserror::Error;
 
 /// Records written per transaction.
 pub const DEFAULT_BATCH: usize = 2_000;
+
+/// The rejects file's column with each row's number in the file read.
+pub const ROW_COLUMN: &str = "行号";
+/// The rejects file's column with what is wrong with the row.
+pub const REASON_COLUMN: &str = "错误原因";
 
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -56,11 +65,14 @@ pub enum ImportError {
         "{path}: {count} of {rows} rows are invalid, so nothing was written. Fix them and import again, or pass --skip-invalid REJECTS.csv to write the good rows and set the bad ones aside"
     )]
     Invalid { path: PathBuf, count: usize, rows: usize },
+    #[error(
+        "--skip-invalid {rejects} names the file being imported ({path}): the rejected rows would overwrite it. Nothing was written; give the rejects another file name"
+    )]
+    RejectsIsInput { path: PathBuf, rejects: PathBuf },
     #[error("{path}: cannot write the rejects file {rejects}: {source}")]
     Rejects {
         path: PathBuf,
         rejects: PathBuf,
-        #[source]
         source: std::io::Error,
     },
     /// Reading the database (around an import) failed.
@@ -74,31 +86,101 @@ pub enum ImportError {
         line: usize,
         written: usize,
         batch: usize,
-        #[source]
         source: Box<StoreError>,
     },
 }
 
-/// One bad row: where, which column, the value and why.
+/// One problem of a bad row: which column, the value and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject {
-    pub line: usize,
+pub struct Problem {
     /// The column's header as the file names it.
     pub column: String,
     pub value: String,
     pub reason: String,
+}
+
+impl Problem {
+    /// `column 'X' = 'value': reason`
+    pub fn detail(&self) -> String {
+        format!("column '{}' = '{}': {}", self.column, self.value, self.reason)
+    }
+}
+
+/// One bad row: where, and every problem it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// The row number a spreadsheet shows.
+    pub line: usize,
+    pub problems: Vec<Problem>,
     /// The row's cells as read, for the rejects file.
     pub cells: Vec<String>,
 }
 
 impl Reject {
-    /// `column 'X' = 'value': reason`
+    /// Every problem, `column 'X' = 'value': reason`, joined by `; `.
     pub fn detail(&self) -> String {
-        format!("column '{}' = '{}': {}", self.column, self.value, self.reason)
+        self.problems.iter().map(Problem::detail).collect::<Vec<_>>().join("; ")
     }
-    /// `FILE:ROW: column 'X' = 'value': reason`
+    /// One line per problem: `FILE:ROW: column 'X' = 'value': reason`.
+    pub fn messages(&self, path: &Path) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| format!("{}:{}: {}", path.display(), self.line, p.detail()))
+            .collect()
+    }
+}
+
+/// One field an import would change in a stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// The column as the file names it.
+    pub column: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A stored record a row would change, field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    pub line: usize,
+    pub kind: Kind,
+    /// The stored record's id.
+    pub id: u64,
+    /// Its name as stored (a trainee's name, a class's…).
+    pub name: String,
+    pub fields: Vec<FieldChange>,
+    /// The change renames a person (who the record is, not only what).
+    pub identity: bool,
+}
+
+impl Diff {
+    /// `FILE:ROW: trainee 12 李静 would change: 姓名 '李静' → '李晶' (the person's name); 手机号 '139…' → ''`
     pub fn message(&self, path: &Path) -> String {
-        format!("{}:{}: {}", path.display(), self.line, self.detail())
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let mut s = format!("{} '{}' → '{}'", f.column, f.old, f.new);
+                if f.new.is_empty() {
+                    s.push_str(" (cleared)");
+                }
+                s
+            })
+            .collect();
+        format!(
+            "{}:{}: {} {} '{}' differs: {}{}",
+            path.display(),
+            self.line,
+            table::what(self.kind),
+            self.id,
+            self.name,
+            fields.join("; "),
+            if self.identity {
+                " — this renames the person: check the ID number is theirs"
+            } else {
+                ""
+            }
+        )
     }
 }
 
@@ -106,6 +188,8 @@ impl Reject {
 struct Change<R> {
     line: usize,
     record: R,
+    /// It changes a stored record (written only with `update`).
+    existing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -115,18 +199,6 @@ enum Changes {
     Demands(Vec<Change<JobDemand>>),
     Classes(Vec<Change<TrainingClass>>),
     Trainees(Vec<Change<Trainee>>),
-}
-
-impl Changes {
-    fn len(&self) -> usize {
-        match self {
-            Changes::Institutions(v) => v.len(),
-            Changes::Enterprises(v) => v.len(),
-            Changes::Demands(v) => v.len(),
-            Changes::Classes(v) => v.len(),
-            Changes::Trainees(v) => v.len(),
-        }
-    }
 }
 
 /// What an import would do, row by row; nothing is written until `apply`.
@@ -142,16 +214,32 @@ pub struct Plan {
     pub warnings: Vec<String>,
     pub rows: usize,
     pub added: usize,
+    /// Stored records the file changes (see `diffs`), written only when `update`.
     pub updated: usize,
     pub unchanged: usize,
     pub rejects: Vec<Reject>,
+    /// Every stored record the file changes, field by field.
+    pub diffs: Vec<Diff>,
+    /// Write the changes to stored records too (`--update`, or confirmed in
+    /// the workspace); else only new records are written.
+    pub update: bool,
     changes: Changes,
 }
 
 impl Plan {
-    /// Every bad row as `FILE:ROW: column 'X' = 'value': reason`.
+    /// Every problem of every bad row, one line each: `FILE:ROW: column 'X' = 'value': reason`.
     pub fn reject_messages(&self) -> Vec<String> {
-        self.rejects.iter().map(|r| r.message(&self.path)).collect()
+        self.rejects.iter().flat_map(|r| r.messages(&self.path)).collect()
+    }
+
+    /// Every change to a stored record, one line each.
+    pub fn diff_messages(&self) -> Vec<String> {
+        self.diffs.iter().map(|d| d.message(&self.path)).collect()
+    }
+
+    /// Records `apply` writes: the new ones, and the changed ones with `update`.
+    pub fn to_write(&self) -> usize {
+        self.added + if self.update { self.updated } else { 0 }
     }
 }
 
@@ -163,11 +251,20 @@ pub struct Report {
     pub rows: usize,
     pub added: usize,
     pub updated: usize,
+    /// Stored records the file would change, left as they are (no `--update`).
+    pub held: usize,
     pub unchanged: usize,
     pub rejected: usize,
     /// False for a dry run.
     pub written: bool,
     pub rejects_file: Option<PathBuf>,
+}
+
+impl Report {
+    /// True when the import wrote (or would write) no record.
+    pub fn writes_nothing(&self) -> bool {
+        self.added + self.updated == 0
+    }
 }
 
 impl fmt::Display for Report {
@@ -184,6 +281,17 @@ impl fmt::Display for Report {
             self.unchanged,
             self.rejected
         )?;
+        if self.held > 0 {
+            write!(
+                f,
+                "; {} stored record{} the file changes {} left as {} (shown above): pass --update to write {}",
+                self.held,
+                if self.held == 1 { "" } else { "s" },
+                if self.written { "were" } else { "would be" },
+                if self.held == 1 { "it was" } else { "they were" },
+                if self.held == 1 { "that change" } else { "those changes" }
+            )?;
+        }
         if !self.written {
             write!(f, " (dry run: nothing written)")?;
         }
@@ -200,6 +308,14 @@ pub struct Options {
     pub today: NaiveDate,
     /// Records per transaction.
     pub batch: usize,
+    /// Write changes to stored records too (else only new records).
+    pub update: bool,
+    /// An empty cell clears the stored value (else it keeps it).
+    pub clear_empty: bool,
+    /// The workbook's sheet to read (default: the first).
+    pub sheet: Option<String>,
+    /// How much of the file is read at most.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -207,6 +323,10 @@ impl Default for Options {
         Options {
             today: chrono::Local::now().date_naive(),
             batch: DEFAULT_BATCH,
+            update: false,
+            clear_empty: false,
+            sheet: None,
+            limits: Limits::COMMAND_LINE,
         }
     }
 }
@@ -216,19 +336,14 @@ pub fn plan(store: &Store, kind: Kind, path: &Path, opts: &Options) -> Result<Pl
     if !kind.importable() {
         return Err(crate::domain::UnknownKind(kind.name().into()).into());
     }
-    let table = table::read(path, kind)?;
-    let mut warnings = Vec::new();
-    let cols = Cols::map(kind, &table, &mut warnings)?;
-    let mut cx = Cx {
-        store,
-        today: opts.today,
-        institutions: HashMap::new(),
-        enterprises: HashMap::new(),
-        institution_names: None,
-        enterprise_names: None,
-        demands: None,
-        classes: None,
+    let read = ReadOptions {
+        sheet: opts.sheet.clone(),
+        limits: opts.limits,
     };
+    let table = table::read(path, kind, &read)?;
+    let mut warnings = Vec::new();
+    let cols = Cols::map(kind, &table, opts.clear_empty, &mut warnings)?;
+    let mut cx = Cx::new(store, opts.today);
     let mut plan = Plan {
         kind,
         path: path.to_path_buf(),
@@ -241,6 +356,8 @@ pub fn plan(store: &Store, kind: Kind, path: &Path, opts: &Options) -> Result<Pl
         updated: 0,
         unchanged: 0,
         rejects: Vec::new(),
+        diffs: Vec::new(),
+        update: opts.update,
         changes: Changes::Trainees(Vec::new()),
     };
     plan.changes = match kind {
@@ -253,35 +370,103 @@ pub fn plan(store: &Store, kind: Kind, path: &Path, opts: &Options) -> Result<Pl
     Ok(plan)
 }
 
-fn run<R: Editable + PartialEq>(
+/// What a stored record is called in a diff.
+trait Named {
+    fn shown_name(&self) -> String;
+}
+
+impl Named for Institution {
+    fn shown_name(&self) -> String {
+        self.name.clone()
+    }
+}
+impl Named for Enterprise {
+    fn shown_name(&self) -> String {
+        self.name.clone()
+    }
+}
+impl Named for JobDemand {
+    fn shown_name(&self) -> String {
+        demand_ref(self)
+    }
+}
+impl Named for TrainingClass {
+    fn shown_name(&self) -> String {
+        self.name.clone()
+    }
+}
+impl Named for Trainee {
+    fn shown_name(&self) -> String {
+        self.name.to_string()
+    }
+}
+
+/// The fields of `old` that `new` changes, as the file names the columns.
+fn diff<R: Cells + Named + crate::store::Record>(
+    kind: Kind,
+    line: usize,
+    cols: &Cols,
+    names: &Names,
+    old: &R,
+    new: &R,
+) -> Diff {
+    let (a, b) = (old.cells(names), new.cells(names));
+    let mut fields = Vec::new();
+    let mut identity = false;
+    for ((c, x), y) in columns::columns(kind).iter().zip(&a).zip(&b) {
+        if x != y {
+            identity |= kind == Kind::Trainees && c.key == "name";
+            fields.push(FieldChange {
+                column: if cols.index.contains_key(c.key) {
+                    cols.name(c.key)
+                } else {
+                    c.zh.to_string()
+                },
+                old: x.clone(),
+                new: y.clone(),
+            });
+        }
+    }
+    Diff {
+        line,
+        kind,
+        id: old.key(),
+        name: old.shown_name(),
+        fields,
+        identity,
+    }
+}
+
+fn run<R: Editable + PartialEq + Cells + Named>(
     cx: &mut Cx<'_>,
     cols: &Cols,
     table: &Table,
     plan: &mut Plan,
-    build: fn(&mut Cx<'_>, &Cols, &Row) -> Cell<Built<R>>,
+    build: fn(&mut Cx<'_>, &Cols, &Row) -> Rows<Built<R>>,
 ) -> Vec<Change<R>> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for row in &table.rows {
+        crate::store::progress::tick();
         let result = build(cx, cols, row).and_then(|b| {
             if let Some(first) = seen.get(&b.key) {
                 let value = cols.get(row, b.key_col).unwrap_or_default().to_string();
-                return bad(
-                    b.key_col,
+                return Err(vec![CellError {
+                    key: b.key_col,
                     value,
-                    format!(
+                    reason: format!(
                         "repeats row {first} (the same {}); keep one of the two rows",
                         key_words(cols.kind)
                     ),
-                );
+                }]);
             }
             Editable::validate(&b.record).map_err(|e| {
                 let key = columns::column(cols.kind, e.field).map(|c| c.key).unwrap_or(e.field);
-                CellError {
+                vec![CellError {
                     key,
                     value: cols.get(row, key).map(str::to_string).unwrap_or(e.value.clone()),
                     reason: e.reason.clone(),
-                }
+                }]
             })?;
             Ok(b)
         });
@@ -290,11 +475,17 @@ fn run<R: Editable + PartialEq>(
                 seen.insert(b.key.clone(), row.line);
                 match &b.existing {
                     Some(old) if *old == b.record => plan.unchanged += 1,
-                    Some(_) => {
+                    Some(old) => {
                         plan.updated += 1;
+                        let d = match cx.names() {
+                            Ok(names) => diff(cols.kind, row.line, cols, names, old, &b.record),
+                            Err(_) => diff(cols.kind, row.line, cols, &Names::default(), old, &b.record),
+                        };
+                        plan.diffs.push(d);
                         out.push(Change {
                             line: row.line,
                             record: b.record,
+                            existing: true,
                         });
                     }
                     None => {
@@ -302,15 +493,21 @@ fn run<R: Editable + PartialEq>(
                         out.push(Change {
                             line: row.line,
                             record: b.record,
+                            existing: false,
                         });
                     }
                 }
             }
-            Err(e) => plan.rejects.push(Reject {
+            Err(errors) => plan.rejects.push(Reject {
                 line: row.line,
-                column: if e.key.is_empty() { "-".into() } else { cols.name(e.key) },
-                value: e.value,
-                reason: e.reason,
+                problems: errors
+                    .into_iter()
+                    .map(|e| Problem {
+                        column: if e.key.is_empty() { "-".into() } else { cols.name(e.key) },
+                        value: e.value,
+                        reason: e.reason,
+                    })
+                    .collect(),
                 cells: row.cells.clone(),
             }),
         }
@@ -336,7 +533,37 @@ pub struct ApplyOptions {
     pub batch: usize,
 }
 
+/// True when two paths name the same file (the second may not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| -> Option<PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
+        }
+        let parent = p
+            .parent()
+            .filter(|x| !x.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(parent.canonicalize().ok()?.join(p.file_name()?))
+    };
+    match (canon(a), canon(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Refuse a rejects file that is the file being imported.
+pub fn check_rejects_path(input: &Path, rejects: &Path) -> Result<(), ImportError> {
+    if same_file(input, rejects) {
+        return Err(ImportError::RejectsIsInput {
+            path: input.to_path_buf(),
+            rejects: rejects.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// Write a plan. With rejects and no `skip_invalid`, nothing is written.
+/// Changes to stored records are written only when `plan.update`.
 /// `progress(done, total)` is called after each batch.
 pub fn apply(
     store: &Store,
@@ -344,6 +571,9 @@ pub fn apply(
     opts: &ApplyOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, ImportError> {
+    if let Some(rejects) = &opts.skip_invalid {
+        check_rejects_path(&plan.path, rejects)?;
+    }
     if !plan.rejects.is_empty() {
         match &opts.skip_invalid {
             None => {
@@ -361,8 +591,9 @@ pub fn apply(
         }
     }
     let batch = if opts.batch == 0 { DEFAULT_BATCH } else { opts.batch };
-    let total = plan.changes.len();
+    let total = plan.to_write();
     let path = plan.path.clone();
+    let update = plan.update;
     let report = Report {
         written: true,
         rejects_file: if plan.rejects.is_empty() {
@@ -372,12 +603,15 @@ pub fn apply(
         },
         ..dry_run(&plan)
     };
+    fn keep<R>(v: Vec<Change<R>>, update: bool) -> Vec<Change<R>> {
+        v.into_iter().filter(|c| update || !c.existing).collect()
+    }
     match plan.changes {
-        Changes::Institutions(v) => write(store, &path, v, batch, total, progress)?,
-        Changes::Enterprises(v) => write(store, &path, v, batch, total, progress)?,
-        Changes::Demands(v) => write(store, &path, v, batch, total, progress)?,
-        Changes::Classes(v) => write(store, &path, v, batch, total, progress)?,
-        Changes::Trainees(v) => write(store, &path, v, batch, total, progress)?,
+        Changes::Institutions(v) => write(store, &path, keep(v, update), batch, total, progress)?,
+        Changes::Enterprises(v) => write(store, &path, keep(v, update), batch, total, progress)?,
+        Changes::Demands(v) => write(store, &path, keep(v, update), batch, total, progress)?,
+        Changes::Classes(v) => write(store, &path, keep(v, update), batch, total, progress)?,
+        Changes::Trainees(v) => write(store, &path, keep(v, update), batch, total, progress)?,
     }
     Ok(report)
 }
@@ -389,7 +623,8 @@ pub fn dry_run(plan: &Plan) -> Report {
         path: plan.path.clone(),
         rows: plan.rows,
         added: plan.added,
-        updated: plan.updated,
+        updated: if plan.update { plan.updated } else { 0 },
+        held: if plan.update { 0 } else { plan.updated },
         unchanged: plan.unchanged,
         rejected: plan.rejects.len(),
         written: false,
@@ -426,17 +661,19 @@ fn write<R: Editable>(
     Ok(())
 }
 
-/// Bad rows as they were read, with a reason column, UTF-8 with a BOM so
-/// that Excel opens it right; fixed, it imports as it is (the reason column
-/// is ignored on import).
+/// Bad rows as they were read, with a reason column and the row number
+/// they had (行号), UTF-8 with a BOM so that Excel opens it right, values
+/// that would start a formula escaped; fixed, it imports as it is (both
+/// columns are ignored on import).
 fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
-    let reason_at = plan
-        .header
-        .iter()
-        .position(|h| columns::is_ignored(h) && h.trim() == "错误原因");
+    let at = |name: &str| plan.header.iter().position(|h| h.trim() == name);
+    let (reason_at, row_at) = (at(REASON_COLUMN), at(ROW_COLUMN));
     let mut header = plan.header.clone();
     if reason_at.is_none() {
-        header.push("错误原因".into());
+        header.push(REASON_COLUMN.to_string());
+    }
+    if row_at.is_none() {
+        header.push(ROW_COLUMN.to_string());
     }
     let mut out: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
     {
@@ -449,11 +686,15 @@ fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
                 Some(i) => cells[i] = r.detail(),
                 None => cells.push(r.detail()),
             }
-            w.write_record(&cells)?;
+            match row_at {
+                Some(i) => cells[i] = r.line.to_string(),
+                None => cells.push(r.line.to_string()),
+            }
+            w.write_record(cells.iter().map(|c| super::export::excel_safe(c).into_owned()))?;
         }
         w.flush()?;
     }
-    std::fs::write(path, out)
+    super::export::write_whole(path, &out)
 }
 
 /// The columns a kind reads, as a header export writes.
