@@ -14,7 +14,7 @@ pub use catalog::{
     RegionId, SkillLevel,
 };
 pub use entities::*;
-pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex};
+pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex, mask_numbers};
 pub use kind::{Kind, RecordRef, UnknownKind};
 pub use validate::ValidationError;
 
