@@ -1,7 +1,9 @@
 //! The commands, one module per family; `main` parses and dispatches. What
 //! they share: the global options and opening a database that must exist.
 
+pub mod access;
 pub mod args;
+pub mod audit;
 pub mod check;
 pub mod data;
 pub mod keymap;

@@ -29,6 +29,12 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
                 .unwrap_or_else(|| paths::data_dir().join("authorized_keys")),
             idle: Duration::from_secs(req.idle_minutes.max(1) * 60),
             lang: s.lang,
+            limits: skillbridge::server::Limits {
+                max_connections: usize::try_from(req.max_connections).unwrap_or(usize::MAX),
+                max_startups: usize::try_from(req.max_startups).unwrap_or(usize::MAX),
+                login_grace: Duration::from_secs(req.login_grace_secs),
+            },
+            import_dir: req.import_dir.unwrap_or_else(paths::import_dir),
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! The domain: types and rules, with no storage and no terminal.
 
+pub mod access;
 pub mod case;
 pub mod catalog;
 pub mod entities;

@@ -3,6 +3,7 @@
 //! something changed (a version number that only grows), so every open
 //! screen shows new data at once.
 
+pub mod access;
 pub mod cache;
 mod commands;
 pub mod data;
@@ -15,6 +16,7 @@ pub mod public;
 pub mod rows;
 pub mod snapshot;
 
+pub use access::{Actor, Guarded};
 pub use data::Data;
 pub use list::{Filters, Found, SearchSpec, Sort};
 pub use picture::Cached;
@@ -100,6 +102,9 @@ impl Inner {
     ) -> Option<Found> {
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
+        if spec.scoped() {
+            return self.search_scoped(spec, index, within, cancelled, start);
+        }
         if spec.query.is_empty() && spec.filters.is_empty() && matches!(spec.sort, Sort::Relevance | Sort::Newest) {
             return Some(Found {
                 hits: Arc::default(),
@@ -131,6 +136,34 @@ impl Inner {
             });
         }
         let all: Arc<[u64]> = hits.iter().map(|h| h.id).collect();
+        hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
+        sort_hits(data, spec, &mut hits);
+        Some(Found {
+            hits: all,
+            ids: hits.iter().map(|h| h.id).collect(),
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// A search limited to the asker's districts: records outside them are
+    /// dropped before anything is kept, so neither the list shown nor the
+    /// matches a later keystroke narrows from hold one.
+    fn search_scoped(
+        &self,
+        spec: &SearchSpec,
+        index: &Index,
+        within: Option<&[u64]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+        start: Instant,
+    ) -> Option<Found> {
+        let data = &self.data;
+        let mut hits = index.search(&spec.query, within, cancelled)?;
+        hits.retain(|h| spec.in_scope(data, h.id));
+        let all: Arc<[u64]> = if spec.query.is_empty() {
+            Arc::default()
+        } else {
+            hits.iter().map(|h| h.id).collect()
+        };
         hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
         sort_hits(data, spec, &mut hits);
         Some(Found {
@@ -172,6 +205,8 @@ pub struct Service {
     version: AtomicU64,
     today: NaiveDate,
     simulated: bool,
+    /// Where imports may read from, when set (a served process).
+    import_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 impl Service {
@@ -238,6 +273,7 @@ impl Service {
                     .date_naive()
             }),
             simulated: as_of.is_some(),
+            import_dir: std::sync::OnceLock::new(),
         });
         if !missing.is_empty() || !from_snapshot {
             // No write can have happened yet, and a write that lands while
@@ -409,8 +445,11 @@ impl Service {
 
     /// Enroll (seat check in one transaction), then refresh the picture. A
     /// trainee already busy in another class is enrolled only with a reason
-    /// (`note`, kept in the event).
-    pub fn enroll(&self, trainee: TraineeId, class: ClassId, operator: &str, note: &str) -> Result<Case> {
+    /// (`note`, kept in the event). `by` needs pairing rights over the
+    /// trainee's district.
+    pub fn enroll(&self, trainee: TraineeId, class: ClassId, by: &Actor, note: &str) -> Result<Case> {
+        self.guard_trainee(by, access::Action::Pairing, trainee)?;
+        let operator = by.name.as_str();
         self.gated(|| {
             // Under the gate no other write can slip in between the check and the write.
             crate::domain::rules::check_second_class(self.active_case(trainee, class), note)?;
@@ -428,8 +467,16 @@ impl Service {
         })
     }
 
-    /// Move a case one step (referral checks in one transaction), then refresh.
-    pub fn transition(&self, case: CaseId, mv: Move, operator: &str, note: &str) -> Result<Case> {
+    /// Move a case one step (referral checks in one transaction), then
+    /// refresh. `by` needs the right to move cases (to refer: pairing) over
+    /// the trainee's district.
+    pub fn transition(&self, case: CaseId, mv: Move, by: &Actor, note: &str) -> Result<Case> {
+        let action = match mv {
+            Move::Refer(_) => access::Action::Pairing,
+            _ => access::Action::CaseStep,
+        };
+        self.guard_case(by, action, case)?;
+        let operator = by.name.as_str();
         self.gated(|| {
             let before = self.read().data.cases.get(&case).cloned();
             let after = self.store.transition(case, mv, &self.stamp(operator), note)?;
@@ -480,8 +527,10 @@ impl Service {
         Ok(())
     }
 
-    /// Create or update a record, then refresh the picture.
-    pub fn save<R: Cached>(&self, rec: R) -> Result<R> {
+    /// Create or update a record, then refresh the picture. What `by` needs
+    /// depends on the record and on whether it is new (see [`Guarded`]).
+    pub fn save<R: Guarded>(&self, rec: R, by: &Actor) -> Result<R> {
+        self.guard_save(by, &rec)?;
         self.gated(|| {
             let saved = self.store.save(rec)?;
             {
