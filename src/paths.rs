@@ -262,6 +262,29 @@ fn me() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// Owned by this account or root, and writable by no one else (a sticky
+/// directory excepted, when `sticky_ok`).
+#[cfg(unix)]
+fn owned_and_not_writable(path: &Path, m: &std::fs::Metadata, sticky_ok: bool) -> Result<(), FileError> {
+    use std::os::unix::fs::MetadataExt;
+    if m.uid() != me() && m.uid() != 0 {
+        return Err(FileError::Owner {
+            path: path.to_path_buf(),
+            owner: m.uid(),
+            me: me(),
+        });
+    }
+    let mode = m.mode() & 0o7777;
+    if mode & 0o022 != 0 && !sticky_ok {
+        return Err(FileError::WritableByOthers {
+            path: path.to_path_buf(),
+            who: if mode & 0o002 != 0 { "every user" } else { "its group" },
+            mode,
+        });
+    }
+    Ok(())
+}
+
 /// Refuse a file that grants access (authorized keys) when another user
 /// could change it: the file or its directory writable by group or
 /// others, or either owned by someone else than this account or root.
@@ -280,23 +303,10 @@ pub fn check_not_writable_by_others(path: &Path) -> Result<(), FileError> {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         for (p, m) in [(path, file), (dir, std::fs::metadata(dir).map_err(io_err(dir))?)] {
-            if m.uid() != me() && m.uid() != 0 {
-                return Err(FileError::Owner {
-                    path: p.to_path_buf(),
-                    owner: m.uid(),
-                    me: me(),
-                });
-            }
             let mode = m.mode() & 0o7777;
             // A sticky directory (like /tmp) lets nobody replace another's file.
             let sticky_dir = m.is_dir() && mode & 0o1000 != 0;
-            if mode & 0o022 != 0 && !sticky_dir {
-                return Err(FileError::WritableByOthers {
-                    path: p.to_path_buf(),
-                    who: if mode & 0o002 != 0 { "every user" } else { "its group" },
-                    mode,
-                });
-            }
+            owned_and_not_writable(p, &m, sticky_dir)?;
         }
     }
     #[cfg(not(unix))]
@@ -310,21 +320,8 @@ pub fn check_secret(path: &Path) -> Result<(), FileError> {
     {
         use std::os::unix::fs::MetadataExt;
         let m = std::fs::metadata(path).map_err(io_err(path))?;
-        if m.uid() != me() && m.uid() != 0 {
-            return Err(FileError::Owner {
-                path: path.to_path_buf(),
-                owner: m.uid(),
-                me: me(),
-            });
-        }
+        owned_and_not_writable(path, &m, false)?;
         let mode = m.mode() & 0o7777;
-        if mode & 0o022 != 0 {
-            return Err(FileError::WritableByOthers {
-                path: path.to_path_buf(),
-                who: if mode & 0o002 != 0 { "every user" } else { "its group" },
-                mode,
-            });
-        }
         if mode & 0o044 != 0 {
             return Err(FileError::ReadableByOthers {
                 path: path.to_path_buf(),

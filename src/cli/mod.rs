@@ -62,5 +62,19 @@ pub fn require_database(path: &Path) -> Result<()> {
             path.display()
         );
     }
+    make_private(path);
     Ok(())
+}
+
+/// A database made by an older skillbridge (or copied with a wide umask)
+/// is made private (directories 0700, files 0600) when it is opened.
+pub fn make_private(path: &Path) {
+    match paths::tighten_tree(path) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "made {n} files and directories of {} private to this account (0600/0700)",
+            path.display()
+        ),
+        Err(e) => eprintln!("warning: cannot make {} private: {e}", path.display()),
+    }
 }

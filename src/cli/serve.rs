@@ -17,6 +17,7 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
     let s = session(g)?;
     let _log = start_log();
     let store = Store::open_for_service(&g.db_path())?;
+    super::make_private(&g.db_path());
     let svc = Service::open(store)?;
     skillbridge::server::serve(
         svc,

@@ -69,6 +69,10 @@ pub const LOG_DAYS: usize = 14;
 pub fn tui(g: &Globals) -> Result<ExitCode> {
     let s = session(g)?;
     let path = g.db_path();
+    if path.exists() {
+        // Before the screen changes: it may say so.
+        super::make_private(&path);
+    }
     open_workspace(move || Ok(Store::open_for_service(&path)?), s)
 }
 

@@ -20,6 +20,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The longest user name logged as it is.
 const MAX_USER_LOGGED: usize = 64;
 
+/// The SSH window of a screen's channel: what a client may send beyond
+/// what the connection has read. Typing and pasting need little; a client
+/// that floods and leaves leaves at most this (plus the session's input
+/// queue) to be read after it is gone.
+pub(super) const SCREEN_WINDOW: u32 = 32 * 1024;
+
+/// The window of an import's channel (a file on standard input).
+const IMPORT_WINDOW: u32 = 2 * 1024 * 1024;
+
 /// What runs on the connection's one channel.
 enum Running {
     Nothing,
@@ -77,6 +86,22 @@ impl Conn {
 
     fn ours(&self, channel: ChannelId) -> bool {
         self.channel == Some(channel)
+    }
+
+    /// The grant a shell or a command starts under: answered "no" (and
+    /// `None`) unless signed in, on this connection's one channel, with
+    /// nothing running on it yet.
+    fn may_start(&self, channel: ChannelId, session: &mut Session) -> Result<Option<Grant>, russh::Error> {
+        match &self.grant {
+            Some(g) if self.ours(channel) && matches!(self.running, Running::Nothing) => {
+                session.channel_success(channel)?;
+                Ok(Some(g.clone()))
+            }
+            _ => {
+                session.channel_failure(channel)?;
+                Ok(None)
+            }
+        }
     }
 
     /// Start an admin's operation on `channel`, its output streamed to
@@ -248,15 +273,9 @@ impl Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let Some(grant) = self.grant.clone() else {
-            session.channel_failure(channel)?;
+        let Some(grant) = self.may_start(channel, session)? else {
             return Ok(());
         };
-        if !self.ours(channel) || !matches!(self.running, Running::Nothing) {
-            session.channel_failure(channel)?;
-            return Ok(());
-        }
-        session.channel_success(channel)?;
         if grant.actor.role != Role::Admin {
             tracing::info!(
                 "{} ({}) asked to run '{}': refused",
@@ -291,15 +310,9 @@ impl Handler for Conn {
     }
 
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        let Some(grant) = self.grant.clone() else {
-            session.channel_failure(channel)?;
+        let Some(grant) = self.may_start(channel, session)? else {
             return Ok(());
         };
-        if !self.ours(channel) || !matches!(self.running, Running::Nothing) {
-            session.channel_failure(channel)?;
-            return Ok(());
-        }
-        session.channel_success(channel)?;
         let Some(size) = self.pty else {
             self.running = Running::Busy;
             let why = if grant.options.pty {
@@ -386,6 +399,14 @@ impl Handler for Conn {
             _ => {}
         }
         Ok(())
+    }
+
+    fn adjust_window(&mut self, _channel: ChannelId, _current: u32) -> u32 {
+        if matches!(self.running, Running::Reading { .. }) {
+            IMPORT_WINDOW
+        } else {
+            SCREEN_WINDOW
+        }
     }
 
     async fn window_change_request(

@@ -148,6 +148,31 @@ pub fn host_key(path: &Path) -> Result<PrivateKey, ServeError> {
     Ok(key)
 }
 
+/// The SSH settings of the server.
+fn config(key: PrivateKey) -> Config {
+    Config {
+        keys: vec![key],
+        methods: MethodSet::from(&[MethodKind::PublicKey][..]),
+        // Every refusal takes the same time, known keys or not.
+        auth_rejection_time: Duration::from_secs(1),
+        auth_rejection_time_initial: Some(Duration::from_secs(0)),
+        max_auth_attempts: 6,
+        // Only the client or the server ends a signed-in session (an
+        // operator's by its idle time, never a kiosk's); a client that
+        // vanished is found by keep-alives. Signing in has its own
+        // deadline (`Limits::login_grace`).
+        inactivity_timeout: None,
+        keepalive_interval: Some(Duration::from_secs(30)),
+        keepalive_max: 4,
+        // What a client may send ahead of what its session has read: a
+        // client that leaves leaves at most this much work behind (an
+        // import's channel gets a wider one, see `Conn::adjust_window`).
+        window_size: conn::SCREEN_WINDOW,
+        nodelay: true,
+        ..Default::default()
+    }
+}
+
 /// A signed-in connection, as the key watcher sees it.
 #[derive(Default)]
 pub(crate) struct Live {
@@ -433,24 +458,7 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
             unauthenticated: AtomicUsize::new(0),
             live: Mutex::new(HashMap::new()),
         });
-        let config = Arc::new(Config {
-            keys: vec![key],
-            methods: MethodSet::from(&[MethodKind::PublicKey][..]),
-            auth_rejection_time: Duration::from_secs(1),
-            auth_rejection_time_initial: Some(Duration::from_secs(0)),
-            max_auth_attempts: 6,
-            // Only the client or the server ends a signed-in session (an
-            // operator's by its idle time); a client that vanished is
-            // found by keep-alives.
-            inactivity_timeout: None,
-            keepalive_interval: Some(Duration::from_secs(30)),
-            keepalive_max: 4,
-            // What a client may send ahead of what its session has read: a
-            // client that leaves leaves at most this much work behind.
-            window_size: 256 * 1024,
-            nodelay: true,
-            ..Default::default()
-        });
+        let config = Arc::new(config(key));
         let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(4);
         let accepting = tokio::spawn(accept(shared.clone(), config, listener, limits, stop_tx.clone()));
         let watcher = {
@@ -501,6 +509,19 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_client_or_the_server_ends_a_session() {
+        let key = PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+        let c = config(key);
+        assert_eq!(c.inactivity_timeout, None, "a quiet kiosk is never cut off");
+        assert!(
+            c.keepalive_interval.is_some() && c.keepalive_max > 0,
+            "a vanished client is"
+        );
+        assert_eq!(c.auth_rejection_time, Duration::from_secs(1));
+        assert!(c.window_size <= 64 * 1024);
+    }
 
     #[test]
     fn limits_stay_under_the_file_limit() {

@@ -102,10 +102,16 @@ impl Inner {
     ) -> Option<Found> {
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
-        if spec.scoped() {
-            return self.search_scoped(spec, index, within, cancelled, start);
-        }
-        if spec.query.is_empty() && spec.filters.is_empty() && matches!(spec.sort, Sort::Relevance | Sort::Newest) {
+        // An operator's district scope is a filter no later step may lose:
+        // records outside it are dropped before anything is kept, so
+        // neither the list shown nor the matches a keystroke narrows from
+        // hold one (and no list shared with other sessions is used).
+        let scoped = spec.scoped();
+        if !scoped
+            && spec.query.is_empty()
+            && spec.filters.is_empty()
+            && matches!(spec.sort, Sort::Relevance | Sort::Newest)
+        {
             return Some(Found {
                 hits: Arc::default(),
                 ids: self.everything(spec.kind, index),
@@ -114,6 +120,9 @@ impl Inner {
         }
         let mut hits = index.search(&spec.query, within, cancelled)?;
         let data = &self.data;
+        if scoped {
+            hits.retain(|h| spec.in_scope(data, h.id));
+        }
         if spec.query.is_empty() {
             // Nothing to narrow from later: only what is shown is kept.
             hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
@@ -136,34 +145,6 @@ impl Inner {
             });
         }
         let all: Arc<[u64]> = hits.iter().map(|h| h.id).collect();
-        hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
-        sort_hits(data, spec, &mut hits);
-        Some(Found {
-            hits: all,
-            ids: hits.iter().map(|h| h.id).collect(),
-            elapsed: start.elapsed(),
-        })
-    }
-
-    /// A search limited to the asker's districts: records outside them are
-    /// dropped before anything is kept, so neither the list shown nor the
-    /// matches a later keystroke narrows from hold one.
-    fn search_scoped(
-        &self,
-        spec: &SearchSpec,
-        index: &Index,
-        within: Option<&[u64]>,
-        cancelled: &(dyn Fn() -> bool + Sync),
-        start: Instant,
-    ) -> Option<Found> {
-        let data = &self.data;
-        let mut hits = index.search(&spec.query, within, cancelled)?;
-        hits.retain(|h| spec.in_scope(data, h.id));
-        let all: Arc<[u64]> = if spec.query.is_empty() {
-            Arc::default()
-        } else {
-            hits.iter().map(|h| h.id).collect()
-        };
         hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
         sort_hits(data, spec, &mut hits);
         Some(Found {

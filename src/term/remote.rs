@@ -37,7 +37,7 @@ pub enum ToSession {
 
 /// The most bytes of input queued for one session: a client that sends
 /// faster waits for its session (back-pressure down to TCP).
-pub const INPUT_BUDGET: usize = 64 * 1024;
+pub const INPUT_BUDGET: usize = 16 * 1024;
 
 /// The connection's end of a session's input.
 pub struct InputTx {

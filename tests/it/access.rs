@@ -98,7 +98,10 @@ fn each_role_is_refused_what_it_may_not_do_and_told_which_role_may() {
 
     // A kiosk key runs no service command at all.
     let e = denied(svc.enroll(t.jingkou.0, t.class, &kiosk, "").unwrap_err());
-    assert!(e.contains("lobby (kiosk) may not enroll or refer a trainee: that needs the operator role"), "{e}");
+    assert!(
+        e.contains("lobby (kiosk) may not enroll or refer a trainee: that needs the operator role"),
+        "{e}"
+    );
     assert!(svc.trainee_for(&kiosk, t.jingkou.0).is_err());
     assert!(svc.reveal(&kiosk, t.jingkou.0).is_err());
 
@@ -111,7 +114,10 @@ fn each_role_is_refused_what_it_may_not_do_and_told_which_role_may() {
         ..saved.clone()
     };
     let e = denied(svc.save(renamed.clone(), &op).unwrap_err());
-    assert!(e.contains("may not change an existing record: that needs the supervisor role or higher"), "{e}");
+    assert!(
+        e.contains("may not change an existing record: that needs the supervisor role or higher"),
+        "{e}"
+    );
     // Contact details stay the operator's to keep up.
     let moved = Trainee {
         mobile: Mobile::parse("13800001111").ok(),
@@ -120,7 +126,10 @@ fn each_role_is_refused_what_it_may_not_do_and_told_which_role_may() {
     svc.save(moved, &op).unwrap();
     let inst = svc.read().data.institutions.values().next().cloned().unwrap();
     let e = denied(svc.save(inst.clone(), &op).unwrap_err());
-    assert!(e.contains("institutions, enterprises or settings: that needs the supervisor role"), "{e}");
+    assert!(
+        e.contains("institutions, enterprises or settings: that needs the supervisor role"),
+        "{e}"
+    );
     assert!(svc.check_as(&op).is_err());
     assert!(svc.set_meta_as(&op, "labor_force", "1").is_err());
     assert!(svc.access_records(&op, &AuditFilter::default()).is_err());
@@ -138,8 +147,14 @@ fn each_role_is_refused_what_it_may_not_do_and_told_which_role_may() {
     let csv = dir.path().join("i.csv");
     std::fs::write(&csv, "机构名称,区域,信用星级\n新机构,京口区,3\n").unwrap();
     let opts = skillbridge::io::import::Options::default();
-    let e = svc.import_plan_as(&op, Kind::Institutions, &csv, &opts).unwrap_err().to_string();
-    assert!(e.contains("may not import a spreadsheet: that needs the supervisor role"), "{e}");
+    let e = svc
+        .import_plan_as(&op, Kind::Institutions, &csv, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("may not import a spreadsheet: that needs the supervisor role"),
+        "{e}"
+    );
 
     // A supervisor: corrections, reference data, imports, the check,
     // exports without personal data; no backups or trainee exports.
@@ -152,7 +167,10 @@ fn each_role_is_refused_what_it_may_not_do_and_told_which_role_may() {
         .export_as(&sup, Kind::Trainees, Format::Csv, &mut sink, "test")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("may not export personal data (trainees): that needs the admin role"), "{e}");
+    assert!(
+        e.contains("may not export personal data (trainees): that needs the admin role"),
+        "{e}"
+    );
     assert!(svc.backup_as(&sup, &dir.path().join("sup.backup"), "test").is_err());
     let plan = svc.import_plan_as(&sup, Kind::Institutions, &csv, &opts).unwrap();
     svc.import_apply_as(&sup, plan, &Default::default(), &mut |_, _| {})
@@ -188,7 +206,10 @@ fn a_district_scoped_operator_cannot_open_search_or_change_another_districts_tra
     // Open.
     assert_eq!(svc.trainee_for(&zhao, mine).unwrap().name, "京口学员");
     let e = denied(svc.trainee_for(&zhao, theirs).unwrap_err());
-    assert!(e.contains("zhao serves 321102 京口区") && e.contains("321181 丹阳市"), "{e}");
+    assert!(
+        e.contains("zhao serves 321102 京口区") && e.contains("321181 丹阳市"),
+        "{e}"
+    );
     assert!(svc.case_for(&zhao, their_case).is_err());
     assert!(svc.case_for(&zhao, my_case).is_ok());
     assert!(!svc.serves(&zhao, theirs) && svc.serves(&zhao, mine));
@@ -214,7 +235,10 @@ fn a_district_scoped_operator_cannot_open_search_or_change_another_districts_tra
     assert_eq!(search(Kind::Cases, "", scope.clone()), vec![my_case.0]);
     assert_eq!(search(Kind::Cases, "", None).len(), 2);
     // Lists without personal data are not scoped.
-    assert_eq!(search(Kind::Classes, "", scope.clone()).len(), search(Kind::Classes, "", None).len());
+    assert_eq!(
+        search(Kind::Classes, "", scope.clone()).len(),
+        search(Kind::Classes, "", None).len()
+    );
 
     // Change: a case step, an enrollment, an edit, an intake elsewhere.
     let e = denied(svc.transition(their_case, Move::StartTraining, &zhao, "").unwrap_err());
@@ -323,9 +347,16 @@ fn a_served_import_reads_only_the_import_directory() {
             .import_plan_as(&admin, Kind::Trainees, &path, &opts)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("imports only regular files under"), "{}: {e}", path.display());
+        assert!(
+            e.contains("imports only regular files under"),
+            "{}: {e}",
+            path.display()
+        );
         assert!(!e.contains("hunter2"), "{e}");
     }
     std::fs::write(imports.join("ok.csv"), "机构名称,区域,信用星级\n又一机构,京口区,3\n").unwrap();
-    assert!(svc.import_plan_as(&admin, Kind::Institutions, Path::new("ok.csv"), &opts).is_ok());
+    assert!(
+        svc.import_plan_as(&admin, Kind::Institutions, Path::new("ok.csv"), &opts)
+            .is_ok()
+    );
 }

@@ -12,6 +12,7 @@ mod cli;
 mod dashboard;
 mod faults;
 mod figures;
+mod files;
 mod hostile;
 mod import;
 mod intake;
