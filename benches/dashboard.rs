@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
         svc.clone(),
         keymap,
         Box::new(SyncSearcher::new(svc.clone())),
-        "bench",
+        skillbridge::service::Actor::admin("bench"),
         Lang::Zh,
     );
     app.tick();

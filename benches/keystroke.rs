@@ -80,6 +80,7 @@ fn spec(q: &str) -> SearchSpec {
         query: Query::parse(q),
         filters: Filters::default(),
         sort: Sort::Relevance,
+        districts: None,
     }
 }
 

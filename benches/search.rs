@@ -18,6 +18,7 @@ fn spec(kind: Kind, q: &str) -> SearchSpec {
         query: Query::parse(q),
         filters: Filters::default(),
         sort: Sort::Relevance,
+        districts: None,
     }
 }
 

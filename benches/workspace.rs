@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
                 svc.clone(),
                 keymap.clone(),
                 Box::new(SyncSearcher::new(svc.clone())),
-                "bench",
+                skillbridge::service::Actor::admin("bench"),
                 Lang::Zh,
             );
             app.tick();
@@ -180,7 +180,7 @@ fn bench(c: &mut Criterion) {
             seq += 1;
             let rec = new_trainee(seq, stamp.today);
             let t = std::time::Instant::now();
-            let saved = svc.save(rec);
+            let saved = svc.save(rec, &skillbridge::service::Actor::admin("bench"));
             times.push(t.elapsed());
             black_box(saved.ok());
         }

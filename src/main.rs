@@ -6,7 +6,8 @@ mod cli;
 use anyhow::Result;
 use clap::Parser;
 use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, check, data, keymap, report, salvage, search, serve, torture, workspace};
+use cli::{Globals, access, audit, check, keymap, report, salvage, search, serve, torture, workspace};
+use skillbridge::service::access::Action;
 use std::process::ExitCode;
 
 /// Allocation failures end the process with a code the guard reads.
@@ -14,6 +15,8 @@ use std::process::ExitCode;
 static ALLOCATOR: cli::guard::OutOfMemory = cli::guard::OutOfMemory;
 
 fn main() -> ExitCode {
+    // Every file and directory made from here on is private to this account.
+    skillbridge::paths::private_umask();
     let cli = Cli::parse();
     if std::env::var_os(cli::guard::CHILD).is_some() {
         cli::guard::child_setup();
@@ -75,18 +78,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
         },
         Some(Command::Demo(args)) => workspace::demo(&g, &args),
         Some(Command::Stats { json }) => check::stats(&g.db_path(), json),
-        Some(Command::Check { repair: true }) => check::repair(&g.db_path()),
-        Some(Command::Check { repair: false }) => check::check(&g.db_path()),
-        Some(Command::Import(args)) => data::import(&g.db_path(), args),
-        Some(Command::Export(args)) => data::export(&g.db_path(), args),
-        Some(Command::Salvage { file }) => salvage::salvage(&g.db_path(), &file),
-        Some(Command::Backup { file }) => data::backup(&g.db_path(), &file),
-        Some(Command::Restore { file }) => data::restore(&file, &g.db_path()),
+        Some(Command::Check { repair: true }) => {
+            access::require(&g, Action::Restore)?;
+            check::repair(&g.db_path())
+        }
+        Some(Command::Check { repair: false }) => {
+            access::require(&g, Action::Check)?;
+            check::check(&g.db_path())
+        }
+        Some(Command::Import(args)) => access::import(&g, args),
+        Some(Command::Export(args)) => access::export(&g, args),
+        Some(Command::Salvage { file }) => {
+            access::require(&g, Action::Backup)?;
+            salvage::salvage(&g.db_path(), &file)
+        }
+        Some(Command::Backup { file }) => access::backup(&g, &file),
+        Some(Command::Restore { file }) => access::restore(&g, &file),
+        Some(Command::Audit(args)) => audit::audit(&g, &args),
         Some(Command::Serve(args)) => serve::serve(&g, args),
         Some(Command::Torture(args)) => torture::command(g.db, args),
-        Some(Command::Search(args)) => search::search(&g.db_path(), &args),
+        Some(Command::Search(args)) => search::search(&g, &args),
         Some(Command::Report(args)) => report::report(&g.db_path(), &args, g.lang.as_deref()),
-        Some(Command::LaborForce { value }) => report::labor_force(&g.db_path(), value.as_deref()),
+        Some(Command::LaborForce { value }) => {
+            if value.is_some() {
+                access::require(&g, Action::ReferenceData)?;
+            }
+            report::labor_force(&g.db_path(), value.as_deref())
+        }
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
         Some(Command::Init) => workspace::init(&g),
         Some(Command::Tui) | None => workspace::tui(&g),

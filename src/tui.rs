@@ -6,7 +6,7 @@ use crate::app::searcher::BackgroundSearcher;
 use crate::app::{App, Msg};
 use crate::i18n::Lang;
 use crate::keymap::{Key, KeyMap};
-use crate::service::Service;
+use crate::service::{Actor, Service};
 use crate::term::{Screen, local};
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,10 +18,10 @@ pub struct Workspace {
 
 impl Workspace {
     /// A workspace whose searches run on their own thread.
-    pub fn background(svc: Arc<Service>, keymap: Arc<KeyMap>, operator: &str, lang: Lang) -> Workspace {
+    pub fn background(svc: Arc<Service>, keymap: Arc<KeyMap>, actor: Actor, lang: Lang) -> Workspace {
         let searcher = Box::new(BackgroundSearcher::new(svc.clone(), None));
         Workspace {
-            app: App::new(svc, keymap, searcher, operator, lang),
+            app: App::new(svc, keymap, searcher, actor, lang),
         }
     }
 }
@@ -64,7 +64,7 @@ impl Screen for Workspace {
 pub fn run(
     load: impl FnOnce() -> anyhow::Result<Arc<Service>>,
     keymap: Arc<KeyMap>,
-    operator: &str,
+    actor: Actor,
     lang: Lang,
 ) -> anyhow::Result<()> {
     local::require_terminal(
@@ -75,7 +75,7 @@ pub fn run(
         Lang::Zh => "技能桥 skillbridge — 正在载入…",
         Lang::En => "skillbridge — loading…",
     };
-    let ws = local::run(loading, || Ok(Workspace::background(load()?, keymap, operator, lang)))?;
+    let ws = local::run(loading, || Ok(Workspace::background(load()?, keymap, actor, lang)))?;
     // The terminal is back; nothing writes now: leave the records and the
     // search index for the next start.
     ws.app.svc.save_search_cache();

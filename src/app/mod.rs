@@ -32,7 +32,7 @@ pub use state::*;
 
 use crate::i18n::Lang;
 use crate::keymap::{Context, Key, KeyMap};
-use crate::service::Service;
+use crate::service::{Actor, Service};
 use searcher::{Request, Response, Searcher};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -51,11 +51,11 @@ impl App {
         svc: Arc<Service>,
         keymap: Arc<KeyMap>,
         searcher: Box<dyn Searcher<Request, Response>>,
-        operator: &str,
+        actor: Actor,
         lang: Lang,
     ) -> App {
         let seen_version = svc.version();
-        let state = State::new(operator, lang, svc.today(), svc.is_simulated());
+        let state = State::new(actor, lang, svc.today(), svc.is_simulated());
         let mut app = App {
             svc,
             keymap,

@@ -20,7 +20,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
     match prep {
         Prep::Figures { open } => return figures(svc, open),
         Prep::ImportPlan { kind, path } => {
-            return Loaded::ImportPlan(import_plan(svc, kind, &path).map(Box::new));
+            return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path).map(Box::new));
         }
         _ => {}
     }
@@ -265,10 +265,10 @@ fn figures(svc: &Service, open: bool) -> Loaded {
 
 /// Carry out a write.
 pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
-    let operator = st.operator.as_str();
+    let by = &st.actor;
     Some(match run {
         Run::Op(Op::Enroll { trainee, class, note }) => {
-            let result = svc.enroll(trainee, class, operator, &note);
+            let result = svc.enroll(trainee, class, by, &note);
             let inner = svc.read();
             Ran::Enrolled {
                 result,
@@ -286,14 +286,12 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
                     .unwrap_or_default(),
             }
         }
-        Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, operator, "")),
-        Run::Op(Op::MoveMany { cases, mv }) => {
-            Ran::MovedMany(svc.transition_many(&cases, mv.clone(), operator, ""), mv)
-        }
+        Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, by, "")),
+        Run::Op(Op::MoveMany { cases, mv }) => Ran::MovedMany(svc.transition_many(&cases, mv.clone(), by, ""), mv),
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
-        Run::Import(plan) => Ran::Imported(import_apply(svc, *plan)),
+        Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan)),
     })
 }
 
@@ -308,10 +306,10 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
             error: None,
         };
     };
-    let operator = st.operator.as_str();
+    let by = &st.actor;
     let mut enrolled: Option<String> = None;
     let saved_name = match built {
-        Built::Trainee(tr, class) => match svc.save(tr) {
+        Built::Trainee(tr, class) => match svc.save(tr, by) {
             Ok(saved) => {
                 if let Some(c) = class {
                     // The rules the enrollment question applies elsewhere:
@@ -344,7 +342,7 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
                         }
                         note = format!("intake; confirmed: {w}");
                     }
-                    match svc.enroll(saved.id, c, operator, &note) {
+                    match svc.enroll(saved.id, c, by, &note) {
                         Ok(_) => enrolled = svc.read().data.classes.get(&c).map(|k| k.name.clone()),
                         Err(e) => {
                             // The person is saved: the form now edits them.
@@ -361,10 +359,10 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
             }
             Err(e) => Err(e),
         },
-        Built::Demand(d) => svc.save(d).map(|d| demand_line(&svc.read().data, &d)),
-        Built::Class(c) => svc.save(c).map(|c| format!("{} {}", c.id, c.name)),
-        Built::Institution(i) => svc.save(i).map(|i| format!("{} {}", i.id, i.name)),
-        Built::Enterprise(e) => svc.save(e).map(|e| format!("{} {}", e.id, e.name)),
+        Built::Demand(d) => svc.save(d, by).map(|d| demand_line(&svc.read().data, &d)),
+        Built::Class(c) => svc.save(c, by).map(|c| format!("{} {}", c.id, c.name)),
+        Built::Institution(i) => svc.save(i, by).map(|i| format!("{} {}", i.id, i.name)),
+        Built::Enterprise(e) => svc.save(e, by).map(|e| format!("{} {}", e.id, e.name)),
     };
     match saved_name {
         Err(e) => {
@@ -379,17 +377,22 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
 }
 
 /// The dry run of an import (writes nothing).
-fn import_plan(svc: &Service, kind: Kind, path: &std::path::Path) -> Result<crate::io::import::Plan, String> {
+fn import_plan(
+    svc: &Service,
+    by: &crate::service::Actor,
+    kind: Kind,
+    path: &std::path::Path,
+) -> Result<crate::io::import::Plan, String> {
     let opts = crate::io::import::Options {
         today: svc.today(),
         ..Default::default()
     };
-    svc.import_plan(kind, path, &opts).map_err(|e| e.to_string())
+    svc.import_plan_as(by, kind, path, &opts).map_err(|e| e.to_string())
 }
 
 /// Write a checked import through the service (which shows it at once).
-fn import_apply(svc: &Service, plan: crate::io::import::Plan) -> Result<String, String> {
-    svc.import_apply(plan, &crate::io::import::ApplyOptions::default(), &mut |_, _| {})
+fn import_apply(svc: &Service, by: &crate::service::Actor, plan: crate::io::import::Plan) -> Result<String, String> {
+    svc.import_apply_as(by, plan, &crate::io::import::ApplyOptions::default(), &mut |_, _| {})
         .map(|report| report.to_string())
         .map_err(|e| e.to_string())
 }

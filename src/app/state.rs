@@ -10,7 +10,7 @@ use crate::domain::{CaseId, ClassId, DemandId, Event, Kind, Move, RecordRef, Tra
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Context;
 use crate::service::matching::{ClassMatch, DemandMatch};
-use crate::service::{Filters, Sort};
+use crate::service::{Actor, Filters, Sort};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use std::time::Duration;
@@ -283,6 +283,9 @@ pub struct State {
     pub overlays: Vec<Overlay>,
     pub status: Option<Status>,
     pub operator: String,
+    /// Who this session acts for: the operator's name, role and districts
+    /// (every service command is checked against it).
+    pub actor: Actor,
     pub quit: bool,
     /// Timeline of the case in focus, loaded when the focus moves.
     pub case_events: Option<(CaseId, Vec<Event>)>,
@@ -299,14 +302,15 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(operator: &str, lang: Lang, today: NaiveDate, simulated: bool) -> State {
+    pub fn new(actor: Actor, lang: Lang, today: NaiveDate, simulated: bool) -> State {
         State {
             lang,
             tab: Kind::Demands,
             lists: Kind::TABS.map(ListView::new),
             overlays: Vec::new(),
             status: None,
-            operator: operator.to_string(),
+            operator: actor.name.clone(),
+            actor,
             quit: false,
             case_events: None,
             page: 10,

@@ -179,6 +179,7 @@ fn submit_list(st: &mut State, kind: Kind, to_top: bool, fx: &mut Vec<Effect>) {
             query: Query::parse(l.input.value()),
             filters: l.filters.clone(),
             sort: l.sort_order(),
+            districts: st.actor.districts.clone(),
         },
     }));
 }
@@ -201,6 +202,7 @@ pub(super) fn search_picker(st: &mut State, fx: &mut Vec<Effect>) {
                     query: Query::parse(p.input.value()),
                     filters: Filters::default(),
                     sort: Sort::Relevance,
+                    districts: st.actor.districts.clone(),
                 },
             }));
         }

@@ -82,6 +82,26 @@ pub enum Command {
     Report(ReportArgs),
     /// Show the labor force the per-10,000 target is read against, or store N.
     LaborForce { value: Option<String> },
+    /// List the access records: reveals, exports, imports, backups, restores.
+    Audit(AuditArgs),
+}
+
+// The options of `skillbridge audit`.
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Only records at or after this: a date (2025-10-01), a date and time
+    /// (2025-10-01T08:30, China Standard Time) or an age (90m, 24h, 7d).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only this operator's records (the name as their key names them).
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Only this kind: reveal, export, import, backup or restore.
+    #[arg(long, value_name = "KIND")]
+    pub what: Option<String>,
+    /// One JSON object per record.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +161,10 @@ pub struct SearchArgs {
     /// Print every record's searchable line, one per line.
     #[arg(long, conflicts_with = "query")]
     pub lines: bool,
+    /// Show ID numbers and mobiles whole (they are masked by default):
+    /// needs the admin role and is recorded as a reveal of every person shown.
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 // The options of `skillbridge serve`.
@@ -149,8 +173,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR:PORT")]
     pub listen: String,
-    /// OpenSSH authorized-keys file; the comment names the operator, `role=kiosk` gives the kiosk screen
-    /// (default: authorized_keys in the data directory).
+    /// OpenSSH authorized-keys file; the comment names the operator and may set
+    /// role=kiosk|operator|supervisor|admin and districts=CODES (default:
+    /// authorized_keys in the data directory). Refused when others may write it.
     #[arg(long, value_name = "FILE")]
     pub authorized_keys: Option<PathBuf>,
     /// The server's ed25519 host key, made on first start (default: host_key in the data directory).
@@ -159,6 +184,19 @@ pub struct ServeArgs {
     /// Close a session after this many minutes without a key.
     #[arg(long, default_value_t = 30, value_name = "MINUTES")]
     pub idle_minutes: u64,
+    /// Connections open at once (at most half the open-file limit).
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Connections open at once that have not signed in yet (like OpenSSH's MaxStartups).
+    #[arg(long, default_value_t = 64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_startups: u64,
+    /// Seconds a connection has to sign in (like OpenSSH's LoginGraceTime).
+    #[arg(long, default_value_t = 20, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub login_grace_secs: u64,
+    /// The only directory imports may read from, over SSH and from F6
+    /// (default: imports in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub import_dir: Option<PathBuf>,
 }
 
 // The options of `skillbridge kiosk`.
@@ -215,8 +253,12 @@ pub struct ExportArgs {
     #[arg(long)]
     pub template: bool,
     /// The file (or, for `all`, the directory); standard output if absent.
+    /// Never written through a link or onto a device.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 // The options of `skillbridge report`.
@@ -225,9 +267,13 @@ pub struct ReportArgs {
     /// md (tables for people), csv (one long table) or json (one object).
     #[arg(long, value_enum, default_value = "md")]
     pub format: super::report::Format,
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output (private to this account;
+    /// never through a link or onto a device).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file.
+    #[arg(long)]
+    pub force: bool,
     /// Workers in the city, for this report only (default: the database's setting, else 2,000,000).
     #[arg(long, value_name = "N")]
     pub labor_force: Option<String>,

@@ -94,6 +94,7 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<ExitCode> {
         encoding,
         template,
         out,
+        force: _,
     } = args;
     let opts = export::Options {
         format,

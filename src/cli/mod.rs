@@ -1,7 +1,9 @@
 //! The commands, one module per family; `main` parses and dispatches. What
 //! they share: the global options and opening a database that must exist.
 
+pub mod access;
 pub mod args;
+pub mod audit;
 pub mod check;
 pub mod data;
 pub mod guard;
@@ -63,6 +65,7 @@ pub fn require_database(path: &Path) -> Result<()> {
             path.display()
         );
     }
+    make_private(path);
     Ok(())
 }
 
@@ -79,4 +82,17 @@ pub fn describe(e: &anyhow::Error) -> String {
         }
     }
     s
+}
+
+/// A database made by an older skillbridge (or copied with a wide umask)
+/// is made private (directories 0700, files 0600) when it is opened.
+pub fn make_private(path: &Path) {
+    match paths::tighten_tree(path) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "made {n} files and directories of {} private to this account (0600/0700)",
+            path.display()
+        ),
+        Err(e) => eprintln!("warning: cannot make {} private: {e}", path.display()),
+    }
 }

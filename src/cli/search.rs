@@ -2,16 +2,21 @@
 //! reads the persisted search index when it is current (see
 //! `service::cache`), so a lookup does not load every record.
 //! `SKILLBRIDGE_TIMING` prints how long each step took.
+//!
+//! ID numbers and mobiles are printed masked (`3211**********1234`,
+//! `139****1111`), as on screen; a search by a whole or partial number
+//! still finds them. `--reveal` prints them whole, for an admin, and is
+//! recorded as a reveal of every trainee printed.
 
 use super::args::SearchArgs;
-use super::open_existing;
+use super::{Globals, open_existing};
 use anyhow::{Context, Result};
-use skillbridge::domain::Kind;
+use skillbridge::domain::{Kind, mask_numbers};
 use skillbridge::search::{Index, Query};
+use skillbridge::service::access::{AccessKind, Action};
 use skillbridge::service::{Service, cache};
 use skillbridge::store::Store;
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,8 +24,17 @@ fn timing() -> bool {
     std::env::var_os("SKILLBRIDGE_TIMING").is_some()
 }
 
-/// Search the database at `db` and print the results to standard output.
-pub fn search(db: &Path, req: &SearchArgs) -> Result<ExitCode> {
+/// Search the database and print the results to standard output.
+pub fn search(g: &Globals, req: &SearchArgs) -> Result<ExitCode> {
+    let by = super::access::require(
+        g,
+        if req.reveal {
+            Action::ExportPersonal
+        } else {
+            Action::Read
+        },
+    )?;
+    let db = &g.db_path();
     let kind = Kind::from_name(&req.kind).with_context(|| {
         format!(
             "unknown kind '{}': expected demands, classes, trainees, cases, institutions or enterprises",
@@ -35,14 +49,41 @@ pub fn search(db: &Path, req: &SearchArgs) -> Result<ExitCode> {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let ix = index_for(&store, kind)?;
-    if req.lines {
+    let personal = matches!(kind, Kind::Trainees | Kind::Cases);
+    let shown = if req.lines {
         for (id, _, _) in ix.iter() {
-            writeln!(out, "{}", ix.full_line(id).unwrap_or_default())?;
+            let line = ix.full_line(id).unwrap_or_default();
+            writeln!(out, "{}", shown(&line, req.reveal))?;
         }
-        return Ok(ExitCode::SUCCESS);
+        ix.len()
+    } else {
+        print_hits(&ix, kind, req, &mut out)?
+    };
+    out.flush()?;
+    if req.reveal && personal && shown > 0 {
+        let what = match &req.query {
+            Some(q) => format!("search {} '{q}' --reveal", kind.name()),
+            None => format!("search {} --lines --reveal", kind.name()),
+        };
+        store.record_access(&skillbridge::service::access::AccessEvent {
+            at: chrono::Utc::now().timestamp(),
+            operator: by.name.clone(),
+            role: by.role.name().to_string(),
+            what: AccessKind::Reveal,
+            people: shown as u64,
+            detail: what,
+        })?;
     }
-    print_hits(&ix, kind, req, &mut out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line as printed: numbers masked unless revealed.
+fn shown(line: &str, reveal: bool) -> std::borrow::Cow<'_, str> {
+    if reveal {
+        std::borrow::Cow::Borrowed(line)
+    } else {
+        mask_numbers(line)
+    }
 }
 
 /// The index of a kind: from the cache when current, else built and cached.
@@ -70,8 +111,9 @@ fn index_for(store: &Store, kind: Kind) -> Result<Index> {
     Ok(ix)
 }
 
-/// The query's best matches, one line (or one JSON object) each.
-fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> Result<()> {
+/// The query's best matches, one line (or one JSON object) each; returns
+/// how many were printed.
+fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> Result<usize> {
     let t0 = Instant::now();
     let q = Query::parse(req.query.as_deref().unwrap_or(""));
     let mut hits = ix.search(&q, None, &|| false).unwrap_or_default();
@@ -86,17 +128,18 @@ fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> 
                 "kind": kind.name(),
                 "id": h.id,
                 "score": h.score,
-                "line": hay.line(),
+                // Masking keeps the length, so the highlight still fits.
+                "line": shown(hay.line(), req.reveal),
                 "highlight": skillbridge::search::highlight(&hay, &q),
                 "also": ix.tags_of(h.id),
             });
             writeln!(out, "{v}")?;
         } else {
-            writeln!(out, "{}", ix.full_line(h.id).unwrap_or_default())?;
+            writeln!(out, "{}", shown(&ix.full_line(h.id).unwrap_or_default(), req.reveal))?;
         }
     }
     if !req.json && hits.len() > req.limit {
         eprintln!("{} of {} matches shown (--limit)", req.limit, hits.len());
     }
-    Ok(())
+    Ok(hits.len().min(req.limit))
 }

@@ -17,6 +17,7 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
     let s = session(g)?;
     let _log = start_log();
     let store = Store::open_for_service(&g.db_path())?;
+    super::make_private(&g.db_path());
     let svc = Service::open(store)?;
     skillbridge::server::serve(
         svc,
@@ -29,6 +30,12 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
                 .unwrap_or_else(|| paths::data_dir().join("authorized_keys")),
             idle: Duration::from_secs(req.idle_minutes.max(1) * 60),
             lang: s.lang,
+            limits: skillbridge::server::Limits {
+                max_connections: usize::try_from(req.max_connections).unwrap_or(usize::MAX),
+                max_startups: usize::try_from(req.max_startups).unwrap_or(usize::MAX),
+                login_grace: Duration::from_secs(req.login_grace_secs),
+            },
+            import_dir: req.import_dir.unwrap_or_else(paths::import_dir),
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@ use skillbridge::demo;
 use skillbridge::i18n::Lang;
 use skillbridge::keymap::KeyMap;
 use skillbridge::paths;
-use skillbridge::service::Service;
+use skillbridge::service::{Actor, Service};
 use skillbridge::store::Store;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,22 +19,18 @@ use std::sync::Arc;
 pub struct Session {
     pub keymap: Arc<KeyMap>,
     pub lang: Lang,
-    pub operator: String,
+    /// Who the workspace acts for (see `cli::access`).
+    pub actor: Actor,
 }
 
 pub fn session(g: &Globals) -> Result<Session> {
     let keymap = load_keymap(g.keymap.as_deref())?;
     let lang = g.lang()?;
-    let operator = g
-        .operator
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "operator".into());
+    let actor = super::access::local_actor(g)?;
     Ok(Session {
         keymap: Arc::new(keymap),
         lang,
-        operator,
+        actor,
     })
 }
 
@@ -44,11 +40,19 @@ pub fn load_keymap(explicit: Option<&Path>) -> Result<KeyMap> {
     KeyMap::load(explicit, &user).map_err(|e| anyhow::anyhow!("the keymap has problems:\n{e}"))
 }
 
-/// Logs go to a file, never to the screen the workspace draws on.
+/// Logs go to a file, never to the screen the workspace draws on: one a
+/// day (`skillbridge.YYYY-MM-DD.log`), the last [`LOG_DAYS`] kept, private
+/// to this account.
 pub fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = paths::log_dir();
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = tracing_appender::rolling::never(&dir, "skillbridge.log");
+    paths::private_dir(&dir).ok()?;
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("skillbridge")
+        .filename_suffix("log")
+        .max_log_files(LOG_DAYS)
+        .build(&dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt()
         .with_writer(writer)
@@ -58,12 +62,17 @@ pub fn start_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     Some(guard)
 }
 
+/// Days of logs kept.
+pub const LOG_DAYS: usize = 14;
+
 /// `skillbridge` / `skillbridge tui`: the workspace on the operators'
 /// database, which must exist (a mistyped --db is refused, as every other
 /// command refuses it, instead of opening an empty city).
 pub fn tui(g: &Globals) -> Result<ExitCode> {
     let path = g.db_path();
     super::require_database(&path)?;
+    // Before the screen changes: it may say so.
+    super::make_private(&path);
     let s = session(g)?;
     open_workspace(move || Ok(Store::open_for_service(&path)?), s)
 }
@@ -89,13 +98,13 @@ pub fn init(g: &Globals) -> Result<ExitCode> {
 /// the operator something at once.
 fn open_workspace(open: impl FnOnce() -> Result<Store>, s: Session) -> Result<ExitCode> {
     let _log = start_log();
-    let operator = s.operator.clone();
+    let operator = format!("{} ({})", s.actor.name, s.actor.role);
     let load = move || -> Result<Arc<Service>> {
         let svc = Service::open(open()?)?;
         tracing::info!(db = %svc.db_path().display(), operator = %operator, "workspace opened");
         Ok(svc)
     };
-    skillbridge::tui::run(load, s.keymap, &s.operator, s.lang)?;
+    skillbridge::tui::run(load, s.keymap, s.actor, s.lang)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -216,9 +216,76 @@ impl IdNumber {
         today.years_since(self.birth_date()).unwrap_or(0)
     }
 
-    /// The number with the middle masked, for screens that must not show it whole.
+    /// The number with the middle masked, for screens that must not show
+    /// it whole (GB/T 35273 lists it as sensitive): the first 4 and last 4
+    /// characters, `3211**********1234`. Same length as the number.
     pub fn masked(&self) -> String {
-        format!("{}********{}", ascii_str(&self.0[..6]), ascii_str(&self.0[14..]))
+        mask_id_bytes(&self.0)
+    }
+}
+
+/// `3211**********1234` from the 18 characters of an ID number.
+fn mask_id_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(18);
+    out.push_str(ascii_str(&b[..4]));
+    out.push_str("**********");
+    out.push_str(ascii_str(&b[14..18]));
+    out
+}
+
+/// `139****1111` from the 11 digits of a mobile.
+fn mask_mobile_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(11);
+    out.push_str(ascii_str(&b[..3]));
+    out.push_str("****");
+    out.push_str(ascii_str(&b[7..11]));
+    out
+}
+
+/// Free text (a search line, a cell, a log message) with every run that
+/// looks like a resident ID number (17 digits then a digit or X) or a
+/// mainland mobile (`1[3-9]` and 9 more digits) masked as
+/// [`IdNumber::masked`] and [`Mobile::masked`] mask them. Only whole runs of
+/// digits are masked (a 20-digit number is left alone: it is neither), and
+/// the text keeps its length in characters, so highlight positions worked
+/// out on the original still point at the same places.
+pub fn mask_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut end = i + digits;
+        let masked = if digits == 17 && matches!(b.get(end), Some(b'X' | b'x')) {
+            end += 1;
+            Some(mask_id_bytes(&b[i..end]))
+        } else if digits == 18 {
+            Some(mask_id_bytes(&b[i..end]))
+        } else if digits == 11 && b[i] == b'1' && (b'3'..=b'9').contains(&b[i + 1]) {
+            Some(mask_mobile_bytes(&b[i..end]))
+        } else {
+            None
+        };
+        let whole = b.get(end).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if let (Some(m), true) = (masked, whole) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..i]);
+            o.push_str(&m);
+            copied = end;
+        }
+        i = end.max(i + 1);
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
     }
 }
 
@@ -276,6 +343,11 @@ impl Mobile {
     }
     pub fn as_str(&self) -> &str {
         ascii_str(&self.0)
+    }
+
+    /// The number with the middle four digits masked: `139****1111`.
+    pub fn masked(&self) -> String {
+        mask_mobile_bytes(&self.0)
     }
 }
 
@@ -381,6 +453,31 @@ mod tests {
         // 321121 was 丹徒县 before it became a district; never rejected for that.
         let id = IdNumber::from_parts("321121", NaiveDate::from_ymd_opt(1960, 5, 1).unwrap(), 17).unwrap();
         assert!(IdNumber::parse_on(id.as_str(), today()).is_ok());
+    }
+
+    #[test]
+    fn masks_keep_the_ends_and_the_length() {
+        let id = IdNumber::parse_on("11010519491231002X", today()).unwrap();
+        assert_eq!(id.masked(), "1101**********002X");
+        let id = IdNumber::from_parts("321183", NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), 123).unwrap();
+        assert_eq!(id.masked().len(), 18);
+        assert!(id.masked().starts_with("3211**********") && id.masked().ends_with(&id.as_str()[14..]));
+        let m = Mobile::parse("13912341111").unwrap();
+        assert_eq!(m.masked(), "139****1111");
+    }
+
+    #[test]
+    fn numbers_in_text_are_masked_whole_runs_only() {
+        let line = "王芳 11010519491231002x 13912341111 · D12 12345678901234567890 139123411112 a13912341111";
+        let masked = mask_numbers(line);
+        assert_eq!(
+            masked,
+            "王芳 1101**********002x 139****1111 · D12 12345678901234567890 139123411112 a13912341111"
+        );
+        assert_eq!(masked.chars().count(), line.chars().count());
+        assert!(matches!(mask_numbers("焊工 6-18-02-04"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(mask_numbers("321102199001010011"), "3211**********0011");
+        assert_eq!(mask_numbers(""), "");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The domain: types and rules, with no storage and no terminal.
 
+pub mod access;
 pub mod case;
 pub mod catalog;
 pub mod entities;
@@ -14,7 +15,7 @@ pub use catalog::{
     RegionId, SkillLevel,
 };
 pub use entities::*;
-pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex};
+pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex, mask_numbers};
 pub use kind::{Kind, RecordRef, UnknownKind};
 pub use validate::ValidationError;
 

@@ -3,14 +3,13 @@
 //! service, through the remote terminal driver. A panic ends this session
 //! only.
 
-use super::keys::Person;
 use crate::i18n::Lang;
 use crate::keymap::KeyMap;
 use crate::service::Service;
-use crate::term::remote::{ChannelOut, Drive, ToSession, drive};
+use crate::service::access::Actor;
+use crate::term::remote::{ChannelOut, Drive, InputRx, drive};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 pub struct Settings {
@@ -21,23 +20,14 @@ pub struct Settings {
     pub stopping: Arc<AtomicBool>,
 }
 
-/// Run one operator's workspace until they quit, go idle, or the server stops.
-pub fn run(
-    settings: Settings,
-    person: Person,
-    size: (u16, u16),
-    rx: Receiver<ToSession>,
-    out: ChannelOut,
-    last_words: ChannelOut,
-) {
-    let screen = crate::tui::Workspace::background(
-        settings.svc.clone(),
-        settings.keymap.clone(),
-        &person.name,
-        settings.lang,
-    );
+/// Run one operator's workspace until they quit, go idle, or the server
+/// stops. Every command it runs is checked against `actor` (role and
+/// districts) by the service.
+pub fn run(settings: Settings, actor: Actor, size: (u16, u16), rx: InputRx, out: ChannelOut, last_words: ChannelOut) {
+    let name = actor.name.clone();
+    let screen = crate::tui::Workspace::background(settings.svc.clone(), settings.keymap.clone(), actor, settings.lang);
     let how = Drive {
-        who: &person.name,
+        who: &name,
         idle: settings.idle,
         stopping: &settings.stopping,
     };
@@ -47,13 +37,7 @@ pub fn run(
 /// A kiosk key's screen: the public lobby view over the same live service.
 /// No key ends it (the lobby machine must not drop to a shell); idle brings
 /// it home; it ends when the client goes or the server stops.
-pub fn run_kiosk(
-    settings: Settings,
-    size: (u16, u16),
-    rx: Receiver<ToSession>,
-    out: ChannelOut,
-    last_words: ChannelOut,
-) {
+pub fn run_kiosk(settings: Settings, size: (u16, u16), rx: InputRx, out: ChannelOut, last_words: ChannelOut) {
     use crate::service::public::PublicView;
     let view = PublicView::new(settings.svc.clone());
     let kiosk_settings = crate::kiosk::Settings {

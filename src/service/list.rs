@@ -128,6 +128,30 @@ pub struct SearchSpec {
     pub query: Query,
     pub filters: Filters,
     pub sort: Sort,
+    /// The districts of the one asking (an operator's scope,
+    /// `Actor::districts`): trainees and cases of other districts are
+    /// never found. `None`: every district.
+    pub districts: Option<Vec<RegionId>>,
+}
+
+impl SearchSpec {
+    /// True when `id` (of the spec's kind) is within the asker's districts.
+    pub(super) fn in_scope(&self, data: &Data, id: u64) -> bool {
+        let Some(d) = &self.districts else { return true };
+        let trainee = match self.kind {
+            Kind::Trainees => Some(TraineeId(id)),
+            Kind::Cases => data.cases.get(&CaseId(id)).map(|c| c.trainee),
+            _ => return true,
+        };
+        trainee
+            .and_then(|t| data.trainees.get(&t))
+            .is_some_and(|t| d.contains(&t.region))
+    }
+
+    /// True when the scope removes records from this kind's results.
+    pub(super) fn scoped(&self) -> bool {
+        self.districts.is_some() && matches!(self.kind, Kind::Trainees | Kind::Cases)
+    }
 }
 
 /// What a search found. The lists are shared, not copied: with no filter

@@ -3,6 +3,7 @@
 //! something changed (a version number that only grows), so every open
 //! screen shows new data at once.
 
+pub mod access;
 pub mod cache;
 mod commands;
 pub mod data;
@@ -15,6 +16,7 @@ pub mod public;
 pub mod rows;
 pub mod snapshot;
 
+pub use access::{Actor, Guarded};
 pub use data::Data;
 pub use list::{Filters, Found, SearchSpec, Sort};
 pub use picture::Cached;
@@ -100,7 +102,16 @@ impl Inner {
     ) -> Option<Found> {
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
-        if spec.query.is_empty() && spec.filters.is_empty() && matches!(spec.sort, Sort::Relevance | Sort::Newest) {
+        // An operator's district scope is a filter no later step may lose:
+        // records outside it are dropped before anything is kept, so
+        // neither the list shown nor the matches a keystroke narrows from
+        // hold one (and no list shared with other sessions is used).
+        let scoped = spec.scoped();
+        if !scoped
+            && spec.query.is_empty()
+            && spec.filters.is_empty()
+            && matches!(spec.sort, Sort::Relevance | Sort::Newest)
+        {
             return Some(Found {
                 hits: Arc::default(),
                 ids: self.everything(spec.kind, index),
@@ -109,6 +120,9 @@ impl Inner {
         }
         let mut hits = index.search(&spec.query, within, cancelled)?;
         let data = &self.data;
+        if scoped {
+            hits.retain(|h| spec.in_scope(data, h.id));
+        }
         if spec.query.is_empty() {
             // Nothing to narrow from later: only what is shown is kept.
             hits.retain(|h| spec.filters.keep(data, spec.kind, h.id));
@@ -172,6 +186,8 @@ pub struct Service {
     version: AtomicU64,
     today: NaiveDate,
     simulated: bool,
+    /// Where imports may read from, when set (a served process).
+    import_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 impl Service {
@@ -239,6 +255,7 @@ impl Service {
                     .date_naive()
             }),
             simulated: as_of.is_some(),
+            import_dir: std::sync::OnceLock::new(),
         });
         if !missing.is_empty() || !from_snapshot {
             // No write can have happened yet, and a write that lands while
@@ -413,8 +430,11 @@ impl Service {
 
     /// Enroll (seat check in one transaction), then refresh the picture. A
     /// trainee already busy in another class is enrolled only with a reason
-    /// (`note`, kept in the event).
-    pub fn enroll(&self, trainee: TraineeId, class: ClassId, operator: &str, note: &str) -> Result<Case> {
+    /// (`note`, kept in the event). `by` needs pairing rights over the
+    /// trainee's district.
+    pub fn enroll(&self, trainee: TraineeId, class: ClassId, by: &Actor, note: &str) -> Result<Case> {
+        self.guard_trainee(by, access::Action::Pairing, trainee)?;
+        let operator = by.name.as_str();
         self.gated(|| {
             // Under the gate no other write can slip in between the check and the write.
             crate::domain::rules::check_second_class(self.active_case(trainee, class), note)?;
@@ -432,9 +452,11 @@ impl Service {
         })
     }
 
-    /// Move a case one step (referral checks in one transaction), then refresh.
-    pub fn transition(&self, case: CaseId, mv: Move, operator: &str, note: &str) -> Result<Case> {
-        let mut moved = self.transition_many(&[case], mv, operator, note)?;
+    /// Move a case one step (referral checks in one transaction), then
+    /// refresh. `by` needs the right to move cases (to refer: pairing) over
+    /// the trainee's district.
+    pub fn transition(&self, case: CaseId, mv: Move, by: &Actor, note: &str) -> Result<Case> {
+        let mut moved = self.transition_many(&[case], mv, by, note)?;
         moved.pop().ok_or_else(|| crate::store::StoreError::Corrupt {
             path: self.db_path().to_path_buf(),
             detail: format!("moving case {case} returned no case"),
@@ -442,8 +464,17 @@ impl Service {
     }
 
     /// Move many cases the same step (a whole class) in one transaction,
-    /// then refresh the picture: every case moves, or none does.
-    pub fn transition_many(&self, cases: &[CaseId], mv: Move, operator: &str, note: &str) -> Result<Vec<Case>> {
+    /// then refresh the picture: every case moves, or none does. `by` needs
+    /// the right over every case's trainee.
+    pub fn transition_many(&self, cases: &[CaseId], mv: Move, by: &Actor, note: &str) -> Result<Vec<Case>> {
+        let action = match mv {
+            Move::Refer(_) => access::Action::Pairing,
+            _ => access::Action::CaseStep,
+        };
+        for case in cases {
+            self.guard_case(by, action, *case)?;
+        }
+        let operator = by.name.as_str();
         self.gated(|| {
             let before: Vec<Case> = {
                 let r = self.read();
@@ -509,8 +540,10 @@ impl Service {
         Ok(())
     }
 
-    /// Create or update a record, then refresh the picture.
-    pub fn save<R: Cached>(&self, rec: R) -> Result<R> {
+    /// Create or update a record, then refresh the picture. What `by` needs
+    /// depends on the record and on whether it is new (see [`Guarded`]).
+    pub fn save<R: Guarded>(&self, rec: R, by: &Actor) -> Result<R> {
+        self.guard_save(by, &rec)?;
         self.gated(|| {
             let saved = self.store.save(rec)?;
             {

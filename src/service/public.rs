@@ -26,11 +26,11 @@
 //!
 //! ```no_run
 //! use skillbridge::domain::{CaseId, ClassId, Move, TraineeId, TrainingClass};
-//! use skillbridge::service::Service;
-//! fn operator(s: &Service, c: TrainingClass) {
-//!     let _ = s.enroll(TraineeId(1), ClassId(1), "kiosk", "");
-//!     let _ = s.transition(CaseId(1), Move::StartTraining, "kiosk", "");
-//!     let _ = s.save(c);
+//! use skillbridge::service::{Actor, Service};
+//! fn operator(s: &Service, c: TrainingClass, a: &Actor) {
+//!     let _ = s.enroll(TraineeId(1), ClassId(1), a, "");
+//!     let _ = s.transition(CaseId(1), Move::StartTraining, a, "");
+//!     let _ = s.save(c, a);
 //!     let _ = s.read().data.trainees.len();
 //!     let _ = s.db_path();
 //! }
@@ -41,25 +41,25 @@
 //!
 //! ```compile_fail
 //! use skillbridge::domain::{ClassId, TraineeId};
-//! use skillbridge::service::public::PublicView;
-//! fn kiosk(v: &PublicView) {
-//!     let _ = v.enroll(TraineeId(1), ClassId(1), "kiosk", "");
+//! use skillbridge::service::{Actor, public::PublicView};
+//! fn kiosk(v: &PublicView, a: &Actor) {
+//!     let _ = v.enroll(TraineeId(1), ClassId(1), a, "");
 //! }
 //! ```
 //!
 //! ```compile_fail
 //! use skillbridge::domain::{CaseId, Move};
-//! use skillbridge::service::public::PublicView;
-//! fn kiosk(v: &PublicView) {
-//!     let _ = v.transition(CaseId(1), Move::StartTraining, "kiosk", "");
+//! use skillbridge::service::{Actor, public::PublicView};
+//! fn kiosk(v: &PublicView, a: &Actor) {
+//!     let _ = v.transition(CaseId(1), Move::StartTraining, a, "");
 //! }
 //! ```
 //!
 //! ```compile_fail
 //! use skillbridge::domain::TrainingClass;
-//! use skillbridge::service::public::PublicView;
-//! fn kiosk(v: &PublicView, c: TrainingClass) {
-//!     let _ = v.save(c);
+//! use skillbridge::service::{Actor, public::PublicView};
+//! fn kiosk(v: &PublicView, c: TrainingClass, a: &Actor) {
+//!     let _ = v.save(c, a);
 //! }
 //! ```
 //!
@@ -490,6 +490,7 @@ impl PublicView {
             kind,
             sort: if query.is_empty() { empty_sort } else { Sort::Relevance },
             query,
+            districts: None,
             filters: Filters {
                 region: q.region,
                 occupation: q.trade,

@@ -85,8 +85,11 @@ fn lock_unheld(path: &Path) -> Result<File> {
     }
 }
 
+/// The copy is private (directories 0700, files 0600) whatever the
+/// original's modes: a copy of every trainee's data is never wider.
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir(to)?;
+    set_mode(to, 0o700)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let src = entry.path();
@@ -95,10 +98,22 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
             copy_tree(&src, &dst)?;
         } else {
             std::fs::copy(&src, &dst)?;
+            set_mode(&dst, 0o600)?;
             File::open(&dst)?.sync_all()?;
         }
     }
     File::open(to)?.sync_all()
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]

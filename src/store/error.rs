@@ -147,6 +147,9 @@ pub enum StoreError {
     /// A rule of the program (class dates, ages, results and scores).
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// The one asking may not do this (their role or districts).
+    #[error(transparent)]
+    Denied(#[from] crate::domain::access::Denied),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -170,6 +173,7 @@ impl StoreError {
                 | StoreError::Transition { .. }
                 | StoreError::Invalid(_)
                 | StoreError::Rule(_)
+                | StoreError::Denied(_)
         )
     }
 }

@@ -138,7 +138,12 @@ pub(super) fn server_hint(path: &Path) -> String {
         Ok(addr) if !addr.trim().is_empty() => {
             let addr = addr.trim();
             let port = addr.rsplit(':').next().unwrap_or("2222");
-            format!(": a skillbridge server holds it at {addr}; connect with `ssh -p {port} <host>`")
+            format!(
+                ": a skillbridge server holds it at {addr}; connect with `ssh -p {port} <host>`. \
+                 While it runs, an admin key does backup, check, export and import through it: \
+                 `ssh -p {port} <host> backup > FILE`, `… check`, `… export KIND > FILE`, \
+                 `… import KIND < FILE`, `… audit`"
+            )
         }
         _ => String::new(),
     }

@@ -11,6 +11,7 @@
 //!   repair cannot fix), `repair` writes them; `migrate`: schema upgrades;
 //!   `backup`: copies of the directory; `fault`: errors an operator can act on.
 
+pub mod audit;
 pub mod backup;
 pub mod batch;
 pub mod bulk;
@@ -31,6 +32,7 @@ pub mod sledlog;
 mod tree;
 mod tx;
 
+pub use audit::{AccessEvent, AccessKind, AuditFilter};
 pub use error::{Result, StoreError};
 pub use fault::SERVER_NOTE;
 pub use ops::{META_ENROLL_SHARE, Stamp};

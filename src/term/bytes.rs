@@ -10,6 +10,19 @@ use terminput::{Event as TEvent, KeyCode as TKey, KeyEventKind, KeyModifiers};
 /// How long a lone Esc waits for the rest of a sequence.
 pub const ESC_WAIT: Duration = Duration::from_millis(30);
 
+/// The longest escape sequence waited for: bytes that start one and make
+/// none within this many are dropped (a key's sequence is under 20).
+pub const MAX_SEQUENCE: usize = 64;
+
+/// The most of one bracketed paste that is kept (bytes of UTF-8): the
+/// rest is dropped as it arrives, so a paste of any size costs this much
+/// memory and time. A field takes at most
+/// [`MAX_FIELD_CHARS`](crate::widgets::text::MAX_FIELD_CHARS) characters anyway.
+pub const MAX_PASTE: usize = 16 * 1024;
+
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+
 /// What the bytes meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -19,9 +32,13 @@ pub enum Input {
 
 #[derive(Debug, Default)]
 pub struct Parser {
+    /// Bytes of a key sequence not complete yet (at most [`MAX_SEQUENCE`]),
+    /// or, inside a paste, what may be the start of its end marker.
     buf: Vec<u8>,
     /// When a lone Esc at the end of the input arrived.
     esc_since: Option<Instant>,
+    /// Inside a bracketed paste: the text kept so far (at most [`MAX_PASTE`] bytes).
+    paste: Option<Vec<u8>>,
 }
 
 fn convert(ev: TEvent) -> Option<Input> {
@@ -59,20 +76,87 @@ fn convert(ev: TEvent) -> Option<Input> {
     }
 }
 
+/// How many bytes at the end of `data` could begin `marker`.
+fn partial_suffix(data: &[u8], marker: &[u8]) -> usize {
+    (1..marker.len())
+        .rev()
+        .find(|n| data.len() >= *n && marker.starts_with(&data[data.len() - n..]))
+        .unwrap_or(0)
+}
+
 impl Parser {
     pub fn new() -> Self {
         Parser::default()
     }
 
-    /// Feed the bytes of one packet; returns what they complete.
+    /// Feed the bytes of one packet; returns what they complete. Time and
+    /// memory are linear in the bytes, whatever they hold: a paste keeps
+    /// at most [`MAX_PASTE`] bytes, a sequence at most [`MAX_SEQUENCE`].
     pub fn feed(&mut self, bytes: &[u8], now: Instant) -> Vec<Input> {
-        self.buf.extend_from_slice(bytes);
         self.esc_since = None;
-        let out = self.drain();
+        let mut out = Vec::new();
+        let mut data = std::mem::take(&mut self.buf);
+        data.extend_from_slice(bytes);
+        let mut at = 0;
+        loop {
+            if self.paste.is_some() {
+                let rest = &data[at..];
+                match memchr::memmem::find(rest, PASTE_END) {
+                    Some(end) => {
+                        self.keep_paste(&rest[..end]);
+                        out.push(self.finish_paste());
+                        at += end + PASTE_END.len();
+                    }
+                    None => {
+                        let hold = partial_suffix(rest, PASTE_END);
+                        self.keep_paste(&rest[..rest.len() - hold]);
+                        self.buf = rest[rest.len() - hold..].to_vec();
+                        return out;
+                    }
+                }
+            }
+            let rest = &data[at..];
+            match memchr::memmem::find(rest, PASTE_START) {
+                Some(start) => {
+                    out.extend(self.keys(&rest[..start]));
+                    // A sequence cut short by the paste is dropped.
+                    self.buf.clear();
+                    self.paste = Some(Vec::new());
+                    at += start + PASTE_START.len();
+                }
+                None => {
+                    out.extend(self.keys(rest));
+                    break;
+                }
+            }
+        }
         if self.buf == [0x1b] {
             self.esc_since = Some(now);
         }
         out
+    }
+
+    fn keep_paste(&mut self, bytes: &[u8]) {
+        if let Some(p) = &mut self.paste {
+            let room = MAX_PASTE.saturating_sub(p.len());
+            p.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+    }
+
+    /// The paste kept so far, as text (cut at a character boundary: a
+    /// paste cut at [`MAX_PASTE`] may end mid-character).
+    fn finish_paste(&mut self) -> Input {
+        let bytes = self.paste.take().unwrap_or_default();
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let mut v = e.into_bytes();
+                v.truncate(valid);
+                String::from_utf8(v).unwrap_or_default()
+            }
+        };
+        Input::Paste(text)
     }
 
     /// A lone Esc that has waited long enough is an Esc.
@@ -92,41 +176,54 @@ impl Parser {
         self.esc_since.is_some()
     }
 
-    fn drain(&mut self) -> Vec<Input> {
+    /// The keys in what was held plus `bytes`; an incomplete sequence at
+    /// the end is held for the next packet.
+    fn keys(&mut self, bytes: &[u8]) -> Vec<Input> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.extend_from_slice(bytes);
         let mut out = Vec::new();
-        'outer: while !self.buf.is_empty() {
-            let len = self.buf.len();
-            for n in 1..=len {
+        let mut i = 0;
+        'outer: while i < buf.len() {
+            let rest = &buf[i..];
+            let len = rest.len();
+            for n in 1..=len.min(MAX_SEQUENCE) {
                 // An Esc with bytes after it starts a sequence (or an alt-key).
-                if n == 1 && self.buf[0] == 0x1b {
+                if n == 1 && rest[0] == 0x1b {
                     if len == 1 {
                         break 'outer;
                     }
                     continue;
                 }
                 // Two Escs in a row: the first was a lone Esc.
-                if n == 2 && self.buf[0] == 0x1b && self.buf[1] == 0x1b {
-                    self.buf.remove(0);
+                if n == 2 && rest[0] == 0x1b && rest[1] == 0x1b {
+                    i += 1;
                     out.push(Input::Key(Key::plain(KeyCode::Esc)));
                     continue 'outer;
                 }
-                match TEvent::parse_from(&self.buf[..n]) {
+                match TEvent::parse_from(&rest[..n]) {
                     Ok(Some(ev)) => {
                         out.extend(convert(ev));
-                        self.buf.drain(..n);
+                        i += n;
                         continue 'outer;
                     }
                     Ok(None) => {}
                     Err(_) => {
                         // Not a sequence we know: drop what was read.
-                        self.buf.drain(..n);
+                        i += n;
                         continue 'outer;
                     }
                 }
             }
+            if len >= MAX_SEQUENCE {
+                // No key within the longest sequence: not one we know.
+                i += 1;
+                continue;
+            }
             // Incomplete: wait for the next packet.
             break;
         }
+        buf.drain(..i);
+        self.buf = buf;
         out
     }
 }
@@ -199,6 +296,45 @@ mod tests {
         let now = Instant::now();
         assert!(p.feed("\x1b[200~王".as_bytes(), now).is_empty());
         assert_eq!(keys(&p.feed("芳 hg\x1b[201~x".as_bytes(), now)), ["paste:王芳 hg", "x"]);
+    }
+
+    #[test]
+    fn a_paste_split_anywhere_is_one_paste() {
+        let whole = "x\x1b[200~王芳 hg\x1b[201~y".as_bytes();
+        for cut in 0..whole.len() {
+            for cut2 in cut..whole.len() {
+                let mut p = Parser::new();
+                let now = Instant::now();
+                let mut got = p.feed(&whole[..cut], now);
+                got.extend(p.feed(&whole[cut..cut2], now));
+                got.extend(p.feed(&whole[cut2..], now));
+                assert_eq!(keys(&got), ["x", "paste:王芳 hg", "y"], "cut at {cut}, {cut2}");
+            }
+        }
+    }
+
+    #[test]
+    fn huge_input_costs_bounded_memory_and_linear_time() {
+        let mut p = Parser::new();
+        let now = Instant::now();
+        let t0 = Instant::now();
+        // 8 MB in one paste, in 32 KB packets: kept to MAX_PASTE.
+        assert!(p.feed(b"\x1b[200~", now).is_empty());
+        let chunk = vec![b'a'; 32 * 1024];
+        for _ in 0..256 {
+            assert!(p.feed(&chunk, now).is_empty());
+            assert!(p.buf.len() < PASTE_END.len());
+        }
+        let got = p.feed(b"\x1b[201~", now);
+        assert_eq!(got, vec![Input::Paste("a".repeat(MAX_PASTE))]);
+        // An endless sequence start: dropped, never held whole.
+        let mut junk = b"\x1b[".to_vec();
+        junk.extend(std::iter::repeat_n(b'1', 1 << 20));
+        let _ = p.feed(&junk, now);
+        assert!(p.buf.len() <= MAX_SEQUENCE);
+        // 1 MB of plain keys in one packet.
+        assert_eq!(p.feed(&vec![b'k'; 1 << 20], now).len(), 1 << 20);
+        assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
     }
 
     #[test]

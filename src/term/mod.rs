@@ -39,6 +39,25 @@ pub trait Screen {
     fn draw(&mut self, frame: &mut ratatui::Frame);
 }
 
+/// The widest and tallest terminal a remote session draws (a 4K screen
+/// with a small font is under 700 columns): a client that claims more gets
+/// this much, before any buffer is made.
+pub const MAX_COLS: u16 = 1000;
+pub const MAX_ROWS: u16 = 1000;
+/// The most cells a remote session's screen holds (columns × rows): two
+/// frame buffers of this many cells are about 25 MB. A taller claim at
+/// full width loses rows.
+pub const MAX_CELLS: u32 = 250_000;
+
+/// A terminal size a client sent (pty-req, window-change), clamped to
+/// [`MAX_COLS`] × [`MAX_ROWS`] and [`MAX_CELLS`], at least 1 × 1.
+pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
+    let cols = cols.clamp(1, u32::from(MAX_COLS));
+    let rows = rows.clamp(1, u32::from(MAX_ROWS)).min(MAX_CELLS / cols);
+    // Both fit in u16: at most 1000.
+    (cols as u16, rows as u16)
+}
+
 /// Turn a crossterm key into ours.
 pub fn convert(k: &KeyEvent) -> Option<Key> {
     let code = match k.code {
@@ -67,4 +86,19 @@ pub fn convert(k: &KeyEvent) -> Option<Key> {
         shift: k.modifiers.contains(KeyModifiers::SHIFT),
     };
     Some(Key::new(code, mods))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_are_clamped_before_any_buffer() {
+        use super::*;
+        assert_eq!(clamp_size(80, 24), (80, 24));
+        assert_eq!(clamp_size(0, 0), (1, 1));
+        assert_eq!(clamp_size(65535, 65535), (1000, 250));
+        assert_eq!(clamp_size(u32::MAX, 10), (1000, 10));
+        assert_eq!(clamp_size(200, 60_000), (200, 1000));
+        let (c, r) = clamp_size(999, 999);
+        assert!(u32::from(c) * u32::from(r) <= MAX_CELLS);
+    }
 }

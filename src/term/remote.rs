@@ -1,8 +1,11 @@
 //! The remote driver: one connection's screen drawn with ratatui into a
 //! byte channel (an SSH session's), keys parsed from the bytes the client
 //! sends. A client that stops reading only loses frames (the next one is
-//! drawn whole); a session left without a key too long is closed with a
-//! message; a stopping server says so.
+//! drawn whole); a client that sends faster than its session reads waits
+//! (at most [`INPUT_BUDGET`] bytes are queued: the connection stops reading
+//! the socket until the session catches up); input still queued when the
+//! client leaves is dropped; a session left without a key too long is
+//! closed with a message; a stopping server says so.
 
 use super::Screen;
 use super::bytes::{Input, Parser};
@@ -18,6 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::Sender;
 use tokio::sync::mpsc::error::TrySendError;
 
@@ -27,6 +31,133 @@ pub enum ToSession {
     Bytes(Vec<u8>),
     Resize(u16, u16),
     Close,
+    /// End the session with this message (its key was revoked…).
+    End(String),
+}
+
+/// The most bytes of input queued for one session: a client that sends
+/// faster waits for its session (back-pressure down to TCP).
+pub const INPUT_BUDGET: usize = 16 * 1024;
+
+/// The connection's end of a session's input.
+pub struct InputTx {
+    tx: std::sync::mpsc::Sender<ToSession>,
+    budget: Arc<Semaphore>,
+    gone: Arc<AtomicBool>,
+}
+
+/// The session's end of its input.
+pub struct InputRx {
+    rx: Receiver<ToSession>,
+    budget: Arc<Semaphore>,
+    gone: Arc<AtomicBool>,
+}
+
+/// A session's input queue, bounded by [`INPUT_BUDGET`] bytes.
+pub fn input_queue() -> (InputTx, InputRx) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let budget = Arc::new(Semaphore::new(INPUT_BUDGET));
+    let gone = Arc::new(AtomicBool::new(false));
+    (
+        InputTx {
+            tx,
+            budget: budget.clone(),
+            gone: gone.clone(),
+        },
+        InputRx { rx, budget, gone },
+    )
+}
+
+/// A way to end a session from elsewhere (its key was revoked), kept
+/// apart from its input.
+#[derive(Clone)]
+pub struct Ender {
+    tx: std::sync::mpsc::Sender<ToSession>,
+    gone: Arc<AtomicBool>,
+}
+
+impl Ender {
+    /// End the session with this message; its queued input is dropped.
+    pub fn end(&self, message: String) {
+        self.gone.store(true, Ordering::Release);
+        let _ = self.tx.send(ToSession::End(message));
+    }
+}
+
+impl InputTx {
+    pub fn ender(&self) -> Ender {
+        Ender {
+            tx: self.tx.clone(),
+            gone: self.gone.clone(),
+        }
+    }
+
+    /// Queue bytes for the session, waiting while [`INPUT_BUDGET`] bytes
+    /// are queued already. False when the session has ended.
+    pub async fn bytes(&self, data: &[u8]) -> bool {
+        for chunk in data.chunks(INPUT_BUDGET) {
+            // The chunk is at most INPUT_BUDGET bytes, so it fits in a u32.
+            match self.budget.acquire_many(chunk.len() as u32).await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return false,
+            }
+            if self.tx.send(ToSession::Bytes(chunk.to_vec())).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        let _ = self.tx.send(ToSession::Resize(cols, rows));
+    }
+
+    /// The client left: what it sent and the session has not read yet is
+    /// dropped, and the session ends.
+    pub fn close(&self) {
+        self.gone.store(true, Ordering::Release);
+        let _ = self.tx.send(ToSession::Close);
+    }
+}
+
+impl Drop for InputTx {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl InputRx {
+    /// The next message, or what the client leaving means, within `wait`.
+    fn next(&self, wait: Duration) -> Result<ToSession, RecvTimeoutError> {
+        if self.gone.load(Ordering::Acquire) {
+            // Skip queued input: only the last word counts.
+            loop {
+                match self.rx.try_recv() {
+                    Ok(ToSession::Bytes(b)) => self.budget.add_permits(b.len()),
+                    Ok(m @ ToSession::End(_)) => return Ok(m),
+                    Ok(_) => {}
+                    Err(_) => return Ok(ToSession::Close),
+                }
+            }
+        }
+        self.rx.recv_timeout(wait)
+    }
+
+    /// True once the client has left (input still queued is not wanted).
+    fn gone(&self) -> bool {
+        self.gone.load(Ordering::Acquire)
+    }
+
+    fn done_with(&self, bytes: usize) {
+        self.budget.add_permits(bytes);
+    }
+}
+
+impl Drop for InputRx {
+    fn drop(&mut self) {
+        // A connection waiting for room must not wait for a session that ended.
+        self.budget.close();
+    }
 }
 
 /// Bytes for the client, through a bounded queue.
@@ -94,7 +225,7 @@ pub fn drive(
     how: &Drive<'_>,
     mut screen: impl Screen,
     size: (u16, u16),
-    rx: Receiver<ToSession>,
+    rx: InputRx,
     mut out: ChannelOut,
     mut last_words: ChannelOut,
 ) {
@@ -102,7 +233,8 @@ pub fn drive(
     let lagged = out.lagged.clone();
     let _ = execute!(out, EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All));
     let backend = CrosstermBackend::new(out);
-    let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
+    let size = super::clamp_size(u32::from(size.0), u32::from(size.1));
+    let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
     let mut terminal = match Terminal::with_options(backend, TerminalOptions { viewport }) {
         Ok(t) => t,
         Err(e) => {
@@ -121,25 +253,34 @@ pub fn drive(
         } else {
             Duration::from_millis(40)
         };
-        match rx.recv_timeout(wait) {
+        match rx.next(wait) {
             Ok(ToSession::Bytes(b)) => {
                 last_key = Instant::now();
                 for input in parser.feed(&b, last_key) {
+                    if rx.gone() {
+                        break;
+                    }
                     match input {
                         Input::Key(k) => screen.key(k, last_key),
                         Input::Paste(s) => screen.paste(s, last_key),
                     }
                 }
+                rx.done_with(b.len());
                 // Anything else already queued goes in before drawing.
                 dirty = true;
                 continue;
             }
             Ok(ToSession::Resize(w, h)) => {
-                let _ = terminal.resize(Rect::new(0, 0, w.max(1), h.max(1)));
+                let (w, h) = super::clamp_size(u32::from(w), u32::from(h));
+                let _ = terminal.resize(Rect::new(0, 0, w, h));
                 dirty = true;
             }
             Ok(ToSession::Close) | Err(RecvTimeoutError::Disconnected) => {
                 farewell = String::new();
+                break;
+            }
+            Ok(ToSession::End(message)) => {
+                farewell = message;
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {}

@@ -21,20 +21,29 @@ pub enum Edit {
     WordRight,
 }
 
-/// Apply `edit` to `input`, keeping it within `max` characters when given.
+/// The most characters any text field holds (the search line, a form's
+/// field, a path): a longer paste is cut there. Every field is bounded, so
+/// a huge paste costs no more than this to edit and to search for.
+pub const MAX_FIELD_CHARS: usize = 1024;
+
+/// Apply `edit` to `input`, keeping it within `max` characters when given
+/// and within [`MAX_FIELD_CHARS`] always.
 /// True when the value changed (a cursor move changes nothing).
 pub fn apply(input: &mut Input, edit: &Edit, max: Option<usize>) -> bool {
-    let room = |input: &Input| max.is_none_or(|m| input.value().chars().count() < m);
+    let max = max.map_or(MAX_FIELD_CHARS, |m| m.min(MAX_FIELD_CHARS));
+    let room = |input: &Input| input.value().chars().count() < max;
     let req = match edit {
         Edit::Insert(c) => {
             return room(input) && input.handle(InputRequest::InsertChar(*c)).is_some_and(|r| r.value);
         }
         Edit::Paste(s) => {
+            let mut left = max.saturating_sub(input.value().chars().count());
             let mut changed = false;
             for c in s.chars().filter(|c| !c.is_control()) {
-                if !room(input) {
+                if left == 0 {
                     break;
                 }
+                left -= 1;
                 changed |= input.handle(InputRequest::InsertChar(c)).is_some_and(|r| r.value);
             }
             return changed;
@@ -76,5 +85,16 @@ mod tests {
         assert!(apply(&mut i, &Edit::Paste("abcdef".into()), Some(4)));
         assert_eq!(i.value(), "abcd");
         assert!(!apply(&mut i, &Edit::Insert('x'), Some(4)));
+    }
+
+    #[test]
+    fn every_field_is_bounded() {
+        let mut i = Input::default();
+        let t0 = std::time::Instant::now();
+        assert!(apply(&mut i, &Edit::Paste("焊".repeat(1 << 20)), None));
+        assert_eq!(i.value().chars().count(), MAX_FIELD_CHARS);
+        assert!(!apply(&mut i, &Edit::Insert('x'), None));
+        assert!(!apply(&mut i, &Edit::Paste("x".into()), Some(1 << 20)));
+        assert!(t0.elapsed() < std::time::Duration::from_secs(2), "{:?}", t0.elapsed());
     }
 }

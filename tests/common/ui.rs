@@ -44,7 +44,13 @@ pub fn own_service(trainees: usize) -> (tempfile::TempDir, Arc<Service>) {
 
 pub fn app(svc: Arc<Service>, lang: Lang) -> App {
     let keymap = Arc::new(KeyMap::shipped().unwrap());
-    let mut app = App::new(svc.clone(), keymap, Box::new(SyncSearcher::new(svc)), "demo", lang);
+    let mut app = App::new(
+        svc.clone(),
+        keymap,
+        Box::new(SyncSearcher::new(svc)),
+        skillbridge::service::Actor::admin("demo"),
+        lang,
+    );
     app.tick();
     app
 }

@@ -10,4 +10,5 @@ mod crash;
 mod dashboard;
 mod kiosk;
 mod ssh;
+mod ssh_attacks;
 mod workspace;

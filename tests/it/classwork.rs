@@ -13,12 +13,15 @@ use skillbridge::i18n::Lang;
 fn an_institution_with_no_class_opens_from_its_list() {
     let (_dir, svc) = own_service(200);
     let lonely = svc
-        .save(Institution {
-            id: InstitutionId(0),
-            name: "新开职业培训学校".into(),
-            region: RegionId(2),
-            stars: 3,
-        })
+        .save(
+            Institution {
+                id: InstitutionId(0),
+                name: "新开职业培训学校".into(),
+                region: RegionId(2),
+                stars: 3,
+            },
+            &skillbridge::service::Actor::admin("t"),
+        )
         .unwrap();
     let mut a = app(svc.clone(), Lang::Zh);
     press(&mut a, "alt-6");

@@ -513,6 +513,7 @@ fn a_service_imports_and_backs_up_through_its_gate() {
             query: Query::parse(q),
             filters: Filters::default(),
             sort: Sort::Relevance,
+            districts: None,
         };
         svc.read().search(&spec, None, &|| false).unwrap().ids.len()
     };

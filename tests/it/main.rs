@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod access;
 mod batch;
 mod borders;
 mod chinese;
@@ -15,6 +16,7 @@ mod dashboard;
 mod exchange;
 mod faults;
 mod figures;
+mod files;
 mod hostile;
 mod import;
 mod intake;

@@ -18,6 +18,7 @@ fn found(svc: &Service, kind: Kind, q: &str) -> Vec<u64> {
         query: Query::parse(q),
         filters: Filters::default(),
         sort: Sort::Relevance,
+        districts: None,
     };
     svc.read().search(&spec, None, &|| false).unwrap().ids.to_vec()
 }

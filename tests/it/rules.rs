@@ -36,17 +36,25 @@ fn open_class(svc: &Service, ok: impl Fn(&TrainingClass) -> bool) -> ClassId {
         .expect("an open class")
 }
 
+/// The operator of these tests (an admin: the rules are under test, not the roles).
+fn by() -> skillbridge::service::Actor {
+    skillbridge::service::Actor::admin("t")
+}
+
 fn person(svc: &Service, name: &str, id: &str) -> TraineeId {
-    svc.save(Trainee {
-        id: TraineeId(0),
-        name: name.into(),
-        id_number: IdNumber::parse(id).unwrap(),
-        mobile: None,
-        key_group: None,
-        region: RegionId(0),
-        wanted: vec![OccupationId(3)].into(),
-        created: svc.today(),
-    })
+    svc.save(
+        Trainee {
+            id: TraineeId(0),
+            name: name.into(),
+            id_number: IdNumber::parse(id).unwrap(),
+            mobile: None,
+            key_group: None,
+            region: RegionId(0),
+            wanted: vec![OccupationId(3)].into(),
+            created: svc.today(),
+        },
+        &by(),
+    )
     .unwrap()
     .id
 }
@@ -56,16 +64,16 @@ fn training_starts_with_the_class_and_evaluation_follows_its_end() {
     let (_dir, svc) = own_service(300);
     let today = svc.today();
     let early = case_where(&svc, |c, k| c.state == CaseState::Enrolled && k.start > today);
-    let r = svc.transition(early, Move::StartTraining, "t", "");
+    let r = svc.transition(early, Move::StartTraining, &by(), "");
     assert!(
         matches!(r, Err(StoreError::Rule(RuleError::BeforeStart { .. }))),
         "{r:?}"
     );
     let running = case_where(&svc, |c, k| c.state == CaseState::InTraining && k.end > today);
-    let r = svc.transition(running, Move::SendToEvaluation, "t", "");
+    let r = svc.transition(running, Move::SendToEvaluation, &by(), "");
     assert!(matches!(r, Err(StoreError::Rule(RuleError::BeforeEnd { .. }))), "{r:?}");
     // An early completion with its reason goes ahead, and the event keeps it.
-    svc.transition(running, Move::SendToEvaluation, "t", "completed early: hired")
+    svc.transition(running, Move::SendToEvaluation, &by(), "completed early: hired")
         .unwrap();
     let last = svc.events(running).unwrap().pop().unwrap();
     assert_eq!(last.note, "completed early: hired");
@@ -101,7 +109,7 @@ fn a_fail_with_passing_scores_is_refused_from_the_form_too() {
             panel: false,
         },
     };
-    let r = svc.transition(case, fail, "t", "");
+    let r = svc.transition(case, fail, &by(), "");
     assert!(
         matches!(r, Err(StoreError::Rule(RuleError::FailWithPassingScores { .. }))),
         "{r:?}"
@@ -114,7 +122,7 @@ fn a_fifteen_year_old_is_refused_and_a_welder_must_be_an_adult() {
     let (_dir, svc) = own_service(200);
     let child = person(&svc, "少年", "321102201001011233");
     let class = open_class(&svc, |_| true);
-    let r = svc.enroll(child, class, "t", "");
+    let r = svc.enroll(child, class, &by(), "");
     assert!(
         matches!(r, Err(StoreError::Rule(RuleError::TooYoung { age: 15, .. }))),
         "{r:?}"
@@ -125,7 +133,7 @@ fn a_fifteen_year_old_is_refused_and_a_welder_must_be_an_adult() {
     let birth = start(weld) - chrono::Duration::days(17 * 365 + 30);
     let id = IdNumber::from_parts("321102", birth, 77).unwrap();
     let teen = person(&svc, "十七岁", id.as_str());
-    let r = svc.enroll(teen, weld, "t", "");
+    let r = svc.enroll(teen, weld, &by(), "");
     assert!(
         matches!(r, Err(StoreError::Rule(RuleError::TooYoungForSpecial { age: 17, .. }))),
         "{r:?}"
@@ -180,7 +188,7 @@ fn a_second_open_class_needs_a_reason_kept_in_the_event() {
             !mine.contains(&c.id) && c.occupation.zh() != "焊工" && c.occupation.zh() != "电工"
         })
     };
-    let r = svc.enroll(busy, class, "t", "");
+    let r = svc.enroll(busy, class, &by(), "");
     assert!(
         matches!(r, Err(StoreError::Rule(RuleError::AlreadyActive { .. }))),
         "{r:?}"

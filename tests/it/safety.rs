@@ -188,7 +188,7 @@ fn ctrl_c_with_nothing_typed_quits_and_a_keymap_can_quit_without_asking() {
         svc.clone(),
         keymap,
         Box::new(skillbridge::app::searcher::SyncSearcher::new(svc)),
-        "t",
+        skillbridge::service::Actor::admin("t"),
         Lang::En,
     );
     press(&mut a, "alt-3 ctrl-n");

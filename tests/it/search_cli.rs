@@ -16,7 +16,7 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
     let db = demo_city(dir.path(), 3000);
 
     // Every record's line, once, with what it is found by beyond its cells.
-    let (ok, all) = run_cli(&["search", "trainees", "--lines"], &db);
+    let (ok, all) = run_cli(&["search", "trainees", "--lines", "--reveal"], &db);
     assert!(ok, "{all}");
     let all = lines(&all);
     assert_eq!(all.len(), 3000);
@@ -39,7 +39,10 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
     // A name finds its record, with the highlight on the name.
     let first: Vec<&str> = all[0].split("  ").collect();
     let (name, id_number) = (first[0], first[1]);
-    let (ok, out) = run_cli(&["search", "trainees", name, "--json", "--limit", "1000"], &db);
+    let (ok, out) = run_cli(
+        &["search", "trainees", name, "--json", "--limit", "1000", "--reveal"],
+        &db,
+    );
     assert!(ok, "{out}");
     let hits: Vec<serde_json::Value> = lines(&out).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let me = hits
@@ -59,7 +62,7 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
 
     // Digits match as a run: every result holds them in that order, together.
     let prefix = &id_number[..10];
-    let (ok, out) = run_cli(&["search", "trainees", prefix, "--limit", "100000"], &db);
+    let (ok, out) = run_cli(&["search", "trainees", prefix, "--limit", "100000", "--reveal"], &db);
     assert!(ok, "{out}");
     let found = lines(&out);
     assert!(!found.is_empty());
@@ -95,4 +98,36 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
         out.contains("unknown kind 'people'") && out.contains("trainees"),
         "{out}"
     );
+}
+
+#[test]
+fn numbers_are_masked_unless_revealed_and_a_reveal_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_city(dir.path(), 300);
+    let (ok, whole) = run_cli(&["search", "trainees", "--lines", "--reveal"], &db);
+    assert!(ok, "{whole}");
+    let (ok, masked) = run_cli(&["search", "trainees", "--lines"], &db);
+    assert!(ok, "{masked}");
+    let (whole, masked) = (lines(&whole), lines(&masked));
+    assert_eq!(whole.len(), masked.len());
+    let first: Vec<&str> = whole[0].split("  ").collect();
+    let (id_number, mobile) = (first[1], first[2]);
+    let shown: Vec<&str> = masked[0].split("  ").collect();
+    assert_eq!(shown[1], format!("{}**********{}", &id_number[..4], &id_number[14..]));
+    if mobile.len() == 11 {
+        assert_eq!(shown[2], format!("{}****{}", &mobile[..3], &mobile[7..]));
+    }
+    assert!(!masked.iter().any(|l| l.contains(id_number)), "no whole ID number");
+    // A search by a partial number still finds the person, shown masked.
+    let (ok, out) = run_cli(&["search", "trainees", &id_number[6..14], "--json"], &db);
+    assert!(ok, "{out}");
+    assert!(out.contains(shown[1]) && !out.contains(id_number), "{out}");
+    // Only the reveal was recorded: 300 people, by this account, as an admin.
+    let (ok, audit) = run_cli(&["audit", "--json"], &db);
+    assert!(ok, "{audit}");
+    let records: Vec<serde_json::Value> = lines(&audit).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 1, "{audit}");
+    assert_eq!(records[0]["what"], "reveal");
+    assert_eq!(records[0]["people"], 300);
+    assert_eq!(records[0]["role"], "admin");
 }

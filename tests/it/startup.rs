@@ -42,6 +42,7 @@ fn picture(svc: &Service) -> String {
                 query: Query::parse("wang"),
                 filters: Filters::default(),
                 sort: Sort::Relevance,
+                districts: None,
             },
             None,
             &|| false,
@@ -98,7 +99,9 @@ fn a_start_uses_the_snapshot_only_when_it_is_current() {
             .expect("a trainee without a case");
         (class, trainee)
     };
-    let case = svc.enroll(trainee, class, "test", "").unwrap();
+    let case = svc
+        .enroll(trainee, class, &skillbridge::service::Actor::admin("test"), "")
+        .unwrap();
     let after_write = picture(&svc);
     drop(svc);
     let svc = open(&path);
@@ -114,7 +117,7 @@ fn a_start_uses_the_snapshot_only_when_it_is_current() {
             Move::Withdraw {
                 reason: "moved away".into(),
             },
-            "test",
+            &skillbridge::service::Actor::admin("test"),
             "",
         )
         .unwrap();
@@ -178,15 +181,19 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
         (c.trainee, c.class)
     };
     assert!(
-        svc.enroll(trainee, class, "test", "").is_err(),
+        svc.enroll(trainee, class, &skillbridge::service::Actor::admin("test"), "")
+            .is_err(),
         "already enrolled there"
     );
     let t = svc.read().data.trainees.values().next().cloned().unwrap();
     let renamed = svc
-        .save(Trainee {
-            name: "改名测试".into(),
-            ..t.clone()
-        })
+        .save(
+            Trainee {
+                name: "改名测试".into(),
+                ..t.clone()
+            },
+            &skillbridge::service::Actor::admin("test"),
+        )
         .unwrap();
     svc.save_search_cache();
     close(svc);

@@ -18,6 +18,7 @@ fn listed(store: &Store, kind: Kind, filters: Filters) -> Vec<u64> {
         query: Query::parse(""),
         filters,
         sort: Sort::Relevance,
+        districts: None,
     };
     let found = svc.read().search(&spec, None, &|| false).unwrap();
     svc.wait_for_search_cache();

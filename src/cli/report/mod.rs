@@ -97,12 +97,10 @@ pub fn report(db: &Path, req: &ReportArgs, lang: Option<&str>) -> Result<ExitCod
         Format::Md => markdown::markdown(&fig, demo.as_deref(), lang),
     };
     match &req.out {
-        Some(path) => std::fs::write(path, text).with_context(|| {
-            format!(
-                "cannot write the report to {}: --out needs a file path in a directory that exists and is writable",
-                path.display()
-            )
-        })?,
+        // Private from the first byte; never through a link, onto a device
+        // or over a file without --force.
+        Some(path) => skillbridge::paths::write_private(path, text.as_bytes(), req.force)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)

@@ -139,7 +139,7 @@ fn the_kiosk_reads_the_live_database() {
     // An operator closes the first job the kiosk shows, and opens another.
     let mut d = svc.read().data.demands[&first].clone();
     d.status = DemandStatus::Closed;
-    svc.save(d).unwrap();
+    svc.save(d, &skillbridge::service::Actor::admin("t")).unwrap();
     k.tick(now);
     assert!(
         !k.state.list.ids.contains(&first.0),

@@ -1,0 +1,220 @@
+//! Who a local command acts for, and the access records of local commands.
+//!
+//! The local workspace and the local commands run as the account that owns
+//! the database files, so by default they act as `admin` (whoever can run
+//! them can read the files anyway). An access file (`$SKILLBRIDGE_ACCESS`,
+//! else `<config dir>/access`) narrows that for a desk whose account is
+//! shared: one line of the words an authorized key's comment takes after
+//! the name, e.g. `role=operator districts=321181`. A file that cannot be
+//! read or parsed stops the command: a role is never guessed or widened.
+
+use super::Globals;
+use anyhow::{Context, Result};
+use skillbridge::paths;
+use skillbridge::service::access::{AccessEvent, AccessKind, Action, Actor, Role, parse_settings};
+use skillbridge::store::Store;
+use std::path::Path;
+
+/// The operator's name: `--operator`, else `$USER`, else "operator".
+pub fn operator_name(g: &Globals) -> String {
+    g.operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "operator".into())
+}
+
+/// Who local commands act for (see the module's note).
+pub fn local_actor(g: &Globals) -> Result<Actor> {
+    let name = operator_name(g);
+    let path = paths::access_file();
+    let text = match std::fs::read_to_string(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Actor::admin(&name)),
+        Err(e) => anyhow::bail!("cannot read the access file {}: {e}", path.display()),
+        Ok(t) => t,
+    };
+    parse_access(&text, &name, &path)
+}
+
+/// The access file's one line of settings for `name`.
+pub fn parse_access(text: &str, name: &str, path: &Path) -> Result<Actor> {
+    let mut found: Option<(usize, Actor)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_matches([' ', '\t', '\r']);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let n = i + 1;
+        if let Some((first, _)) = &found {
+            anyhow::bail!(
+                "{}:{n}: a second line of settings (the first is line {first}): the file holds one line, e.g. 'role=operator districts=321181'",
+                path.display()
+            );
+        }
+        let words: Vec<&str> = line.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+        let actor = parse_settings(&words, Some(name), Role::Operator).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{n}: {e}. The file holds one line like 'role=operator districts=321181'",
+                path.display()
+            )
+        })?;
+        if actor.role == Role::Kiosk {
+            anyhow::bail!(
+                "{}:{n}: role=kiosk has no workspace: run `skillbridge kiosk` for the public screen",
+                path.display()
+            );
+        }
+        found = Some((n, actor));
+    }
+    found.map(|(_, a)| a).with_context(|| {
+        format!(
+            "{} holds no settings: write one line, e.g. 'role=operator'",
+            path.display()
+        )
+    })
+}
+
+/// Refuse a local command the local role may not run.
+pub fn require(g: &Globals, action: Action) -> Result<Actor> {
+    let actor = local_actor(g)?;
+    actor.may(action)?;
+    Ok(actor)
+}
+
+/// Record what a local command did with every person's data (a backup,
+/// an export of trainees), in the database at `db` (opened again: the
+/// command has closed it).
+pub fn record(db: &Path, by: &Actor, what: AccessKind, detail: &str) -> Result<()> {
+    record_people(db, by, what, trainees(db), detail)
+}
+
+/// Record what a local command did with `people` people's data.
+pub fn record_people(db: &Path, by: &Actor, what: AccessKind, people: u64, detail: &str) -> Result<()> {
+    let store = Store::reopen(db)?;
+    store.record_access(&AccessEvent {
+        at: chrono::Utc::now().timestamp(),
+        operator: by.name.clone(),
+        role: by.role.name().to_string(),
+        what,
+        people,
+        detail: detail.to_string(),
+    })?;
+    Ok(())
+}
+
+/// How many trainees the database at `db` holds now (0 when it cannot be read).
+fn trainees(db: &Path) -> u64 {
+    Store::reopen(db)
+        .map(|s| s.count::<skillbridge::domain::Trainee>() as u64)
+        .unwrap_or(0)
+}
+
+/// `skillbridge import`, for a role that may import; an import of
+/// trainees is recorded with the people it added.
+pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process::ExitCode> {
+    let by = require(g, Action::Import)?;
+    let db = g.db_path();
+    let personal = args.kind == skillbridge::domain::Kind::Trainees && !args.dry_run;
+    let file = args.file.clone();
+    let before = if personal && db.exists() { trainees(&db) } else { 0 };
+    let code = super::data::import(&db, args)?;
+    if personal {
+        let added = trainees(&db).saturating_sub(before);
+        record_people(
+            &db,
+            &by,
+            AccessKind::Import,
+            added,
+            &format!(
+                "trainees from {} ({added} new people; changed ones not counted)",
+                file.display()
+            ),
+        )?;
+    }
+    Ok(code)
+}
+
+/// `skillbridge export`, for a role that may export the kind (trainees:
+/// admin); `--out` is never a link or a device, nor an existing file
+/// without `--force`. An export of personal data is recorded.
+pub fn export(g: &Globals, args: super::args::ExportArgs) -> Result<std::process::ExitCode> {
+    let kind = args.kind.clone();
+    // A template holds nobody's data.
+    let personal = matches!(kind.as_str(), "trainees" | "all") && !args.template;
+    let by = require(
+        g,
+        if personal {
+            Action::ExportPersonal
+        } else {
+            Action::Export
+        },
+    )?;
+    if let Some(path) = &args.out {
+        if kind == "all" {
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(paths::FileError::Link { path: path.clone() }.into());
+            }
+            for k in skillbridge::domain::Kind::IMPORTABLE {
+                paths::check_out(
+                    &path.join(format!("{}.{}", k.name(), args.format.extension())),
+                    args.force,
+                )?;
+            }
+        } else {
+            paths::check_out(path, args.force)?;
+        }
+    }
+    let db = g.db_path();
+    let to = args
+        .out
+        .as_ref()
+        .map(|p| format!("to {}", p.display()))
+        .unwrap_or_else(|| "to standard output".into());
+    let code = super::data::export(&db, args)?;
+    if personal {
+        record(&db, &by, AccessKind::Export, &format!("{kind} {to}"))?;
+    }
+    Ok(code)
+}
+
+/// `skillbridge backup` (admins), recorded.
+pub fn backup(g: &Globals, file: &Path) -> Result<std::process::ExitCode> {
+    let by = require(g, Action::Backup)?;
+    paths::check_out(file, false)?;
+    let db = g.db_path();
+    let code = super::data::backup(&db, file)?;
+    record(&db, &by, AccessKind::Backup, &format!("to {}", file.display()))?;
+    Ok(code)
+}
+
+/// `skillbridge restore` (admins), recorded in the restored database.
+pub fn restore(g: &Globals, file: &Path) -> Result<std::process::ExitCode> {
+    let by = require(g, Action::Restore)?;
+    let db = g.db_path();
+    let code = super::data::restore(file, &db)?;
+    record(&db, &by, AccessKind::Restore, &format!("from {}", file.display()))?;
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_access_file_is_one_strict_line() {
+        let p = Path::new("/etc/skillbridge/access");
+        let a = parse_access("# a shared desk\nrole=operator districts=321181\n", "wang", p).unwrap();
+        assert_eq!(a.role, Role::Operator);
+        assert_eq!(a.name, "wang");
+        for (text, want) in [
+            ("role=admin role=kiosk", "given twice"),
+            ("role=Admin", "unknown role"),
+            ("role=kiosk", "no workspace"),
+            ("role=operator\nrole=supervisor", "second line"),
+            ("# nothing\n", "holds no settings"),
+        ] {
+            let e = parse_access(text, "wang", p).unwrap_err().to_string();
+            assert!(e.contains(want) && e.contains("/etc/skillbridge/access"), "{text}: {e}");
+        }
+    }
+}
