@@ -33,8 +33,16 @@ impl Screen for Workspace {
     fn paste(&mut self, text: String, _now: Instant) {
         self.app.update(Msg::Paste(text));
     }
-    fn tick(&mut self, _now: Instant) {
+    fn tick(&mut self, now: Instant) {
         self.app.tick();
+        self.app.expire(now);
+    }
+    fn wake_in(&self, now: Instant) -> Option<std::time::Duration> {
+        self.app
+            .state
+            .revealed
+            .as_ref()
+            .map(|s| s.until.saturating_duration_since(now))
     }
     fn busy(&self) -> bool {
         self.app.busy()

@@ -3,7 +3,7 @@
 
 use super::filters;
 use super::intake::{Carry, Intake};
-use super::msg::{Effect, Msg, Prep};
+use super::msg::{Effect, Msg, Prep, Run};
 use super::state::{ImportDialog, Overlay, PickPurpose, Picker, State};
 use super::update::{edit_of, move_cursor, not_here, nothing_selected, search_list};
 use crate::domain::{Kind, RecordRef};
@@ -69,6 +69,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             )));
         }
         Action::Dashboard => fx.push(Effect::Prepare(Prep::Figures { open: true })),
+        Action::Reveal => reveal(st, st.list().selected_ref(), fx),
         Action::Goto => {
             let t = st.t();
             st.overlays.push(Overlay::Picker(Picker::fixed(
@@ -127,4 +128,16 @@ fn open_blank(st: &mut State, kind: Kind) {
 /// The form of a record (a case's form is its trainee's).
 pub(super) fn edit(fx: &mut Vec<Effect>, r: RecordRef) {
     fx.push(Effect::Prepare(Prep::Edit(r)));
+}
+
+/// Ask to show the whole numbers of the person behind `record` (a trainee,
+/// or a case's trainee); the runner records the reveal first.
+pub fn reveal(st: &mut State, record: Option<RecordRef>, fx: &mut Vec<Effect>) {
+    match record {
+        Some(r @ (RecordRef::Trainee(_) | RecordRef::Case(_))) => fx.push(Effect::Run(Run::Reveal(r))),
+        _ => {
+            let t = st.t();
+            st.err(t.reveal_nobody.to_string());
+        }
+    }
 }

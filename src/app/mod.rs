@@ -96,6 +96,13 @@ impl App {
     }
 
     /// Take in finished searches and changes made elsewhere. Call often.
+    /// A reveal that has run its time ends: the numbers are masked again.
+    pub fn expire(&mut self, now: std::time::Instant) {
+        if self.state.revealed.as_ref().is_some_and(|s| s.until <= now) {
+            self.state.revealed = None;
+        }
+    }
+
     pub fn tick(&mut self) {
         self.take_changes();
         for r in self.searcher.poll() {

@@ -109,6 +109,9 @@ pub enum Run {
     },
     /// Write a checked import.
     Import(Box<crate::io::import::Plan>),
+    /// Show one person's whole numbers (recorded first): the person of a
+    /// trainee or of a case.
+    Reveal(RecordRef),
 }
 
 /// Why pairing has nothing to show for a record.
@@ -212,6 +215,8 @@ pub enum Ran {
     MovedMany(Result<Vec<Case>, StoreError>, Move),
     Saved(Saved),
     Imported(Result<String, String>),
+    /// A reveal: the numbers, or why not.
+    Revealed(Result<super::state::Shown, String>),
 }
 
 /// How a form's save went.

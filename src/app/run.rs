@@ -4,13 +4,13 @@
 
 use super::intake::{Built, Intake, ranked_classes, registered};
 use super::msg::{Enrolling, FiguresRead, Loaded, PairRefusal, Prep, Ran, Run, Saved};
-use super::state::{Op, PairRows, State};
+use super::state::{Op, PairRows, REVEAL_FOR, Shown, State};
 use super::view::record::demand_line;
 use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 use crate::figures::{self, Settings};
 use crate::i18n::fill;
-use crate::service::{Data, Service, matching};
+use crate::service::{Actor, Data, Service, matching};
 use std::sync::Arc;
 
 /// Read what a dialog needs.
@@ -104,7 +104,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 trainee,
                 class,
                 who: person
-                    .map(|x| format!("{} {}", x.name, x.id_number))
+                    .map(|x| format!("{} {}", x.name, x.id_number.masked()))
                     .unwrap_or_default(),
                 what: cls.map(|c| c.name.clone()).unwrap_or_default(),
                 refusal,
@@ -292,6 +292,7 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan)),
+        Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r)),
     })
 }
 
@@ -395,4 +396,27 @@ fn import_apply(svc: &Service, by: &crate::service::Actor, plan: crate::io::impo
     svc.import_apply_as(by, plan, &crate::io::import::ApplyOptions::default(), &mut |_, _| {})
         .map(|report| report.to_string())
         .map_err(|e| e.to_string())
+}
+
+/// Record a reveal of the person behind `r`, then hand their numbers to
+/// the screen for [`REVEAL_FOR`].
+fn reveal(svc: &Service, by: &Actor, r: RecordRef) -> Result<Shown, String> {
+    let trainee = match r {
+        RecordRef::Trainee(t) => t,
+        RecordRef::Case(c) => svc
+            .read()
+            .data
+            .cases
+            .get(&c)
+            .map(|k| k.trainee)
+            .ok_or_else(|| format!("{c}?"))?,
+        other => return Err(format!("{other}?")),
+    };
+    let shown = svc.reveal(by, trainee).map_err(|e| e.to_string())?;
+    Ok(Shown {
+        trainee: shown.trainee,
+        id_number: shown.id_number.to_string(),
+        mobile: shown.mobile.map(|m| m.to_string()),
+        until: std::time::Instant::now() + REVEAL_FOR,
+    })
 }

@@ -259,6 +259,20 @@ impl Overlay {
     }
 }
 
+/// One person's whole numbers, shown for a short time after a recorded
+/// reveal; every other person's stay masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub trainee: TraineeId,
+    pub id_number: String,
+    pub mobile: Option<String>,
+    /// When the numbers are masked again.
+    pub until: std::time::Instant,
+}
+
+/// How long a reveal shows the numbers.
+pub const REVEAL_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub text: String,
@@ -299,6 +313,8 @@ pub struct State {
     pub simulated: bool,
     /// The last search generation handed out.
     pub next_gen: u64,
+    /// A person whose numbers are shown whole for now (see [`Shown`]).
+    pub revealed: Option<Shown>,
 }
 
 impl State {
@@ -318,6 +334,7 @@ impl State {
             today,
             simulated,
             next_gen: 0,
+            revealed: None,
         }
     }
 

@@ -5,7 +5,7 @@
 use super::msg::{Effect, Loaded, Msg, Prep, Ran};
 use super::overlay::{self, Outcome};
 use super::searcher::{Request, Response, Slot};
-use super::state::{Confirm, Op, Overlay, PickItems, State, Viewport};
+use super::state::{Confirm, Op, Overlay, PickItems, REVEAL_FOR, State, Viewport};
 use super::{case, list};
 use crate::domain::{Kind, RecordRef};
 use crate::i18n::{Lang, fill};
@@ -314,5 +314,11 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::MovedMany(result, mv) => case::moved_many(st, result, &mv),
         Ran::Saved(saved) => overlay::intake::saved(st, saved, fx),
         Ran::Imported(result) => overlay::import::imported(st, result),
+        Ran::Revealed(Ok(shown)) => {
+            let t = st.t();
+            st.ok(fill(t.revealed, &[&shown.trainee, &REVEAL_FOR.as_secs()]));
+            st.revealed = Some(shown);
+        }
+        Ran::Revealed(Err(e)) => st.err(e),
     }
 }

@@ -177,6 +177,8 @@ pub static EN: Strings = Strings {
     goto_title: "Go to a record: type its code (D12, C451, T6693, K20001), then Enter",
     goto_bad: "'{}' is not a record's code: a letter D/C/T/K/I/E and digits, as D12 or T6693",
     goto_none: "no record {}",
+    revealed: "showing {}'s whole ID number and mobile; masked again in {} s (this view is recorded)",
+    reveal_nobody: "select a trainee or a case first to see their whole numbers",
     i_name_institution: "Institution name",
     i_name_enterprise: "Enterprise name",
     i_keys: "Tab/↑↓ field  Enter choose  ctrl-s save  ctrl-n save and next  Esc close",

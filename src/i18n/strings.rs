@@ -137,6 +137,10 @@ pub struct Strings {
     pub roster: &'static str,
     pub goto_bad: &'static str,
     pub goto_none: &'static str,
+    /// A reveal shown: {} the person, {} the seconds.
+    pub revealed: &'static str,
+    /// A reveal asked where no person is in focus.
+    pub reveal_nobody: &'static str,
     /// The name field of an institution's and an enterprise's form.
     pub i_name_institution: &'static str,
     pub i_name_enterprise: &'static str,

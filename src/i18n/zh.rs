@@ -165,6 +165,8 @@ pub static ZH: Strings = Strings {
     goto_title: "转到记录：输入编号（如 D12、C451、T6693、K20001）后回车",
     goto_bad: "「{}」不是记录编号：编号为 D/C/T/K/I/E 加数字，如 D12、T6693",
     goto_none: "没有编号为 {} 的记录",
+    revealed: "已显示 {} 的完整证件号和手机号，{} 秒后重新隐藏（本次查看已留痕）",
+    reveal_nobody: "请先选中一名学员或一条服务记录，再查看完整号码",
     i_name_institution: "机构名称",
     i_name_enterprise: "企业名称",
     i_keys: "Tab/↑↓ 换项  Enter 选择  ctrl-s 保存  ctrl-n 保存并录下一条  Esc 关闭",

@@ -24,6 +24,7 @@ mod invariants;
 mod keymap_files;
 mod kiosk;
 mod layers;
+mod masking;
 mod precision;
 mod repair;
 mod report;

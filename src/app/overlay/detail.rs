@@ -22,6 +22,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Action::Up => *scroll = scroll.saturating_sub(1),
         Action::Down => *scroll += 1,
         Action::Pair => fx.push(Effect::Prepare(Prep::Pair(record))),
+        Action::Reveal => list::reveal(st, Some(record), fx),
         Action::Edit => list::edit(fx, record),
         Action::EditInstitution => match record {
             RecordRef::Class(_) => fx.push(Effect::Prepare(Prep::EditOwner(record))),

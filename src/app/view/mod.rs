@@ -4,6 +4,7 @@
 //! it draws. The frame's geometry lives here too: the builder must know how
 //! many rows fit, and the renderer draws in the same places.
 
+pub mod mask;
 pub mod record;
 pub mod table;
 
@@ -170,7 +171,8 @@ pub fn build(st: &State, svc: &Service, area: Rect) -> View {
     let end = (offset + visible).min(l.ids.len());
     let cols = table::shown_columns(st.tab, Areas::inside(areas.list).width);
     let query = Query::parse(l.input.value());
-    let rows = table::rows(
+    let mask = mask::Mask::new(st.revealed.as_ref());
+    let mut rows = table::rows(
         data,
         st.tab,
         &l.ids[offset.min(end)..end],
@@ -178,23 +180,36 @@ pub fn build(st: &State, svc: &Service, area: Rect) -> View {
         &cols,
         lang == Lang::Zh,
     );
+    mask.rows(&mut rows);
+    let masked = |lines: Vec<DetailLine>| lines.into_iter().map(|l| mask.line(l)).collect::<Vec<_>>();
     let events_of = |r: RecordRef| match (&st.case_events, r) {
         (Some((c, ev)), RecordRef::Case(id)) if *c == id => Some(ev.as_slice()),
         _ => None,
     };
     let pane = match l.selected_ref() {
-        Some(r) if areas.pane.is_some() => record_lines(data, r, st.today, t, lang, events_of(r)),
+        Some(r) if areas.pane.is_some() => masked(record_lines(data, r, st.today, t, lang, events_of(r))),
         _ => Vec::new(),
     };
     let overlays = st
         .overlays
         .iter()
         .map(|o| match o {
-            Overlay::Detail { record, .. } => {
-                OverlayView::Detail(record_lines(data, *record, st.today, t, lang, events_of(*record)))
-            }
+            Overlay::Detail { record, .. } => OverlayView::Detail(masked(record_lines(
+                data,
+                *record,
+                st.today,
+                t,
+                lang,
+                events_of(*record),
+            ))),
             Overlay::Pairing(p) => pairing(data, &p.rows, st),
-            Overlay::Picker(p) => picker(data, p, &areas, lang),
+            Overlay::Picker(p) => {
+                let mut v = picker(data, p, &areas, lang);
+                if let OverlayView::Picker { rows, .. } = &mut v {
+                    mask.rows(rows);
+                }
+                v
+            }
             Overlay::Intake(form) => OverlayView::Intake(
                 form.fields
                     .iter()
