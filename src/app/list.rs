@@ -70,6 +70,10 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         Action::Dashboard => fx.push(Effect::Prepare(Prep::Figures { open: true })),
         Action::Reveal => reveal(st, st.list().selected_ref(), fx),
+        Action::ExportList => fx.push(Effect::Run(Run::ExportList {
+            kind: st.tab,
+            ids: st.list().ids.clone(),
+        })),
         Action::Goto => {
             let t = st.t();
             st.overlays.push(Overlay::Picker(Picker::fixed(

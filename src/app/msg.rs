@@ -109,6 +109,13 @@ pub enum Run {
     },
     /// Write a checked import.
     Import(Box<crate::io::import::Plan>),
+    /// Write the list shown (`ids` of `kind`, in order) to a spreadsheet.
+    ExportList {
+        kind: Kind,
+        ids: Arc<[u64]>,
+    },
+    /// Write a class's roster: a spreadsheet and a page to print.
+    ExportRoster(ClassId),
     /// Show one person's whole numbers (recorded first): the person of a
     /// trainee or of a case.
     Reveal(RecordRef),
@@ -215,6 +222,8 @@ pub enum Ran {
     MovedMany(Result<Vec<Case>, StoreError>, Move),
     Saved(Saved),
     Imported(Result<String, String>),
+    /// An export: what was written where, or why not.
+    Exported(Result<String, String>),
     /// A reveal: the numbers, or why not.
     Revealed(Result<super::state::Shown, String>),
 }

@@ -293,6 +293,8 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan)),
         Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r)),
+        Run::ExportList { kind, ids } => Ran::Exported(export_list(svc, st, kind, &ids)),
+        Run::ExportRoster(c) => Ran::Exported(export_roster(svc, st, c)),
     })
 }
 
@@ -419,4 +421,55 @@ fn reveal(svc: &Service, by: &Actor, r: RecordRef) -> Result<Shown, String> {
         mobile: shown.mobile.map(|m| m.to_string()),
         until: std::time::Instant::now() + REVEAL_FOR,
     })
+}
+
+/// A file name for an export made now: `学员-20251015-093000.xlsx`.
+fn export_name(what: &str, ext: &str) -> String {
+    format!("{what}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S"))
+}
+
+/// Write the list shown to a spreadsheet in the exports directory.
+fn export_list(svc: &Service, st: &State, kind: Kind, ids: &[u64]) -> Result<String, String> {
+    let t = st.t();
+    let opts = crate::io::export::Options::new(crate::io::export::Format::Xlsx);
+    let what = if st.lang == crate::i18n::Lang::Zh {
+        kind.zh()
+    } else {
+        kind.name()
+    };
+    let (path, n) = svc
+        .export_list(&st.actor, kind, ids, &opts, &export_name(what, "xlsx"))
+        .map_err(|e| e.to_string())?;
+    Ok(fill(t.exported, &[&n, &path.display()]))
+}
+
+/// Write a class's roster (花名册): a spreadsheet, and a page to print
+/// titled with the class, its institution and dates.
+fn export_roster(svc: &Service, st: &State, class: ClassId) -> Result<String, String> {
+    let t = st.t();
+    let (ids, title) = {
+        let r = svc.read();
+        let data = &r.data;
+        let ids: Vec<u64> = data.class_cases(class).map(|c| c.id.0).collect();
+        let title = data
+            .classes
+            .get(&class)
+            .map(|k| {
+                let inst = data.institution(k.institution).map(|i| i.name.as_str()).unwrap_or("");
+                format!("{} {} 花名册 · {inst} · {} 至 {}", k.id, k.name, k.start, k.end)
+            })
+            .unwrap_or_else(|| class.to_string());
+        (ids, title)
+    };
+    let name = format!("{}-{class}", t.roster);
+    let mut opts = crate::io::export::Options::new(crate::io::export::Format::Xlsx);
+    opts.title = Some(title);
+    let (sheet, n) = svc
+        .export_list(&st.actor, Kind::Cases, &ids, &opts, &export_name(&name, "xlsx"))
+        .map_err(|e| e.to_string())?;
+    opts.format = crate::io::export::Format::Html;
+    let (page, _) = svc
+        .export_list(&st.actor, Kind::Cases, &ids, &opts, &export_name(&name, "html"))
+        .map_err(|e| e.to_string())?;
+    Ok(fill(t.exported_roster, &[&n, &sheet.display(), &page.display()]))
 }

@@ -320,5 +320,7 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
             st.revealed = Some(shown);
         }
         Ran::Revealed(Err(e)) => st.err(e),
+        Ran::Exported(Ok(said)) => st.ok(said),
+        Ran::Exported(Err(e)) => st.err(e),
     }
 }

@@ -114,10 +114,14 @@ fn trainees(db: &Path) -> u64 {
 pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process::ExitCode> {
     let by = require(g, Action::Import)?;
     let db = g.db_path();
-    let personal = args.kind == skillbridge::domain::Kind::Trainees && !args.dry_run;
+    if args.kind == super::args::ImportWhat::Results {
+        // Results move cases: the service checks the role and records it.
+        return super::data::import(&g.db_path(), args, &by);
+    }
+    let personal = args.kind == super::args::ImportWhat::Records(skillbridge::domain::Kind::Trainees) && !args.dry_run;
     let file = args.file.clone();
     let before = if personal && db.exists() { trainees(&db) } else { 0 };
-    let code = super::data::import(&db, args)?;
+    let code = super::data::import(&db, args, &by)?;
     if personal {
         let added = trainees(&db).saturating_sub(before);
         record_people(
@@ -140,7 +144,7 @@ pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process
 pub fn export(g: &Globals, args: super::args::ExportArgs) -> Result<std::process::ExitCode> {
     let kind = args.kind.clone();
     // A template holds nobody's data.
-    let personal = matches!(kind.as_str(), "trainees" | "all") && !args.template;
+    let personal = matches!(kind.as_str(), "trainees" | "cases" | "all") && !args.template;
     let by = require(
         g,
         if personal {
@@ -170,9 +174,13 @@ pub fn export(g: &Globals, args: super::args::ExportArgs) -> Result<std::process
         .as_ref()
         .map(|p| format!("to {}", p.display()))
         .unwrap_or_else(|| "to standard output".into());
-    let code = super::data::export(&db, args)?;
+    let (code, records) = super::data::export(&db, args)?;
     if personal {
-        record(&db, &by, AccessKind::Export, &format!("{kind} {to}"))?;
+        let detail = format!("{kind} {to}");
+        match records {
+            Some(n) => record_people(&db, &by, AccessKind::Export, n, &detail)?,
+            None => record(&db, &by, AccessKind::Export, &detail)?,
+        }
     }
     Ok(code)
 }

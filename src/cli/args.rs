@@ -217,8 +217,9 @@ pub struct KioskArgs {
 // The options of `skillbridge import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// institutions, enterprises, demands, classes or trainees.
-    pub kind: skillbridge::domain::Kind,
+    /// institutions, enterprises, demands, classes, trainees, or results
+    /// (an evaluation agency's sheet of scores for cases awaiting evaluation).
+    pub kind: ImportWhat,
     pub file: PathBuf,
     /// Check every row and report what would change; write nothing.
     #[arg(long)]
@@ -236,6 +237,29 @@ pub struct ImportArgs {
     /// The sheet of a workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// results: only the cases of this class (e.g. C451).
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+}
+
+/// What `import` reads: records of a kind, or evaluation results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportWhat {
+    Records(skillbridge::domain::Kind),
+    Results,
+}
+
+impl std::str::FromStr for ImportWhat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "results" | "result" | "评价结果" | "成绩" => Ok(ImportWhat::Results),
+            _ => s
+                .parse()
+                .map(ImportWhat::Records)
+                .map_err(|e: skillbridge::domain::UnknownKind| format!("{e}, or results")),
+        }
+    }
 }
 
 // The options of `skillbridge export`.
@@ -259,6 +283,21 @@ pub struct ExportArgs {
     /// Replace an existing --out file.
     #[arg(long)]
     pub force: bool,
+    /// Only the records the workspace's search finds for Q, best first
+    /// (the list as the tab shows it).
+    #[arg(long, value_name = "Q")]
+    pub query: Option<String>,
+    /// Keep only records with this value, as the workspace's filter does:
+    /// region=丹阳市, trade=焊工, program=…, state=已取证 (cases),
+    /// status=招聘中 (demands) or 开班中 (classes). Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// The order: relevance, newest, name, open-posts, wage, start, seats, stars, state.
+    #[arg(long, value_name = "ORDER")]
+    pub sort: Option<String>,
+    /// Cases: only this class's (its roster, 花名册), e.g. C451.
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
 }
 
 // The options of `skillbridge report`.

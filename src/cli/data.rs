@@ -1,12 +1,14 @@
 //! The import, export, backup and restore commands: thin wrappers that print
 //! what `skillbridge::io` reports and turn it into exit codes.
 
-use super::args::{ExportArgs, ImportArgs};
+use super::args::{ExportArgs, ImportArgs, ImportWhat};
 use super::open_existing;
 use anyhow::{Context, Result};
 use skillbridge::domain::Kind;
+use skillbridge::domain::RecordRef;
 use skillbridge::io::export;
 use skillbridge::io::{backup, import, progress};
+use skillbridge::service::{Actor, Service};
 use skillbridge::store::Store;
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 /// Import a spreadsheet into the database at `db` (made if there is none).
 /// Exit 1 when a row is bad (and nothing was written), or when
 /// `--skip-invalid` set every row aside so that nothing was written.
-pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
+pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
     let ImportArgs {
         kind,
         file,
@@ -24,9 +26,19 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
         update,
         clear_empty,
         sheet,
+        class,
     } = args;
     if let Some(rejects) = &skip_invalid {
         import::check_rejects_path(&file, rejects)?;
+    }
+    let kind = match kind {
+        ImportWhat::Results => {
+            return results(db, &file, sheet, class.as_deref(), dry_run, skip_invalid.as_deref(), by);
+        }
+        ImportWhat::Records(k) => k,
+    };
+    if class.is_some() {
+        anyhow::bail!("--class picks the cases of a results sheet: use it with `import results`");
     }
     let store = Store::open(db)?;
     let opts = import::Options {
@@ -86,8 +98,80 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Export one kind (or `all` into a directory) from the database at `db`.
-pub fn export(db: &Path, args: ExportArgs) -> Result<ExitCode> {
+/// `skillbridge import results`: an evaluation agency's sheet, each row
+/// moving its person's case awaiting evaluation to a pass or a fail, in
+/// one transaction; with `--skip-invalid` the good rows are written and the
+/// rest set aside, else one bad row writes nothing.
+fn results(
+    db: &Path,
+    file: &Path,
+    sheet: Option<String>,
+    class: Option<&str>,
+    dry_run: bool,
+    skip_invalid: Option<&Path>,
+    by: &Actor,
+) -> Result<ExitCode> {
+    let class = match class.map(|c| (c, RecordRef::parse(c))) {
+        None => None,
+        Some((_, Some(RecordRef::Class(c)))) => Some(c),
+        Some((c, _)) => anyhow::bail!("--class '{c}': expected a class's code such as C451"),
+    };
+    let store = open_existing(db)?;
+    let svc = Service::open(store)?;
+    let read = skillbridge::io::table::ReadOptions {
+        sheet,
+        ..Default::default()
+    };
+    let plan = svc.results_plan(by, file, class, &read)?;
+    for w in &plan.sheet.warnings {
+        eprintln!("warning: {w}");
+    }
+    for m in plan.reject_messages() {
+        eprintln!("{m}");
+    }
+    let (passes, fails) = plan.passes_and_fails();
+    let rows = plan.steps.len() + plan.rejects.len();
+    let said = format!(
+        "{}: {rows} rows of results: {passes} pass, {fails} fail, {} rejected",
+        file.display(),
+        plan.rejects.len()
+    );
+    if dry_run {
+        println!("{said} (dry run: nothing written)");
+        return Ok(if plan.rejects.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    if !plan.rejects.is_empty() {
+        match skip_invalid {
+            None => anyhow::bail!(
+                "{}: {} of {rows} rows are invalid, so nothing was written. Fix them and import again, or pass --skip-invalid REJECTS.csv to write the good rows and set the bad ones aside",
+                file.display(),
+                plan.rejects.len()
+            ),
+            Some(to) => {
+                plan.sheet.write_rejects(&plan.rejects, to)?;
+                eprintln!("rejected rows are in {}", to.display());
+            }
+        }
+    }
+    if plan.steps.is_empty() {
+        println!("{said}");
+        eprintln!("skillbridge: nothing was written: every row was rejected");
+        return Ok(ExitCode::FAILURE);
+    }
+    let moved = svc.results_apply(by, &plan)?;
+    svc.flush()?;
+    println!("{said}; {} cases moved", moved.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skillbridge export`: one kind (or `all` into a directory) from the
+/// database at `db`; the exit code, and how many records went out (none
+/// said for `all` and templates).
+pub fn export(db: &Path, args: ExportArgs) -> Result<(ExitCode, Option<u64>)> {
     let ExportArgs {
         kind,
         format,
@@ -95,8 +179,14 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<ExitCode> {
         template,
         out,
         force: _,
+        query,
+        filter,
+        sort,
+        class,
     } = args;
+    let listed = query.is_some() || !filter.is_empty() || sort.is_some() || class.is_some();
     let opts = export::Options {
+        title: None,
         format,
         encoding,
         template,
@@ -107,44 +197,69 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<ExitCode> {
         for (kind, path, n) in export::all_to_dir(&store, &opts, &dir)? {
             eprintln!("{n} {kind} written to {}", path.display());
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok((ExitCode::SUCCESS, None));
     }
-    let kind: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}, or all"))?;
-    if !kind.importable() {
-        anyhow::bail!(
-            "{kind} are not exported as a spreadsheet (they travel in backups): expected institutions, enterprises, demands, classes or trainees"
-        );
-    }
+    let kind = Kind::parse_any(&kind).map_err(|e| anyhow::anyhow!("{e}, cases, or all"))?;
     if template {
-        // A template needs no database.
-        let bytes = export::template(kind, &opts)?;
-        match out {
-            Some(path) => {
-                export::write_file(&path, &bytes)?;
-                eprintln!("an empty {kind} file (the header row) written to {}", path.display());
-            }
-            None => {
-                let mut lock = std::io::stdout().lock();
-                lock.write_all(&bytes)?;
-                lock.flush()?;
-            }
+        if listed {
+            anyhow::bail!("--template writes an empty file: it takes no --query, --filter, --sort or --class");
         }
-        return Ok(ExitCode::SUCCESS);
+        // Cases go out as a list, never in: there is no file to fill in for them.
+        if !kind.importable() {
+            anyhow::bail!(
+                "{kind} are made by enrolling, not imported: a template is for institutions, enterprises, demands, classes or trainees"
+            );
+        }
+        // A template needs no database.
+        emit(
+            &export::template(kind, &opts)?,
+            out.as_deref(),
+            &format!("an empty {kind} file (the header row)"),
+        )?;
+        return Ok((ExitCode::SUCCESS, None));
     }
     let store = open_existing(db)?;
+    if !listed && out.is_some() {
+        // A whole kind into a file: written as it is read, whole or not at all.
+        let path = out.unwrap_or_default();
+        let n = export::to_path(&store, kind, &opts, &path)?;
+        eprintln!("{n} {kind} written to {}", path.display());
+        return Ok((ExitCode::SUCCESS, Some(n as u64)));
+    }
+    let mut bytes = Vec::new();
+    let n = if listed {
+        let (ids, title) = super::listed::ids(
+            &store,
+            kind,
+            query.as_deref(),
+            &filter,
+            sort.as_deref(),
+            class.as_deref(),
+        )?;
+        let opts = export::Options { title, ..opts };
+        export::write_ids(&store, kind, &ids, &opts, &mut bytes)?
+    } else {
+        export::write(&store, kind, &opts, &mut bytes)?
+    };
+    emit(&bytes, out.as_deref(), &format!("{n} {kind}"))?;
+    Ok((ExitCode::SUCCESS, Some(n as u64)))
+}
+
+/// An export's bytes to `out` (whole or not at all, then said on stderr)
+/// or to standard output.
+fn emit(bytes: &[u8], out: Option<&Path>, what: &str) -> Result<()> {
     match out {
         Some(path) => {
-            let n = export::to_path(&store, kind, &opts, &path)?;
-            eprintln!("{n} {kind} written to {}", path.display());
+            export::write_file(path, bytes)?;
+            eprintln!("{what} written to {}", path.display());
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            export::write(&store, kind, &opts, &mut lock)?;
+            let mut lock = std::io::stdout().lock();
+            lock.write_all(bytes)?;
             lock.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Back up the database at `db` to `file`.

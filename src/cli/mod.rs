@@ -8,6 +8,7 @@ pub mod check;
 pub mod data;
 pub mod guard;
 pub mod keymap;
+pub mod listed;
 pub mod report;
 pub mod salvage;
 pub mod search;

@@ -88,8 +88,17 @@ impl Kind {
     /// A kind named in English (plural or singular) or in Chinese, among
     /// the importable kinds.
     pub fn parse_importable(s: &str) -> Result<Kind, UnknownKind> {
+        Kind::parse_among(s, &Kind::IMPORTABLE)
+    }
+
+    /// Any kind, cases too (what goes out as a list).
+    pub fn parse_any(s: &str) -> Result<Kind, UnknownKind> {
+        Kind::parse_among(s, &Kind::ALL)
+    }
+
+    fn parse_among(s: &str, kinds: &[Kind]) -> Result<Kind, UnknownKind> {
         let t = s.trim().to_ascii_lowercase();
-        for k in Kind::IMPORTABLE {
+        for &k in kinds {
             let singular = match k {
                 Kind::Classes => "class",
                 other => other.name().trim_end_matches('s'),

@@ -221,6 +221,13 @@ pub struct StepContext<'a> {
 /// The rules of a case step beyond the state machine's: class dates, and a
 /// result that agrees with its scores (a fail with both scores passing is a
 /// fail only where the level needs a panel review and it failed).
+/// Whether an evaluation passes at `level`: both scores at the mark, and a
+/// passed panel review where the level needs one. A pass and a fail are
+/// both checked against it, and a results sheet's rows are sorted by it.
+pub fn passes(evaluation: &crate::domain::Evaluation, level: crate::domain::SkillLevel) -> bool {
+    evaluation.theory >= PASS_MARK && evaluation.practical >= PASS_MARK && (!level.needs_panel() || evaluation.panel)
+}
+
 pub fn check_step(mv: &Move, cx: &StepContext<'_>) -> Result<(), RuleError> {
     let class = cx.class;
     match mv {
@@ -233,9 +240,7 @@ pub fn check_step(mv: &Move, cx: &StepContext<'_>) -> Result<(), RuleError> {
             end: class.end,
         }),
         Move::Fail { evaluation } => {
-            let passing = evaluation.theory >= PASS_MARK && evaluation.practical >= PASS_MARK;
-            let panel_failed = class.target_level.needs_panel() && !evaluation.panel;
-            if passing && !panel_failed {
+            if passes(evaluation, class.target_level) {
                 return Err(RuleError::FailWithPassingScores {
                     theory: evaluation.theory,
                     practical: evaluation.practical,

@@ -178,6 +178,8 @@ pub static EN: Strings = Strings {
     goto_bad: "'{}' is not a record's code: a letter D/C/T/K/I/E and digits, as D12 or T6693",
     goto_none: "no record {}",
     revealed: "showing {}'s whole ID number and mobile; masked again in {} s (this view is recorded)",
+    exported: "{} records written to {}",
+    exported_roster: "roster of {} people written to {}; a page to print (A4 landscape): {}",
     reveal_nobody: "select a trainee or a case first to see their whole numbers",
     i_name_institution: "Institution name",
     i_name_enterprise: "Enterprise name",

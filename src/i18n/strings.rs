@@ -139,6 +139,10 @@ pub struct Strings {
     pub goto_none: &'static str,
     /// A reveal shown: {} the person, {} the seconds.
     pub revealed: &'static str,
+    /// A list written: {} records, {} the file.
+    pub exported: &'static str,
+    /// A roster written: {} people, {} the spreadsheet, {} the page to print.
+    pub exported_roster: &'static str,
     /// A reveal asked where no person is in focus.
     pub reveal_nobody: &'static str,
     /// The name field of an institution's and an enterprise's form.

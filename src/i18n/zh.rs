@@ -166,6 +166,8 @@ pub static ZH: Strings = Strings {
     goto_bad: "「{}」不是记录编号：编号为 D/C/T/K/I/E 加数字，如 D12、T6693",
     goto_none: "没有编号为 {} 的记录",
     revealed: "已显示 {} 的完整证件号和手机号，{} 秒后重新隐藏（本次查看已留痕）",
+    exported: "已导出 {} 条：{}",
+    exported_roster: "已导出花名册 {} 人：{}；打印版（A4 横向）：{}",
     reveal_nobody: "请先选中一名学员或一条服务记录，再查看完整号码",
     i_name_institution: "机构名称",
     i_name_enterprise: "企业名称",

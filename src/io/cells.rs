@@ -131,3 +131,32 @@ impl Cells for Trainee {
         ]
     }
 }
+
+/// A case's cells, in the order of `columns::CASE_COLUMNS`: the person,
+/// the class, where the case stands, the scores and certificate once
+/// evaluated, the demand once referred.
+pub fn case_cells(c: &Case, t: Option<&Trainee>, k: Option<&TrainingClass>, names: &Names) -> Vec<String> {
+    let cert = c.certification.as_ref();
+    let demand = c.state.referral().or(c.state.hired()).or(match c.state {
+        CaseState::NotHired(d) => Some(d),
+        _ => None,
+    });
+    vec![
+        c.id.to_string(),
+        t.map(|t| t.name.to_string()).unwrap_or_default(),
+        t.map(|t| t.id_number.as_str().to_string()).unwrap_or_default(),
+        t.and_then(|t| t.mobile.map(|m| m.as_str().to_string()))
+            .unwrap_or_default(),
+        c.trainee.to_string(),
+        k.map(|k| k.name.clone()).unwrap_or_default(),
+        c.class.to_string(),
+        c.state.kind().zh().to_string(),
+        cert.map(|x| x.evaluation.theory.to_string()).unwrap_or_default(),
+        cert.map(|x| x.evaluation.practical.to_string()).unwrap_or_default(),
+        cert.map(|x| x.level.zh().to_string()).unwrap_or_default(),
+        cert.map(|x| x.certificate.to_string()).unwrap_or_default(),
+        demand
+            .map(|d| names.demands.get(&d).cloned().unwrap_or_else(|| d.to_string()))
+            .unwrap_or_default(),
+    ]
+}

@@ -304,6 +304,94 @@ pub static TRAINEE_COLUMNS: [Column; 7] = [
     ),
 ];
 
+/// A case as a list or a class's roster (花名册) shows it: export only
+/// (cases are made by enrolling, and travel whole in backups).
+pub static CASE_COLUMNS: [Column; 13] = [
+    col("code", "编号", &[], false, "the case's code, K<n>"),
+    col("name", "姓名", &[], false, "the trainee's name"),
+    col("id_number", "身份证号", &[], false, "the trainee's ID number"),
+    col("mobile", "手机号", &[], false, "the trainee's mobile"),
+    col("trainee", "学员编号", &[], false, "the trainee's code, T<n>"),
+    col("class", "培训班", &[], false, "the class's name"),
+    col("class_code", "班级编号", &[], false, "the class's code, C<n>"),
+    col("state", "状态", &[], false, "where the case stands"),
+    col("theory", "理论成绩", &[], false, "0-100, once evaluated"),
+    col("practical", "实操成绩", &[], false, "0-100, once evaluated"),
+    col("level", "等级", &[], false, "the level certified"),
+    col("certificate", "证书编号", &[], false, "the certificate's number"),
+    col("demand", "推荐岗位", &[], false, "the demand referred to or hired for"),
+];
+
+/// The sheet an evaluation agency returns (`import results`): one row per
+/// person evaluated, matched by ID number to their case awaiting evaluation.
+pub static RESULT_COLUMNS: [Column; 8] = [
+    col(
+        "id_number",
+        "身份证号",
+        &["身份证号码", "身份证", "公民身份号码", "证件号码", "身份证件号码"],
+        true,
+        "the person's ID number: finds their case awaiting evaluation",
+    ),
+    col(
+        "name",
+        "姓名",
+        &["名字", "考生姓名", "学员姓名"],
+        false,
+        "checked against the trainee's name",
+    ),
+    col(
+        "theory",
+        "理论成绩",
+        &["理论", "理论知识成绩", "理论考试成绩"],
+        true,
+        "0-100",
+    ),
+    col(
+        "practical",
+        "实操成绩",
+        &["实操", "技能操作成绩", "操作技能成绩", "实操考试成绩"],
+        true,
+        "0-100",
+    ),
+    col(
+        "level",
+        "等级",
+        &["职业技能等级", "鉴定等级", "评价等级", "级别"],
+        false,
+        "the level certified (default: the class's target level); empty for a fail",
+    ),
+    col(
+        "certificate",
+        "证书编号",
+        &["证书号", "证书号码"],
+        false,
+        "needed for a pass",
+    ),
+    col(
+        "panel",
+        "综合评审",
+        &["评审", "综合评审结果"],
+        false,
+        "通过/是/yes for a passed panel review (二级 and up)",
+    ),
+    col(
+        "date",
+        "评价日期",
+        &["鉴定日期", "考试日期", "评价时间"],
+        false,
+        "the evaluation's date; not after today",
+    ),
+];
+
+/// The columns an export of `kind` writes: an importable kind's own, and
+/// the case list's for cases.
+pub fn export_columns(kind: Kind) -> &'static [Column] {
+    match kind {
+        Kind::Cases => &CASE_COLUMNS,
+        k => columns(k),
+    }
+}
+
 /// Headers that are read and deliberately ignored: a row counter and the
 /// reason column of a rejects file (so it re-imports as it is).
 pub const IGNORED: &[&str] = &["序号", "no", "no.", "行号", "错误原因", "reason", "row"];
@@ -315,7 +403,8 @@ pub fn columns(kind: Kind) -> &'static [Column] {
         Kind::Demands => &DEMAND_COLUMNS,
         Kind::Classes => &CLASS_COLUMNS,
         Kind::Trainees => &TRAINEE_COLUMNS,
-        Kind::Cases => &[],
+        // Cases come in as an evaluation agency's results (`import results`).
+        Kind::Cases => &RESULT_COLUMNS,
     }
 }
 

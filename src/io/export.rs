@@ -16,7 +16,7 @@
 //! A file is written whole or not at all: into a temporary file beside it,
 //! renamed into place, and removed again on any failure.
 
-use super::cells::{Cells, Names};
+use super::cells::{Cells, Names, case_cells};
 use super::columns;
 use crate::domain::Kind;
 use crate::domain::*;
@@ -32,6 +32,8 @@ pub enum Format {
     Csv,
     Json,
     Xlsx,
+    /// A page to print: A4 landscape, titled, every page numbered.
+    Html,
 }
 
 impl Format {
@@ -40,6 +42,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Xlsx => "xlsx",
+            Format::Html => "html",
         }
     }
 }
@@ -51,7 +54,7 @@ impl fmt::Display for Format {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown format '{0}': expected csv, xlsx or json")]
+#[error("unknown format '{0}': expected csv, xlsx, json or html (a page to print)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -61,6 +64,7 @@ impl FromStr for Format {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
             "xlsx" => Ok(Format::Xlsx),
+            "html" | "htm" => Ok(Format::Html),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -92,12 +96,14 @@ impl FromStr for Encoding {
 }
 
 /// How to write an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub format: Format,
     pub encoding: Encoding,
     /// Only the header: an empty file to fill in.
     pub template: bool,
+    /// A printed page's title (the class of a roster…); default: the kind.
+    pub title: Option<String>,
 }
 
 impl Options {
@@ -106,6 +112,7 @@ impl Options {
             format,
             encoding: Encoding::Utf8,
             template: false,
+            title: None,
         }
     }
 }
@@ -165,9 +172,70 @@ fn records(store: &Store, kind: Kind) -> Result<Vec<(String, Vec<String>)>, Stor
         Kind::Demands => all::<JobDemand>(store, &names),
         Kind::Classes => all::<TrainingClass>(store, &names),
         Kind::Trainees => all::<Trainee>(store, &names),
-        // Cases travel in backups, not spreadsheets.
-        Kind::Cases => Ok(Vec::new()),
+        Kind::Cases => {
+            let ids: Vec<u64> = store.all::<Case>()?.iter().map(|c| c.id.0).collect();
+            records_of(store, Kind::Cases, &ids)
+        }
     }
+}
+
+/// The records `ids` of `kind`, in that order (a list as it is shown); an
+/// id with no record is left out.
+pub fn records_of(store: &Store, kind: Kind, ids: &[u64]) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    fn some<R: crate::store::Record + Cells>(
+        store: &Store,
+        names: &Names,
+        ids: &[u64],
+    ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            crate::store::progress::tick();
+            if let Some(r) = store.get::<R>(*id)? {
+                out.push((r.key().to_string(), r.cells(names)));
+            }
+        }
+        Ok(out)
+    }
+    let names = match kind {
+        Kind::Demands | Kind::Classes | Kind::Cases => Names::load(store)?,
+        _ => Names::default(),
+    };
+    match kind {
+        Kind::Institutions => some::<Institution>(store, &names, ids),
+        Kind::Enterprises => some::<Enterprise>(store, &names, ids),
+        Kind::Demands => some::<JobDemand>(store, &names, ids),
+        Kind::Classes => some::<TrainingClass>(store, &names, ids),
+        Kind::Trainees => some::<Trainee>(store, &names, ids),
+        Kind::Cases => {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                crate::store::progress::tick();
+                if let Some(c) = store.get::<Case>(*id)? {
+                    let t = store.get::<Trainee>(c.trainee.0)?;
+                    let k = store.get::<TrainingClass>(c.class.0)?;
+                    out.push((c.id.to_string(), case_cells(&c, t.as_ref(), k.as_ref(), &names)));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Write the records `ids` of `kind` in that order; returns how many.
+pub fn write_ids(
+    store: &Store,
+    kind: Kind,
+    ids: &[u64],
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    let rows = records_of(store, kind, ids)?;
+    let bytes = render(kind, opts, &rows)?;
+    out.write_all(&bytes).map_err(|source| ExportError::Io {
+        path: PathBuf::from("-"),
+        source,
+    })?;
+    Ok(rows.len())
 }
 
 /// A cell as Excel may open it: a value that would start a formula gets a
@@ -211,7 +279,7 @@ pub fn write(store: &Store, kind: Kind, opts: &Options, out: &mut dyn Write) -> 
 
 /// The file's bytes.
 fn render(kind: Kind, opts: &Options, rows: &[(String, Vec<String>)]) -> Result<Vec<u8>, ExportError> {
-    let cols = columns::columns(kind);
+    let cols = columns::export_columns(kind);
     if opts.encoding != Encoding::Utf8 && opts.format != Format::Csv {
         return Err(ExportError::EncodingOfBinary { format: opts.format });
     }
@@ -266,12 +334,71 @@ fn render(kind: Kind, opts: &Options, rows: &[(String, Vec<String>)]) -> Result<
             Ok(out)
         }
         Format::Xlsx => xlsx(kind, rows),
+        Format::Html => Ok(print_page(kind, opts.title.as_deref(), rows).into_bytes()),
     }
+}
+
+/// Text for HTML: `<`, `>`, `&` and quotes escaped, so a name like
+/// `<script>` prints as itself.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A list as a page to print (a browser's "print" makes it paper or PDF):
+/// A4 landscape, the title on every page, the header row repeated, pages
+/// numbered "第 n 页 / 共 m 页".
+fn print_page(kind: Kind, title: Option<&str>, rows: &[(String, Vec<String>)]) -> String {
+    let cols = columns::export_columns(kind);
+    let title = html_text(title.unwrap_or(kind.zh()));
+    let mut s = String::new();
+    s.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    s.push_str(&format!("<title>{title}</title>\n"));
+    s.push_str(
+        "<style>\n\
+         @page { size: A4 landscape; margin: 12mm 10mm 14mm 10mm;\n\
+           @bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\"; font-size: 9pt; } }\n\
+         body { font-family: \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif; font-size: 10pt; }\n\
+         h1 { font-size: 14pt; margin: 0 0 4mm 0; }\n\
+         table { border-collapse: collapse; width: 100%; }\n\
+         thead { display: table-header-group; }\n\
+         tr { page-break-inside: avoid; }\n\
+         th, td { border: 0.5pt solid #000; padding: 1mm 1.5mm; text-align: left; }\n\
+         th { background: #eee; }\n\
+         </style>\n</head>\n<body>\n",
+    );
+    s.push_str(&format!(
+        "<h1>{title}</h1>\n<p>共 {} 条</p>\n<table>\n<thead><tr><th>序号</th>",
+        rows.len()
+    ));
+    for c in cols {
+        s.push_str(&format!("<th>{}</th>", html_text(c.zh)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for (i, (_, r)) in rows.iter().enumerate() {
+        s.push_str(&format!("<tr><td>{}</td>", i + 1));
+        for v in r {
+            s.push_str(&format!("<td>{}</td>", html_text(v)));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n</body>\n</html>\n");
+    s
 }
 
 /// The first record and column whose text GBK cannot hold.
 fn not_gbk(kind: Kind, rows: &[(String, Vec<String>)]) -> ExportError {
-    let cols = columns::columns(kind);
+    let cols = columns::export_columns(kind);
     for (id, r) in rows {
         for (c, v) in cols.iter().zip(r) {
             for ch in v.chars() {
@@ -298,7 +425,7 @@ fn not_gbk(kind: Kind, rows: &[(String, Vec<String>)]) -> ExportError {
 fn xlsx(kind: Kind, rows: &[(String, Vec<String>)]) -> Result<Vec<u8>, ExportError> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as Style, Workbook};
     let xerr = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
-    let cols = columns::columns(kind);
+    let cols = columns::export_columns(kind);
     let mut wb = Workbook::new();
     // The day, not the second: two exports of the same data on one day are
     // the same bytes.

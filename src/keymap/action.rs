@@ -87,6 +87,7 @@ actions! {
     Withdraw => "withdraw", "退训（需填原因）", "withdraw (reason required)";
     ClassStartTraining => "class-start-training", "全班开始培训", "start training: the whole class";
     ClassSendToEvaluation => "class-send-to-evaluation", "全班送技能评价", "send the whole class to evaluation";
+    ExportList => "export-list", "导出（列表或班级花名册，Excel 和打印版）", "export (the list, or a class's roster; Excel and a page to print)";
     Reveal => "reveal", "显示完整证件号和手机号（30 秒，留痕）", "show the whole ID number and mobile (30 s, recorded)";
     Confirm => "confirm", "确认", "confirm";
     Cancel => "cancel", "取消", "cancel";

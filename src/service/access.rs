@@ -300,6 +300,55 @@ impl Service {
         Ok(n)
     }
 
+    /// Write a list as it is shown (the records `ids` of `kind`, in that
+    /// order) to a new file `name` in the exports directory, for `by`:
+    /// the same role rules and access record as [`Service::export_as`].
+    /// Returns the file and how many records it holds.
+    pub fn export_list(
+        &self,
+        by: &Actor,
+        kind: Kind,
+        ids: &[u64],
+        opts: &crate::io::export::Options,
+        name: &str,
+    ) -> std::result::Result<(PathBuf, usize), ExportError> {
+        let personal = matches!(kind, Kind::Trainees | Kind::Cases);
+        by.may(if personal {
+            Action::ExportPersonal
+        } else {
+            Action::Export
+        })
+        .map_err(StoreError::from)?;
+        let dir = self.export_dir();
+        let io = |path: &Path, source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let path = dir.join(name);
+        let mut bytes = Vec::new();
+        let n = crate::io::export::write_ids(&self.store, kind, ids, opts, &mut bytes)?;
+        crate::io::export::write_whole(&path, &bytes).map_err(|e| io(&path, e))?;
+        if personal {
+            self.record_access(
+                by,
+                AccessKind::Export,
+                n as u64,
+                &format!("{kind} to {}", path.display()),
+            )?;
+        }
+        Ok((path, n))
+    }
+
+    /// Where the workspace writes the lists it exports: `exports/` beside
+    /// the database.
+    pub fn export_dir(&self) -> PathBuf {
+        self.db_path()
+            .parent()
+            .map(|p| p.join("exports"))
+            .unwrap_or_else(|| PathBuf::from("exports"))
+    }
+
     /// Limit the files an import may read to those under `dir` (the
     /// server sets it: a session must not read any file the service
     /// account can).

@@ -13,6 +13,7 @@ mod list;
 pub mod matching;
 mod picture;
 pub mod public;
+pub mod results;
 pub mod rows;
 pub mod snapshot;
 
@@ -467,20 +468,31 @@ impl Service {
     /// then refresh the picture: every case moves, or none does. `by` needs
     /// the right over every case's trainee.
     pub fn transition_many(&self, cases: &[CaseId], mv: Move, by: &Actor, note: &str) -> Result<Vec<Case>> {
-        let action = match mv {
-            Move::Refer(_) => access::Action::Pairing,
-            _ => access::Action::CaseStep,
-        };
-        for case in cases {
+        let steps: Vec<(CaseId, Move, String)> = cases.iter().map(|c| (*c, mv.clone(), note.to_string())).collect();
+        self.transition_each(&steps, by)
+    }
+
+    /// Move each case its own step with its own note (a results sheet) in
+    /// one transaction, then refresh the picture: every case moves, or none
+    /// does. `by` needs the right over every case's trainee.
+    pub fn transition_each(&self, steps: &[(CaseId, Move, String)], by: &Actor) -> Result<Vec<Case>> {
+        for (case, mv, _) in steps {
+            let action = match mv {
+                Move::Refer(_) => access::Action::Pairing,
+                _ => access::Action::CaseStep,
+            };
             self.guard_case(by, action, *case)?;
         }
         let operator = by.name.as_str();
         self.gated(|| {
             let before: Vec<Case> = {
                 let r = self.read();
-                cases.iter().filter_map(|c| r.data.cases.get(c).cloned()).collect()
+                steps
+                    .iter()
+                    .filter_map(|(c, ..)| r.data.cases.get(c).cloned())
+                    .collect()
             };
-            let after = self.store.transition_many(cases, mv, &self.stamp(operator), note)?;
+            let after = self.store.transition_each(steps, &self.stamp(operator))?;
             let mut demands: Vec<DemandId> = Vec::new();
             for s in before.iter().chain(&after).map(|c| &c.state) {
                 demands.extend(s.referral());

@@ -152,6 +152,12 @@ impl Store {
     pub fn transition_many(&self, cases: &[CaseId], mv: Move, stamp: &Stamp, note: &str) -> Result<Vec<Case>> {
         self.transact(|tx| cases.iter().map(|c| tx.step(*c, &mv, stamp, note)).collect())
     }
+
+    /// Move each case its own step with its own note (a results sheet), in
+    /// one transaction: every case moves, or none does.
+    pub fn transition_each(&self, steps: &[(CaseId, Move, String)], stamp: &Stamp) -> Result<Vec<Case>> {
+        self.transact(|tx| steps.iter().map(|(c, mv, note)| tx.step(*c, mv, stamp, note)).collect())
+    }
 }
 
 impl Tx<'_> {

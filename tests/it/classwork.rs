@@ -154,3 +154,231 @@ fn a_whole_class_starts_training_in_one_step_naming_who_does_not() {
     let st = a.state.status.clone().unwrap();
     assert!(st.error, "{}", st.text);
 }
+
+/// A class with people awaiting evaluation, and one such person.
+fn awaiting(svc: &skillbridge::service::Service) -> (ClassId, Vec<(CaseId, Trainee)>) {
+    let inner = svc.read();
+    let data = &inner.data;
+    let class = data
+        .classes
+        .values()
+        .filter(|c| {
+            data.class_cases(c.id)
+                .filter(|k| k.state == CaseState::AwaitingEvaluation)
+                .count()
+                >= 2
+        })
+        .map(|c| c.id)
+        .next()
+        .expect("a class awaiting evaluation");
+    let people = data
+        .class_cases(class)
+        .filter(|k| k.state == CaseState::AwaitingEvaluation)
+        .map(|k| (k.id, data.trainees[&k.trainee].clone()))
+        .collect();
+    (class, people)
+}
+
+#[test]
+fn a_roster_goes_out_with_every_digit_inert_formulas_and_a_page_to_print() {
+    let (dir, svc) = own_service(300);
+    let admin = skillbridge::service::Actor::admin("t");
+    let (class, people) = awaiting(&svc);
+    // A name an attacker chose: it must come back as text, never a formula.
+    let (k0, mut p0) = people[0].clone();
+    p0.name = "=HYPERLINK(\"http://x\",\"点我\")".into();
+    let p0 = svc.save(p0, &admin).unwrap();
+    let ids: Vec<u64> = svc.read().data.class_cases(class).map(|k| k.id.0).collect();
+    let people: Vec<Trainee> = {
+        let r = svc.read();
+        ids.iter()
+            .map(|id| r.data.trainees[&r.data.cases[&CaseId(*id)].trainee].clone())
+            .collect()
+    };
+    use skillbridge::io::export::{Format, Options};
+    // XLSX: every ID number a text cell with all 18 characters.
+    let (xlsx, n) = svc
+        .export_list(&admin, Kind::Cases, &ids, &Options::new(Format::Xlsx), "roster.xlsx")
+        .unwrap();
+    assert_eq!(n, ids.len());
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&xlsx).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(cells[0][2], "身份证号");
+    for p in &people {
+        assert!(
+            cells.iter().any(|r| r[2] == p.id_number.as_str()),
+            "{} whole in the workbook",
+            p.id_number
+        );
+    }
+    assert!(cells.iter().any(|r| r[1] == p0.name.as_str()), "the name is text");
+    // CSV: the ID as ="…" (Excel keeps it text), the formula behind a '.
+    let (csv_path, _) = svc
+        .export_list(&admin, Kind::Cases, &ids, &Options::new(Format::Csv), "roster.csv")
+        .unwrap();
+    let csv_out = std::fs::read(csv_path).unwrap();
+    let mut r = csv::Reader::from_reader(&csv_out[3..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    for p in &people {
+        assert!(rows.iter().any(|x| x[2] == format!("=\"{}\"", p.id_number)));
+    }
+    let named = rows.iter().find(|x| x[0] == k0.to_string()).unwrap();
+    assert!(named[1].starts_with("'="), "{:?}", &named[1]);
+    // The page to print: the class, every trainee, nothing that runs.
+    let mut opts = Options::new(Format::Html);
+    opts.title = Some(format!("{class} 花名册"));
+    let (html, _) = svc
+        .export_list(&admin, Kind::Cases, &ids, &opts, "roster.html")
+        .unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("A4 landscape") && page.contains(&format!("{class} 花名册")));
+    for p in &people {
+        assert!(page.contains(p.id_number.as_str()));
+    }
+    assert!(page.contains("=HYPERLINK(&quot;http://x&quot;"));
+    assert!(html.starts_with(dir.path()), "written beside the database");
+    // An operator may not take personal data out.
+    let e = svc
+        .export_list(
+            &skillbridge::service::Actor::operator("wang"),
+            Kind::Cases,
+            &ids,
+            &Options::new(Format::Xlsx),
+            "no.xlsx",
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("admin"), "{e}");
+}
+
+#[test]
+fn the_list_on_screen_and_a_classs_roster_go_out_from_the_workspace() {
+    let (_dir, svc) = own_service(300);
+    let (class, people) = awaiting(&svc);
+    let mut a = app(svc.clone(), Lang::Zh);
+    press(&mut a, "alt-3");
+    type_text(&mut a, "丹阳");
+    let shown = a.state.list().ids.len();
+    press(&mut a, "ctrl-s");
+    let st = a.state.status.clone().unwrap();
+    assert!(
+        !st.error && st.text.contains(&format!("已导出 {shown} 条")),
+        "{}",
+        st.text
+    );
+    let path = st.text.rsplit('：').next().unwrap().trim().to_string();
+    assert!(std::path::Path::new(&path).exists(), "{path}");
+    // From a class's detail: its roster, a workbook and a page to print.
+    press(&mut a, "alt-2 ctrl-u");
+    type_text(&mut a, &format!("'{class}"));
+    press(&mut a, "enter ctrl-s");
+    let st = a.state.status.clone().unwrap();
+    assert!(
+        !st.error && st.text.contains("花名册") && st.text.contains(".html"),
+        "{}",
+        st.text
+    );
+    let page = st.text.rsplit('：').next().unwrap().trim().to_string();
+    let page = std::fs::read_to_string(page).unwrap();
+    for (_, p) in &people {
+        assert!(page.contains(p.name.as_str()));
+    }
+}
+
+/// A results sheet: `rows` as (ID number, name, theory, practical, certificate).
+fn sheet(dir: &std::path::Path, rows: &[(&str, &str, &str, &str, &str)]) -> std::path::PathBuf {
+    let mut text = String::from("身份证号,姓名,理论成绩,实操成绩,证书编号,评价日期\r\n");
+    for (id, name, t, p, c) in rows {
+        text.push_str(&format!("{id},{name},{t},{p},{c},2025-10-10\r\n"));
+    }
+    let path = dir.join("results.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_results_sheet_moves_exactly_its_good_rows_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 300);
+    let svc = skillbridge::service::Service::open(skillbridge::store::Store::reopen(&db).unwrap()).unwrap();
+    let (_, people) = awaiting(&svc);
+    let (k_pass, pass) = people[0].clone();
+    let (k_fail, fail) = people[1].clone();
+    let busy = {
+        let r = svc.read();
+        let c = r
+            .data
+            .cases
+            .values()
+            .find(|c| c.state == CaseState::InTraining)
+            .unwrap()
+            .clone();
+        r.data.trainees[&c.trainee].clone()
+    };
+    // Two more people, for a name that disagrees and a score out of range.
+    let more: Vec<Trainee> = {
+        let r = svc.read();
+        r.data
+            .trainees
+            .values()
+            .filter(|t| t.id != pass.id && t.id != fail.id && t.id != busy.id)
+            .take(2)
+            .cloned()
+            .collect()
+    };
+    let stranger = "321102198801010015";
+    drop(svc);
+    let path = sheet(
+        dir.path(),
+        &[
+            (pass.id_number.as_str(), pass.name.as_str(), "85", "90", "ZJ2025R001"),
+            (fail.id_number.as_str(), fail.name.as_str(), "50", "70", ""),
+            (stranger, "无名", "80", "80", "ZJ2025R002"),
+            (busy.id_number.as_str(), busy.name.as_str(), "80", "80", "ZJ2025R003"),
+            (more[0].id_number.as_str(), "别人", "80", "80", "ZJ2025R004"),
+            (more[1].id_number.as_str(), more[1].name.as_str(), "101", "70", ""),
+        ],
+    );
+    let p = path.to_str().unwrap();
+    let state = |k: CaseId| {
+        let svc = skillbridge::service::Service::open(skillbridge::store::Store::reopen(&db).unwrap()).unwrap();
+        svc.read().data.cases[&k].state.clone()
+    };
+    // The dry run and a run without --skip-invalid change nothing, and say every bad row.
+    for args in [vec!["import", "results", p, "--dry-run"], vec!["import", "results", p]] {
+        let (ok, out) = common::run_cli(&args, &db);
+        assert!(!ok, "{out}");
+        assert!(
+            out.contains("results.csv:4: column '身份证号'") && out.contains("no trainee"),
+            "{out}"
+        );
+        assert!(
+            out.contains("results.csv:5:") && out.contains("no case awaiting evaluation"),
+            "{out}"
+        );
+        assert!(out.contains("results.csv:6: column '姓名' = '别人'"), "{out}");
+        assert!(out.contains("results.csv:7: column '理论成绩' = '101'"), "{out}");
+        assert_eq!(state(k_pass), CaseState::AwaitingEvaluation);
+        assert_eq!(state(k_fail), CaseState::AwaitingEvaluation);
+    }
+    // With --skip-invalid: exactly the two good rows move; the rest are set aside.
+    let rejects = dir.path().join("rejects.csv");
+    let (ok, out) = common::run_cli(
+        &["import", "results", p, "--skip-invalid", rejects.to_str().unwrap()],
+        &db,
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("1 pass, 1 fail, 4 rejected; 2 cases moved"), "{out}");
+    assert!(matches!(state(k_pass), CaseState::Certified(_)));
+    assert_eq!(state(k_fail), CaseState::NotCertified);
+    let set_aside = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(set_aside.lines().count(), 5, "{set_aside}");
+    let (ok, out) = common::run_cli(&["check"], &db);
+    assert!(ok, "{out}");
+    let (ok, out) = common::run_cli(&["stats"], &db);
+    assert!(ok, "{out}");
+}

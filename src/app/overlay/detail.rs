@@ -23,6 +23,10 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Action::Down => *scroll += 1,
         Action::Pair => fx.push(Effect::Prepare(Prep::Pair(record))),
         Action::Reveal => list::reveal(st, Some(record), fx),
+        Action::ExportList => match record {
+            RecordRef::Class(c) => fx.push(Effect::Run(crate::app::msg::Run::ExportRoster(c))),
+            _ => not_here(st, a),
+        },
         Action::Edit => list::edit(fx, record),
         Action::EditInstitution => match record {
             RecordRef::Class(_) => fx.push(Effect::Prepare(Prep::EditOwner(record))),

@@ -347,7 +347,9 @@ fn picker(data: &Data, p: &Picker, areas: &Areas, lang: Lang) -> OverlayView {
 pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
     use Action::*;
     match st.overlays.last() {
-        None => vec![Down, Open, Pair, New, Filter, CycleSort, NextTab, Quit, Help, Dashboard],
+        None => vec![
+            Down, Open, Pair, New, Filter, CycleSort, ExportList, NextTab, Quit, Help, Dashboard,
+        ],
         Some(Overlay::Help { .. }) => vec![Down, Back],
         Some(Overlay::Detail { record, .. }) => {
             let mut v = vec![Back];
@@ -357,7 +359,7 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
                         v.extend(legal_moves(&c.state).iter().map(|m| super::case::action_of(*m)));
                     }
                 }
-                RecordRef::Class(_) => v.extend([Enroll, ClassStartTraining, ClassSendToEvaluation]),
+                RecordRef::Class(_) => v.extend([Enroll, ClassStartTraining, ClassSendToEvaluation, ExportList]),
                 _ => v.push(Pair),
             }
             v.push(Help);

@@ -11,6 +11,7 @@
 //! stored value unless `Options::clear_empty` says it clears it.
 
 mod cols;
+pub mod results;
 mod rows;
 
 pub use super::cells::demand_ref;
@@ -583,11 +584,13 @@ pub fn apply(
                     rows: plan.rows,
                 });
             }
-            Some(rejects) => write_rejects(&plan, rejects).map_err(|source| ImportError::Rejects {
-                path: plan.path.clone(),
-                rejects: rejects.clone(),
-                source,
-            })?,
+            Some(rejects) => {
+                write_rejects(&plan.header, &plan.rejects, rejects).map_err(|source| ImportError::Rejects {
+                    path: plan.path.clone(),
+                    rejects: rejects.clone(),
+                    source,
+                })?
+            }
         }
     }
     let batch = if opts.batch == 0 { DEFAULT_BATCH } else { opts.batch };
@@ -665,10 +668,10 @@ fn write<R: Editable>(
 /// they had (行号), UTF-8 with a BOM so that Excel opens it right, values
 /// that would start a formula escaped; fixed, it imports as it is (both
 /// columns are ignored on import).
-fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
-    let at = |name: &str| plan.header.iter().position(|h| h.trim() == name);
+pub(crate) fn write_rejects(head: &[String], rejects: &[Reject], path: &Path) -> std::io::Result<()> {
+    let at = |name: &str| head.iter().position(|h| h.trim() == name);
     let (reason_at, row_at) = (at(REASON_COLUMN), at(ROW_COLUMN));
-    let mut header = plan.header.clone();
+    let mut header = head.to_vec();
     if reason_at.is_none() {
         header.push(REASON_COLUMN.to_string());
     }
@@ -679,9 +682,9 @@ fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
     {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(&header)?;
-        for r in &plan.rejects {
+        for r in rejects {
             let mut cells = r.cells.clone();
-            cells.resize(plan.header.len(), String::new());
+            cells.resize(head.len(), String::new());
             match reason_at {
                 Some(i) => cells[i] = r.detail(),
                 None => cells.push(r.detail()),
