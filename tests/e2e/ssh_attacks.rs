@@ -530,6 +530,47 @@ fn the_probes_of_issue_24_leave_the_server_and_other_sessions_answering() {
         );
         witness_answers(&mut wch, "refused requests").await;
 
+        // 9. F6 reads only the import directory; a workbook there with one
+        // value at XFD1048576 is refused within bounds, and everyone goes on.
+        let imports = home.join("data/skillbridge/imports");
+        std::fs::create_dir_all(&imports).unwrap();
+        {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let s = wb.add_worksheet();
+            s.write_string(0, 0, "姓名").unwrap();
+            s.write_string(0, 1, "身份证号").unwrap();
+            s.write_string(1_048_575, 16_383, "x").unwrap();
+            wb.save(imports.join("far.xlsx")).unwrap();
+        }
+        let h = connect(port, &admin, "ops").await.unwrap();
+        let mut ach = screen(&h, 120, 40).await;
+        for path in ["far.xlsx", "/etc/passwd"] {
+            ach.data(&b"\x1b[17~"[..]).await.unwrap();
+            ach.data(path.as_bytes()).await.unwrap();
+            ach.data(&b"\r"[..]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let shown = String::from_utf8_lossy(&drain(&mut ach).await).into_owned();
+            let plain: String = shown.chars().filter(|c| !c.is_control()).collect();
+            if path == "far.xlsx" {
+                // The far cell is named, before anything of its size is made.
+                assert!(plain.contains("XFD1048576"), "F6 {path}: no refusal shown: {plain}");
+            } else {
+                // A file outside the import directory is not read: not even its first row shows.
+                assert!(!plain.contains("root:"), "F6 {path} showed the file: {plain}");
+            }
+            ach.data(&b"\x1b"[..]).await.unwrap();
+            drain(&mut ach).await;
+        }
+        let rss = server.rss_mib();
+        assert!(rss < RSS_BOUND_MIB, "RSS {rss} MiB after a far-cell workbook in F6");
+        answer(&mut ach, b"a").await;
+        leave(h).await;
+        probe.row(
+            "F6 over SSH: a 5 KB workbook with a value at XFD1048576 in the import directory; `/etc/passwd`",
+            format!("refused before anything is allocated (RSS {rss} MiB); a path outside the import directory refused; the session and the witness answer"),
+        );
+        witness_answers(&mut wch, "a far-cell workbook in F6").await;
+
         // 13. Online operations with the real OpenSSH client.
         let ssh = |k: &Key, cmd: &str| {
             Command::new("ssh")
