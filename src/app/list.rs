@@ -97,15 +97,14 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Action::NewInstitution => open_blank(st, Kind::Institutions),
         Action::NewEnterprise => open_blank(st, Kind::Enterprises),
         Action::ImportFile => {
-            let kind = match st.tab {
-                Kind::Cases => Kind::Trainees,
-                k => k,
-            };
+            // On the cases' tab: an evaluation agency's results sheet.
+            let kind = st.tab;
             st.overlays.push(Overlay::Import(Box::new(ImportDialog {
                 kind,
                 input: Input::default(),
                 error: None,
                 plan: None,
+                results: None,
                 working: false,
             })));
         }

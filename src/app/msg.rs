@@ -91,6 +91,8 @@ pub enum Prep {
     ClassStep(ClassId, MoveKind),
     /// Is there such a record (to go to it)?
     Exists(RecordRef),
+    /// Check an evaluation agency's results sheet against the cases.
+    ResultsPlan(PathBuf),
     /// Check a spreadsheet (the dry run) before anything is written.
     ImportPlan {
         kind: Kind,
@@ -109,6 +111,8 @@ pub enum Run {
     },
     /// Write a checked import.
     Import(Box<crate::io::import::Plan>),
+    /// Move the cases a checked results sheet names.
+    Results(Box<crate::service::results::ResultsPlan>),
     /// Write the list shown (`ids` of `kind`, in order) to a spreadsheet.
     ExportList {
         kind: Kind,
@@ -163,6 +167,7 @@ pub enum Loaded {
     },
     Figures(FiguresRead),
     ImportPlan(Result<Box<crate::io::import::Plan>, String>),
+    ResultsPlan(Result<Box<crate::service::results::ResultsPlan>, String>),
     /// A class's step: who moves, who stays and why.
     ClassStep(Box<ClassStep>),
     /// A record to go to, and whether it exists.

@@ -22,6 +22,19 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
         Prep::ImportPlan { kind, path } => {
             return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path).map(Box::new));
         }
+        Prep::ResultsPlan(path) => {
+            // Bounded as every file F6 reads (see `io::import::Options`).
+            let read = crate::io::table::ReadOptions {
+                sheet: None,
+                limits: crate::io::import::Options::default().limits,
+            };
+            let plan = svc
+                .importable_path(&path)
+                .and_then(|path| svc.results_plan(&st.actor, &path, None, &read))
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            return Loaded::ResultsPlan(plan);
+        }
         _ => {}
     }
     let policy = svc.policy();
@@ -195,7 +208,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::Exists(r, found)
         }
-        Prep::Figures { .. } | Prep::ImportPlan { .. } => Loaded::Nothing,
+        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) => Loaded::Nothing,
     }
 }
 
@@ -292,6 +305,14 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan)),
+        Run::Results(plan) => Ran::Imported(
+            svc.results_apply(by, &plan)
+                .map(|moved| {
+                    let (passes, fails) = plan.passes_and_fails();
+                    fill(st.t().imp_results_done, &[&moved.len(), &passes, &fails])
+                })
+                .map_err(|e| e.to_string()),
+        ),
         Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r)),
         Run::ExportList { kind, ids } => Ran::Exported(export_list(svc, st, kind, &ids)),
         Run::ExportRoster(c) => Ran::Exported(export_roster(svc, st, c)),

@@ -213,6 +213,8 @@ pub struct ImportDialog {
     pub input: Input,
     pub error: Option<String>,
     pub plan: Option<crate::io::import::Plan>,
+    /// An evaluation results sheet, checked (the kind `Cases` means results).
+    pub results: Option<crate::service::results::ResultsPlan>,
     /// A check or a write was asked and has not answered.
     pub working: bool,
 }

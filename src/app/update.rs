@@ -293,6 +293,7 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
         Loaded::Registered { existing } => overlay::intake::registered(st, existing),
         Loaded::Figures(f) => super::dashboard::figures_loaded(st, f),
         Loaded::ImportPlan(plan) => overlay::import::planned(st, plan),
+        Loaded::ResultsPlan(plan) => overlay::import::results_planned(st, plan),
         Loaded::ClassStep(step) => case::ask_class_step(st, *step),
         Loaded::Exists(r, true) => {
             st.tab = r.kind();

@@ -175,6 +175,12 @@ pub struct Strings {
     pub imp_kind: &'static str,
     pub imp_keys: &'static str,
     pub imp_plan: &'static str,
+    /// The kind of a results import: an evaluation agency's sheet.
+    pub imp_results_kind: &'static str,
+    /// A results sheet checked: {} rows, {} pass, {} fail, {} with problems.
+    pub imp_results_plan: &'static str,
+    /// A results sheet written: {} cases moved, {} pass, {} fail.
+    pub imp_results_done: &'static str,
     pub imp_bad: &'static str,
     pub imp_confirm: &'static str,
     /// Shown when the file changes stored records (their diffs are listed above it).

@@ -356,6 +356,12 @@ impl Service {
         let _ = self.import_dir.set(dir);
     }
 
+    /// The file an import names, where this process may read it (a served
+    /// session: only under the import directory).
+    pub fn importable_path(&self, path: &Path) -> std::result::Result<PathBuf, ImportError> {
+        self.importable(path)
+    }
+
     /// The directory imports are limited to, if any.
     pub fn import_dir(&self) -> Option<&Path> {
         self.import_dir.get().map(PathBuf::as_path)

@@ -148,7 +148,9 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
     let b = block(t.imp_title.to_string());
     let inner = b.inner(body);
     frame.render_widget(b, body);
-    let kind = if app.state.lang == Lang::Zh {
+    let kind = if d.kind == crate::domain::Kind::Cases {
+        t.imp_results_kind
+    } else if app.state.lang == Lang::Zh {
         d.kind.zh()
     } else {
         d.kind.name()
@@ -172,6 +174,46 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
     if let Some(e) = &d.error {
         lines.push(Line::from(Span::styled(format!("✗ {e}"), Style::new().fg(Color::Red))));
     }
+    if let Some(r) = &d.results {
+        results_lines(&mut lines, t, r, inner.height);
+    } else {
+        plan_lines(&mut lines, t, d, inner.height);
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if d.plan.is_none() && d.results.is_none() {
+        let x = inner.x + super::unicode_width(&format!("{}：", t.imp_path)) as u16 + d.input.visual_cursor() as u16;
+        if x < inner.x + inner.width && inner.height > 1 {
+            frame.set_cursor_position((x, inner.y + 1));
+        }
+    }
+}
+
+/// A checked results sheet: the counts, then the go-ahead or every problem.
+fn results_lines(
+    lines: &mut Vec<Line<'static>>,
+    t: &crate::i18n::Strings,
+    r: &crate::service::results::ResultsPlan,
+    height: u16,
+) {
+    let (passes, fails) = r.passes_and_fails();
+    lines.push(Line::from(""));
+    lines.push(Line::from(fill(
+        t.imp_results_plan,
+        &[&(r.steps.len() + r.rejects.len()), &passes, &fails, &r.rejects.len()],
+    )));
+    if r.rejects.is_empty() && !r.steps.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
+    } else {
+        lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
+        for m in r.reject_messages().into_iter().take(height.saturating_sub(8) as usize) {
+            lines.push(Line::from(Span::styled(m, Style::new().fg(Color::Red))));
+        }
+    }
+}
+
+/// A checked spreadsheet of records (or, before the check, the keys).
+fn plan_lines(lines: &mut Vec<Line<'static>>, t: &crate::i18n::Strings, d: &crate::app::ImportDialog, height: u16) {
     match &d.plan {
         None => {
             lines.push(Line::from(""));
@@ -186,11 +228,7 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
             for n in p.notes.iter().chain(&p.warnings) {
                 lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
             }
-            for d in p
-                .diff_messages()
-                .into_iter()
-                .take(inner.height.saturating_sub(10) as usize)
-            {
+            for d in p.diff_messages().into_iter().take(height.saturating_sub(10) as usize) {
                 lines.push(Line::from(Span::styled(d, Style::new().fg(Color::Yellow))));
             }
             if p.rejects.is_empty() {
@@ -204,21 +242,10 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
                 lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
             } else {
                 lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
-                for m in p
-                    .reject_messages()
-                    .into_iter()
-                    .take(inner.height.saturating_sub(8) as usize)
-                {
+                for m in p.reject_messages().into_iter().take(height.saturating_sub(8) as usize) {
                     lines.push(Line::from(Span::styled(m, Style::new().fg(Color::Red))));
                 }
             }
-        }
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if d.plan.is_none() {
-        let x = inner.x + super::unicode_width(&format!("{}：", t.imp_path)) as u16 + d.input.visual_cursor() as u16;
-        if x < inner.x + inner.width && inner.height > 1 {
-            frame.set_cursor_position((x, inner.y + 1));
         }
     }
 }

@@ -162,6 +162,8 @@ fn awaiting(svc: &skillbridge::service::Service) -> (ClassId, Vec<(CaseId, Train
     let class = data
         .classes
         .values()
+        // A level a pass needs no panel review for (that rule has its own test).
+        .filter(|c| !c.target_level.needs_panel())
         .filter(|c| {
             data.class_cases(c.id)
                 .filter(|k| k.state == CaseState::AwaitingEvaluation)
@@ -381,4 +383,57 @@ fn a_results_sheet_moves_exactly_its_good_rows_or_nothing() {
     assert!(ok, "{out}");
     let (ok, out) = common::run_cli(&["stats"], &db);
     assert!(ok, "{out}");
+}
+
+#[test]
+fn f6_on_the_cases_tab_reads_a_results_sheet_checks_it_then_writes_it() {
+    let (dir, svc) = own_service(300);
+    let (_, people) = awaiting(&svc);
+    let (k_pass, pass) = people[0].clone();
+    let (k_fail, fail) = people[1].clone();
+    let good = sheet(
+        dir.path(),
+        &[
+            (pass.id_number.as_str(), pass.name.as_str(), "85", "90", "ZJ2025F6001"),
+            (fail.id_number.as_str(), fail.name.as_str(), "30", "70", ""),
+        ],
+    );
+    let mut a = app(svc.clone(), Lang::Zh);
+    press(&mut a, "alt-4 f6");
+    type_text(&mut a, good.to_str().unwrap());
+    press(&mut a, "enter");
+    let screen = render(&a, 120, 40);
+    assert!(
+        screen.contains("评价结果") && screen.contains("通过 1 · 未通过 1 · 有误 0"),
+        "{screen}"
+    );
+    assert_eq!(
+        svc.read().data.cases[&k_pass].state,
+        CaseState::AwaitingEvaluation,
+        "checked, not written"
+    );
+    press(&mut a, "enter");
+    let st = a.state.status.clone().unwrap();
+    assert!(!st.error && st.text.contains("通过 1，未通过 1"), "{}", st.text);
+    assert!(matches!(svc.read().data.cases[&k_pass].state, CaseState::Certified(_)));
+    assert_eq!(svc.read().data.cases[&k_fail].state, CaseState::NotCertified);
+    // A sheet with a bad row is shown with its problems and never written.
+    let other = awaiting(&svc).1;
+    let (k_other, p) = other[0].clone();
+    let bad = sheet(
+        dir.path(),
+        &[
+            (p.id_number.as_str(), p.name.as_str(), "85", "90", "ZJ2025F6002"),
+            (pass.id_number.as_str(), pass.name.as_str(), "85", "90", "ZJ2025F6003"),
+        ],
+    );
+    press(&mut a, "f6");
+    type_text(&mut a, bad.to_str().unwrap());
+    press(&mut a, "enter enter enter");
+    let screen = render(&a, 120, 40);
+    assert!(
+        screen.contains("有误 1") && screen.contains("results.csv:3"),
+        "{screen}"
+    );
+    assert_eq!(svc.read().data.cases[&k_other].state, CaseState::AwaitingEvaluation);
 }
