@@ -274,6 +274,9 @@ pub struct DashStrings {
     pub cols_groups: [&'static str; 7],
     pub cols_institutions: [&'static str; 7],
     pub cols_weeks: [&'static str; 3],
+    /// The report's retention after a hire: its heading and columns.
+    pub retention: &'static str,
+    pub cols_retention: [&'static str; 6],
     pub marks: [&'static str; 3],
     pub tm_note: &'static str,
     pub chart_gaps: &'static str,

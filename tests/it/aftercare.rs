@@ -419,3 +419,132 @@ proptest! {
         }
     }
 }
+
+/// Retention in the figures and the report, on a hand-made city: four
+/// hires on 2025-10-15 into the program 1 class of one institution, read
+/// on 2026-02-15 (the 3-month follow-ups due, the 6-month ones not):
+/// one 在岗 at 6,000 yuan, one 已离职, one closed after three attempts,
+/// one not yet recorded. 3 months: 4 due, 3 closed, 1 employed (33 %);
+/// 6 months: nothing due, no share ("—", never 0 %).
+#[test]
+fn retention_counts_closed_follow_ups_per_program_and_institution() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let cases: Vec<CaseId>;
+    let (program, institution);
+    {
+        let store = Store::open(&db).unwrap();
+        let city = city(&store, 4, 4);
+        program = city.class.program;
+        institution = city.institution.id;
+        store.set_meta(META_AS_OF, "2025-10-15").unwrap();
+        let svc = Service::open(store).unwrap();
+        let admin = Actor::admin("root");
+        cases = (1..=4)
+            .map(|n| {
+                let t = trainee_in(&svc, n);
+                let c = svc.enroll(t, city.class.id, &admin, "").unwrap().id;
+                for mv in [
+                    Move::StartTraining,
+                    Move::SendToEvaluation,
+                    pass(SkillLevel::L4),
+                    Move::Refer(city.demand.id),
+                    Move::Hire,
+                ] {
+                    svc.transition(c, mv, &admin, EARLY).unwrap();
+                }
+                c
+            })
+            .collect();
+    }
+    let store = Store::open(&db).unwrap();
+    store.set_meta(META_AS_OF, "2026-02-15").unwrap();
+    let svc = Service::open(store).unwrap();
+    let op = Actor::operator("wang");
+    svc.follow_up(cases[0], &op, 3, FollowUpOutcome::Retained, Some(6000), "")
+        .unwrap();
+    svc.follow_up(
+        cases[1],
+        &op,
+        3,
+        FollowUpOutcome::Left(LeaveReason::Dismissed),
+        None,
+        "",
+    )
+    .unwrap();
+    for _ in 0..3 {
+        svc.follow_up(cases[2], &op, 3, FollowUpOutcome::NotReached, None, "")
+            .unwrap();
+    }
+    let fig = skillbridge::figures::compute(&svc.read().data, Default::default(), svc.today());
+    let row = fig.programs.iter().find(|r| r.id == u16::from(program.0)).unwrap();
+    let inst = fig.institutions.iter().find(|r| r.id == institution.0).unwrap();
+    for r in [&row.retained, &inst.retained] {
+        let (m3, m6) = (r.retention_3m, r.retention_6m);
+        assert_eq!((m3.due, m3.closed, m3.count), (4, 3, 1));
+        assert!((m3.share().unwrap() - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(m3.wage(), Some(6000));
+        assert_eq!((m6.due, m6.closed, m6.share()), (0, 0, None));
+    }
+    // Another program has nothing due: no share either.
+    let other = fig.programs.iter().find(|r| r.id != u16::from(program.0)).unwrap();
+    assert_eq!(other.retained.retention_3m.share(), None);
+    drop(svc);
+    // The report, in JSON, CSV and Markdown.
+    let out = run_bin(&["report", "--format", "json"], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let find = |list: &str, id: u64| {
+        json[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"].as_u64() == Some(id))
+            .cloned()
+            .unwrap()
+    };
+    for r in [
+        find("programs", u64::from(program.0)),
+        find("institutions", institution.0),
+    ] {
+        assert_eq!(r["retention_3m"]["count"], 1, "{r}");
+        assert_eq!(r["retention_3m"]["closed"], 3);
+        assert_eq!(r["retention_3m"]["due"], 4);
+        assert!((r["retention_3m"]["share"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9);
+        assert!(r["retention_6m"]["share"].is_null(), "{r}");
+    }
+    let (ok, csv) = run_cli(&["report", "--format", "csv"], &db);
+    assert!(ok, "{csv}");
+    assert!(
+        csv.contains(&format!(
+            "I{},京口测试职业培训学校,,retention_3m_count,1\n",
+            institution.0
+        )),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!(
+        "I{},京口测试职业培训学校,,retention_6m_share,\n",
+        institution.0
+    )));
+    let (ok, md) = run_cli(&["report", "--lang", "zh"], &db);
+    assert!(ok, "{md}");
+    assert!(
+        md.contains("| 京口测试职业培训学校 | 4 | 33% (1/3) | 0 | — | 6,000 |"),
+        "{md}"
+    );
+}
+
+/// A trainee saved through the service (the city's district).
+fn trainee_in(svc: &Service, n: u16) -> TraineeId {
+    let t = Trainee {
+        id: TraineeId(0),
+        name: format!("测试{n}").into(),
+        id_number: id_number(n),
+        mobile: None,
+        key_group: None,
+        region: RegionId(0),
+        wanted: vec![OccupationId(3)].into(),
+        created: day(8, 1),
+    };
+    svc.save(t, &Actor::admin("root")).unwrap().id
+}
