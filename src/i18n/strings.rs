@@ -26,6 +26,13 @@ pub struct Strings {
     pub pick_value: &'static str,
     pub all: &'static str,
     pub timeline: &'static str,
+    /// Timeline lines of a follow-up (`{months}`, `{outcome}`), its wage
+    /// (`{yuan}`), a note (`{text}`) and a correction (`{seq}`, `{state}`,
+    /// `{reason}`).
+    pub tl_follow_up: &'static str,
+    pub tl_wage: &'static str,
+    pub tl_note: &'static str,
+    pub tl_correct: &'static str,
     pub legal_moves: &'static str,
     pub no_moves: &'static str,
     pub cols_demands: [&'static str; 7],

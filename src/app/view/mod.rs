@@ -6,6 +6,7 @@
 
 pub mod record;
 pub mod table;
+pub mod timeline;
 
 pub use table::ColSpec;
 
