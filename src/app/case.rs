@@ -27,9 +27,10 @@ pub fn move_of(a: Action) -> Option<MoveKind> {
     })
 }
 
-/// The key of a move (for the keys line).
-pub fn action_of(m: MoveKind) -> Action {
-    match m {
+/// The key of a move (for the keys line); follow-ups, notes and
+/// corrections are not steps of the state machine and have none here.
+pub fn action_of(m: MoveKind) -> Option<Action> {
+    Some(match m {
         MoveKind::StartTraining => Action::StartTraining,
         MoveKind::SendToEvaluation => Action::SendToEvaluation,
         MoveKind::Certify => Action::RecordPass,
@@ -39,7 +40,8 @@ pub fn action_of(m: MoveKind) -> Action {
         MoveKind::Hire => Action::Hire,
         MoveKind::NotHire => Action::NotHire,
         MoveKind::Withdraw => Action::Withdraw,
-    }
+        MoveKind::FollowUp | MoveKind::Note | MoveKind::Correct => return None,
+    })
 }
 
 /// A key on a case's detail: read the case, then `act`.
@@ -100,6 +102,8 @@ pub(super) fn act(
         MoveKind::Retake => fx.push(ask(case, Move::Retake)),
         MoveKind::Hire => fx.push(ask(case, Move::Hire)),
         MoveKind::NotHire => fx.push(ask(case, Move::NotHire)),
+        // Never legal moves of a state (legal_moves lists none of them).
+        MoveKind::FollowUp | MoveKind::Note | MoveKind::Correct => {}
     }
 }
 

@@ -178,6 +178,24 @@ pub enum Move {
     Withdraw {
         reason: String,
     },
+    // Appended after the first format (EVENT_VERSION 1): an event of
+    // version 1 reads unchanged. These are read by `aftercare::apply`;
+    // only `NotHireFor` is a step of the state machine.
+    /// A follow-up after a hire: the state stays Employed.
+    FollowUp {
+        months: u8,
+        outcome: super::aftercare::FollowUpOutcome,
+        wage: Option<u32>,
+    },
+    /// A case note (the event's note holds the text): the state stays.
+    Note,
+    /// Undo event `undoes`, the latest step not yet undone.
+    Correct {
+        undoes: u32,
+        reason: String,
+    },
+    /// Not hired, with the reason code (`Other`: the note says what).
+    NotHireFor(super::aftercare::NotHiredReason),
 }
 
 /// The kind of a move, without its data.
@@ -192,6 +210,9 @@ pub enum MoveKind {
     Hire,
     NotHire,
     Withdraw,
+    FollowUp,
+    Note,
+    Correct,
 }
 
 impl MoveKind {
@@ -206,6 +227,9 @@ impl MoveKind {
             MoveKind::Hire => "hired",
             MoveKind::NotHire => "not hired",
             MoveKind::Withdraw => "withdraw",
+            MoveKind::FollowUp => "record a follow-up",
+            MoveKind::Note => "add a note",
+            MoveKind::Correct => "correct a step",
         }
     }
     pub fn zh(self) -> &'static str {
@@ -219,6 +243,9 @@ impl MoveKind {
             MoveKind::Hire => "已录用",
             MoveKind::NotHire => "未录用",
             MoveKind::Withdraw => "退训",
+            MoveKind::FollowUp => "就业回访",
+            MoveKind::Note => "备注",
+            MoveKind::Correct => "更正",
         }
     }
 }
@@ -233,8 +260,11 @@ impl Move {
             Move::Retake => MoveKind::Retake,
             Move::Refer(_) => MoveKind::Refer,
             Move::Hire => MoveKind::Hire,
-            Move::NotHire => MoveKind::NotHire,
+            Move::NotHire | Move::NotHireFor(_) => MoveKind::NotHire,
             Move::Withdraw { .. } => MoveKind::Withdraw,
+            Move::FollowUp { .. } => MoveKind::FollowUp,
+            Move::Note => MoveKind::Note,
+            Move::Correct { .. } => MoveKind::Correct,
         }
     }
 }
@@ -350,7 +380,7 @@ pub fn next_state(state: &CaseState, mv: &Move) -> Result<CaseState, TransitionE
         (CaseState::NotCertified, Move::Retake) => CaseState::AwaitingEvaluation,
         (CaseState::Certified(_) | CaseState::NotHired(_), Move::Refer(d)) => CaseState::Referred(*d),
         (CaseState::Referred(d), Move::Hire) => CaseState::Employed(*d),
-        (CaseState::Referred(d), Move::NotHire) => CaseState::NotHired(*d),
+        (CaseState::Referred(d), Move::NotHire | Move::NotHireFor(_)) => CaseState::NotHired(*d),
         (_, Move::Withdraw { reason }) => {
             if reason.trim().is_empty() {
                 return Err(TransitionError::ReasonMissing);

@@ -1,6 +1,7 @@
 //! The domain: types and rules, with no storage and no terminal.
 
 pub mod access;
+pub mod aftercare;
 pub mod case;
 pub mod catalog;
 pub mod entities;

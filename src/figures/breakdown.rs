@@ -4,8 +4,11 @@
 
 use super::attribution::class_alliance;
 use super::pipeline::{InstitutionRow, Pipeline, Rate, Row};
+use super::retention::Retained;
+use crate::domain::aftercare::Aftercare;
 use crate::domain::*;
 use crate::service::Data;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -48,9 +51,24 @@ struct Pipelines {
     districts: Vec<Pipeline>,
     programs: Vec<Pipeline>,
     alliances: Vec<Pipeline>,
+    /// Retention per trade, district, program and alliance (same order).
+    retained: [Vec<Retained>; 4],
 }
 
 impl Pipelines {
+    /// The retention rows a class (and its cases) count in.
+    fn retained_of(&mut self, ci: &ClassInfo) -> impl Iterator<Item = &mut Retained> {
+        let [t, d, p, a] = &mut self.retained;
+        [
+            t.get_mut(ci.occupation),
+            d.get_mut(ci.region),
+            p.get_mut(ci.program),
+            ci.alliance.and_then(|x| a.get_mut(x)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The pipelines a class (and its cases) count in.
     fn of(&mut self, ci: &ClassInfo) -> impl Iterator<Item = &mut Pipeline> {
         let alliance = match ci.alliance {
@@ -103,6 +121,7 @@ impl Breakdown {
                 completion: Rate::default(),
                 pass: Rate::default(),
                 placement: Rate::default(),
+                retained: Retained::default(),
             })
             .collect();
         let mut b = Breakdown {
@@ -111,6 +130,12 @@ impl Breakdown {
                 districts: vec![Pipeline::default(); REGIONS.len()],
                 programs: vec![Pipeline::default(); PROGRAMS.len()],
                 alliances: vec![Pipeline::default(); ALLIANCES.len()],
+                retained: [
+                    vec![Retained::default(); OCCUPATIONS.len()],
+                    vec![Retained::default(); REGIONS.len()],
+                    vec![Retained::default(); PROGRAMS.len()],
+                    vec![Retained::default(); ALLIANCES.len()],
+                ],
             },
             institutions,
             classes: IdMap::default(),
@@ -244,6 +269,16 @@ impl Breakdown {
         }
     }
 
+    /// Count an employed case's follow-ups where its class counts.
+    pub(super) fn aftercare(&mut self, care: &Aftercare, ci: &ClassInfo, today: NaiveDate) {
+        for r in self.pipelines.retained_of(ci) {
+            r.add(care, today);
+        }
+        if let Some(r) = ci.institution.and_then(|i| self.institutions.get_mut(i)) {
+            r.retained.add(care, today);
+        }
+    }
+
     /// The rows: trades worst gap first, institutions most stars first.
     pub(super) fn finish(self) -> Breakdowns {
         let Breakdown {
@@ -257,25 +292,45 @@ impl Breakdown {
             r.placement.finish();
         }
         institutions.sort_by_key(|r| (std::cmp::Reverse(r.stars), r.id));
+        let [rt, rd, rp, ra] = &p.retained;
+        let with = |mut row: Row, r: &[Retained], i: usize| {
+            row.retained = r.get(i).copied().unwrap_or_default();
+            row
+        };
         let mut trades: Vec<Row> = OCCUPATIONS
             .iter()
             .filter(|o| o.kind == PostKind::Skilled)
-            .map(|o| Row::new(o.id.0, o.zh, o.en, p.trades[o.id.0 as usize]))
+            .map(|o| {
+                with(
+                    Row::new(o.id.0, o.zh, o.en, p.trades[o.id.0 as usize]),
+                    rt,
+                    o.id.0 as usize,
+                )
+            })
             .collect();
         trades.sort_by_key(|r| (std::cmp::Reverse(r.gap), std::cmp::Reverse(r.figures.posts_open), r.id));
         Breakdowns {
             trades,
             districts: REGIONS
                 .iter()
-                .map(|r| Row::new(u16::from(r.id.0), r.zh, r.en, p.districts[r.id.0 as usize]))
+                .map(|r| {
+                    let row = Row::new(u16::from(r.id.0), r.zh, r.en, p.districts[r.id.0 as usize]);
+                    with(row, rd, r.id.0 as usize)
+                })
                 .collect(),
             programs: PROGRAMS
                 .iter()
-                .map(|g| Row::new(u16::from(g.id.0), g.zh, g.en, p.programs[g.id.0 as usize]))
+                .map(|g| {
+                    let row = Row::new(u16::from(g.id.0), g.zh, g.en, p.programs[g.id.0 as usize]);
+                    with(row, rp, g.id.0 as usize)
+                })
                 .collect(),
             alliances: ALLIANCES
                 .iter()
-                .map(|a| Row::new(u16::from(a.id.0), a.zh, a.en, p.alliances[a.id.0 as usize]))
+                .map(|a| {
+                    let row = Row::new(u16::from(a.id.0), a.zh, a.en, p.alliances[a.id.0 as usize]);
+                    with(row, ra, a.id.0 as usize)
+                })
                 .collect(),
             institutions,
         }

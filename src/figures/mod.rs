@@ -60,6 +60,9 @@
 //!   certifications (by the certificate's date), Monday to Sunday, inside
 //!   the period up to the business date. These dates are the business dates
 //!   of the case's Enrolled and Certified events.
+//! - Retention at 3 and 6 months (`retention_3m`, `retention_6m` of every
+//!   trade, district, program, alliance and institution): see
+//!   [`retention`]. A case's follow-ups count where its class does.
 
 mod attribution;
 mod breakdown;
@@ -68,6 +71,7 @@ pub mod format;
 pub mod period;
 mod pipeline;
 mod progress;
+pub mod retention;
 mod settings;
 mod target;
 pub mod totals;
@@ -118,6 +122,9 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         progress.case(case, class.is_some_and(|c| c.subsidized));
         if let Some(ci) = class {
             breakdown.case(case, &ci);
+            if let Some(care) = data.aftercare.get(&case.id) {
+                breakdown.aftercare(care, &ci, today);
+            }
         }
     }
     let p = progress.finish(settings);

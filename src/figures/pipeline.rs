@@ -70,6 +70,8 @@ pub struct Row {
     pub figures: Pipeline,
     pub gap: i64,
     pub mark: Mark,
+    #[serde(flatten)]
+    pub retained: super::retention::Retained,
 }
 
 impl Row {
@@ -81,6 +83,7 @@ impl Row {
             figures,
             gap: figures.gap(),
             mark: figures.mark(),
+            retained: Default::default(),
         }
     }
 }
@@ -114,6 +117,8 @@ pub struct InstitutionRow {
     pub completion: Rate,
     pub pass: Rate,
     pub placement: Rate,
+    #[serde(flatten)]
+    pub retained: super::retention::Retained,
 }
 
 #[cfg(test)]

@@ -26,6 +26,13 @@ pub struct Strings {
     pub pick_value: &'static str,
     pub all: &'static str,
     pub timeline: &'static str,
+    /// Timeline lines of a follow-up (`{months}`, `{outcome}`), its wage
+    /// (`{yuan}`), a note (`{text}`) and a correction (`{seq}`, `{state}`,
+    /// `{reason}`).
+    pub tl_follow_up: &'static str,
+    pub tl_wage: &'static str,
+    pub tl_note: &'static str,
+    pub tl_correct: &'static str,
     pub legal_moves: &'static str,
     pub no_moves: &'static str,
     pub cols_demands: [&'static str; 7],
@@ -288,6 +295,9 @@ pub struct DashStrings {
     pub cols_groups: [&'static str; 7],
     pub cols_institutions: [&'static str; 7],
     pub cols_weeks: [&'static str; 3],
+    /// The report's retention after a hire: its heading and columns.
+    pub retention: &'static str,
+    pub cols_retention: [&'static str; 6],
     pub marks: [&'static str; 3],
     pub tm_note: &'static str,
     pub chart_gaps: &'static str,

@@ -14,6 +14,9 @@ pub struct Data {
     pub cases: BTreeMap<CaseId, Case>,
     pub seats_used: HashMap<ClassId, u32>,
     pub demand_usage: HashMap<DemandId, DemandUsage>,
+    /// Employed cases' follow-ups, read from their events at a load (not
+    /// in the snapshot).
+    pub aftercare: BTreeMap<CaseId, crate::domain::aftercare::Aftercare>,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,
@@ -56,6 +59,7 @@ impl Data {
         d.trainees = trainees.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
         d.cases = cases.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
         d.link_cases();
+        d.load_aftercare(store)?;
         Ok(d)
     }
 

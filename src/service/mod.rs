@@ -4,6 +4,7 @@
 //! screen shows new data at once.
 
 pub mod access;
+pub mod aftercare;
 pub mod cache;
 mod commands;
 pub mod data;
@@ -211,7 +212,7 @@ impl Service {
                     .collect::<HashMap<Kind, Arc<Index>>>()
             });
             let (data, from_snapshot) = match snapshot::read(&db, &id, generation) {
-                Some(d) => (Ok(d), true),
+                Some(mut d) => (d.load_aftercare(&store).map(|()| d), true),
                 None => (Data::load(&store), false),
             };
             (data, cached.join().unwrap_or_default(), from_snapshot)
@@ -493,44 +494,7 @@ impl Service {
                     .collect()
             };
             let after = self.store.transition_each(steps, &self.stamp(operator))?;
-            let mut demands: Vec<DemandId> = Vec::new();
-            for s in before.iter().chain(&after).map(|c| &c.state) {
-                demands.extend(s.referral());
-                demands.extend(s.hired());
-                if let CaseState::NotHired(d) = s {
-                    demands.push(*d);
-                }
-            }
-            demands.sort_unstable();
-            demands.dedup();
-            let mut classes: Vec<ClassId> = after.iter().map(|c| c.class).collect();
-            classes.sort_unstable();
-            classes.dedup();
-            let mut used = Vec::new();
-            for c in classes {
-                used.push((c, self.store.seats_used(c)?));
-            }
-            let mut fresh = Vec::new();
-            for d in demands {
-                fresh.push((d, self.store.demand_usage(d)?, self.store.get::<JobDemand>(d.0)?));
-            }
-            {
-                let mut w = self.write();
-                for (c, n) in used {
-                    w.data.seats_used.insert(c, n);
-                }
-                for (d, u, rec) in fresh {
-                    w.data.demand_usage.insert(d, u);
-                    if let Some(rec) = rec {
-                        w.data.demands.insert(d, rec);
-                    }
-                }
-                for c in &after {
-                    w.data.cases.insert(c.id, c.clone());
-                    w.reindex(Kind::Cases, c.id.0);
-                }
-            }
-            self.bump();
+            self.refresh_cases(&before, &after)?;
             Ok(after)
         })
     }

@@ -183,32 +183,27 @@ impl Store {
                 format!("case says {} events, {} stored", c.events, evs.len()),
             ));
         }
-        let mut state: Option<CaseState> = None;
+        // The chain read as `domain::aftercare` reads it: the state
+        // machine, follow-ups, notes and corrections.
+        let mut chain = crate::domain::aftercare::Chain::default();
         for (i, ev) in evs.iter().enumerate() {
             let at = format!("{}/{}", c.id, ev.seq);
             if ev.seq as usize != i || ev.case != c.id {
                 p.push(problem("events", &at, format!("out of sequence (expected {i})")));
             }
-            if ev.from != state {
-                p.push(problem(
-                    "events",
-                    &at,
-                    format!("starts from {:?} but the case was {:?}", ev.from, state),
-                ));
+            if let Err(e) = crate::domain::aftercare::apply(&mut chain, &evs[..i], ev) {
+                p.push(problem("events", &at, e.to_string()));
+                // Read on from what the event says, to report each break once.
+                chain.state = Some(ev.to.clone());
             }
-            let legal = match (&ev.from, &ev.action) {
-                (None, None) => ev.to == CaseState::Enrolled,
-                (Some(from), Some(mv)) => next_state(from, mv).as_ref() == Ok(&ev.to),
-                _ => false,
-            };
-            if !legal {
-                p.push(problem(
-                    "events",
-                    &at,
-                    format!("illegal step {:?} → {:?}", ev.from, ev.to),
-                ));
-            }
-            state = Some(ev.to.clone());
+        }
+        let state = chain.state.clone();
+        if c.certification.is_some() && !chain.certified {
+            p.push(problem(
+                "cases",
+                c.id,
+                "holds a certification its events undid or never recorded".to_string(),
+            ));
         }
         if state.as_ref() != Some(&c.state) {
             p.push(problem(

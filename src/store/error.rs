@@ -142,6 +142,13 @@ pub enum StoreError {
         #[source]
         source: TransitionError,
     },
+    /// A follow-up, a note or a correction the case's chain refuses.
+    #[error("case {case}: {source}")]
+    Aftercare {
+        case: CaseId,
+        #[source]
+        source: crate::domain::aftercare::AftercareError,
+    },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     /// A rule of the program (class dates, ages, results and scores).
@@ -171,6 +178,7 @@ impl StoreError {
                 | StoreError::LevelTooLow { .. }
                 | StoreError::CapacityBelowEnrolled { .. }
                 | StoreError::Transition { .. }
+                | StoreError::Aftercare { .. }
                 | StoreError::Invalid(_)
                 | StoreError::Rule(_)
                 | StoreError::Denied(_)

@@ -153,6 +153,85 @@ pub(crate) fn assert_golden(path: &str, actual: &str, bump: &str) {
     }
 }
 
+/// The moves version 2 of an event added, one event each.
+fn aftercare_events(base: &Event) -> Vec<Event> {
+    use crate::domain::aftercare::{FollowUpOutcome, LeaveReason, NotHiredReason};
+    let employed = CaseState::Employed(DemandId(3));
+    let ev = |seq, from: CaseState, to: CaseState, mv: Move, note: &str| Event {
+        seq,
+        from: Some(from),
+        to,
+        action: Some(mv),
+        note: note.into(),
+        ..base.clone()
+    };
+    vec![
+        ev(
+            5,
+            employed.clone(),
+            employed.clone(),
+            Move::FollowUp {
+                months: 3,
+                outcome: FollowUpOutcome::ChangedJob {
+                    employer: Some("镇江某厂".into()),
+                    occupation: Some(crate::domain::OccupationId(4)),
+                },
+                wage: Some(5200),
+            },
+            "",
+        ),
+        ev(
+            6,
+            employed.clone(),
+            employed.clone(),
+            Move::FollowUp {
+                months: 6,
+                outcome: FollowUpOutcome::Left(LeaveReason::Family),
+                wage: None,
+            },
+            "",
+        ),
+        ev(
+            7,
+            employed.clone(),
+            employed.clone(),
+            Move::Note,
+            "已电话联系，本人在岗",
+        ),
+        ev(
+            8,
+            employed.clone(),
+            employed,
+            Move::Correct {
+                undoes: 6,
+                reason: "回访录错".into(),
+            },
+            "",
+        ),
+        ev(
+            9,
+            CaseState::Referred(DemandId(3)),
+            CaseState::NotHired(DemandId(3)),
+            Move::NotHireFor(NotHiredReason::Other),
+            "岗位已招满",
+        ),
+    ]
+}
+
+/// An event as version 1 wrote it (the committed line before version 2)
+/// reads unchanged.
+#[test]
+fn a_version_1_event_reads_as_it_was() {
+    let v1 = include_str!("golden/event-v1.txt").trim();
+    let bytes: Vec<u8> = (0..v1.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&v1[i..i + 2], 16).expect("hex"))
+        .collect();
+    assert_eq!(codec::version_of(&bytes), Ok(1));
+    let (_, ev): (u16, Event) = codec::decode(&bytes, EVENT_VERSION).expect("decodes");
+    assert_eq!(ev, sample().event);
+}
+
 fn line<R: Record>(r: &R) -> String {
     let bytes = codec::encode(R::VERSION, r).expect("encodes");
     format!("{} {} {}\n", R::NAME, R::VERSION, hex(&bytes))
@@ -174,6 +253,10 @@ fn every_record_encodes_as_committed() {
     out += &line(&s.case);
     let ev = codec::encode(EVENT_VERSION, &s.event).expect("encodes");
     out += &format!("event {EVENT_VERSION} {}\n", hex(&ev));
+    for e in aftercare_events(&s.event) {
+        let ev = codec::encode(EVENT_VERSION, &e).expect("encodes");
+        out += &format!("event {EVENT_VERSION} {}\n", hex(&ev));
+    }
     assert_golden(
         "src/store/golden/records.txt",
         &out,

@@ -11,6 +11,7 @@
 //!   repair cannot fix), `repair` writes them; `migrate`: schema upgrades;
 //!   `backup`: copies of the directory; `fault`: errors an operator can act on.
 
+pub mod aftercare;
 pub mod audit;
 pub mod backup;
 pub mod batch;

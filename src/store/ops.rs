@@ -182,6 +182,12 @@ impl Tx<'_> {
         if let Err(e) = rules::check_step(&mv, &cx) {
             return abort(e.into());
         }
+        if mv == Move::NotHireFor(crate::domain::aftercare::NotHiredReason::Other) && note.trim().is_empty() {
+            return abort(StoreError::Aftercare {
+                case,
+                source: crate::domain::aftercare::AftercareError::OtherNeedsText,
+            });
+        }
         let mut new = old.clone();
         new.state = state;
         match &mv {

@@ -83,8 +83,11 @@ pub fn event_key(case: CaseId, seq: u32) -> [u8; 12] {
     k
 }
 
-/// Events are keyed by (case, seq) and never change.
-pub const EVENT_VERSION: u16 = 1;
+/// Events are keyed by (case, seq) and never change. Version 2 added the
+/// moves of follow-ups, notes, corrections and not-hired reasons at the
+/// end of `Move`: a version 1 event reads as it is, and an older program
+/// refuses a version 2 one instead of misreading it.
+pub const EVENT_VERSION: u16 = 2;
 
 /// How many posts of a demand are taken.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

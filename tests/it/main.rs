@@ -7,6 +7,7 @@
 mod common;
 
 mod access;
+mod aftercare;
 mod batch;
 mod borders;
 mod chinese;

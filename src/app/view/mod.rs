@@ -7,6 +7,7 @@
 pub mod mask;
 pub mod record;
 pub mod table;
+pub mod timeline;
 
 pub use table::ColSpec;
 
@@ -356,7 +357,7 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
             match record {
                 RecordRef::Case(id) => {
                     if let Some(c) = data.cases.get(id) {
-                        v.extend(legal_moves(&c.state).iter().map(|m| super::case::action_of(*m)));
+                        v.extend(legal_moves(&c.state).iter().filter_map(|m| super::case::action_of(*m)));
                     }
                 }
                 RecordRef::Class(_) => v.extend([Enroll, ClassStartTraining, ClassSendToEvaluation, ExportList]),

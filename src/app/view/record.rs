@@ -445,6 +445,10 @@ fn event_line(e: &Event, lang: Lang) -> DetailLine {
                 .to_string()
         })
         .unwrap_or_default();
+    if let Some(text) = super::timeline::after_job(e, lang) {
+        let operator = e.operator.clone();
+        return DetailLine::Event { when, operator, text };
+    }
     let name = |s: &CaseState| match lang {
         Lang::Zh => s.kind().zh(),
         Lang::En => s.kind().en(),

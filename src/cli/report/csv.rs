@@ -1,5 +1,6 @@
 //! The report as one long CSV table: `section,id,name_zh,name_en,metric,value`.
 
+use skillbridge::figures::retention::Retained;
 use skillbridge::figures::{Figures, InstitutionRow, Mark, Pace, Row, Target, TargetKind, Targets, Totals};
 use skillbridge::i18n::{EN_DASH, ZH_DASH};
 use std::fmt::Display;
@@ -55,6 +56,21 @@ impl Csv {
                 self.row(section, &id, r.zh, r.en, metric, v);
             }
             self.row(section, &id, r.zh, r.en, "mark", mark_key(r));
+            self.retained(section, &id, r.zh, r.en, &r.retained);
+        }
+    }
+
+    /// `retention_3m_due`, `_closed`, `_count`, `_share` (empty when none
+    /// is closed), `_wage` (empty when none recorded), and the same at 6.
+    fn retained(&mut self, section: &str, id: &str, zh: &str, en: &str, r: &Retained) {
+        for (key, x) in [("retention_3m", &r.retention_3m), ("retention_6m", &r.retention_6m)] {
+            self.row(section, id, zh, en, &format!("{key}_due"), x.due);
+            self.row(section, id, zh, en, &format!("{key}_closed"), x.closed);
+            self.row(section, id, zh, en, &format!("{key}_count"), x.count);
+            let share = x.share().map(|s| s.to_string()).unwrap_or_default();
+            self.row(section, id, zh, en, &format!("{key}_share"), share);
+            let wage = x.wage().map(|w| w.to_string()).unwrap_or_default();
+            self.row(section, id, zh, en, &format!("{key}_wage"), wage);
         }
     }
 }
@@ -136,6 +152,7 @@ impl Csv {
             row(&format!("{name}_den"), &r.den);
             row(name, &r.rate.map(|x| x.to_string()).unwrap_or_default());
         }
+        self.retained("institutions", &id, &i.name, "", &i.retained);
     }
 
     fn totals(&mut self, t: &Totals) {

@@ -5,6 +5,7 @@ use skillbridge::figures::cells::{
     baseline_note, district_cells, group_cells, institution_cells, period_heading, quarter_heading, target_cells,
     tm_note, trade_cells,
 };
+use skillbridge::figures::retention::{Retained, Retention};
 use skillbridge::figures::{Figures, TargetKind, Targets, format as num};
 use skillbridge::i18n::{DashStrings, Lang, fill};
 use std::fmt::Write as _;
@@ -94,4 +95,30 @@ fn breakdowns(out: &mut String, d: &DashStrings, lang: Lang, fig: &Figures) {
     let _ = writeln!(out, "## {}\n", d.views[6]);
     let inst: Vec<Vec<String>> = fig.institutions.iter().map(institution_cells).collect();
     md_table(out, &d.cols_institutions, &inst);
+    let _ = writeln!(out, "## {}\n", d.retention);
+    let mut rows: Vec<Vec<String>> = fig
+        .programs
+        .iter()
+        .map(|r| retention_cells(r.name(lang), &r.retained))
+        .collect();
+    rows.extend(fig.institutions.iter().map(|i| retention_cells(&i.name, &i.retained)));
+    md_table(out, &d.cols_retention, &rows);
+}
+
+/// A program's or institution's retention: due, and employed of closed
+/// with the share ("—" when none is closed).
+fn retention_cells(name: &str, r: &Retained) -> Vec<String> {
+    let kept = |x: &Retention| match x.share() {
+        Some(s) => format!("{} ({}/{})", num::rate(Some(s)), x.count, x.closed),
+        None => "—".into(),
+    };
+    let wage = r.retention_6m.wage().or(r.retention_3m.wage());
+    vec![
+        name.to_string(),
+        num::int(r.retention_3m.due),
+        kept(&r.retention_3m),
+        num::int(r.retention_6m.due),
+        kept(&r.retention_6m),
+        wage.map(num::int).unwrap_or_else(|| "—".into()),
+    ]
 }
