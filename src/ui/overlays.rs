@@ -186,8 +186,7 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
             for n in p.notes.iter().chain(&p.warnings) {
                 lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
             }
-            for d in p
-                .diff_messages()
+            for d in crate::say::plan_diffs(p, app.state.lang)
                 .into_iter()
                 .take(inner.height.saturating_sub(10) as usize)
             {
@@ -204,8 +203,7 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
                 lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
             } else {
                 lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
-                for m in p
-                    .reject_messages()
+                for m in crate::say::plan_rejects(p, app.state.lang)
                     .into_iter()
                     .take(inner.height.saturating_sub(8) as usize)
                 {

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 pub(super) struct CellError {
     pub(super) key: &'static str,
     pub(super) value: String,
-    pub(super) reason: String,
+    pub(super) reason: super::Why,
 }
 
 pub(super) type Cell<T> = Result<T, CellError>;
 
-pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl Into<String>) -> Cell<T> {
+pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl Into<super::Why>) -> Cell<T> {
     Err(CellError {
         key,
         value: value.into(),
@@ -162,7 +162,7 @@ impl Cols {
             Some(v) => Ok(v),
             None => {
                 let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
-                bad(key, "", format!("is empty; this column is required: {about}"))
+                bad(key, "", super::Why::Required { about })
             }
         }
     }
@@ -204,7 +204,7 @@ pub(super) fn parse_with<T>(key: &'static str, value: &str, f: impl FnOnce(&str)
     f(value).map_err(|reason| CellError {
         key,
         value: value.to_string(),
-        reason,
+        reason: reason.into(),
     })
 }
 

@@ -96,7 +96,42 @@ pub struct Problem {
     /// The column's header as the file names it.
     pub column: String,
     pub value: String,
-    pub reason: String,
+    pub reason: Why,
+}
+
+/// Why a cell is refused: each language words it (this is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Why {
+    /// A record rule (a name too long, a wage range upside down…).
+    #[error(transparent)]
+    Breach(#[from] Breach),
+    #[error(transparent)]
+    IdNumber(#[from] IdNumberError),
+    #[error(transparent)]
+    Mobile(#[from] MobileError),
+    #[error(
+        "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again"
+    )]
+    ExcelRounded,
+    #[error("is empty; this column is required: {about}")]
+    Required { about: &'static str },
+    #[error("repeats row {first} (the same {}); keep one of the two rows", key_words(*.kind))]
+    Repeats { first: usize, kind: Kind },
+    /// Any other reason, as the reader words it (English).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for Why {
+    fn from(s: String) -> Why {
+        Why::Other(s)
+    }
+}
+
+impl From<&str> for Why {
+    fn from(s: &str) -> Why {
+        Why::Other(s.to_string())
+    }
 }
 
 impl Problem {
@@ -454,10 +489,10 @@ fn run<R: Editable + PartialEq + Cells + Named>(
                 return Err(vec![CellError {
                     key: b.key_col,
                     value,
-                    reason: format!(
-                        "repeats row {first} (the same {}); keep one of the two rows",
-                        key_words(cols.kind)
-                    ),
+                    reason: Why::Repeats {
+                        first: *first,
+                        kind: cols.kind,
+                    },
                 }]);
             }
             Editable::validate(&b.record).map_err(|e| {
@@ -465,7 +500,7 @@ fn run<R: Editable + PartialEq + Cells + Named>(
                 vec![CellError {
                     key,
                     value: cols.get(row, key).map(str::to_string).unwrap_or(e.value.clone()),
-                    reason: e.reason.clone(),
+                    reason: Why::Breach(e.reason.clone()),
                 }]
             })?;
             Ok(b)
@@ -515,7 +550,7 @@ fn run<R: Editable + PartialEq + Cells + Named>(
     out
 }
 
-fn key_words(kind: Kind) -> &'static str {
+pub fn key_words(kind: Kind) -> &'static str {
     match kind {
         Kind::Institutions | Kind::Enterprises => "name",
         Kind::Demands => "编号, or enterprise + trade + region",

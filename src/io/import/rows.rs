@@ -7,6 +7,7 @@
 use super::super::cells::{Names, demand_ref};
 use super::super::resolve;
 use super::super::table::Row;
+use super::Why;
 use super::cols::{Cell, CellError, Cols, Errs, bad, name_cell, parse_with, region_cell};
 use crate::domain::*;
 use crate::store::{Store, StoreError};
@@ -134,7 +135,7 @@ pub(super) fn read_err(e: StoreError) -> CellError {
     CellError {
         key: "",
         value: String::new(),
-        reason: format!("reading the database failed: {e}"),
+        reason: Why::Other(format!("reading the database failed: {e}")),
     }
 }
 
@@ -681,29 +682,27 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
     finish(e, built)
 }
 
-pub(super) const EXCEL_ROUNDED: &str = "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again";
-
 fn id_number(cx: &Cx<'_>, raw: &str) -> Cell<IdNumber> {
     let text = resolve::digits(resolve::unwrap_text_number(raw));
     if resolve::looks_scientific(&text) {
-        return bad("id_number", raw, EXCEL_ROUNDED);
+        return bad("id_number", raw, Why::ExcelRounded);
     }
     IdNumber::parse_on(&text, cx.today).map_err(|e| CellError {
         key: "id_number",
         value: raw.to_string(),
-        reason: e.to_string(),
+        reason: e.into(),
     })
 }
 
 fn mobile(raw: &str) -> Cell<Option<Mobile>> {
     let t = resolve::mobile(resolve::unwrap_text_number(raw));
     if resolve::looks_scientific(&t) {
-        return bad("mobile", raw, EXCEL_ROUNDED);
+        return bad("mobile", raw, Why::ExcelRounded);
     }
     Mobile::parse(&t).map(Some).map_err(|e| CellError {
         key: "mobile",
         value: raw.to_string(),
-        reason: e.to_string(),
+        reason: e.into(),
     })
 }
 
