@@ -132,9 +132,9 @@ fn store_errors() {
         (
             StoreError::Open {
                 path: p.clone(),
-                source: std::io::Error::other("坏了"),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
             },
-            vec!["/tmp/db", "坏了"],
+            vec!["/tmp/db", "没有这个文件"],
         ),
         (
             StoreError::Write {
@@ -692,7 +692,10 @@ fn import_errors_and_lines() {
         Why::IdNumber(IdNumberError::Empty),
         Why::Mobile(MobileError::Empty),
         Why::ExcelRounded,
-        Why::Required { about: "学员姓名" },
+        Why::Required {
+            column: "身份证号",
+            about: "the resident ID",
+        },
         Why::Repeats {
             first: 2,
             kind: Kind::Trainees,

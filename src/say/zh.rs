@@ -125,6 +125,27 @@ fn field(record: &RecordRef, field: &str) -> String {
     }
 }
 
+/// What the system said about a file, in words (the OS's own text is English).
+fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "没有这个文件或目录",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::IsADirectory => "这是一个目录，不是文件",
+        K::NotADirectory => "路径中有一段不是目录",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::InvalidData => "内容无效",
+        K::UnexpectedEof => "文件意外结束",
+        _ => "读写出错",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what}（系统错误码 {code}）"),
+        None => what.to_string(),
+    }
+}
+
 fn mb(b: u64) -> String {
     format!("{:.1} MB", b as f64 / 1e6)
 }
@@ -155,7 +176,11 @@ pub(super) fn store(e: &StoreError) -> String {
             backup.display()
         ),
         StoreError::Open { path, source } => {
-            format!("无法打开数据库 {}：{source}。请检查目录是否存在且可写", path.display())
+            format!(
+                "无法打开数据库 {}：{}。请检查目录是否存在且可写",
+                path.display(),
+                io_error(source)
+            )
         }
         StoreError::Write { path, detail } => format!(
             "数据库 {} 读写失败：{detail}。本次修改未保存；此前确认的修改都安全。请检查磁盘和权限，然后重新启动 skillbridge",
@@ -472,7 +497,12 @@ pub(super) fn import(e: &ImportError) -> String {
             path.display()
         ),
         ImportError::Rejects { path, rejects, source } => {
-            format!("{}：无法写入有误行文件 {}：{source}", path.display(), rejects.display())
+            format!(
+                "{}：无法写入有误行文件 {}：{}",
+                path.display(),
+                rejects.display(),
+                io_error(source)
+            )
         }
         ImportError::Store(s) => store(s),
         ImportError::Write {
@@ -491,7 +521,7 @@ pub(super) fn import(e: &ImportError) -> String {
 
 pub(super) fn table(e: &TableError) -> String {
     match e {
-        TableError::Io { path, source } => format!("{}：无法读取：{source}", path.display()),
+        TableError::Io { path, source } => format!("{}：无法读取：{}", path.display(), io_error(source)),
         TableError::Empty { path, expected, what } => format!(
             "{}：文件是空的：应有一行表头列出各列（{expected}），每个{}一行",
             path.display(),
@@ -589,7 +619,7 @@ pub(super) fn why(w: &Why) -> String {
         Why::ExcelRounded => {
             "Excel 把这个号码存成了数值，只保留 15 位，其余已丢失：请把该列设为“文本”格式后重新输入".to_string()
         }
-        Why::Required { about } => format!("为空；此列必填：{about}"),
+        Why::Required { column, .. } => format!("为空；{column}是必填列"),
         Why::Repeats { first, kind } => {
             format!("与第 {first} 行重复（{}相同）；两行只保留一行", key_words(*kind))
         }

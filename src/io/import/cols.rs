@@ -161,8 +161,10 @@ impl Cols {
         match self.value(row, key) {
             Some(v) => Ok(v),
             None => {
-                let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
-                bad(key, "", super::Why::Required { about })
+                let (column, about) = columns::column(self.kind, key)
+                    .map(|c| (c.zh, c.about))
+                    .unwrap_or_default();
+                bad(key, "", super::Why::Required { column, about })
             }
         }
     }

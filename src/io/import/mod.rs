@@ -113,8 +113,9 @@ pub enum Why {
         "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again"
     )]
     ExcelRounded,
+    /// A required column's cell is empty (`column` is its Chinese name).
     #[error("is empty; this column is required: {about}")]
-    Required { about: &'static str },
+    Required { column: &'static str, about: &'static str },
     #[error("repeats row {first} (the same {}); keep one of the two rows", key_words(*.kind))]
     Repeats { first: usize, kind: Kind },
     /// Any other reason, as the reader words it (English).
