@@ -700,6 +700,36 @@ fn import_errors_and_lines() {
             first: 2,
             kind: Kind::Trainees,
         },
+        Why::NoRecord {
+            kind: Kind::Institutions,
+            near: vec!["镇江技工学校".into()],
+            count: 3,
+        },
+        Why::NoRecord {
+            kind: Kind::Enterprises,
+            near: vec![],
+            count: 3,
+        },
+        Why::NoDemand {
+            code: "D9".into(),
+            near: vec!["D90".into()],
+        },
+        Why::Unresolved(crate::io::resolve::region("润洲区").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::occupation("养老护理").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::occupations("焊工、养老护理").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::program("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::alliance("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::level("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::post_kind("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::class_kind("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::class_status("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::demand_status("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::date("x").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::date("1800-01-01").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::date("2025-02-30").unwrap_err()),
+        Why::Unresolved(crate::io::resolve::number("0", 1, 10).unwrap_err()),
+        Why::Unresolved(crate::io::resolve::number("x", 1, 10).unwrap_err()),
+        Why::Unresolved(crate::io::resolve::stars("x").unwrap_err()),
     ];
     for w in whys {
         let r = Reject {

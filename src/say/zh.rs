@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::io::columns;
 use crate::io::import::{Diff, ImportError, Problem, Report, Why};
+use crate::io::resolve::{Catalog, Unresolved};
 use crate::io::table::{Excess, TableError, column_letter};
 use crate::store::{StoreError, Unavailable};
 use std::path::Path;
@@ -623,9 +624,88 @@ pub(super) fn why(w: &Why) -> String {
         Why::Repeats { first, kind } => {
             format!("与第 {first} 行重复（{}相同）；两行只保留一行", key_words(*kind))
         }
+        Why::Unresolved(u) => unresolved(u),
+        Why::NoRecord { kind, near, count } => {
+            let what = kind_word(*kind);
+            if near.is_empty() {
+                format!("没有叫这个名称的{what}（数据库中有 {count} 个{what}；请先导入{what}）")
+            } else {
+                format!("没有叫这个名称的{what}；{}", did_you_mean(near))
+            }
+        }
+        Why::NoDemand { code, near } => {
+            let mut s = format!("没有编号为 '{code}' 的岗位需求（请先导入岗位需求）");
+            if !near.is_empty() {
+                s.push_str(&format!("；{}", did_you_mean(near)));
+            }
+            s
+        }
         Why::Other(text) => text.clone(),
     }
 }
+
+/// 是不是 'a' 或 'b'？
+fn did_you_mean(near: &[String]) -> String {
+    let quoted: Vec<String> = near.iter().map(|n| format!("'{n}'")).collect();
+    format!("是不是 {}？", quoted.join(" 或 "))
+}
+
+/// `；是不是 'a'？` after a refusal, or the sentence's end.
+fn then_did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        "。".to_string()
+    } else {
+        format!("；{}", did_you_mean(near))
+    }
+}
+
+pub(super) fn unresolved(u: &Unresolved) -> String {
+    match u {
+        Unresolved::Unknown { what, near, listed } => {
+            let what = match what {
+                Catalog::Region => "区域",
+                Catalog::Program => "专项",
+                Catalog::Alliance => "产业联盟",
+            };
+            let mut s = format!("没有叫这个名称的{what}");
+            s.push_str(&then_did_you_mean(near));
+            s.push_str(&format!("可填：{}", listed.join("、")));
+            s
+        }
+        Unresolved::Trade { near, listed } => {
+            let mut s = "没有这个工种（按名称、英文名、代码或别名查找）".to_string();
+            let shown: Vec<String> = near
+                .iter()
+                .map(|(n, trade)| match trade {
+                    Some(zh) => format!("{n}（{zh}）"),
+                    None => n.clone(),
+                })
+                .collect();
+            s.push_str(&then_did_you_mean(&shown));
+            s.push_str(&format!("工种：{}", listed.join("、")));
+            s
+        }
+        Unresolved::InList { part, inner } => format!("'{part}'：{}", unresolved(inner)),
+        Unresolved::NotLevel { listed } => format!("不是技能等级：应为 {}（或 5 到 1）", listed.join("、")),
+        Unresolved::NotPostKind => "不是岗位类别：应为 技能岗 或 技术管理岗".to_string(),
+        Unresolved::NotClassKind => "不是培训类型：应为 政府补贴类培训、技能等级认定 或 项目化培训".to_string(),
+        Unresolved::NotClassStatus { listed } => format!(
+            "不是班级状态：应为 {}",
+            listed.iter().map(|s| s.zh()).collect::<Vec<_>>().join("、")
+        ),
+        Unresolved::NotDemandStatus => "不是需求状态：应为 招聘中 或 已关闭".to_string(),
+        Unresolved::NotDate => format!("不是日期：{DATE_HELP}"),
+        Unresolved::YearOutOfRange { year } => format!("年份 {year} 超出范围：{DATE_HELP}"),
+        Unresolved::NotRealDate { year, month, day } => {
+            format!("{year:04}-{month:02}-{day:02} 不是真实的日期")
+        }
+        Unresolved::OutOfRange { min, max } => format!("应为 {min} 到 {max}"),
+        Unresolved::NotNumber { min, max } => format!("不是整数：应为 {min} 到 {max} 的数字"),
+        Unresolved::NotStars => "不是信用星级：应为 1 到 5（4、4星、四星 或 ★★★★）".to_string(),
+    }
+}
+
+const DATE_HELP: &str = "应为日期，如 2025-08-01、2025/8/1、2025.8.1、20250801 或 2025年8月1日";
 
 pub(super) fn problem(p: &Problem) -> String {
     format!("列“{}” = '{}'：{}", p.column, p.value, why(&p.reason))

@@ -263,7 +263,8 @@ fn refusals_from_the_store_and_rules_read_chinese() {
         "姓名,身份证号,手机号,区域\n\
          张三,321102199001011235,13912345678,京口区\n\
          李四,321102199001011234,1391234,京口区\n\
-         ,32110219900101123X,,京口区\n",
+         ,32110219900101123X,,京口区\n\
+         王五,320102199003077890,13912345678,润洲区\n",
     )
     .unwrap();
     press(&mut a, "f6");
@@ -273,6 +274,7 @@ fn refusals_from_the_store_and_rules_read_chinese() {
     type_text(&mut a, &bad.display().to_string());
     press(&mut a, "enter");
     no_english("an import with bad rows", &a, "校验码");
+    no_english("an import with an unknown district", &a, "没有叫这个名称的区域");
     press(&mut a, "esc");
 
     // A file that cannot be read at all.

@@ -202,7 +202,11 @@ impl Cols {
     }
 }
 
-pub(super) fn parse_with<T>(key: &'static str, value: &str, f: impl FnOnce(&str) -> Result<T, String>) -> Cell<T> {
+pub(super) fn parse_with<T>(
+    key: &'static str,
+    value: &str,
+    f: impl FnOnce(&str) -> Result<T, resolve::Unresolved>,
+) -> Cell<T> {
     f(value).map_err(|reason| CellError {
         key,
         value: value.to_string(),

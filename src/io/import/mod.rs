@@ -109,6 +109,9 @@ pub enum Why {
     IdNumber(#[from] IdNumberError),
     #[error(transparent)]
     Mobile(#[from] MobileError),
+    /// A name or value that resolves to nothing (a region, a trade, a date…).
+    #[error(transparent)]
+    Unresolved(#[from] super::resolve::Unresolved),
     #[error(
         "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again"
     )]
@@ -118,9 +121,39 @@ pub enum Why {
     Required { column: &'static str, about: &'static str },
     #[error("repeats row {first} (the same {}); keep one of the two rows", key_words(*.kind))]
     Repeats { first: usize, kind: Kind },
+    /// No stored institution or enterprise (`kind`) has the name: the
+    /// nearest names, or how many there are.
+    #[error("{}", no_record_en(*.kind, .near, *.count))]
+    NoRecord {
+        kind: Kind,
+        near: Vec<String>,
+        count: usize,
+    },
+    /// No stored demand has this 编号.
+    #[error("no demand has 编号 '{code}' (import demands first){}", near_en(.near))]
+    NoDemand { code: String, near: Vec<String> },
     /// Any other reason, as the reader words it (English).
     #[error("{0}")]
     Other(String),
+}
+
+fn near_en(near: &[String]) -> String {
+    if near.is_empty() {
+        return String::new();
+    }
+    let refs: Vec<&str> = near.iter().map(String::as_str).collect();
+    format!("; {}", crate::suggest::did_you_mean(&refs))
+}
+
+fn no_record_en(kind: Kind, near: &[String], count: usize) -> String {
+    let what = table::what(kind);
+    let mut s = format!("no {what} is called that");
+    if near.is_empty() {
+        s.push_str(&format!(" ({count} {what}s in the database; import {}s first)", what));
+    } else {
+        s.push_str(&near_en(near));
+    }
+    s
 }
 
 impl From<String> for Why {

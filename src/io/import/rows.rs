@@ -11,7 +11,7 @@ use super::Why;
 use super::cols::{Cell, CellError, Cols, Errs, bad, name_cell, parse_with, region_cell};
 use crate::domain::*;
 use crate::store::{Store, StoreError};
-use crate::suggest::{did_you_mean, nearest};
+use crate::suggest::nearest;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -182,11 +182,7 @@ impl Cx<'_> {
         if let Some(i) = all.one(&name_key(&name), key, &name)? {
             return Ok(i);
         }
-        bad(
-            key,
-            name.clone(),
-            no_such("institution", &name, &all.names, "import institutions first"),
-        )
+        bad(key, name.clone(), no_such(Kind::Institutions, &name, &all.names))
     }
 
     /// An enterprise a row refers to, which must exist.
@@ -196,11 +192,7 @@ impl Cx<'_> {
         if let Some(e) = all.one(&name_key(&name), key, &name)? {
             return Ok(e);
         }
-        bad(
-            key,
-            name.clone(),
-            no_such("enterprise", &name, &all.names, "import enterprises first"),
-        )
+        bad(key, name.clone(), no_such(Kind::Enterprises, &name, &all.names))
     }
 
     fn demands(&mut self) -> Cell<&Demands> {
@@ -231,15 +223,15 @@ fn gone() -> StoreError {
     }
 }
 
-pub(super) fn no_such(what: &str, name: &str, names: &[String], hint: &str) -> String {
-    let near = nearest(name, names.iter().map(String::as_str), 3);
-    let mut s = format!("no {what} is called that");
-    if near.is_empty() {
-        s.push_str(&format!(" ({} {what}s in the database; {hint})", names.len()));
-    } else {
-        s.push_str(&format!("; {}", did_you_mean(&near)));
+pub(super) fn no_such(kind: Kind, name: &str, names: &[String]) -> Why {
+    Why::NoRecord {
+        kind,
+        near: nearest(name, names.iter().map(String::as_str), 3)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        count: names.len(),
     }
-    s
 }
 
 /// A row turned into a record, with its natural key and the stored record it matches.
@@ -612,19 +604,18 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
                         Ok(None) => {
                             let refs = demands.refs();
                             let near = nearest(part, refs.iter().map(String::as_str), 3);
-                            let mut reason = format!("no demand has 编号 '{part}' (import demands first)");
-                            if !near.is_empty() {
-                                reason.push_str(&format!("; {}", did_you_mean(&near)));
-                            }
-                            failed = Some(reason);
+                            failed = Some(Why::NoDemand {
+                                code: part.to_string(),
+                                near: near.into_iter().map(str::to_string).collect(),
+                            });
                             break;
                         }
                         Err(many) => {
-                            failed = Some(format!(
+                            failed = Some(Why::Other(format!(
                                 "{} demands have 编号 '{part}' ({}): the database is damaged; run `skillbridge check`",
                                 many.len(),
                                 many.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-                            ));
+                            )));
                             break;
                         }
                     }
