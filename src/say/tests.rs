@@ -710,6 +710,15 @@ fn import_errors_and_lines() {
             near: vec![],
             count: 3,
         },
+        Why::SeatsTaken { used: 12 },
+        Why::SeveralDemands {
+            trade: "焊工",
+            region: "京口区",
+            ids: vec!["D1".into(), "D2".into()],
+        },
+        Why::SeveralClasses {
+            ids: vec!["C1".into(), "C2".into()],
+        },
         Why::NoDemand {
             code: "D9".into(),
             near: vec!["D90".into()],

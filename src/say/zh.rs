@@ -640,6 +640,17 @@ pub(super) fn why(w: &Why) -> String {
             }
             s
         }
+        Why::SeatsTaken { used } => format!("已有 {used} 个名额被占用；计划人数不能少于此数"),
+        Why::SeveralDemands { trade, region, ids } => format!(
+            "该企业在{region}的{trade}岗位需求有 {} 条（{}）：请加一列“编号”指明是哪一条",
+            ids.len(),
+            ids.join("、")
+        ),
+        Why::SeveralClasses { ids } => format!(
+            "同名、同机构、同开班时间的培训班有 {} 个（{}）：请先改名加以区分",
+            ids.len(),
+            ids.join("、")
+        ),
         Why::Other(text) => text.clone(),
     }
 }

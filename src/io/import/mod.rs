@@ -132,7 +132,29 @@ pub enum Why {
     /// No stored demand has this 编号.
     #[error("no demand has 编号 '{code}' (import demands first){}", near_en(.near))]
     NoDemand { code: String, near: Vec<String> },
-    /// Any other reason, as the reader words it (English).
+    /// A class's capacity below the seats its enrollments take.
+    #[error("{used} seats are already taken; capacity must be at least that")]
+    SeatsTaken { used: u32 },
+    /// A row that matches several stored demands (no 编号 to say which).
+    #[error(
+        "{} demands of this enterprise for {trade} in {region} exist ({}): add a 编号 column to say which one",
+        .ids.len(),
+        .ids.join(", ")
+    )]
+    SeveralDemands {
+        trade: &'static str,
+        region: &'static str,
+        ids: Vec<String>,
+    },
+    /// A row that matches several stored classes.
+    #[error(
+        "{} classes of this name, institution and start date exist ({}): rename them apart first",
+        .ids.len(),
+        .ids.join(", ")
+    )]
+    SeveralClasses { ids: Vec<String> },
+    /// Any other reason, as the reader words it (English): a damaged
+    /// database (records sharing a key) or a failed read.
     #[error("{0}")]
     Other(String),
 }

@@ -388,13 +388,11 @@ pub(super) fn demand(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<JobD
                             e.ok(bad(
                                 "enterprise",
                                 ent.name.clone(),
-                                format!(
-                                    "{} demands of this enterprise for {} in {} exist ({}): add a 编号 column to say which one",
-                                    found.len(),
-                                    occupation.zh(),
-                                    region.zh(),
-                                    ids.join(", ")
-                                ),
+                                Why::SeveralDemands {
+                                    trade: occupation.zh(),
+                                    region: region.zh(),
+                                    ids,
+                                },
                             ))
                         } else {
                             let existing = found.first().and_then(|id| demands.by_id.get(&id.0)).cloned();
@@ -478,10 +476,7 @@ pub(super) fn demand(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<JobD
         e.ok::<()>(bad(
             "headcount",
             h.to_string(),
-            format!(
-                "{} posts are already referred or hired; headcount must be at least that",
-                usage.taken()
-            ),
+            Why::Breach(Breach::BelowTaken { taken: usage.taken() }),
         ));
     }
     let built = (|| {
@@ -542,15 +537,7 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
             .unwrap_or_default();
         if found.len() > 1 {
             let ids: Vec<String> = found.iter().map(|c| c.to_string()).collect();
-            e.ok::<()>(bad(
-                "name",
-                name.clone(),
-                format!(
-                    "{} classes of this name, institution and start date exist ({}): rename them apart first",
-                    found.len(),
-                    ids.join(", ")
-                ),
-            ));
+            e.ok::<()>(bad("name", name.clone(), Why::SeveralClasses { ids }));
         } else if let Some(id) = found.first() {
             existing = e.ok(cx.store.get::<TrainingClass>(id.0).map_err(read_err)).flatten();
         }
@@ -638,11 +625,7 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
     if let (Some(old), Some(capacity)) = (old, capacity) {
         let used = e.ok(cx.store.seats_used(old.id).map_err(read_err)).unwrap_or(0);
         if capacity < used {
-            e.ok::<()>(bad(
-                "capacity",
-                capacity.to_string(),
-                format!("{used} seats are already taken; capacity must be at least that"),
-            ));
+            e.ok::<()>(bad("capacity", capacity.to_string(), Why::SeatsTaken { used }));
         }
     }
     let built = (|| {
