@@ -11,8 +11,8 @@ use crate::domain::{
     Breach, IdNumberError, MobileError, TransitionError, UnknownKind, ValidationError, access::Denied,
 };
 use crate::i18n::Lang;
-use crate::io::import::{Diff, ImportError, Plan, Problem, Reject, Report, Why};
-use crate::io::table::{Excess, TableError};
+use crate::io::import::{Diff, ImportError, Plan, Problem, Reject, Report, UnknownColumn, Why};
+use crate::io::table::{Excess, Note, TableError};
 use crate::store::{StoreError, Unavailable};
 use std::path::Path;
 
@@ -53,6 +53,8 @@ said! {
     Excess => excess,
     Why => why,
     Report => report,
+    Note => note,
+    UnknownColumn => unknown_column,
 }
 
 /// `column 'X' = 'value': reason` in the reader's language.
@@ -92,6 +94,15 @@ pub fn diff(d: &Diff, path: &Path, lang: Lang) -> String {
 /// Every bad row's problems of a plan, one line each.
 pub fn plan_rejects(p: &Plan, lang: Lang) -> Vec<String> {
     p.rejects.iter().flat_map(|r| reject_lines(r, &p.path, lang)).collect()
+}
+
+/// A plan's remarks (encoding, title rows…) and its columns not imported.
+pub fn plan_notes(p: &Plan, lang: Lang) -> Vec<String> {
+    p.notes
+        .iter()
+        .map(|n| n.say(lang))
+        .chain(p.warnings.iter().map(|w| w.say(lang)))
+        .collect()
 }
 
 /// Every change a plan makes to stored records, one line each.

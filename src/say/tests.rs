@@ -800,3 +800,36 @@ fn the_check_sees_english() {
         .is_empty()
     );
 }
+
+#[test]
+fn reader_notes_and_unknown_columns() {
+    let notes = [
+        Note::WorkbookNamed { ext: "csv".into() },
+        Note::HeaderSpans { top: 1, bottom: 2 },
+        Note::TitleRow { row: 1 },
+        Note::TitleRows { first: 1, last: 2 },
+        Note::NoHeader { column: "F".into() },
+        Note::Encoding { encoding: "GBK".into() },
+        Note::Sheet {
+            sheet: "表1".into(),
+            listed: "表1、表2".into(),
+        },
+        Note::FirstSheet {
+            sheet: "表1".into(),
+            listed: "表1、表2".into(),
+        },
+        Note::Merged { count: 3 },
+        Note::Json,
+    ];
+    for n in notes {
+        chinese(n.say(Lang::Zh), &[]);
+    }
+    let w = UnknownColumn {
+        path: PathBuf::from("/tmp/bad.csv"),
+        line: 1,
+        header: "性别".into(),
+        letter: "C".into(),
+        near: vec!["姓名".into()],
+    };
+    chinese(w.say(Lang::Zh), &["/tmp/bad.csv:1", "性别", "C", "姓名"]);
+}

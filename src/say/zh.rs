@@ -9,9 +9,9 @@ use crate::domain::{
     Breach, CaseState, IdNumberError, Kind, MobileError, RecordRef, TransitionError, UnknownKind, ValidationError,
 };
 use crate::io::columns;
-use crate::io::import::{Diff, ImportError, Problem, Report, Why};
+use crate::io::import::{Diff, ImportError, Problem, Report, UnknownColumn, Why};
 use crate::io::resolve::{Catalog, Unresolved};
-use crate::io::table::{Excess, TableError, column_letter};
+use crate::io::table::{Excess, Note, TableError, column_letter};
 use crate::store::{StoreError, Unavailable};
 use std::path::Path;
 
@@ -717,6 +717,37 @@ pub(super) fn unresolved(u: &Unresolved) -> String {
 }
 
 const DATE_HELP: &str = "应为日期，如 2025-08-01、2025/8/1、2025.8.1、20250801 或 2025年8月1日";
+
+pub(super) fn note(n: &Note) -> String {
+    match n {
+        Note::WorkbookNamed { ext } => format!("文件名为 .{ext}，但按 Excel 工作簿读取"),
+        Note::HeaderSpans { top, bottom } => format!("表头占第 {top} 到 {bottom} 行（合并单元格）"),
+        Note::TitleRow { row } => format!("已跳过表头上方的第 {row} 行（标题）"),
+        Note::TitleRows { first, last } => format!("已跳过表头上方的第 {first} 到 {last} 行（标题）"),
+        Note::NoHeader { column } => format!("{column} 列有内容但没有表头：不导入"),
+        Note::Encoding { encoding } => format!("按 {encoding} 编码读取"),
+        Note::Sheet { sheet, listed } => format!("读取工作表“{sheet}”（共有：{listed}）"),
+        Note::FirstSheet { sheet, listed } => {
+            format!("读取第一个工作表“{sheet}”（共有：{listed}；可用 --sheet 指定其他工作表）")
+        }
+        Note::Merged { count } => format!("{count} 处合并单元格已按其值填充"),
+        Note::Json => "按 JSON 读取：第 N 行是数组的第 N-1 个元素".to_string(),
+    }
+}
+
+pub(super) fn unknown_column(w: &UnknownColumn) -> String {
+    let mut s = format!(
+        "{}:{}：未知的列“{}”（{} 列），不导入",
+        w.path.display(),
+        w.line,
+        w.header,
+        w.letter
+    );
+    if !w.near.is_empty() {
+        s.push_str(&format!("；{}", did_you_mean(&w.near)));
+    }
+    s
+}
 
 pub(super) fn problem(p: &Problem) -> String {
     format!("列“{}” = '{}'：{}", p.column, p.value, why(&p.reason))

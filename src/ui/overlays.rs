@@ -183,8 +183,8 @@ fn draw_import(frame: &mut Frame, app: &App, d: &crate::app::ImportDialog, body:
                 t.imp_plan,
                 &[&p.rows, &p.added, &p.updated, &p.unchanged, &p.rejects.len()],
             )));
-            for n in p.notes.iter().chain(&p.warnings) {
-                lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
+            for n in crate::say::plan_notes(p, app.state.lang) {
+                lines.push(Line::from(Span::styled(n, Style::new().fg(Color::DarkGray))));
             }
             for d in crate::say::plan_diffs(p, app.state.lang)
                 .into_iter()

@@ -260,11 +260,12 @@ fn refusals_from_the_store_and_rules_read_chinese() {
     let bad = dir.path().join("bad.csv");
     std::fs::write(
         &bad,
-        "姓名,身份证号,手机号,区域\n\
-         张三,321102199001011235,13912345678,京口区\n\
-         李四,321102199001011234,1391234,京口区\n\
-         ,32110219900101123X,,京口区\n\
-         王五,320102199003077890,13912345678,润洲区\n",
+        "学员名单\n\
+         姓名,身份证号,手机号,区域,备注x\n\
+         张三,321102199001011235,13912345678,京口区,\n\
+         李四,321102199001011234,1391234,京口区,\n\
+         ,32110219900101123X,,京口区,\n\
+         王五,320102199003077890,13912345678,润洲区,\n",
     )
     .unwrap();
     press(&mut a, "f6");
@@ -275,6 +276,7 @@ fn refusals_from_the_store_and_rules_read_chinese() {
     press(&mut a, "enter");
     no_english("an import with bad rows", &a, "校验码");
     no_english("an import with an unknown district", &a, "没有叫这个名称的区域");
+    no_english("a title row and a column not imported", &a, "未知的列“备注x”");
     press(&mut a, "esc");
 
     // A file that cannot be read at all.

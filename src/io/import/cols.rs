@@ -70,7 +70,7 @@ impl Cols {
         kind: Kind,
         table: &Table,
         clear_empty: bool,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<super::UnknownColumn>,
     ) -> Result<Cols, ImportError> {
         let mut index: HashMap<&'static str, usize> = HashMap::new();
         for (i, h) in table.header.iter().enumerate() {
@@ -91,19 +91,13 @@ impl Cols {
                     index.insert(c.key, i);
                 }
                 None => {
-                    let hint = columns::suggest(kind, h);
-                    warnings.push(format!(
-                        "{}:{}: unknown column '{}' (column {}) is not imported{}",
-                        table.path.display(),
-                        table.header_line,
-                        h.trim(),
-                        table::column_letter(i),
-                        if hint.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; {hint}")
-                        }
-                    ));
+                    warnings.push(super::UnknownColumn {
+                        path: table.path.clone(),
+                        line: table.header_line,
+                        header: h.trim().to_string(),
+                        letter: table::column_letter(i),
+                        near: columns::near(kind, h).into_iter().map(str::to_string).collect(),
+                    });
                 }
             }
         }

@@ -159,6 +159,19 @@ pub enum Why {
     Other(String),
 }
 
+/// A column of the file that is not imported, with the nearest columns.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}:{line}: unknown column '{header}' (column {letter}) is not imported{}", .path.display(), near_en(.near))]
+pub struct UnknownColumn {
+    pub path: PathBuf,
+    pub line: usize,
+    /// The header as the file gives it.
+    pub header: String,
+    /// The column's letter (A, B…).
+    pub letter: String,
+    pub near: Vec<String>,
+}
+
 fn near_en(near: &[String]) -> String {
     if near.is_empty() {
         return String::new();
@@ -300,9 +313,9 @@ pub struct Plan {
     pub header: Vec<String>,
     pub header_line: usize,
     /// Neutral remarks: encoding, skipped title rows, merged headers.
-    pub notes: Vec<String>,
+    pub notes: Vec<table::Note>,
     /// Columns the file has that are not imported.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<UnknownColumn>,
     pub rows: usize,
     pub added: usize,
     /// Stored records the file changes (see `diffs`), written only when `update`.
