@@ -117,7 +117,7 @@ pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process
     let personal = args.kind == skillbridge::domain::Kind::Trainees && !args.dry_run;
     let file = args.file.clone();
     let before = if personal && db.exists() { trainees(&db) } else { 0 };
-    let code = super::data::import(&db, args)?;
+    let code = super::data::import(&db, args, g.cli_lang()?)?;
     if personal {
         let added = trainees(&db).saturating_sub(before);
         record_people(

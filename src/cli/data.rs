@@ -5,8 +5,10 @@ use super::args::{ExportArgs, ImportArgs};
 use super::open_existing;
 use anyhow::{Context, Result};
 use skillbridge::domain::Kind;
+use skillbridge::i18n::Lang;
 use skillbridge::io::export;
 use skillbridge::io::{backup, import, progress};
+use skillbridge::say::{self, Say};
 use skillbridge::store::Store;
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 /// Import a spreadsheet into the database at `db` (made if there is none).
 /// Exit 1 when a row is bad (and nothing was written), or when
 /// `--skip-invalid` set every row aside so that nothing was written.
-pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
+pub fn import(db: &Path, args: ImportArgs, lang: Lang) -> Result<ExitCode> {
     let ImportArgs {
         kind,
         file,
@@ -35,22 +37,23 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
         sheet,
         ..import::Options::default()
     };
-    let plan = import::plan(&store, kind, &file, &opts)?;
+    let plan = import::plan(&store, kind, &file, &opts).map_err(|e| anyhow::anyhow!(e.say(lang)))?;
     for n in &plan.notes {
-        eprintln!("{}: {n}", file.display());
+        eprintln!("{}: {}", file.display(), n.say(lang));
     }
+    let warning = if lang == Lang::Zh { "警告" } else { "warning" };
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{warning}: {}", w.say(lang));
     }
-    for m in plan.diff_messages() {
+    for m in say::plan_diffs(&plan, lang) {
         eprintln!("{m}");
     }
-    for m in plan.reject_messages() {
+    for m in say::plan_rejects(&plan, lang) {
         eprintln!("{m}");
     }
     if dry_run {
         let report = import::dry_run(&plan);
-        println!("{report}");
+        println!("{}", report.say(lang));
         return Ok(if report.rejected == 0 {
             ExitCode::SUCCESS
         } else {
@@ -59,7 +62,11 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
     }
     let total = plan.to_write();
     let bar = progress::bar(total, &format!("importing {kind}"));
-    let opts = import::ApplyOptions { skip_invalid, batch: 0 };
+    let opts = import::ApplyOptions {
+        skip_invalid,
+        batch: 0,
+        reason: (lang == Lang::Zh).then_some(say::reject_detail_zh as fn(&import::Reject) -> String),
+    };
     let report = import::apply(&store, plan, &opts, &mut |done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
@@ -68,8 +75,21 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let report = report?;
-    println!("{report}");
+    let report = report.map_err(|e| anyhow::anyhow!(e.say(lang)))?;
+    println!("{}", report.say(lang));
+    if report.rejected > 0 && report.writes_nothing() && lang == Lang::Zh {
+        eprintln!(
+            "skillbridge：未写入任何记录：{} 行中有 {} 行有误{}",
+            report.rows,
+            report.rejected,
+            if report.held > 0 {
+                "，其余的行会修改已有记录（加 --update 才写入）"
+            } else {
+                ""
+            }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     if report.rejected > 0 && report.writes_nothing() {
         eprintln!(
             "skillbridge: nothing was written: {} of {} rows were rejected{}",

@@ -83,6 +83,12 @@ pub fn reject_detail(r: &Reject, lang: Lang) -> String {
         .join(sep)
 }
 
+/// A bad row's problems in Chinese (the rejects file's 错误原因 column
+/// under `--lang zh`).
+pub fn reject_detail_zh(r: &Reject) -> String {
+    reject_detail(r, Lang::Zh)
+}
+
 /// A change to a stored record, field by field: `FILE:ROW: … differs: …`.
 pub fn diff(d: &Diff, path: &Path, lang: Lang) -> String {
     match lang {

@@ -285,3 +285,47 @@ fn refusals_from_the_store_and_rules_read_chinese() {
     press(&mut a, "enter");
     no_english("an unreadable file", &a, "nothing.txt");
 }
+
+/// `skillbridge --lang zh import … --dry-run` reports in Chinese, and the
+/// rejects file's 错误原因 column is Chinese; without `--lang` the command
+/// line keeps its English.
+#[test]
+fn the_command_line_import_report_follows_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "学员名单\n姓名,身份证号,手机号,区域,备注x\n\
+         张三,321102199001011235,13912345678,京口区,\n\
+         王五,320102199003077890,1391234,润洲区,\n",
+    )
+    .unwrap();
+    let file = bad.display().to_string();
+    let (ok, text) = common::run_cli(&["--lang", "zh", "import", "trainees", &file, "--dry-run"], &db);
+    assert!(!ok, "{text}");
+    assert!(text.contains("有误 2") && text.contains("校验码"), "{text}");
+    let words = english_words(&text);
+    assert!(words.is_empty(), "English {words:?} in:\n{text}");
+    let rejects = dir.path().join("rejects.csv");
+    let (_, text) = common::run_cli(
+        &[
+            "--lang",
+            "zh",
+            "import",
+            "trainees",
+            &file,
+            "--skip-invalid",
+            &rejects.display().to_string(),
+        ],
+        &db,
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let words = english_words(&written);
+    assert!(
+        words.is_empty() && written.contains("没有叫这个名称的区域"),
+        "English {words:?} in:\n{written}"
+    );
+    let (_, text) = common::run_cli(&["import", "trainees", &file, "--dry-run"], &db);
+    assert!(text.contains("2 rejected"), "English by default: {text}");
+}

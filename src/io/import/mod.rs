@@ -635,6 +635,9 @@ pub struct ApplyOptions {
     pub skip_invalid: Option<PathBuf>,
     /// Records per transaction (0: the default).
     pub batch: usize,
+    /// How the rejects file words a row's problems (default: the English
+    /// of `Reject::detail`).
+    pub reason: Option<fn(&Reject) -> String>,
 }
 
 /// True when two paths name the same file (the second may not exist yet).
@@ -687,7 +690,7 @@ pub fn apply(
                     rows: plan.rows,
                 });
             }
-            Some(rejects) => write_rejects(&plan, rejects).map_err(|source| ImportError::Rejects {
+            Some(rejects) => write_rejects(&plan, rejects, opts.reason).map_err(|source| ImportError::Rejects {
                 path: plan.path.clone(),
                 rejects: rejects.clone(),
                 source,
@@ -769,7 +772,11 @@ fn write<R: Editable>(
 /// they had (行号), UTF-8 with a BOM so that Excel opens it right, values
 /// that would start a formula escaped; fixed, it imports as it is (both
 /// columns are ignored on import).
-fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
+fn write_rejects(plan: &Plan, path: &Path, reason: Option<fn(&Reject) -> String>) -> std::io::Result<()> {
+    let detail = |r: &Reject| match reason {
+        Some(f) => f(r),
+        None => r.detail(),
+    };
     let at = |name: &str| plan.header.iter().position(|h| h.trim() == name);
     let (reason_at, row_at) = (at(REASON_COLUMN), at(ROW_COLUMN));
     let mut header = plan.header.clone();
@@ -787,8 +794,8 @@ fn write_rejects(plan: &Plan, path: &Path) -> std::io::Result<()> {
             let mut cells = r.cells.clone();
             cells.resize(plan.header.len(), String::new());
             match reason_at {
-                Some(i) => cells[i] = r.detail(),
-                None => cells.push(r.detail()),
+                Some(i) => cells[i] = detail(r),
+                None => cells.push(detail(r)),
             }
             match row_at {
                 Some(i) => cells[i] = r.line.to_string(),
