@@ -77,28 +77,31 @@ pub fn import(db: &Path, args: ImportArgs, lang: Lang) -> Result<ExitCode> {
     }
     let report = report.map_err(|e| anyhow::anyhow!(e.say(lang)))?;
     println!("{}", report.say(lang));
-    if report.rejected > 0 && report.writes_nothing() && lang == Lang::Zh {
-        eprintln!(
-            "skillbridge：未写入任何记录：{} 行中有 {} 行有误{}",
-            report.rows,
-            report.rejected,
-            if report.held > 0 {
-                "，其余的行会修改已有记录（加 --update 才写入）"
-            } else {
-                ""
-            }
-        );
-        return Ok(ExitCode::FAILURE);
-    }
     if report.rejected > 0 && report.writes_nothing() {
+        let held = report.held > 0;
         eprintln!(
-            "skillbridge: nothing was written: {} of {} rows were rejected{}",
-            report.rejected,
-            report.rows,
-            if report.held > 0 {
-                " and the rest change stored records (pass --update to write them)"
-            } else {
-                ""
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "skillbridge：未写入任何记录：{} 行中有 {} 行有误{}",
+                    report.rows,
+                    report.rejected,
+                    if held {
+                        "，其余的行会修改已有记录（加 --update 才写入）"
+                    } else {
+                        ""
+                    }
+                ),
+                Lang::En => format!(
+                    "skillbridge: nothing was written: {} of {} rows were rejected{}",
+                    report.rejected,
+                    report.rows,
+                    if held {
+                        " and the rest change stored records (pass --update to write them)"
+                    } else {
+                        ""
+                    }
+                ),
             }
         );
         return Ok(ExitCode::FAILURE);

@@ -15,18 +15,6 @@ use crate::io::table::{Excess, Note, TableError, column_letter};
 use crate::store::{StoreError, Unavailable};
 use std::path::Path;
 
-/// One record of a kind: 学员, 培训班…
-fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Demands => "岗位需求",
-        Kind::Classes => "培训班",
-        Kind::Trainees => "学员",
-        Kind::Cases => "服务记录",
-        Kind::Institutions => "培训机构",
-        Kind::Enterprises => "企业",
-    }
-}
-
 /// A record named by the English word the store uses (`Record::NAME`).
 fn noun(word: &str) -> &'static str {
     match word {
@@ -350,7 +338,7 @@ pub(super) fn transition(e: &TransitionError) -> String {
 pub(super) fn validation(e: &ValidationError) -> String {
     format!(
         "{} {}：{} '{}'：{}",
-        kind_word(e.record.kind()),
+        Kind::zh(e.record.kind()),
         e.record,
         field(&e.record, e.field),
         e.value,
@@ -476,7 +464,7 @@ pub(super) fn import(e: &ImportError) -> String {
         } => format!(
             "{}:{line}：文件缺少{}的必填列 {missing}，未导入任何记录。表头行现有：{have}",
             path.display(),
-            kind_word(*kind)
+            Kind::zh(*kind)
         ),
         ImportError::DuplicateColumn {
             path,
@@ -574,7 +562,7 @@ pub(super) fn table(e: &TableError) -> String {
         } => format!(
             "{}：前 {scanned} 行都没有{}的列名：第一行是 {first}。应有一行表头，例如 {expected}{sheets}",
             path.display(),
-            kind_word(*kind)
+            Kind::zh(*kind)
         ),
     }
 }
@@ -626,7 +614,7 @@ pub(super) fn why(w: &Why) -> String {
         }
         Why::Unresolved(u) => unresolved(u),
         Why::NoRecord { kind, near, count } => {
-            let what = kind_word(*kind);
+            let what = Kind::zh(*kind);
             if near.is_empty() {
                 format!("没有叫这个名称的{what}（数据库中有 {count} 个{what}；请先导入{what}）")
             } else {
@@ -769,7 +757,7 @@ pub(super) fn diff(d: &Diff, path: &Path) -> String {
         "{}:{}：{} {} '{}' 将被修改：{}{}",
         path.display(),
         d.line,
-        kind_word(d.kind),
+        Kind::zh(d.kind),
         d.id,
         d.name,
         fields.join("；"),
@@ -785,7 +773,7 @@ pub(super) fn report(r: &Report) -> String {
     let mut s = format!(
         "{}：{}共 {} 行：新增 {}，更新 {}，不变 {}，有误 {}",
         r.path.display(),
-        kind_word(r.kind),
+        Kind::zh(r.kind),
         r.rows,
         r.added,
         r.updated,
