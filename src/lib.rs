@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod kiosk;
 pub mod paths;
 pub mod rng;
+pub mod say;
 pub mod search;
 pub mod server;
 pub mod service;

@@ -9,6 +9,7 @@ use super::update::not_here;
 use crate::domain::*;
 use crate::i18n::{Lang, fill};
 use crate::keymap::Action;
+use crate::say::Say;
 use crate::store::StoreError;
 
 /// The move a case key asks for.
@@ -174,7 +175,7 @@ pub(super) fn moved_many(st: &mut State, result: Result<Vec<Case>, StoreError>, 
             st.ok(fill(t.done_many, &[&cases.len(), &name]));
             st.case_events = None;
         }
-        Err(e) => st.err(fill(t.refused, &[&e])),
+        Err(e) => st.err(fill(t.refused, &[&e.say(t.lang)])),
     }
 }
 
@@ -192,7 +193,7 @@ pub(super) fn enrolled(st: &mut State, result: Result<Case, StoreError>, who: &s
             }
             st.ok(fill(t.done_enroll, &[&who, &what, &case.id]));
         }
-        Err(e) => st.err(fill(t.refused, &[&e])),
+        Err(e) => st.err(fill(t.refused, &[&e.say(t.lang)])),
     }
 }
 
@@ -211,6 +212,6 @@ pub(super) fn moved(st: &mut State, result: Result<Case, StoreError>) {
             st.ok(fill(t.done_move, &[&c.id, &state]));
             st.case_events = None;
         }
-        Err(e) => st.err(fill(t.refused, &[&e])),
+        Err(e) => st.err(fill(t.refused, &[&e.say(t.lang)])),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::*;
 use crate::i18n::Strings;
+use crate::say::Say;
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,7 +246,7 @@ impl Form {
                 TransitionError::PassBelowMark { theory, .. } if theory < case_pass_mark() => FieldId::Theory,
                 _ => FieldId::Practical,
             };
-            self.set_error(id, e.to_string());
+            self.set_error(id, e.say(t.lang));
             self.focus_first_error();
             return None;
         }

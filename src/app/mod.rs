@@ -32,6 +32,7 @@ pub use state::*;
 
 use crate::i18n::Lang;
 use crate::keymap::{Context, Key, KeyMap};
+use crate::say::Say;
 use crate::service::{Actor, Service};
 use searcher::{Request, Response, Searcher};
 use std::collections::VecDeque;
@@ -143,7 +144,10 @@ impl App {
                 self.searcher.submit(req);
                 None
             }
-            Effect::LoadEvents(case) => Some(Msg::Events(case, self.svc.events(case).map_err(|e| e.to_string()))),
+            Effect::LoadEvents(case) => Some(Msg::Events(
+                case,
+                self.svc.events(case).map_err(|e| e.say(self.state.lang)),
+            )),
             Effect::Prepare(p) => Some(Msg::Loaded(run::prepare(&self.svc, &self.state, p))),
             Effect::Run(r) => run::write(&self.svc, &self.state, r).map(Msg::Ran),
         }

@@ -9,7 +9,8 @@ use super::view::record::demand_line;
 use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 use crate::figures::{self, Settings};
-use crate::i18n::fill;
+use crate::i18n::{Lang, fill};
+use crate::say::Say;
 use crate::service::{Actor, Data, Service, matching};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
     match prep {
         Prep::Figures { open } => return figures(svc, open),
         Prep::ImportPlan { kind, path } => {
-            return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path).map(Box::new));
+            return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path, st.lang).map(Box::new));
         }
         Prep::ResultsPlan(path) => {
             // Bounded as every file F6 reads (see `io::import::Options`).
@@ -102,8 +103,8 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             let (mut refusal, mut warning) = (None, None);
             if let (Some(p), Some(c)) = (person, cls) {
                 match rules::enrollable(c, today, &policy).and_then(|_| rules::check_age(&p.id_number, c, &policy)) {
-                    Err(e) => refusal = Some(e.to_string()),
-                    Ok(w) => warning = w.map(|w| w.to_string()),
+                    Err(e) => refusal = Some(e.say(st.lang)),
+                    Ok(w) => warning = w.map(|w| w.say(st.lang)),
                 }
             }
             let busy_in = data
@@ -184,7 +185,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 if !legal_moves(&k.state).contains(&mk) {
                     staying.push((who, state.to_string()));
                 } else if let Err(e) = rules::check_step(&mv, &cx) {
-                    staying.push((who, e.to_string()));
+                    staying.push((who, e.say(st.lang)));
                 } else {
                     moving.push((k.id, who));
                 }
@@ -304,14 +305,14 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
-        Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan)),
+        Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan, st.lang)),
         Run::Results(plan) => Ran::Imported(
             svc.results_apply(by, &plan)
                 .map(|moved| {
                     let (passes, fails) = plan.passes_and_fails();
                     fill(st.t().imp_results_done, &[&moved.len(), &passes, &fails])
                 })
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.say(st.lang)),
         ),
         Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r)),
         Run::ExportList { kind, ids } => Ran::Exported(export_list(svc, st, kind, &ids)),
@@ -348,7 +349,7 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
                         }
                     };
                     if let Some((case, class)) = svc.active_case(saved.id, c) {
-                        return refuse(form, rules::RuleError::AlreadyActive { case, class }.to_string());
+                        return refuse(form, rules::RuleError::AlreadyActive { case, class }.say(st.lang));
                     }
                     let policy = svc.policy();
                     let warning = svc
@@ -356,14 +357,15 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
                         .data
                         .classes
                         .get(&c)
-                        .and_then(|k| rules::check_age(&saved.id_number, k, &policy).ok().flatten())
-                        .map(|w| w.to_string());
+                        .and_then(|k| rules::check_age(&saved.id_number, k, &policy).ok().flatten());
                     let mut note = "intake".to_string();
                     if let Some(w) = warning {
-                        if form.warned.as_deref() != Some(w.as_str()) {
-                            form.warned = Some(w.clone());
-                            return refuse(form, fill(t.enroll_warning, &[&w]));
+                        let said = w.say(st.lang);
+                        if form.warned.as_deref() != Some(said.as_str()) {
+                            form.warned = Some(said.clone());
+                            return refuse(form, fill(t.enroll_warning, &[&said]));
                         }
+                        // The event keeps the rule's own words.
                         note = format!("intake; confirmed: {w}");
                     }
                     match svc.enroll(saved.id, c, by, &note) {
@@ -374,7 +376,7 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
                             form.store_error(&e, t);
                             return Saved::EnrollRefused {
                                 form: Box::new(form),
-                                error: e.to_string(),
+                                error: e.say(st.lang),
                             };
                         }
                     }
@@ -393,7 +395,7 @@ fn save(svc: &Service, st: &State, mut form: Intake, next: bool) -> Saved {
             form.store_error(&e, t);
             Saved::Refused {
                 form: Box::new(form),
-                error: Some(e.to_string()),
+                error: Some(e.say(st.lang)),
             }
         }
         Ok(name) => Saved::Done { name, enrolled, next },
@@ -406,19 +408,25 @@ fn import_plan(
     by: &crate::service::Actor,
     kind: Kind,
     path: &std::path::Path,
+    lang: Lang,
 ) -> Result<crate::io::import::Plan, String> {
     let opts = crate::io::import::Options {
         today: svc.today(),
         ..Default::default()
     };
-    svc.import_plan_as(by, kind, path, &opts).map_err(|e| e.to_string())
+    svc.import_plan_as(by, kind, path, &opts).map_err(|e| e.say(lang))
 }
 
 /// Write a checked import through the service (which shows it at once).
-fn import_apply(svc: &Service, by: &crate::service::Actor, plan: crate::io::import::Plan) -> Result<String, String> {
+fn import_apply(
+    svc: &Service,
+    by: &crate::service::Actor,
+    plan: crate::io::import::Plan,
+    lang: Lang,
+) -> Result<String, String> {
     svc.import_apply_as(by, plan, &crate::io::import::ApplyOptions::default(), &mut |_, _| {})
-        .map(|report| report.to_string())
-        .map_err(|e| e.to_string())
+        .map(|report| report.say(lang))
+        .map_err(|e| e.say(lang))
 }
 
 /// Record a reveal of the person behind `r`, then hand their numbers to

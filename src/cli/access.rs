@@ -116,12 +116,12 @@ pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process
     let db = g.db_path();
     if args.kind == super::args::ImportWhat::Results {
         // Results move cases: the service checks the role and records it.
-        return super::data::import(&g.db_path(), args, &by);
+        return super::data::import(&g.db_path(), args, &by, g.cli_lang()?);
     }
     let personal = args.kind == super::args::ImportWhat::Records(skillbridge::domain::Kind::Trainees) && !args.dry_run;
     let file = args.file.clone();
     let before = if personal && db.exists() { trainees(&db) } else { 0 };
-    let code = super::data::import(&db, args, &by)?;
+    let code = super::data::import(&db, args, &by, g.cli_lang()?)?;
     if personal {
         let added = trainees(&db).saturating_sub(before);
         record_people(

@@ -6,8 +6,10 @@ use super::open_existing;
 use anyhow::{Context, Result};
 use skillbridge::domain::Kind;
 use skillbridge::domain::RecordRef;
+use skillbridge::i18n::Lang;
 use skillbridge::io::export;
 use skillbridge::io::{backup, import, progress};
+use skillbridge::say::{self, Say};
 use skillbridge::service::{Actor, Service};
 use skillbridge::store::Store;
 use std::io::Write;
@@ -17,7 +19,7 @@ use std::process::ExitCode;
 /// Import a spreadsheet into the database at `db` (made if there is none).
 /// Exit 1 when a row is bad (and nothing was written), or when
 /// `--skip-invalid` set every row aside so that nothing was written.
-pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
+pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCode> {
     let ImportArgs {
         kind,
         file,
@@ -33,7 +35,17 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
     }
     let kind = match kind {
         ImportWhat::Results => {
-            return results(db, &file, sheet, class.as_deref(), dry_run, skip_invalid.as_deref(), by);
+            let args = ImportArgs {
+                kind,
+                file,
+                dry_run,
+                skip_invalid,
+                update,
+                clear_empty,
+                sheet,
+                class,
+            };
+            return results(db, args, by, lang);
         }
         ImportWhat::Records(k) => k,
     };
@@ -47,22 +59,23 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
         sheet,
         ..import::Options::default()
     };
-    let plan = import::plan(&store, kind, &file, &opts)?;
+    let plan = import::plan(&store, kind, &file, &opts).map_err(|e| anyhow::anyhow!(e.say(lang)))?;
     for n in &plan.notes {
-        eprintln!("{}: {n}", file.display());
+        eprintln!("{}: {}", file.display(), n.say(lang));
     }
+    let warning = if lang == Lang::Zh { "警告" } else { "warning" };
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{warning}: {}", w.say(lang));
     }
-    for m in plan.diff_messages() {
+    for m in say::plan_diffs(&plan, lang) {
         eprintln!("{m}");
     }
-    for m in plan.reject_messages() {
+    for m in say::plan_rejects(&plan, lang) {
         eprintln!("{m}");
     }
     if dry_run {
         let report = import::dry_run(&plan);
-        println!("{report}");
+        println!("{}", report.say(lang));
         return Ok(if report.rejected == 0 {
             ExitCode::SUCCESS
         } else {
@@ -71,7 +84,11 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
     }
     let total = plan.to_write();
     let bar = progress::bar(total, &format!("importing {kind}"));
-    let opts = import::ApplyOptions { skip_invalid, batch: 0 };
+    let opts = import::ApplyOptions {
+        skip_invalid,
+        batch: 0,
+        reason: (lang == Lang::Zh).then_some(say::reject_detail_zh as fn(&import::Reject) -> String),
+    };
     let report = import::apply(&store, plan, &opts, &mut |done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
@@ -80,17 +97,33 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let report = report?;
-    println!("{report}");
+    let report = report.map_err(|e| anyhow::anyhow!(e.say(lang)))?;
+    println!("{}", report.say(lang));
     if report.rejected > 0 && report.writes_nothing() {
+        let held = report.held > 0;
         eprintln!(
-            "skillbridge: nothing was written: {} of {} rows were rejected{}",
-            report.rejected,
-            report.rows,
-            if report.held > 0 {
-                " and the rest change stored records (pass --update to write them)"
-            } else {
-                ""
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "skillbridge：未写入任何记录：{} 行中有 {} 行有误{}",
+                    report.rows,
+                    report.rejected,
+                    if held {
+                        "，其余的行会修改已有记录（加 --update 才写入）"
+                    } else {
+                        ""
+                    }
+                ),
+                Lang::En => format!(
+                    "skillbridge: nothing was written: {} of {} rows were rejected{}",
+                    report.rejected,
+                    report.rows,
+                    if held {
+                        " and the rest change stored records (pass --update to write them)"
+                    } else {
+                        ""
+                    }
+                ),
             }
         );
         return Ok(ExitCode::FAILURE);
@@ -102,16 +135,17 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor) -> Result<ExitCode> {
 /// moving its person's case awaiting evaluation to a pass or a fail, in
 /// one transaction; with `--skip-invalid` the good rows are written and the
 /// rest set aside, else one bad row writes nothing.
-fn results(
-    db: &Path,
-    file: &Path,
-    sheet: Option<String>,
-    class: Option<&str>,
-    dry_run: bool,
-    skip_invalid: Option<&Path>,
-    by: &Actor,
-) -> Result<ExitCode> {
-    let class = match class.map(|c| (c, RecordRef::parse(c))) {
+fn results(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCode> {
+    let ImportArgs {
+        file,
+        dry_run,
+        skip_invalid,
+        sheet,
+        class,
+        ..
+    } = args;
+    let (file, skip_invalid) = (file.as_path(), skip_invalid.as_deref());
+    let class = match class.as_deref().map(|c| (c, RecordRef::parse(c))) {
         None => None,
         Some((_, Some(RecordRef::Class(c)))) => Some(c),
         Some((c, _)) => anyhow::bail!("--class '{c}': expected a class's code such as C451"),
@@ -126,8 +160,10 @@ fn results(
     for w in &plan.sheet.warnings {
         eprintln!("warning: {w}");
     }
-    for m in plan.reject_messages() {
-        eprintln!("{m}");
+    for r in &plan.rejects {
+        for m in say::reject_lines(r, plan.path(), lang) {
+            eprintln!("{m}");
+        }
     }
     let (passes, fails) = plan.passes_and_fails();
     let rows = plan.steps.len() + plan.rejects.len();

@@ -37,7 +37,7 @@ fn filters(kind: Kind, words: &[String]) -> Result<Filters> {
         let (key, value) = w
             .split_once('=')
             .with_context(|| format!("--filter '{w}': expected KEY=VALUE, e.g. region=丹阳市"))?;
-        let bad = |e: String| anyhow::anyhow!("--filter '{w}': {e}");
+        let bad = |e: resolve::Unresolved| anyhow::anyhow!("--filter '{w}': {e}");
         match key.trim() {
             "region" | "区域" => f.region = Some(resolve::region(value).map_err(bad)?),
             "trade" | "occupation" | "工种" => f.occupation = Some(resolve::occupation(value).map_err(bad)?),

@@ -36,6 +36,15 @@ impl Globals {
         paths::db_path(self.db.clone())
     }
 
+    /// The command line's language: English unless `--lang` names one
+    /// (machine output and scripts keep the English they had).
+    pub fn cli_lang(&self) -> Result<Lang> {
+        match &self.lang {
+            Some(_) => self.lang(),
+            None => Ok(Lang::En),
+        }
+    }
+
     /// The interface language (Chinese unless `--lang en`).
     pub fn lang(&self) -> Result<Lang> {
         Ok(match &self.lang {

@@ -272,10 +272,10 @@ impl Move {
 /// Why a move was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TransitionError {
-    #[error("cannot {attempted} a case that is {state}; legal moves: {}", list_moves(.legal))]
+    #[error("cannot {} a case that is {state}; legal moves: {}", .attempted.name(), list_moves(.legal))]
     Illegal {
-        state: String,
-        attempted: &'static str,
+        state: CaseState,
+        attempted: MoveKind,
         legal: Vec<MoveKind>,
     },
     #[error("score {value} for {what} is out of range: expected 0 to 100")]
@@ -335,8 +335,8 @@ pub fn next_state(state: &CaseState, mv: &Move) -> Result<CaseState, TransitionE
     let legal = legal_moves(state);
     if !legal.contains(&mv.kind()) {
         return Err(TransitionError::Illegal {
-            state: state.to_string(),
-            attempted: mv.kind().name(),
+            state: state.clone(),
+            attempted: mv.kind(),
             legal: legal.to_vec(),
         });
     }
@@ -390,8 +390,8 @@ pub fn next_state(state: &CaseState, mv: &Move) -> Result<CaseState, TransitionE
         // legal_moves() and this match agree; anything else is illegal.
         _ => {
             return Err(TransitionError::Illegal {
-                state: state.to_string(),
-                attempted: mv.kind().name(),
+                state: state.clone(),
+                attempted: mv.kind(),
                 legal: legal.to_vec(),
             });
         }

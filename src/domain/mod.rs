@@ -18,7 +18,7 @@ pub use catalog::{
 pub use entities::*;
 pub use idno::{IdNumber, IdNumberError, Mobile, MobileError, Sex, mask_numbers};
 pub use kind::{Kind, RecordRef, UnknownKind};
-pub use validate::ValidationError;
+pub use validate::{Breach, ValidationError};
 
 /// China Standard Time (UTC+8, no daylight saving): the time every screen
 /// shows, whatever the server's own zone.

@@ -64,10 +64,23 @@ pub enum RuleError {
     EnrollmentClosed {
         class: ClassId,
         last: NaiveDate,
-        status: &'static str,
+        status: Closed,
     },
     #[error("already in class {class} (case {case}, still open): a second class needs a reason")]
     AlreadyActive { case: CaseId, class: ClassId },
+}
+
+/// Why a class takes no more enrollments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum Closed {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("finished")]
+    Finished,
+    #[error("past its enrollment window")]
+    PastWindow,
+    #[error("not open")]
+    NotOpen,
 }
 
 /// Something the operator must confirm before a step goes ahead.
@@ -107,10 +120,10 @@ pub fn enrollable(class: &TrainingClass, today: NaiveDate, policy: &Policy) -> R
     let last = last_enroll_day(class, policy);
     if !class.status.accepts_enrollment() || today > last {
         let status = match class.status {
-            ClassStatus::Cancelled => "cancelled",
-            ClassStatus::Finished => "finished",
-            _ if today > last => "past its enrollment window",
-            _ => "not open",
+            ClassStatus::Cancelled => Closed::Cancelled,
+            ClassStatus::Finished => Closed::Finished,
+            _ if today > last => Closed::PastWindow,
+            _ => Closed::NotOpen,
         };
         return Err(RuleError::EnrollmentClosed {
             class: class.id,

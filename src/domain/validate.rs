@@ -1,53 +1,93 @@
 //! Field rules for records, shared by forms, import and the store.
 
 use super::entities::*;
+use super::kind::RecordRef;
+use chrono::NaiveDate;
 use thiserror::Error;
 
 /// One field that breaks a rule: which record, which field, the value and
 /// what would be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{record}: field '{field}' = '{value}': {reason}")]
+#[error("{} {record}: field '{field}' = '{value}': {reason}", record_word(.record))]
 pub struct ValidationError {
-    pub record: String,
+    pub record: RecordRef,
     pub field: &'static str,
     pub value: String,
-    pub reason: String,
+    pub reason: Breach,
 }
 
-fn err(record: impl ToString, field: &'static str, value: impl ToString, reason: impl ToString) -> ValidationError {
+/// Which rule a field breaks, with what would be accepted (each language
+/// words it; this is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Breach {
+    #[error("must not be empty")]
+    Empty,
+    #[error("is longer than {max} characters")]
+    TooLong { max: usize },
+    #[error("must not contain control characters")]
+    Control,
+    #[error("credit stars are 1 to 5")]
+    Stars,
+    #[error("must be at least {min}")]
+    AtLeast { min: u32 },
+    #[error("must be at most {max}")]
+    AtMost { max: u32 },
+    #[error("must not exceed the maximum wage {max}")]
+    AboveMaxWage { max: u32 },
+    #[error("must be after the start date {start}")]
+    NotAfterStart { start: NaiveDate },
+    #[error("a project-based class links at least one demand")]
+    ProjectNeedsDemand,
+    #[error("only project-based classes link demands")]
+    OnlyProjectLinks,
+    /// A catalog reference (region, occupation, program) out of range.
+    #[error("no such {what}: expected 0 to {max}")]
+    NoSuch { what: &'static str, max: usize },
+    #[error("{taken} posts are already referred or hired; headcount must be at least that")]
+    BelowTaken { taken: u32 },
+}
+
+/// One record in an English message: `class`, `trainee`…
+pub fn record_word(r: &RecordRef) -> &'static str {
+    match r {
+        RecordRef::Demand(_) => "demand",
+        RecordRef::Class(_) => "class",
+        RecordRef::Trainee(_) => "trainee",
+        RecordRef::Case(_) => "case",
+        RecordRef::Institution(_) => "institution",
+        RecordRef::Enterprise(_) => "enterprise",
+    }
+}
+
+fn err(record: RecordRef, field: &'static str, value: impl ToString, reason: Breach) -> ValidationError {
     ValidationError {
-        record: record.to_string(),
+        record,
         field,
         value: value.to_string(),
-        reason: reason.to_string(),
+        reason,
     }
 }
 
-fn name_rule(record: &str, field: &'static str, name: &str, max: usize) -> Result<(), ValidationError> {
+fn name_rule(record: RecordRef, field: &'static str, name: &str, max: usize) -> Result<(), ValidationError> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(err(record, field, name, "must not be empty"));
+        return Err(err(record, field, name, Breach::Empty));
     }
     if n.chars().count() > max {
-        return Err(err(record, field, name, format!("is longer than {max} characters")));
+        return Err(err(record, field, name, Breach::TooLong { max }));
     }
     if n.chars().any(char::is_control) {
-        return Err(err(
-            record,
-            field,
-            name.escape_debug(),
-            "must not contain control characters",
-        ));
+        return Err(err(record, field, name.escape_debug(), Breach::Control));
     }
     Ok(())
 }
 
 impl Institution {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let r = format!("institution {}", self.id);
-        name_rule(&r, "name", &self.name, 60)?;
+        let r = RecordRef::Institution(self.id);
+        name_rule(r, "name", &self.name, 60)?;
         if !(1..=5).contains(&self.stars) {
-            return Err(err(&r, "stars", self.stars, "credit stars are 1 to 5"));
+            return Err(err(r, "stars", self.stars, Breach::Stars));
         }
         Ok(())
     }
@@ -55,26 +95,26 @@ impl Institution {
 
 impl Enterprise {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let r = format!("enterprise {}", self.id);
-        name_rule(&r, "name", &self.name, 60)
+        let r = RecordRef::Enterprise(self.id);
+        name_rule(r, "name", &self.name, 60)
     }
 }
 
 impl JobDemand {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let r = format!("demand {}", self.id);
+        let r = RecordRef::Demand(self.id);
         if self.headcount < 1 {
-            return Err(err(&r, "headcount", self.headcount, "must be at least 1"));
+            return Err(err(r, "headcount", self.headcount, Breach::AtLeast { min: 1 }));
         }
         if self.headcount > 10_000 {
-            return Err(err(&r, "headcount", self.headcount, "must be at most 10000"));
+            return Err(err(r, "headcount", self.headcount, Breach::AtMost { max: 10_000 }));
         }
         if self.wage_min > self.wage_max {
             return Err(err(
-                &r,
+                r,
                 "wage_min",
                 self.wage_min,
-                format!("must not exceed the maximum wage {}", self.wage_max),
+                Breach::AboveMaxWage { max: self.wage_max },
             ));
         }
         Ok(())
@@ -83,33 +123,23 @@ impl JobDemand {
 
 impl TrainingClass {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let r = format!("class {}", self.id);
-        name_rule(&r, "name", &self.name, 80)?;
+        let r = RecordRef::Class(self.id);
+        name_rule(r, "name", &self.name, 80)?;
         if self.capacity < 1 {
-            return Err(err(&r, "capacity", self.capacity, "must be at least 1"));
+            return Err(err(r, "capacity", self.capacity, Breach::AtLeast { min: 1 }));
         }
         if self.end <= self.start {
-            return Err(err(
-                &r,
-                "end",
-                self.end,
-                format!("must be after the start date {}", self.start),
-            ));
+            return Err(err(r, "end", self.end, Breach::NotAfterStart { start: self.start }));
         }
         if self.kind == ClassKind::ProjectBased && self.linked_demands.is_empty() {
-            return Err(err(
-                &r,
-                "linked_demands",
-                "",
-                "a project-based class links at least one demand",
-            ));
+            return Err(err(r, "linked_demands", "", Breach::ProjectNeedsDemand));
         }
         if self.kind != ClassKind::ProjectBased && !self.linked_demands.is_empty() {
             return Err(err(
-                &r,
+                r,
                 "linked_demands",
                 self.linked_demands.len(),
-                "only project-based classes link demands",
+                Breach::OnlyProjectLinks,
             ));
         }
         Ok(())
@@ -118,8 +148,8 @@ impl TrainingClass {
 
 impl Trainee {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let r = format!("trainee {}", self.id);
-        name_rule(&r, "name", &self.name, 40)
+        let r = RecordRef::Trainee(self.id);
+        name_rule(r, "name", &self.name, 40)
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{DashStrings, Strings};
 
 pub static EN: Strings = Strings {
+    lang: super::Lang::En,
     app: "skillbridge",
     tabs: ["Demands", "Classes", "Trainees", "Cases", "Institutions", "Enterprises"],
     search: "Search",

@@ -2,6 +2,8 @@
 //! dashboard or the report shows.
 
 pub struct Strings {
+    /// The language these words are in (for the words of typed errors, `say`).
+    pub lang: super::Lang,
     pub app: &'static str,
     pub tabs: [&'static str; 6],
     pub search: &'static str,

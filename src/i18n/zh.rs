@@ -3,6 +3,7 @@
 use super::{DashStrings, Strings};
 
 pub static ZH: Strings = Strings {
+    lang: super::Lang::Zh,
     app: "技能桥 skillbridge",
     tabs: ["岗位需求", "培训班", "学员", "服务记录", "机构", "企业"],
     search: "搜索",

@@ -477,6 +477,11 @@ pub fn describe(c: &Column) -> String {
 
 /// Nearest column names to an unknown header.
 pub fn suggest(kind: Kind, header: &str) -> String {
+    did_you_mean(&near(kind, header))
+}
+
+/// The columns (their export names) nearest a header the kind lacks.
+pub fn near(kind: Kind, header: &str) -> Vec<&'static str> {
     let all: Vec<&'static str> = columns(kind).iter().flat_map(|c| c.names()).collect();
     let near = nearest(header.trim(), all.iter().copied(), 2);
     // Suggest the column's export name, not a rare alias.
@@ -489,7 +494,7 @@ pub fn suggest(kind: Kind, header: &str) -> String {
             }
         }
     }
-    did_you_mean(&shown)
+    shown
 }
 
 /// Every column of every kind as a markdown table (kept in the README; a

@@ -207,7 +207,33 @@ pub struct Table {
     pub header_line: usize,
     pub rows: Vec<Row>,
     /// What the reader noticed: encoding, skipped title rows, merged headers.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A neutral remark of the reader (each language words it; the `Display`
+/// is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Note {
+    #[error("read as an Excel workbook, although the file is named .{ext}")]
+    WorkbookNamed { ext: String },
+    #[error("the header spans rows {top} to {bottom} (merged cells)")]
+    HeaderSpans { top: usize, bottom: usize },
+    #[error("row {row} above the header skipped (a title)")]
+    TitleRow { row: usize },
+    #[error("rows {first} to {last} above the header skipped (a title)")]
+    TitleRows { first: usize, last: usize },
+    #[error("column {column} has values but no header: they are not imported")]
+    NoHeader { column: String },
+    #[error("read as {encoding}")]
+    Encoding { encoding: String },
+    #[error("read sheet '{sheet}' of {listed}")]
+    Sheet { sheet: String, listed: String },
+    #[error("read sheet '{sheet}', the first of {listed} (choose another with --sheet NAME)")]
+    FirstSheet { sheet: String, listed: String },
+    #[error("{count} merged cell ranges filled with their value")]
+    Merged { count: usize },
+    #[error("read as JSON: row N is element N-1 of the array")]
+    Json,
 }
 
 /// What to read of a file.
@@ -266,7 +292,7 @@ struct Merge {
 struct Grid {
     rows: Vec<Row>,
     merges: Vec<Merge>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
     /// For a workbook of several sheets, the sentence naming them.
     sheets: String,
 }
@@ -321,8 +347,7 @@ pub fn read(path: &Path, kind: Kind, opts: &ReadOptions) -> Result<Table, TableE
             Sniffed::Zip => {
                 let mut g = read_xlsx(path, opts)?;
                 if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-                    g.notes
-                        .push(format!("read as an Excel workbook, although the file is named .{ext}"));
+                    g.notes.push(Note::WorkbookNamed { ext: ext.clone() });
                 }
                 g
             }
@@ -455,7 +480,10 @@ fn find_header(path: &Path, kind: Kind, grid: Grid) -> Result<Table, TableError>
         .min()
         .unwrap_or(h_line);
     if top_line < h_line {
-        notes.push(format!("the header spans rows {top_line} to {h_line} (merged cells)"));
+        notes.push(Note::HeaderSpans {
+            top: top_line,
+            bottom: h_line,
+        });
     }
     // Rows above the header (and above any row merged into it) are a title.
     let above: Vec<usize> = all[first..h]
@@ -465,9 +493,9 @@ fn find_header(path: &Path, kind: Kind, grid: Grid) -> Result<Table, TableError>
         .collect();
     if let (Some(a), Some(b)) = (above.first(), above.last()) {
         notes.push(if a == b {
-            format!("row {a} above the header skipped (a title)")
+            Note::TitleRow { row: *a }
         } else {
-            format!("rows {a} to {b} above the header skipped (a title)")
+            Note::TitleRows { first: *a, last: *b }
         });
     }
     let mut header = all[h].cells.clone();
@@ -491,11 +519,10 @@ fn find_header(path: &Path, kind: Kind, grid: Grid) -> Result<Table, TableError>
             }
         }
         if score(kind, &combined) > found {
-            notes.push(format!(
-                "the header spans rows {} to {} (merged cells)",
-                h_line,
-                h_line + 1
-            ));
+            notes.push(Note::HeaderSpans {
+                top: h_line,
+                bottom: h_line + 1,
+            });
             header = combined;
             data_from = h + 2;
         }
@@ -520,10 +547,9 @@ fn find_header(path: &Path, kind: Kind, grid: Grid) -> Result<Table, TableError>
     }
     stray.sort_unstable();
     for i in stray {
-        notes.push(format!(
-            "column {} has values but no header: they are not imported",
-            column_letter(i)
-        ));
+        notes.push(Note::NoHeader {
+            column: column_letter(i),
+        });
     }
     Ok(Table {
         path: path.to_path_buf(),
@@ -702,7 +728,9 @@ fn read_csv(path: &Path, limits: &Limits) -> Result<Grid, TableError> {
         .collect();
     let mut notes = Vec::new();
     if encoding != "UTF-8" {
-        notes.push(format!("read as {encoding}"));
+        notes.push(Note::Encoding {
+            encoding: encoding.to_string(),
+        });
     }
     Ok(Grid {
         rows,
@@ -917,12 +945,18 @@ fn read_xlsx(path: &Path, opts: &ReadOptions) -> Result<Grid, TableError> {
     let mut notes = Vec::new();
     if names.len() > 1 {
         notes.push(match &opts.sheet {
-            Some(_) => format!("read sheet '{sheet}' of {listed}"),
-            None => format!("read sheet '{sheet}', the first of {listed} (choose another with --sheet NAME)"),
+            Some(_) => Note::Sheet {
+                sheet: sheet.to_string(),
+                listed: listed.clone(),
+            },
+            None => Note::FirstSheet {
+                sheet: sheet.to_string(),
+                listed: listed.clone(),
+            },
         });
     }
     if !merges.is_empty() {
-        notes.push(format!("{} merged cell ranges filled with their value", merges.len()));
+        notes.push(Note::Merged { count: merges.len() });
     }
     Ok(Grid {
         rows,
@@ -995,7 +1029,7 @@ fn read_json(path: &Path, kind: Kind, limits: &Limits) -> Result<Table, TableErr
         header,
         header_line: 1,
         rows,
-        notes: vec!["read as JSON: row N is element N-1 of the array".into()],
+        notes: vec![Note::Json],
     })
 }
 

@@ -8,7 +8,7 @@ use super::Service;
 use super::access::{AccessKind, Action, Actor};
 use crate::domain::*;
 use crate::io::import::results::{ResultRow, ResultSheet};
-use crate::io::import::{ImportError, Reject};
+use crate::io::import::{ImportError, Reject, Why};
 use crate::io::table::ReadOptions;
 use crate::store::Result;
 use std::path::Path;
@@ -44,6 +44,11 @@ impl ResultsPlan {
         (passes, self.steps.len() - passes)
     }
 
+    /// The sheet's path (for the words of a report).
+    pub fn path(&self) -> &Path {
+        &self.sheet.path
+    }
+
     /// One line per problem: `FILE:ROW: column 'X' = 'value': reason`.
     pub fn reject_messages(&self) -> Vec<String> {
         self.rejects.iter().flat_map(|r| r.messages(&self.sheet.path)).collect()
@@ -74,7 +79,7 @@ impl Service {
                         row,
                         "身份证号",
                         row.id_number.masked().as_str(),
-                        "this person is outside your districts".into(),
+                        Why::OutsideDistricts,
                     )),
                     Err(reject) => rejects.push(reject),
                 }
@@ -110,93 +115,64 @@ fn step_of(
     class: Option<ClassId>,
     path: &Path,
 ) -> std::result::Result<ResultStep, Reject> {
-    let refuse = |column: &str, value: &str, reason: String| ResultSheet::refuse(row, column, value, reason);
+    let refuse = |column: &str, value: &str, reason: Why| ResultSheet::refuse(row, column, value, reason);
     let id = row.id_number.as_str();
     let Some(t) = data.trainees.values().find(|t| t.id_number == row.id_number) else {
-        return Err(refuse("身份证号", id, "no trainee has this ID number".into()));
+        return Err(refuse("身份证号", id, Why::NoTrainee));
     };
     if let Some(name) = &row.name
         && name != t.name.as_str()
     {
-        return Err(refuse(
-            "姓名",
-            name,
-            format!(
-                "{} with this ID number is named '{}': check the row is this person's",
-                t.id, t.name
-            ),
-        ));
+        let other = Why::OtherName {
+            trainee: t.id.to_string(),
+            name: t.name.to_string(),
+        };
+        return Err(refuse("姓名", name, other));
     }
     let cases: Vec<&Case> = data
         .trainee_cases(t.id)
         .filter(|c| class.is_none_or(|k| c.class == k))
         .collect();
     let Some(case) = cases.iter().find(|c| c.state == CaseState::AwaitingEvaluation) else {
-        let states: Vec<String> = cases
-            .iter()
-            .map(|c| format!("{} is {}", c.id, c.state.kind().zh()))
-            .collect();
-        let within = class.map(|k| format!(" in class {k}")).unwrap_or_default();
-        let reason = if states.is_empty() {
-            format!("{} {} has no case{within}", t.id, t.name)
-        } else {
-            format!(
-                "{} {} has no case awaiting evaluation{within} ({})",
-                t.id,
-                t.name,
-                states.join(", ")
-            )
-        };
+        let reason = Why::NotAwaiting(Box::new(crate::io::import::NotAwaiting {
+            trainee: t.id.to_string(),
+            name: t.name.to_string(),
+            class: class.map(|k| k.to_string()),
+            cases: cases.iter().map(|c| (c.id.to_string(), c.state.kind())).collect(),
+        }));
         return Err(refuse("身份证号", id, reason));
     };
     let Some(k) = data.classes.get(&case.class) else {
-        return Err(refuse(
-            "身份证号",
-            id,
-            format!("the class {} of {} is missing", case.class, case.id),
-        ));
+        let missing = Why::Other(format!("the class {} of {} is missing", case.class, case.id));
+        return Err(refuse("身份证号", id, missing));
     };
     let level = row.level.unwrap_or(k.target_level);
     let ev = row.evaluation.clone();
-    let mv = if crate::domain::rules::passes(&ev, level) {
-        match row.certificate.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => Move::Certify {
+    let certificate = row.certificate.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let mv = match (crate::domain::rules::passes(&ev, level), certificate) {
+        (true, Some(c)) => Move::Certify {
+            level,
+            certificate: c.to_string(),
+            evaluation: ev,
+        },
+        (true, None) => {
+            let why = Why::PassNeedsCertificate {
+                theory: ev.theory,
+                practical: ev.practical,
                 level,
-                certificate: c.to_string(),
-                evaluation: ev,
-            },
-            None => {
-                return Err(refuse(
-                    "证书编号",
-                    "",
-                    format!(
-                        "scores {}/{} pass at {}: a pass needs the certificate's number",
-                        ev.theory,
-                        ev.practical,
-                        level.zh()
-                    ),
-                ));
-            }
+            };
+            return Err(refuse("证书编号", "", why));
         }
-    } else {
-        if let Some(c) = row.certificate.as_deref().filter(|c| !c.trim().is_empty()) {
-            return Err(refuse(
-                "证书编号",
-                c,
-                format!(
-                    "scores {}/{}{} do not pass at {}, yet a certificate is given: check the row",
-                    ev.theory,
-                    ev.practical,
-                    if level.needs_panel() && !ev.panel {
-                        " without a passed panel review"
-                    } else {
-                        ""
-                    },
-                    level.zh()
-                ),
-            ));
+        (false, Some(c)) => {
+            let why = Why::FailWithCertificate {
+                theory: ev.theory,
+                practical: ev.practical,
+                panel_missing: level.needs_panel() && !ev.panel,
+                level,
+            };
+            return Err(refuse("证书编号", c, why));
         }
-        Move::Fail { evaluation: ev }
+        (false, None) => Move::Fail { evaluation: ev },
     };
     let mut note = format!("results sheet {}:{}", path.display(), row.line);
     if let Some(d) = row.date {

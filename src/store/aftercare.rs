@@ -182,16 +182,20 @@ impl Tx<'_> {
         {
             let demand = self.need::<JobDemand>(d.0, d.to_string())?;
             let u = self.demand_usage(d)?;
-            if demand.status == DemandStatus::Closed || u.taken() >= demand.headcount {
+            if demand.status == DemandStatus::Closed {
                 return abort(StoreError::DemandUnavailable {
                     demand: d,
-                    detail: format!(
-                        "it is {} with {} referred and {} hired of {} posts",
-                        demand.status.name(),
-                        u.referred,
-                        u.hired,
-                        demand.headcount
-                    ),
+                    why: crate::store::error::Unavailable::Status(demand.status),
+                });
+            }
+            if u.taken() >= demand.headcount {
+                return abort(StoreError::DemandUnavailable {
+                    demand: d,
+                    why: crate::store::error::Unavailable::Taken {
+                        headcount: demand.headcount,
+                        referred: u.referred,
+                        hired: u.hired,
+                    },
                 });
             }
         }

@@ -118,16 +118,19 @@ pub enum StoreError {
     },
     #[error("class {class} is full: {used} of {capacity} seats taken")]
     ClassFull { class: ClassId, used: u32, capacity: u32 },
-    #[error("class {class} is {status} and takes no enrollments")]
-    ClassClosed { class: ClassId, status: &'static str },
+    #[error("class {class} is {} and takes no enrollments", .status.name())]
+    ClassClosed {
+        class: ClassId,
+        status: crate::domain::ClassStatus,
+    },
     #[error("trainee {trainee} is already enrolled in class {class} (case {case})")]
     AlreadyEnrolled {
         trainee: TraineeId,
         class: ClassId,
         case: CaseId,
     },
-    #[error("demand {demand} has no open post: {detail}")]
-    DemandUnavailable { demand: DemandId, detail: String },
+    #[error("demand {demand} has no open post: {why}")]
+    DemandUnavailable { demand: DemandId, why: Unavailable },
     #[error("demand {demand} asks for {} or higher; the trainee is certified at {}", .required.en(), .has.en())]
     LevelTooLow {
         demand: DemandId,
@@ -157,6 +160,15 @@ pub enum StoreError {
     /// The one asking may not do this (their role or districts).
     #[error(transparent)]
     Denied(#[from] crate::domain::access::Denied),
+}
+
+/// Why a demand takes no referral.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Unavailable {
+    #[error("it is {}", .0.name())]
+    Status(crate::domain::DemandStatus),
+    #[error("all {headcount} posts are taken ({referred} referred, {hired} hired)")]
+    Taken { headcount: u32, referred: u32, hired: u32 },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

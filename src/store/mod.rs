@@ -34,7 +34,7 @@ mod tree;
 mod tx;
 
 pub use audit::{AccessEvent, AccessKind, AuditFilter};
-pub use error::{Result, StoreError};
+pub use error::{Result, StoreError, Unavailable};
 pub use fault::SERVER_NOTE;
 pub use ops::{META_ENROLL_SHARE, Stamp};
 pub use record::{DemandUsage, EVENT_VERSION, Editable, Record, enrollment_key, event_key, name_key};

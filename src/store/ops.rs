@@ -3,7 +3,7 @@
 //! transaction over every tree it touches and is flushed before it returns.
 
 use super::tx::{Tx, TxResult, abort};
-use super::{Result, Store, StoreError};
+use super::{Result, Store, StoreError, Unavailable};
 use crate::domain::rules::{self, Policy};
 use crate::domain::*;
 
@@ -91,7 +91,7 @@ impl Store {
             if !cls.status.accepts_enrollment() {
                 return abort(StoreError::ClassClosed {
                     class,
-                    status: cls.status.name(),
+                    status: cls.status,
                 });
             }
             // The class's dates and the person's age, by the program's rules
@@ -208,17 +208,18 @@ impl Tx<'_> {
                 if demand.status != DemandStatus::Open {
                     return abort(StoreError::DemandUnavailable {
                         demand: *d,
-                        detail: format!("it is {}", demand.status.name()),
+                        why: Unavailable::Status(demand.status),
                     });
                 }
                 let u = tx.demand_usage(*d)?;
                 if u.taken() >= demand.headcount {
                     return abort(StoreError::DemandUnavailable {
                         demand: *d,
-                        detail: format!(
-                            "all {} posts are taken ({} referred, {} hired)",
-                            demand.headcount, u.referred, u.hired
-                        ),
+                        why: Unavailable::Taken {
+                            headcount: demand.headcount,
+                            referred: u.referred,
+                            hired: u.hired,
+                        },
                     });
                 }
                 if let (Some(required), Some(cert)) = (demand.min_level, &old.certification)

@@ -146,25 +146,31 @@ pub trait Editable: Record {
     }
 }
 
-fn region_ok(record: String, r: RegionId) -> std::result::Result<(), ValidationError> {
+fn region_ok(record: RecordRef, r: RegionId) -> std::result::Result<(), ValidationError> {
     if r.get().is_none() {
         return Err(ValidationError {
             record,
             field: "region",
             value: r.0.to_string(),
-            reason: format!("no such region: expected 0 to {}", REGIONS.len() - 1),
+            reason: Breach::NoSuch {
+                what: "region",
+                max: REGIONS.len() - 1,
+            },
         });
     }
     Ok(())
 }
 
-fn occupation_ok(record: String, o: OccupationId) -> std::result::Result<(), ValidationError> {
+fn occupation_ok(record: RecordRef, o: OccupationId) -> std::result::Result<(), ValidationError> {
     if o.get().is_none() {
         return Err(ValidationError {
             record,
             field: "occupation",
             value: o.0.to_string(),
-            reason: format!("no such occupation: expected 0 to {}", OCCUPATIONS.len() - 1),
+            reason: Breach::NoSuch {
+                what: "occupation",
+                max: OCCUPATIONS.len() - 1,
+            },
         });
     }
     Ok(())
@@ -173,23 +179,23 @@ fn occupation_ok(record: String, o: OccupationId) -> std::result::Result<(), Val
 impl Editable for Institution {
     fn validate(&self) -> std::result::Result<(), ValidationError> {
         Institution::validate(self)?;
-        region_ok(format!("institution {}", self.id), self.region)
+        region_ok(RecordRef::Institution(self.id), self.region)
     }
 }
 
 impl Editable for Enterprise {
     fn validate(&self) -> std::result::Result<(), ValidationError> {
         Enterprise::validate(self)?;
-        region_ok(format!("enterprise {}", self.id), self.region)
+        region_ok(RecordRef::Enterprise(self.id), self.region)
     }
 }
 
 impl Editable for Trainee {
     fn validate(&self) -> std::result::Result<(), ValidationError> {
         Trainee::validate(self)?;
-        region_ok(format!("trainee {}", self.id), self.region)?;
+        region_ok(RecordRef::Trainee(self.id), self.region)?;
         for o in &self.wanted {
-            occupation_ok(format!("trainee {}", self.id), *o)?;
+            occupation_ok(RecordRef::Trainee(self.id), *o)?;
         }
         Ok(())
     }
@@ -198,21 +204,18 @@ impl Editable for Trainee {
 impl Editable for JobDemand {
     fn validate(&self) -> std::result::Result<(), ValidationError> {
         JobDemand::validate(self)?;
-        region_ok(format!("demand {}", self.id), self.region)?;
-        occupation_ok(format!("demand {}", self.id), self.occupation)
+        region_ok(RecordRef::Demand(self.id), self.region)?;
+        occupation_ok(RecordRef::Demand(self.id), self.occupation)
     }
     fn check_refs(&mut self, tx: &Tx<'_>) -> TxResult<()> {
         tx.need::<Enterprise>(self.enterprise.0, self.enterprise.to_string())?;
         let used = tx.demand_usage(self.id)?;
         if self.headcount < used.taken() {
             return abort(StoreError::Invalid(ValidationError {
-                record: format!("demand {}", self.id),
+                record: RecordRef::Demand(self.id),
                 field: "headcount",
                 value: self.headcount.to_string(),
-                reason: format!(
-                    "{} posts are already referred or hired; headcount must be at least that",
-                    used.taken()
-                ),
+                reason: Breach::BelowTaken { taken: used.taken() },
             }));
         }
         self.status = demand_status(self.status, used.hired, self.headcount);
@@ -223,14 +226,17 @@ impl Editable for JobDemand {
 impl Editable for TrainingClass {
     fn validate(&self) -> std::result::Result<(), ValidationError> {
         TrainingClass::validate(self)?;
-        region_ok(format!("class {}", self.id), self.region)?;
-        occupation_ok(format!("class {}", self.id), self.occupation)?;
+        region_ok(RecordRef::Class(self.id), self.region)?;
+        occupation_ok(RecordRef::Class(self.id), self.occupation)?;
         if self.program.get().is_none() {
             return Err(ValidationError {
-                record: format!("class {}", self.id),
+                record: RecordRef::Class(self.id),
                 field: "program",
                 value: self.program.0.to_string(),
-                reason: format!("no such program: expected 0 to {}", PROGRAMS.len() - 1),
+                reason: Breach::NoSuch {
+                    what: "program",
+                    max: PROGRAMS.len() - 1,
+                },
             });
         }
         Ok(())

@@ -206,7 +206,11 @@ fn results_lines(
         lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
     } else {
         lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
-        for m in r.reject_messages().into_iter().take(height.saturating_sub(8) as usize) {
+        let said = r
+            .rejects
+            .iter()
+            .flat_map(|x| crate::say::reject_lines(x, r.path(), t.lang));
+        for m in said.take(height.saturating_sub(8) as usize) {
             lines.push(Line::from(Span::styled(m, Style::new().fg(Color::Red))));
         }
     }
@@ -225,10 +229,13 @@ fn plan_lines(lines: &mut Vec<Line<'static>>, t: &crate::i18n::Strings, d: &crat
                 t.imp_plan,
                 &[&p.rows, &p.added, &p.updated, &p.unchanged, &p.rejects.len()],
             )));
-            for n in p.notes.iter().chain(&p.warnings) {
-                lines.push(Line::from(Span::styled(n.clone(), Style::new().fg(Color::DarkGray))));
+            for n in crate::say::plan_notes(p, t.lang) {
+                lines.push(Line::from(Span::styled(n, Style::new().fg(Color::DarkGray))));
             }
-            for d in p.diff_messages().into_iter().take(height.saturating_sub(10) as usize) {
+            for d in crate::say::plan_diffs(p, t.lang)
+                .into_iter()
+                .take(height.saturating_sub(10) as usize)
+            {
                 lines.push(Line::from(Span::styled(d, Style::new().fg(Color::Yellow))));
             }
             if p.rejects.is_empty() {
@@ -242,7 +249,10 @@ fn plan_lines(lines: &mut Vec<Line<'static>>, t: &crate::i18n::Strings, d: &crat
                 lines.push(Line::from(Span::styled(t.imp_confirm, Style::new().fg(Color::Green))));
             } else {
                 lines.push(Line::from(Span::styled(t.imp_bad, Style::new().fg(Color::Red))));
-                for m in p.reject_messages().into_iter().take(height.saturating_sub(8) as usize) {
+                for m in crate::say::plan_rejects(p, t.lang)
+                    .into_iter()
+                    .take(height.saturating_sub(8) as usize)
+                {
                     lines.push(Line::from(Span::styled(m, Style::new().fg(Color::Red))));
                 }
             }

@@ -177,6 +177,7 @@ fn item_04_names_digits_and_every_problem_of_a_row() {
         &import::ApplyOptions {
             skip_invalid: Some(rejects),
             batch: 0,
+            ..Default::default()
         },
         &mut |_, _| {},
     )

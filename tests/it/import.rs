@@ -430,6 +430,7 @@ fn plan_then_apply_in_batches() {
         &import::ApplyOptions {
             skip_invalid: None,
             batch: 2,
+            ..Default::default()
         },
         &mut |done, total| calls.push((done, total)),
     )

@@ -6,6 +6,7 @@ use super::{F, Intake, Pick, id_error, parse_date, parse_number};
 use crate::domain::catalog::DEFAULT_KEY_GROUPS;
 use crate::domain::*;
 use crate::i18n::{Strings, fill};
+use crate::say::Say;
 use crate::service::Data;
 use chrono::NaiveDate;
 
@@ -332,7 +333,7 @@ impl Intake {
 
     /// The field a record rule is about, and the message to put there.
     pub(super) fn rule_error(&self, e: &ValidationError, t: &Strings) -> (F, String) {
-        let reason = e.reason.clone();
+        let reason = e.reason.say(t.lang);
         match e.field {
             "name" => (
                 if self.kind == Kind::Classes {

@@ -18,6 +18,7 @@ pub use fields::{CLASS_KINDS, CLASS_STATUSES, F, Pick};
 
 use crate::domain::*;
 use crate::i18n::{Lang, Strings, fill};
+use crate::say::Say;
 use crate::store::StoreError;
 use chrono::NaiveDate;
 use fields::fields_of;
@@ -320,9 +321,9 @@ impl Intake {
             StoreError::NotFound { kind: "demand", .. } => (F::Linked, t.e_pick.to_string()),
             StoreError::Invalid(v) => self.rule_error(v, t),
             StoreError::ClassFull { .. } | StoreError::ClassClosed { .. } | StoreError::AlreadyEnrolled { .. } => {
-                (F::EnrollClass, e.to_string())
+                (F::EnrollClass, e.say(t.lang))
             }
-            other => (self.fields[0].f, other.to_string()),
+            other => (self.fields[0].f, other.say(t.lang)),
         };
         let f = if self.get(f).is_some() { f } else { self.fields[0].f };
         self.set_error(f, msg);

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 pub(super) struct CellError {
     pub(super) key: &'static str,
     pub(super) value: String,
-    pub(super) reason: String,
+    pub(super) reason: super::Why,
 }
 
 pub(super) type Cell<T> = Result<T, CellError>;
 
-pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl Into<String>) -> Cell<T> {
+pub(super) fn bad<T>(key: &'static str, value: impl Into<String>, reason: impl Into<super::Why>) -> Cell<T> {
     Err(CellError {
         key,
         value: value.into(),
@@ -70,7 +70,7 @@ impl Cols {
         kind: Kind,
         table: &Table,
         clear_empty: bool,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<super::UnknownColumn>,
     ) -> Result<Cols, ImportError> {
         let mut index: HashMap<&'static str, usize> = HashMap::new();
         for (i, h) in table.header.iter().enumerate() {
@@ -91,19 +91,13 @@ impl Cols {
                     index.insert(c.key, i);
                 }
                 None => {
-                    let hint = columns::suggest(kind, h);
-                    warnings.push(format!(
-                        "{}:{}: unknown column '{}' (column {}) is not imported{}",
-                        table.path.display(),
-                        table.header_line,
-                        h.trim(),
-                        table::column_letter(i),
-                        if hint.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; {hint}")
-                        }
-                    ));
+                    warnings.push(super::UnknownColumn {
+                        path: table.path.clone(),
+                        line: table.header_line,
+                        header: h.trim().to_string(),
+                        letter: table::column_letter(i),
+                        near: columns::near(kind, h).into_iter().map(str::to_string).collect(),
+                    });
                 }
             }
         }
@@ -161,8 +155,10 @@ impl Cols {
         match self.value(row, key) {
             Some(v) => Ok(v),
             None => {
-                let about = columns::column(self.kind, key).map(|c| c.about).unwrap_or_default();
-                bad(key, "", format!("is empty; this column is required: {about}"))
+                let (column, about) = columns::column(self.kind, key)
+                    .map(|c| (c.zh, c.about))
+                    .unwrap_or_default();
+                bad(key, "", super::Why::Required { column, about })
             }
         }
     }
@@ -200,11 +196,15 @@ impl Cols {
     }
 }
 
-pub(super) fn parse_with<T>(key: &'static str, value: &str, f: impl FnOnce(&str) -> Result<T, String>) -> Cell<T> {
+pub(super) fn parse_with<T>(
+    key: &'static str,
+    value: &str,
+    f: impl FnOnce(&str) -> Result<T, resolve::Unresolved>,
+) -> Cell<T> {
     f(value).map_err(|reason| CellError {
         key,
         value: value.to_string(),
-        reason,
+        reason: reason.into(),
     })
 }
 

@@ -97,7 +97,171 @@ pub struct Problem {
     /// The column's header as the file names it.
     pub column: String,
     pub value: String,
-    pub reason: String,
+    pub reason: Why,
+}
+
+/// Why a cell is refused: each language words it (this is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Why {
+    /// A record rule (a name too long, a wage range upside down…).
+    #[error(transparent)]
+    Breach(#[from] Breach),
+    #[error(transparent)]
+    IdNumber(#[from] IdNumberError),
+    #[error(transparent)]
+    Mobile(#[from] MobileError),
+    /// A name or value that resolves to nothing (a region, a trade, a date…).
+    #[error(transparent)]
+    Unresolved(#[from] super::resolve::Unresolved),
+    #[error(
+        "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again"
+    )]
+    ExcelRounded,
+    /// A required column's cell is empty (`column` is its Chinese name).
+    #[error("is empty; this column is required: {about}")]
+    Required { column: &'static str, about: &'static str },
+    #[error("repeats row {first} (the same {}); keep one of the two rows", key_words(*.kind))]
+    Repeats { first: usize, kind: Kind },
+    /// No stored institution or enterprise (`kind`) has the name: the
+    /// nearest names, or how many there are.
+    #[error("{}", no_record_en(*.kind, .near, *.count))]
+    NoRecord {
+        kind: Kind,
+        near: Vec<String>,
+        count: usize,
+    },
+    /// No stored demand has this 编号.
+    #[error("no demand has 编号 '{code}' (import demands first){}", near_en(.near))]
+    NoDemand { code: String, near: Vec<String> },
+    /// A class's capacity below the seats its enrollments take.
+    #[error("{used} seats are already taken; capacity must be at least that")]
+    SeatsTaken { used: u32 },
+    /// A row that matches several stored demands (no 编号 to say which).
+    #[error(
+        "{} demands of this enterprise for {trade} in {region} exist ({}): add a 编号 column to say which one",
+        .ids.len(),
+        .ids.join(", ")
+    )]
+    SeveralDemands {
+        trade: &'static str,
+        region: &'static str,
+        ids: Vec<String>,
+    },
+    /// A row that matches several stored classes.
+    #[error(
+        "{} classes of this name, institution and start date exist ({}): rename them apart first",
+        .ids.len(),
+        .ids.join(", ")
+    )]
+    SeveralClasses { ids: Vec<String> },
+    /// A results sheet's score that is no number from 0 to 100.
+    #[error("is not a score: expected a number from 0 to 100")]
+    NotAScore,
+    #[error("is out of range: a score is from 0 to 100")]
+    ScoreOutOfRange,
+    #[error("expected 通过 or 未通过 (yes or no)")]
+    NotPanel,
+    #[error("is after today ({today}): an evaluation cannot be dated in the future")]
+    FutureDate { today: chrono::NaiveDate },
+    #[error("appears again: row {first} gives this person's results already")]
+    PersonRepeats { first: usize },
+    #[error("no trainee has this ID number")]
+    NoTrainee,
+    #[error("{trainee} with this ID number is named '{name}': check the row is this person's")]
+    OtherName { trainee: String, name: String },
+    /// The person has no case awaiting evaluation (in `class`, when given):
+    /// their cases and where each stands.
+    #[error("{}", not_awaiting_en(&.0.trainee, &.0.name, .0.class.as_deref(), &.0.cases))]
+    NotAwaiting(Box<NotAwaiting>),
+    #[error("scores {theory}/{practical} pass at {}: a pass needs the certificate's number", .level.zh())]
+    PassNeedsCertificate {
+        theory: u8,
+        practical: u8,
+        level: SkillLevel,
+    },
+    #[error(
+        "scores {theory}/{practical}{} do not pass at {}, yet a certificate is given: check the row",
+        if *.panel_missing { " without a passed panel review" } else { "" },
+        .level.zh()
+    )]
+    FailWithCertificate {
+        theory: u8,
+        practical: u8,
+        panel_missing: bool,
+        level: SkillLevel,
+    },
+    #[error("this person is outside your districts")]
+    OutsideDistricts,
+    /// Any other reason, as the reader words it (English): a damaged
+    /// database (records sharing a key) or a failed read.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A person with no case awaiting evaluation: who, within which class,
+/// and their cases with where each stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAwaiting {
+    pub trainee: String,
+    pub name: String,
+    pub class: Option<String>,
+    pub cases: Vec<(String, StateKind)>,
+}
+
+fn not_awaiting_en(trainee: &str, name: &str, class: Option<&str>, cases: &[(String, StateKind)]) -> String {
+    let within = class.map(|k| format!(" in class {k}")).unwrap_or_default();
+    if cases.is_empty() {
+        return format!("{trainee} {name} has no case{within}");
+    }
+    let states: Vec<String> = cases.iter().map(|(c, s)| format!("{c} is {}", s.zh())).collect();
+    format!(
+        "{trainee} {name} has no case awaiting evaluation{within} ({})",
+        states.join(", ")
+    )
+}
+
+/// A column of the file that is not imported, with the nearest columns.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}:{line}: unknown column '{header}' (column {letter}) is not imported{}", .path.display(), near_en(.near))]
+pub struct UnknownColumn {
+    pub path: PathBuf,
+    pub line: usize,
+    /// The header as the file gives it.
+    pub header: String,
+    /// The column's letter (A, B…).
+    pub letter: String,
+    pub near: Vec<String>,
+}
+
+fn near_en(near: &[String]) -> String {
+    if near.is_empty() {
+        return String::new();
+    }
+    let refs: Vec<&str> = near.iter().map(String::as_str).collect();
+    format!("; {}", crate::suggest::did_you_mean(&refs))
+}
+
+fn no_record_en(kind: Kind, near: &[String], count: usize) -> String {
+    let what = table::what(kind);
+    let mut s = format!("no {what} is called that");
+    if near.is_empty() {
+        s.push_str(&format!(" ({count} {what}s in the database; import {}s first)", what));
+    } else {
+        s.push_str(&near_en(near));
+    }
+    s
+}
+
+impl From<String> for Why {
+    fn from(s: String) -> Why {
+        Why::Other(s)
+    }
+}
+
+impl From<&str> for Why {
+    fn from(s: &str) -> Why {
+        Why::Other(s.to_string())
+    }
 }
 
 impl Problem {
@@ -210,9 +374,9 @@ pub struct Plan {
     pub header: Vec<String>,
     pub header_line: usize,
     /// Neutral remarks: encoding, skipped title rows, merged headers.
-    pub notes: Vec<String>,
+    pub notes: Vec<table::Note>,
     /// Columns the file has that are not imported.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<UnknownColumn>,
     pub rows: usize,
     pub added: usize,
     /// Stored records the file changes (see `diffs`), written only when `update`.
@@ -455,10 +619,10 @@ fn run<R: Editable + PartialEq + Cells + Named>(
                 return Err(vec![CellError {
                     key: b.key_col,
                     value,
-                    reason: format!(
-                        "repeats row {first} (the same {}); keep one of the two rows",
-                        key_words(cols.kind)
-                    ),
+                    reason: Why::Repeats {
+                        first: *first,
+                        kind: cols.kind,
+                    },
                 }]);
             }
             Editable::validate(&b.record).map_err(|e| {
@@ -466,7 +630,7 @@ fn run<R: Editable + PartialEq + Cells + Named>(
                 vec![CellError {
                     key,
                     value: cols.get(row, key).map(str::to_string).unwrap_or(e.value.clone()),
-                    reason: e.reason.clone(),
+                    reason: Why::Breach(e.reason.clone()),
                 }]
             })?;
             Ok(b)
@@ -516,7 +680,7 @@ fn run<R: Editable + PartialEq + Cells + Named>(
     out
 }
 
-fn key_words(kind: Kind) -> &'static str {
+pub fn key_words(kind: Kind) -> &'static str {
     match kind {
         Kind::Institutions | Kind::Enterprises => "name",
         Kind::Demands => "编号, or enterprise + trade + region",
@@ -532,6 +696,9 @@ pub struct ApplyOptions {
     pub skip_invalid: Option<PathBuf>,
     /// Records per transaction (0: the default).
     pub batch: usize,
+    /// How the rejects file words a row's problems (default: the English
+    /// of `Reject::detail`).
+    pub reason: Option<fn(&Reject) -> String>,
 }
 
 /// True when two paths name the same file (the second may not exist yet).
@@ -584,13 +751,13 @@ pub fn apply(
                     rows: plan.rows,
                 });
             }
-            Some(rejects) => {
-                write_rejects(&plan.header, &plan.rejects, rejects).map_err(|source| ImportError::Rejects {
+            Some(rejects) => write_rejects(&plan.header, &plan.rejects, rejects, opts.reason).map_err(|source| {
+                ImportError::Rejects {
                     path: plan.path.clone(),
                     rejects: rejects.clone(),
                     source,
-                })?
-            }
+                }
+            })?,
         }
     }
     let batch = if opts.batch == 0 { DEFAULT_BATCH } else { opts.batch };
@@ -668,7 +835,16 @@ fn write<R: Editable>(
 /// they had (行号), UTF-8 with a BOM so that Excel opens it right, values
 /// that would start a formula escaped; fixed, it imports as it is (both
 /// columns are ignored on import).
-pub(crate) fn write_rejects(head: &[String], rejects: &[Reject], path: &Path) -> std::io::Result<()> {
+pub(crate) fn write_rejects(
+    head: &[String],
+    rejects: &[Reject],
+    path: &Path,
+    reason: Option<fn(&Reject) -> String>,
+) -> std::io::Result<()> {
+    let detail = |r: &Reject| match reason {
+        Some(f) => f(r),
+        None => r.detail(),
+    };
     let at = |name: &str| head.iter().position(|h| h.trim() == name);
     let (reason_at, row_at) = (at(REASON_COLUMN), at(ROW_COLUMN));
     let mut header = head.to_vec();
@@ -686,8 +862,8 @@ pub(crate) fn write_rejects(head: &[String], rejects: &[Reject], path: &Path) ->
             let mut cells = r.cells.clone();
             cells.resize(head.len(), String::new());
             match reason_at {
-                Some(i) => cells[i] = r.detail(),
-                None => cells.push(r.detail()),
+                Some(i) => cells[i] = detail(r),
+                None => cells.push(detail(r)),
             }
             match row_at {
                 Some(i) => cells[i] = r.line.to_string(),

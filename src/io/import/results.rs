@@ -4,7 +4,7 @@
 //! service's (it knows the cases).
 
 use super::cols::{Cols, Errs, bad, parse_with};
-use super::{ImportError, Problem, Reject};
+use super::{ImportError, Problem, Reject, UnknownColumn, Why};
 use crate::domain::*;
 use crate::io::resolve;
 use crate::io::table::{self, ReadOptions, Row};
@@ -34,12 +34,13 @@ pub struct ResultSheet {
     pub header: Vec<String>,
     pub rows: Vec<ResultRow>,
     pub rejects: Vec<Reject>,
-    pub warnings: Vec<String>,
+    /// Columns of the file that are not read.
+    pub warnings: Vec<UnknownColumn>,
 }
 
 impl ResultSheet {
     /// A row the service refused (no such case…), as a reject.
-    pub fn refuse(row: &ResultRow, column: &str, value: &str, reason: String) -> Reject {
+    pub fn refuse(row: &ResultRow, column: &str, value: &str, reason: Why) -> Reject {
         Reject {
             line: row.line,
             problems: vec![Problem {
@@ -54,7 +55,7 @@ impl ResultSheet {
     /// Write the rejected rows beside the sheet's header, as an import's
     /// `--skip-invalid` file (fixed, it imports again as it is).
     pub fn write_rejects(&self, rejects: &[Reject], to: &Path) -> Result<(), ImportError> {
-        super::write_rejects(&self.header, rejects, to).map_err(|source| ImportError::Rejects {
+        super::write_rejects(&self.header, rejects, to, None).map_err(|source| ImportError::Rejects {
             path: self.path.clone(),
             rejects: to.to_path_buf(),
             source,
@@ -63,24 +64,22 @@ impl ResultSheet {
 }
 
 fn score(key: &'static str, v: &str) -> super::cols::Cell<u8> {
-    parse_with(key, v, |v| {
-        let n: f64 = resolve::digits(v)
-            .parse()
-            .or_else(|_| v.trim().parse())
-            .map_err(|_| "is not a score: expected a number from 0 to 100".to_string())?;
-        if !(0.0..=100.0).contains(&n) {
-            return Err("is out of range: a score is from 0 to 100".into());
-        }
-        // Half points round up, as the agencies' sheets do.
-        Ok(n.round() as u8)
-    })
+    let n: f64 = match resolve::digits(v).parse().or_else(|_| v.trim().parse()) {
+        Ok(n) => n,
+        Err(_) => return bad(key, v, Why::NotAScore),
+    };
+    if !(0.0..=100.0).contains(&n) {
+        return bad(key, v, Why::ScoreOutOfRange);
+    }
+    // Half points round up, as the agencies' sheets do.
+    Ok(n.round() as u8)
 }
 
 fn panel(v: &str) -> super::cols::Cell<bool> {
     match v.trim().to_lowercase().as_str() {
         "通过" | "是" | "合格" | "yes" | "y" | "pass" | "passed" | "true" | "1" => Ok(true),
         "未通过" | "否" | "不合格" | "no" | "n" | "fail" | "failed" | "false" | "0" | "" => Ok(false),
-        _ => bad("panel", v, "expected 通过 or 未通过 (yes or no)"),
+        _ => bad("panel", v, Why::NotPanel),
     }
 }
 
@@ -101,15 +100,11 @@ pub fn read(path: &Path, opts: &ReadOptions, today: NaiveDate) -> Result<ResultS
         let mut e = Errs::default();
         let id = e.ok(cols
             .required(row, "id_number")
-            .and_then(|v| parse_with("id_number", v, |v| IdNumber::parse(v).map_err(|x| x.to_string()))));
+            .and_then(|v| IdNumber::parse(v).or_else(|x| bad("id_number", v, Why::IdNumber(x)))));
         if let Some(id) = &id
             && let Some(first) = seen.get(id)
         {
-            e.ok::<()>(bad(
-                "id_number",
-                id.as_str(),
-                format!("appears again: row {first} gives this person's results already"),
-            ));
+            e.ok::<()>(bad("id_number", id.as_str(), Why::PersonRepeats { first: *first }));
         }
         let theory = e.ok(cols.required(row, "theory").and_then(|v| score("theory", v)));
         let practical = e.ok(cols.required(row, "practical").and_then(|v| score("practical", v)));
@@ -123,11 +118,7 @@ pub fn read(path: &Path, opts: &ReadOptions, today: NaiveDate) -> Result<ResultS
             .map(|v| {
                 parse_with("date", v, resolve::date).and_then(|d| {
                     if d > today {
-                        bad(
-                            "date",
-                            v,
-                            format!("is after today ({today}): an evaluation cannot be dated in the future"),
-                        )
+                        bad("date", v, Why::FutureDate { today })
                     } else {
                         Ok(d)
                     }

@@ -7,10 +7,11 @@
 use super::super::cells::{Names, demand_ref};
 use super::super::resolve;
 use super::super::table::Row;
+use super::Why;
 use super::cols::{Cell, CellError, Cols, Errs, bad, name_cell, parse_with, region_cell};
 use crate::domain::*;
 use crate::store::{Store, StoreError};
-use crate::suggest::{did_you_mean, nearest};
+use crate::suggest::nearest;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -134,7 +135,7 @@ pub(super) fn read_err(e: StoreError) -> CellError {
     CellError {
         key: "",
         value: String::new(),
-        reason: format!("reading the database failed: {e}"),
+        reason: Why::Other(format!("reading the database failed: {e}")),
     }
 }
 
@@ -181,11 +182,7 @@ impl Cx<'_> {
         if let Some(i) = all.one(&name_key(&name), key, &name)? {
             return Ok(i);
         }
-        bad(
-            key,
-            name.clone(),
-            no_such("institution", &name, &all.names, "import institutions first"),
-        )
+        bad(key, name.clone(), no_such(Kind::Institutions, &name, &all.names))
     }
 
     /// An enterprise a row refers to, which must exist.
@@ -195,11 +192,7 @@ impl Cx<'_> {
         if let Some(e) = all.one(&name_key(&name), key, &name)? {
             return Ok(e);
         }
-        bad(
-            key,
-            name.clone(),
-            no_such("enterprise", &name, &all.names, "import enterprises first"),
-        )
+        bad(key, name.clone(), no_such(Kind::Enterprises, &name, &all.names))
     }
 
     fn demands(&mut self) -> Cell<&Demands> {
@@ -230,15 +223,15 @@ fn gone() -> StoreError {
     }
 }
 
-pub(super) fn no_such(what: &str, name: &str, names: &[String], hint: &str) -> String {
-    let near = nearest(name, names.iter().map(String::as_str), 3);
-    let mut s = format!("no {what} is called that");
-    if near.is_empty() {
-        s.push_str(&format!(" ({} {what}s in the database; {hint})", names.len()));
-    } else {
-        s.push_str(&format!("; {}", did_you_mean(&near)));
+pub(super) fn no_such(kind: Kind, name: &str, names: &[String]) -> Why {
+    Why::NoRecord {
+        kind,
+        near: nearest(name, names.iter().map(String::as_str), 3)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        count: names.len(),
     }
-    s
 }
 
 /// A row turned into a record, with its natural key and the stored record it matches.
@@ -395,13 +388,11 @@ pub(super) fn demand(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<JobD
                             e.ok(bad(
                                 "enterprise",
                                 ent.name.clone(),
-                                format!(
-                                    "{} demands of this enterprise for {} in {} exist ({}): add a 编号 column to say which one",
-                                    found.len(),
-                                    occupation.zh(),
-                                    region.zh(),
-                                    ids.join(", ")
-                                ),
+                                Why::SeveralDemands {
+                                    trade: occupation.zh(),
+                                    region: region.zh(),
+                                    ids,
+                                },
                             ))
                         } else {
                             let existing = found.first().and_then(|id| demands.by_id.get(&id.0)).cloned();
@@ -485,10 +476,7 @@ pub(super) fn demand(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<JobD
         e.ok::<()>(bad(
             "headcount",
             h.to_string(),
-            format!(
-                "{} posts are already referred or hired; headcount must be at least that",
-                usage.taken()
-            ),
+            Why::Breach(Breach::BelowTaken { taken: usage.taken() }),
         ));
     }
     let built = (|| {
@@ -549,15 +537,7 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
             .unwrap_or_default();
         if found.len() > 1 {
             let ids: Vec<String> = found.iter().map(|c| c.to_string()).collect();
-            e.ok::<()>(bad(
-                "name",
-                name.clone(),
-                format!(
-                    "{} classes of this name, institution and start date exist ({}): rename them apart first",
-                    found.len(),
-                    ids.join(", ")
-                ),
-            ));
+            e.ok::<()>(bad("name", name.clone(), Why::SeveralClasses { ids }));
         } else if let Some(id) = found.first() {
             existing = e.ok(cx.store.get::<TrainingClass>(id.0).map_err(read_err)).flatten();
         }
@@ -611,19 +591,18 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
                         Ok(None) => {
                             let refs = demands.refs();
                             let near = nearest(part, refs.iter().map(String::as_str), 3);
-                            let mut reason = format!("no demand has 编号 '{part}' (import demands first)");
-                            if !near.is_empty() {
-                                reason.push_str(&format!("; {}", did_you_mean(&near)));
-                            }
-                            failed = Some(reason);
+                            failed = Some(Why::NoDemand {
+                                code: part.to_string(),
+                                near: near.into_iter().map(str::to_string).collect(),
+                            });
                             break;
                         }
                         Err(many) => {
-                            failed = Some(format!(
+                            failed = Some(Why::Other(format!(
                                 "{} demands have 编号 '{part}' ({}): the database is damaged; run `skillbridge check`",
                                 many.len(),
                                 many.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-                            ));
+                            )));
                             break;
                         }
                     }
@@ -646,11 +625,7 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
     if let (Some(old), Some(capacity)) = (old, capacity) {
         let used = e.ok(cx.store.seats_used(old.id).map_err(read_err)).unwrap_or(0);
         if capacity < used {
-            e.ok::<()>(bad(
-                "capacity",
-                capacity.to_string(),
-                format!("{used} seats are already taken; capacity must be at least that"),
-            ));
+            e.ok::<()>(bad("capacity", capacity.to_string(), Why::SeatsTaken { used }));
         }
     }
     let built = (|| {
@@ -681,29 +656,27 @@ pub(super) fn class(cx: &mut Cx<'_>, cols: &Cols, row: &Row) -> Rows<Built<Train
     finish(e, built)
 }
 
-pub(super) const EXCEL_ROUNDED: &str = "Excel stored this number as a number and kept only 15 digits, so the rest are lost: format the column as Text and enter the numbers again";
-
 fn id_number(cx: &Cx<'_>, raw: &str) -> Cell<IdNumber> {
     let text = resolve::digits(resolve::unwrap_text_number(raw));
     if resolve::looks_scientific(&text) {
-        return bad("id_number", raw, EXCEL_ROUNDED);
+        return bad("id_number", raw, Why::ExcelRounded);
     }
     IdNumber::parse_on(&text, cx.today).map_err(|e| CellError {
         key: "id_number",
         value: raw.to_string(),
-        reason: e.to_string(),
+        reason: e.into(),
     })
 }
 
 fn mobile(raw: &str) -> Cell<Option<Mobile>> {
     let t = resolve::mobile(resolve::unwrap_text_number(raw));
     if resolve::looks_scientific(&t) {
-        return bad("mobile", raw, EXCEL_ROUNDED);
+        return bad("mobile", raw, Why::ExcelRounded);
     }
     Mobile::parse(&t).map(Some).map_err(|e| CellError {
         key: "mobile",
         value: raw.to_string(),
-        reason: e.to_string(),
+        reason: e.into(),
     })
 }
 
