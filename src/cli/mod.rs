@@ -36,12 +36,12 @@ impl Globals {
         paths::db_path(self.db.clone())
     }
 
-    /// The command line's language: English unless `--lang` names one
-    /// (machine output and scripts keep the English they had).
+    /// The command line's language: `--lang`, else the locale (`zh_*`:
+    /// Chinese), else English; machine output keeps its stable keys.
     pub fn cli_lang(&self) -> Result<Lang> {
         match &self.lang {
             Some(_) => self.lang(),
-            None => Ok(Lang::En),
+            None => Ok(locale_lang(|k| std::env::var(k).ok())),
         }
     }
 
@@ -51,6 +51,19 @@ impl Globals {
             Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}': expected zh or en"))?,
             None => Lang::Zh,
         })
+    }
+}
+
+/// The command line's language from the locale, as other tools read it:
+/// `LC_ALL`, then `LC_MESSAGES`, then `LANG`; `zh_*` is Chinese, anything
+/// else (or nothing) English.
+fn locale_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let set = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| var(k).filter(|v| !v.is_empty()));
+    match set {
+        Some(v) if v.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
     }
 }
 
@@ -104,5 +117,21 @@ pub fn make_private(path: &Path) {
             path.display()
         ),
         Err(e) => eprintln!("warning: cannot make {} private: {e}", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::*;
+
+    #[test]
+    fn the_locale_picks_the_command_lines_language() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(locale_lang(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(locale_lang(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")])), Lang::En);
+        assert_eq!(locale_lang(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])), Lang::Zh);
+        assert_eq!(locale_lang(env(&[])), Lang::En);
     }
 }

@@ -156,6 +156,8 @@ pub fn run_bin(args: &[&str], db: &std::path::Path) -> std::process::Output {
         .arg("--db")
         .arg(db)
         .env_remove("SKILLBRIDGE_DB")
+        // The command line follows the locale: these tests read its English.
+        .env("LC_ALL", "C")
         .output()
         .unwrap()
 }

@@ -329,3 +329,68 @@ fn the_command_line_import_report_follows_lang_zh() {
     let (_, text) = common::run_cli(&["import", "trainees", &file, "--dry-run"], &db);
     assert!(text.contains("2 rejected"), "English by default: {text}");
 }
+
+/// Every Chinese screen of the snapshot suites (each one is what its test
+/// renders, through the real keymap): no run of English letters but the
+/// allowed ones — key names, the product's name, the name of the other
+/// language, file formats, what the operator typed into the search line,
+/// and data (an operator's login name, codes with digits).
+#[test]
+fn no_chinese_snapshot_shows_english_words() {
+    const ALLOWED: &[&str] = &[
+        "skillbridge",
+        "enter",
+        "Enter",
+        "esc",
+        "Esc",
+        "tab",
+        "Tab",
+        "up",
+        "down",
+        "pageup",
+        "pagedown",
+        "keymap",
+        "toml",
+        "English",
+        "Excel",
+        "demo",
+        "y",
+        "n",
+    ];
+    let key = |w: &str| w.starts_with("ctrl-") || w.starts_with("alt-") || w.starts_with("shift-");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
+    let mut leaks = Vec::new();
+    let mut screens = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.contains("_zh") || !name.ends_with(".snap") {
+            continue;
+        }
+        screens += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().filter(|l| l.starts_with('"')) {
+            // The row as drawn, without insta's note on wide characters.
+            let drawn = line.split("\" Hidden by multi-width symbols").next().unwrap_or(line);
+            let row = drawn.trim_start_matches('"').trim_end_matches('"');
+            if row.starts_with("搜索>") {
+                continue; // what the operator typed
+            }
+            let mut word = String::new();
+            for c in row.chars().chain([' ']) {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    word.push(c);
+                    continue;
+                }
+                let letters = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+                let has_digit = word.chars().any(|c| c.is_ascii_digit());
+                if letters >= 2 && !has_digit && !key(&word) && !ALLOWED.contains(&word.as_str()) {
+                    leaks.push(format!("{name}: '{word}' in {row}"));
+                }
+                word.clear();
+            }
+        }
+    }
+    assert!(screens > 50, "only {screens} Chinese screens found");
+    assert!(leaks.is_empty(), "English on Chinese screens:\n{}", leaks.join("\n"));
+}
