@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             KeymapCommand::Print => keymap::print(g.keymap.as_deref()),
         },
         Some(Command::Demo(args)) => workspace::demo(&g, &args),
-        Some(Command::Stats { json }) => check::stats(&g.db_path(), json),
+        Some(Command::Stats { json }) => check::stats(&g.db_path(), json, g.cli_lang()?),
         Some(Command::Check { repair: true }) => {
             access::require(&g, Action::Restore)?;
             check::repair(&g.db_path())

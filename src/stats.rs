@@ -115,4 +115,51 @@ impl Stats {
         s.push_str(&format!("cases by state: {}\n", states.join(", ")));
         s
     }
+
+    /// The same summary in Chinese (`--lang zh`).
+    pub fn text_zh(&self) -> String {
+        let t = &self.totals;
+        let mut s = String::new();
+        if self.demo.is_some() {
+            s.push_str(&format!(
+                "演示城市（虚构数据：{} 名学员，所有人员、企业和学校均为虚构）\n",
+                t.trainees
+            ));
+        }
+        s.push_str(&format!(
+            "区域 {}  培训机构 {}  企业 {}\n\
+             岗位需求 {} 条（技能岗 {} 个，技术管理岗 {} 个）\n\
+             常规培训班 {} 个（名额 {}）+ 项目化培训班 {} 个（名额 {}，对接 {} 家企业的 {} 个岗位）\n\
+             学员 {}  服务记录 {}  已占名额 {}\n",
+            REGIONS.len(),
+            t.institutions,
+            t.enterprises,
+            t.demands,
+            t.demand_posts.skilled,
+            t.demand_posts.technical_management,
+            t.classes.regular,
+            t.seats.regular,
+            t.classes.project,
+            t.seats.project,
+            t.project_enterprises,
+            t.project_linked_posts,
+            t.trainees,
+            t.cases,
+            t.seats_used,
+        ));
+        let states: Vec<String> = t
+            .cases_by_state
+            .iter()
+            .map(|(k, v)| {
+                let name = StateKind::ALL
+                    .iter()
+                    .find(|s| s.name() == *k)
+                    .map(|s| s.zh())
+                    .unwrap_or(k);
+                format!("{name} {v}")
+            })
+            .collect();
+        s.push_str(&format!("各状态服务记录：{}\n", states.join("，")));
+        s
+    }
 }

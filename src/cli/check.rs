@@ -9,11 +9,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Print the database's figures, as text or one JSON object.
-pub fn stats(db: &Path, json: bool) -> Result<ExitCode> {
+pub fn stats(db: &Path, json: bool, lang: skillbridge::i18n::Lang) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let s = stats::compute(&store)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s)?);
+    } else if lang == skillbridge::i18n::Lang::Zh {
+        print!("{}", s.text_zh());
     } else {
         print!("{}", s.text());
     }
