@@ -224,6 +224,8 @@ pub enum Ran {
         what: String,
     },
     Moved(Result<Case, StoreError>),
+    /// A note or a follow-up (the state stays).
+    Recorded(Result<Case, StoreError>, MoveKind),
     MovedMany(Result<Vec<Case>, StoreError>, Move),
     Saved(Saved),
     Imported(Result<String, String>),

@@ -301,6 +301,36 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         }
         Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, by, "")),
         Run::Op(Op::MoveMany { cases, mv }) => Ran::MovedMany(svc.transition_many(&cases, mv.clone(), by, ""), mv),
+        Run::Op(Op::Note { case, text }) => Ran::Recorded(svc.add_note(case, by, &text), MoveKind::Note),
+        Run::Op(Op::NotHired { case, reason, note }) => Ran::Moved(svc.not_hired(case, by, reason, &note)),
+        Run::Op(Op::Correct { case, reason }) => {
+            // The latest live step as the events read now (0 when none: the store says why).
+            let undoes = svc
+                .events(case)
+                .ok()
+                .and_then(|ev| crate::domain::aftercare::replay(&ev).ok())
+                .and_then(|c| c.undoable())
+                .unwrap_or(0);
+            Ran::Moved(svc.correct(case, by, undoes, &reason))
+        }
+        Run::Op(Op::FollowUp {
+            case,
+            outcome,
+            wage,
+            note,
+        }) => {
+            // The earliest open follow-up (else the last of the schedule: the store says why not).
+            let schedule = svc.schedule();
+            let months = svc
+                .aftercare(case)
+                .and_then(|a| a.next_open(&schedule).map(|(m, _, _)| m))
+                .or_else(|| schedule.months().last().copied())
+                .unwrap_or(0);
+            Ran::Recorded(
+                svc.follow_up(case, by, months, outcome, wage, &note),
+                MoveKind::FollowUp,
+            )
+        }
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),

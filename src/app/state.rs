@@ -194,6 +194,27 @@ pub enum Op {
         cases: Vec<CaseId>,
         mv: Move,
     },
+    /// After the job (#18): a note, an undo of the last step, a referral
+    /// that did not end in a hire, a follow-up.
+    Note {
+        case: CaseId,
+        text: String,
+    },
+    Correct {
+        case: CaseId,
+        reason: String,
+    },
+    NotHired {
+        case: CaseId,
+        reason: crate::domain::aftercare::NotHiredReason,
+        note: String,
+    },
+    FollowUp {
+        case: CaseId,
+        outcome: crate::domain::aftercare::FollowUpOutcome,
+        wage: Option<u32>,
+        note: String,
+    },
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.

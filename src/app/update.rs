@@ -312,6 +312,7 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
     match r {
         Ran::Enrolled { result, who, what } => case::enrolled(st, result, &who, &what),
         Ran::Moved(result) => case::moved(st, result),
+        Ran::Recorded(result, mk) => case::recorded(st, result, mk),
         Ran::MovedMany(result, mv) => case::moved_many(st, result, &mv),
         Ran::Saved(saved) => overlay::intake::saved(st, saved, fx),
         Ran::Imported(result) => overlay::import::imported(st, result),
