@@ -35,6 +35,24 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 .map_err(|e| e.to_string());
             return Loaded::ResultsPlan(plan);
         }
+        Prep::FollowUpsDue => {
+            let due = svc.follow_ups_due(&st.actor);
+            let inner = svc.read();
+            let data = &inner.data;
+            let rows = due
+                .iter()
+                .map(|d| {
+                    let who = data
+                        .trainees
+                        .get(&d.trainee)
+                        .map(|p| p.name.to_string())
+                        .unwrap_or_default();
+                    let label = fill(t.due_row, &[&d.due, &d.case, &who, &d.months, &d.overdue_days]);
+                    (label, d.case)
+                })
+                .collect();
+            return Loaded::FollowUpsDue(rows);
+        }
         _ => {}
     }
     let policy = svc.policy();
@@ -208,7 +226,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::Exists(r, found)
         }
-        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) => Loaded::Nothing,
+        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) | Prep::FollowUpsDue => Loaded::Nothing,
     }
 }
 

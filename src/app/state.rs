@@ -102,6 +102,8 @@ pub enum PickValue {
     Pick(Pick),
     /// Apply a filter change.
     Filter(Filters),
+    /// Open a record's detail.
+    Open(RecordRef),
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +128,8 @@ pub enum PickPurpose {
     CaseFormLevel,
     /// A record's code to go to.
     Goto,
+    /// The follow-ups due: a row opens its case.
+    FollowUpsDue,
 }
 
 #[derive(Debug, Clone)]

@@ -313,9 +313,9 @@ pub static EN: Strings = Strings {
     ask_follow_up: "Follow-up of {}: {}?",
     done_note: "Recorded: {}",
     not_employed: "{} is not employed: no follow-up",
-    no_follow_up_open: "{} has no follow-up left to do",
     due_title: "Follow-ups due (oldest first)",
     due_none: "No follow-up is due",
+    due_row: "due {} · {} {} · {}-month follow-up · {} days overdue",
 };
 
 pub static EN_DASH: DashStrings = DashStrings {

@@ -288,9 +288,9 @@ pub struct Strings {
     pub ask_follow_up: &'static str,
     pub done_note: &'static str,
     pub not_employed: &'static str,
-    pub no_follow_up_open: &'static str,
     pub due_title: &'static str,
     pub due_none: &'static str,
+    pub due_row: &'static str,
 }
 
 /// The dashboard's and the report's strings.

@@ -301,9 +301,9 @@ pub static ZH: Strings = Strings {
     ask_follow_up: "{} 回访结果：{}？",
     done_note: "已记录：{}",
     not_employed: "{} 不在就业状态，无需回访",
-    no_follow_up_open: "{} 没有待做的回访",
     due_title: "待回访（到期最早的在前）",
     due_none: "目前没有到期的回访",
+    due_row: "{} 到期 · {} {} · 第 {} 个月回访 · 逾期 {} 天",
 };
 
 pub static ZH_DASH: DashStrings = DashStrings {

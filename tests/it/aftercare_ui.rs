@@ -168,3 +168,45 @@ fn a_due_follow_up_is_recorded_with_its_wage() {
     assert!(a.state.status.clone().unwrap().error);
     assert!(matches!(a.state.overlays.last(), Some(Overlay::Detail { .. })));
 }
+
+#[test]
+fn f5_lists_the_follow_ups_due_oldest_first_and_opens_the_case() {
+    let (_dir, svc) = later_service();
+    let due = svc.follow_ups_due(&Actor::admin("t"));
+    assert!(!due.is_empty(), "the demo has follow-ups due");
+    let mut a = app(svc.clone(), Lang::Zh);
+    press(&mut a, "f5");
+    let Some(Overlay::Picker(p)) = a.state.overlays.last() else {
+        panic!("expected the picker, got {:?}", a.state.overlays.last())
+    };
+    assert_eq!(p.len(), due.len());
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("待回访"), "{screen}");
+    assert!(screen.contains(&due[0].case.to_string()), "{screen}");
+    press(&mut a, "enter");
+    match a.state.overlays.last() {
+        Some(Overlay::Detail { record, .. }) => assert_eq!(*record, RecordRef::Case(due[0].case)),
+        other => panic!("expected the case, got {other:?}"),
+    }
+    // Recorded there, it leaves the list.
+    press(&mut a, "a");
+    type_text(&mut a, "1");
+    press(&mut a, "enter y");
+    let st = a.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    press(&mut a, "esc f5");
+    let after = svc.follow_ups_due(&Actor::admin("t"));
+    assert!(after.iter().all(|d| (d.case, d.months) != (due[0].case, due[0].months)));
+}
+
+#[test]
+fn f5_with_nothing_due_says_so() {
+    let (_dir, svc) = own_service(200);
+    let mut a = app(svc.clone(), Lang::En);
+    if svc.follow_ups_due(&Actor::admin("t")).is_empty() {
+        press(&mut a, "f5");
+        assert!(a.state.overlays.is_empty());
+        let st = a.state.status.clone().unwrap();
+        assert!(!st.error && st.text.contains("No follow-up is due"), "{}", st.text);
+    }
+}
