@@ -24,6 +24,9 @@ pub fn move_of(a: Action) -> Option<MoveKind> {
         Action::Hire => MoveKind::Hire,
         Action::NotHire => MoveKind::NotHire,
         Action::Withdraw => MoveKind::Withdraw,
+        Action::AddNote => MoveKind::Note,
+        Action::CorrectStep => MoveKind::Correct,
+        Action::FollowUp => MoveKind::FollowUp,
         _ => return None,
     })
 }
@@ -64,6 +67,18 @@ pub(super) fn act(
     target: Option<SkillLevel>,
     fx: &mut Vec<Effect>,
 ) {
+    let form = |purpose, target| Overlay::Form(Form::new(purpose, subject.clone(), target));
+    // After the job: not steps of the state machine.
+    match mk {
+        MoveKind::Note => return st.overlays.push(form(FormPurpose::Note(case), None)),
+        MoveKind::Correct => return st.overlays.push(form(FormPurpose::Correct(case), None)),
+        MoveKind::FollowUp if state.hired().is_none() => {
+            let t = st.t();
+            return st.err(fill(t.not_employed, &[&subject]));
+        }
+        MoveKind::FollowUp => return st.overlays.push(form(FormPurpose::FollowUp(case), None)),
+        _ => {}
+    }
     let legal = legal_moves(state);
     if !legal.contains(&mk) {
         let names: Vec<&str> = legal
@@ -92,7 +107,6 @@ pub(super) fn act(
         st.err(text);
         return;
     }
-    let form = |purpose, target| Overlay::Form(Form::new(purpose, subject.clone(), target));
     match mk {
         MoveKind::Certify => st.overlays.push(form(FormPurpose::Pass(case), target)),
         MoveKind::Fail => st.overlays.push(form(FormPurpose::Fail(case), target)),
@@ -102,7 +116,7 @@ pub(super) fn act(
         MoveKind::SendToEvaluation => fx.push(ask(case, Move::SendToEvaluation)),
         MoveKind::Retake => fx.push(ask(case, Move::Retake)),
         MoveKind::Hire => fx.push(ask(case, Move::Hire)),
-        MoveKind::NotHire => fx.push(ask(case, Move::NotHire)),
+        MoveKind::NotHire => st.overlays.push(form(FormPurpose::NotHire(case), None)),
         // Never legal moves of a state (legal_moves lists none of them).
         MoveKind::FollowUp | MoveKind::Note | MoveKind::Correct => {}
     }
@@ -192,6 +206,25 @@ pub(super) fn enrolled(st: &mut State, result: Result<Case, StoreError>, who: &s
                 st.overlays.pop();
             }
             st.ok(fill(t.done_enroll, &[&who, &what, &case.id]));
+        }
+        Err(e) => st.err(fill(t.refused, &[&e.say(t.lang)])),
+    }
+}
+
+/// A note or a follow-up written: say so and close its form.
+pub(super) fn recorded(st: &mut State, result: Result<Case, StoreError>, mk: MoveKind) {
+    let t = st.t();
+    match result {
+        Ok(c) => {
+            while matches!(st.overlays.last(), Some(Overlay::Form(_))) {
+                st.overlays.pop();
+            }
+            let name = match st.lang {
+                Lang::Zh => mk.zh(),
+                Lang::En => mk.name(),
+            };
+            st.ok(fill(t.done_note, &[&format!("{name} ({})", c.id)]));
+            st.case_events = None;
         }
         Err(e) => st.err(fill(t.refused, &[&e.say(t.lang)])),
     }

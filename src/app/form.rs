@@ -1,8 +1,10 @@
 //! Small dialogs of text fields (evaluation results, a withdrawal reason):
 //! one input per field, each showing its own error in place.
 
+use super::state::Op;
+use crate::domain::aftercare::{FollowUpOutcome, LeaveReason, NotHiredReason};
 use crate::domain::*;
-use crate::i18n::Strings;
+use crate::i18n::{Lang, Strings, fill};
 use crate::say::Say;
 use tui_input::Input;
 
@@ -15,6 +17,12 @@ pub enum FieldId {
     Panel,
     Reason,
     SecondReason,
+    Note,
+    CorrectReason,
+    NotHiredCode,
+    Outcome,
+    LeaveCode,
+    Wage,
 }
 
 impl FieldId {
@@ -27,6 +35,12 @@ impl FieldId {
             FieldId::Panel => t.f_panel,
             FieldId::Reason => t.f_reason,
             FieldId::SecondReason => t.f_second_reason,
+            FieldId::Note => t.f_note,
+            FieldId::CorrectReason => t.f_correct_reason,
+            FieldId::NotHiredCode => t.f_not_hired_code,
+            FieldId::Outcome => t.f_outcome,
+            FieldId::LeaveCode => t.f_leave_code,
+            FieldId::Wage => t.f_wage,
         }
     }
 }
@@ -43,6 +57,12 @@ pub enum FormPurpose {
     Pass(CaseId),
     Fail(CaseId),
     Withdraw(CaseId),
+    /// After the job (#18): a note, a correction of the last step, a
+    /// not-hired reason, a follow-up.
+    Note(CaseId),
+    Correct(CaseId),
+    NotHire(CaseId),
+    FollowUp(CaseId),
     /// Why a trainee still in a class takes a second one.
     SecondClass {
         trainee: TraineeId,
@@ -54,7 +74,13 @@ impl FormPurpose {
     /// The case a case step's form is for.
     pub fn case(self) -> Option<CaseId> {
         match self {
-            FormPurpose::Pass(c) | FormPurpose::Fail(c) | FormPurpose::Withdraw(c) => Some(c),
+            FormPurpose::Pass(c)
+            | FormPurpose::Fail(c)
+            | FormPurpose::Withdraw(c)
+            | FormPurpose::Note(c)
+            | FormPurpose::Correct(c)
+            | FormPurpose::NotHire(c)
+            | FormPurpose::FollowUp(c) => Some(c),
             FormPurpose::SecondClass { .. } => None,
         }
     }
@@ -104,6 +130,15 @@ impl Form {
             ],
             FormPurpose::Withdraw(_) => vec![field(FieldId::Reason, "")],
             FormPurpose::SecondClass { .. } => vec![field(FieldId::SecondReason, "")],
+            FormPurpose::Note(_) => vec![field(FieldId::Note, "")],
+            FormPurpose::Correct(_) => vec![field(FieldId::CorrectReason, "")],
+            FormPurpose::NotHire(_) => vec![field(FieldId::NotHiredCode, ""), field(FieldId::Note, "")],
+            FormPurpose::FollowUp(_) => vec![
+                field(FieldId::Outcome, ""),
+                field(FieldId::LeaveCode, ""),
+                field(FieldId::Wage, ""),
+                field(FieldId::Note, ""),
+            ],
         };
         Form {
             purpose,
@@ -122,6 +157,10 @@ impl Form {
             FormPurpose::Fail(_) => t.form_fail,
             FormPurpose::Withdraw(_) => t.form_withdraw,
             FormPurpose::SecondClass { .. } => "{}",
+            FormPurpose::Note(_) => t.form_note,
+            FormPurpose::Correct(_) => t.form_correct,
+            FormPurpose::NotHire(_) => t.form_not_hire,
+            FormPurpose::FollowUp(_) => t.form_follow_up,
         };
         crate::i18n::fill(tpl, &[&self.subject])
     }
@@ -232,8 +271,12 @@ impl Form {
                 check(self, FieldId::Reason, !reason.is_empty(), t.e_required);
                 ok.then_some(Move::Withdraw { reason })
             }
-            // Not a case step: see `reason`.
-            FormPurpose::SecondClass { .. } => None,
+            // Not a case step: see `reason`; after the job: see `aftercare`.
+            FormPurpose::SecondClass { .. }
+            | FormPurpose::Note(_)
+            | FormPurpose::Correct(_)
+            | FormPurpose::NotHire(_)
+            | FormPurpose::FollowUp(_) => None,
         };
         // The state machine's own rules (pass mark, panel) land on a field too.
         if let Some(m) = &mv
@@ -268,6 +311,100 @@ impl Form {
             return None;
         }
         Some(reason)
+    }
+
+    /// An after-the-job form checked: what to write, and the words of its
+    /// confirmation (`None` for a note, written at once). On failure each
+    /// bad field shows why.
+    pub fn aftercare(&mut self, t: &Strings, lang: Lang) -> Option<(Op, Option<String>)> {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        let case = self.purpose.case()?;
+        let note = self.value(FieldId::Note).to_string();
+        let code = |s: &str, n: usize| s.parse::<usize>().ok().filter(|i| (1..=n).contains(i)).map(|i| i - 1);
+        let out = match self.purpose {
+            FormPurpose::Note(_) if note.is_empty() => {
+                self.set_error(FieldId::Note, t.e_required.to_string());
+                None
+            }
+            FormPurpose::Note(_) => Some((Op::Note { case, text: note }, None)),
+            FormPurpose::Correct(_) => {
+                let reason = self.value(FieldId::CorrectReason).to_string();
+                if reason.is_empty() {
+                    self.set_error(FieldId::CorrectReason, t.e_required.to_string());
+                    None
+                } else {
+                    let text = fill(t.ask_correct, &[&self.subject, &reason]);
+                    Some((Op::Correct { case, reason }, Some(text)))
+                }
+            }
+            FormPurpose::NotHire(_) => match code(self.value(FieldId::NotHiredCode), NotHiredReason::ALL.len()) {
+                Some(i) => {
+                    let reason = NotHiredReason::ALL[i];
+                    let name = if lang == Lang::Zh { reason.zh() } else { reason.en() };
+                    let text = fill(t.ask_not_hire, &[&self.subject, &name]);
+                    Some((Op::NotHired { case, reason, note }, Some(text)))
+                }
+                None => {
+                    self.set_error(FieldId::NotHiredCode, t.e_code.to_string());
+                    None
+                }
+            },
+            FormPurpose::FollowUp(_) => {
+                let wage_text = self.value(FieldId::Wage).to_string();
+                let wage = wage_text.parse::<u32>().ok();
+                if wage.is_none() && !wage_text.is_empty() {
+                    self.set_error(FieldId::Wage, t.e_code.to_string());
+                }
+                let leave = code(self.value(FieldId::LeaveCode), LeaveReason::ALL.len()).map(|i| LeaveReason::ALL[i]);
+                let outcome = match code(self.value(FieldId::Outcome), 4) {
+                    Some(0) => Some(FollowUpOutcome::Retained),
+                    Some(1) => Some(FollowUpOutcome::ChangedJob {
+                        employer: None,
+                        occupation: None,
+                    }),
+                    Some(2) => {
+                        if leave.is_none() {
+                            self.set_error(FieldId::LeaveCode, t.e_code.to_string());
+                        }
+                        leave.map(FollowUpOutcome::Left)
+                    }
+                    Some(_) => Some(FollowUpOutcome::NotReached),
+                    None => {
+                        self.set_error(FieldId::Outcome, t.e_code.to_string());
+                        None
+                    }
+                };
+                match outcome {
+                    Some(outcome) if self.fields.iter().all(|f| f.error.is_none()) => {
+                        let mut said = if lang == Lang::Zh { outcome.zh() } else { outcome.en() }.to_string();
+                        if let FollowUpOutcome::Left(r) = &outcome {
+                            said = format!("{said}（{}）", if lang == Lang::Zh { r.zh() } else { r.en() });
+                        }
+                        if let Some(w) = wage {
+                            said = format!("{said}，{w}");
+                        }
+                        let text = fill(t.ask_follow_up, &[&self.subject, &said]);
+                        Some((
+                            Op::FollowUp {
+                                case,
+                                outcome,
+                                wage,
+                                note,
+                            },
+                            Some(text),
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if out.is_none() {
+            self.focus_first_error();
+        }
+        out
     }
 
     fn focus_first_error(&mut self) {

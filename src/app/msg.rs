@@ -91,6 +91,8 @@ pub enum Prep {
     ClassStep(ClassId, MoveKind),
     /// Is there such a record (to go to it)?
     Exists(RecordRef),
+    /// The follow-ups due, oldest first, for a picker.
+    FollowUpsDue,
     /// Check an evaluation agency's results sheet against the cases.
     ResultsPlan(PathBuf),
     /// Check a spreadsheet (the dry run) before anything is written.
@@ -172,6 +174,8 @@ pub enum Loaded {
     ClassStep(Box<ClassStep>),
     /// A record to go to, and whether it exists.
     Exists(RecordRef, bool),
+    /// The follow-ups due (a row's label, its case), oldest first.
+    FollowUpsDue(Vec<(String, CaseId)>),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
 }
@@ -224,6 +228,8 @@ pub enum Ran {
         what: String,
     },
     Moved(Result<Case, StoreError>),
+    /// A note or a follow-up (the state stays).
+    Recorded(Result<Case, StoreError>, MoveKind),
     MovedMany(Result<Vec<Case>, StoreError>, Move),
     Saved(Saved),
     Imported(Result<String, String>),

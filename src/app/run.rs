@@ -33,8 +33,26 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
                 .importable_path(&path)
                 .and_then(|path| svc.results_plan(&st.actor, &path, None, &read))
                 .map(Box::new)
-                .map_err(|e| e.to_string());
+                .map_err(|e| e.say(st.lang));
             return Loaded::ResultsPlan(plan);
+        }
+        Prep::FollowUpsDue => {
+            let due = svc.follow_ups_due(&st.actor);
+            let inner = svc.read();
+            let data = &inner.data;
+            let rows = due
+                .iter()
+                .map(|d| {
+                    let who = data
+                        .trainees
+                        .get(&d.trainee)
+                        .map(|p| p.name.to_string())
+                        .unwrap_or_default();
+                    let label = fill(t.due_row, &[&d.due, &d.case, &who, &d.months, &d.overdue_days]);
+                    (label, d.case)
+                })
+                .collect();
+            return Loaded::FollowUpsDue(rows);
         }
         _ => {}
     }
@@ -209,7 +227,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::Exists(r, found)
         }
-        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) => Loaded::Nothing,
+        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) | Prep::FollowUpsDue => Loaded::Nothing,
     }
 }
 
@@ -302,6 +320,36 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         }
         Run::Op(Op::Move { case, mv }) => Ran::Moved(svc.transition(case, mv, by, "")),
         Run::Op(Op::MoveMany { cases, mv }) => Ran::MovedMany(svc.transition_many(&cases, mv.clone(), by, ""), mv),
+        Run::Op(Op::Note { case, text }) => Ran::Recorded(svc.add_note(case, by, &text), MoveKind::Note),
+        Run::Op(Op::NotHired { case, reason, note }) => Ran::Moved(svc.not_hired(case, by, reason, &note)),
+        Run::Op(Op::Correct { case, reason }) => {
+            // The latest live step as the events read now (0 when none: the store says why).
+            let undoes = svc
+                .events(case)
+                .ok()
+                .and_then(|ev| crate::domain::aftercare::replay(&ev).ok())
+                .and_then(|c| c.undoable())
+                .unwrap_or(0);
+            Ran::Moved(svc.correct(case, by, undoes, &reason))
+        }
+        Run::Op(Op::FollowUp {
+            case,
+            outcome,
+            wage,
+            note,
+        }) => {
+            // The earliest open follow-up (else the last of the schedule: the store says why not).
+            let schedule = svc.schedule();
+            let months = svc
+                .aftercare(case)
+                .and_then(|a| a.next_open(&schedule).map(|(m, _, _)| m))
+                .or_else(|| schedule.months().last().copied())
+                .unwrap_or(0);
+            Ran::Recorded(
+                svc.follow_up(case, by, months, outcome, wage, &note),
+                MoveKind::FollowUp,
+            )
+        }
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
@@ -314,7 +362,7 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
                 })
                 .map_err(|e| e.say(st.lang)),
         ),
-        Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r)),
+        Run::Reveal(r) => Ran::Revealed(reveal(svc, by, r, st.lang)),
         Run::ExportList { kind, ids } => Ran::Exported(export_list(svc, st, kind, &ids)),
         Run::ExportRoster(c) => Ran::Exported(export_roster(svc, st, c)),
     })
@@ -431,7 +479,7 @@ fn import_apply(
 
 /// Record a reveal of the person behind `r`, then hand their numbers to
 /// the screen for [`REVEAL_FOR`].
-fn reveal(svc: &Service, by: &Actor, r: RecordRef) -> Result<Shown, String> {
+fn reveal(svc: &Service, by: &Actor, r: RecordRef, lang: Lang) -> Result<Shown, String> {
     let trainee = match r {
         RecordRef::Trainee(t) => t,
         RecordRef::Case(c) => svc
@@ -443,7 +491,7 @@ fn reveal(svc: &Service, by: &Actor, r: RecordRef) -> Result<Shown, String> {
             .ok_or_else(|| format!("{c}?"))?,
         other => return Err(format!("{other}?")),
     };
-    let shown = svc.reveal(by, trainee).map_err(|e| e.to_string())?;
+    let shown = svc.reveal(by, trainee).map_err(|e| e.say(lang))?;
     Ok(Shown {
         trainee: shown.trainee,
         id_number: shown.id_number.to_string(),
@@ -468,7 +516,7 @@ fn export_list(svc: &Service, st: &State, kind: Kind, ids: &[u64]) -> Result<Str
     };
     let (path, n) = svc
         .export_list(&st.actor, kind, ids, &opts, &export_name(what, "xlsx"))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.say(st.lang))?;
     Ok(fill(t.exported, &[&n, &path.display()]))
 }
 
@@ -495,10 +543,10 @@ fn export_roster(svc: &Service, st: &State, class: ClassId) -> Result<String, St
     opts.title = Some(title);
     let (sheet, n) = svc
         .export_list(&st.actor, Kind::Cases, &ids, &opts, &export_name(&name, "xlsx"))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.say(st.lang))?;
     opts.format = crate::io::export::Format::Html;
     let (page, _) = svc
         .export_list(&st.actor, Kind::Cases, &ids, &opts, &export_name(&name, "html"))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.say(st.lang))?;
     Ok(fill(t.exported_roster, &[&n, &sheet.display(), &page.display()]))
 }

@@ -102,6 +102,8 @@ pub enum PickValue {
     Pick(Pick),
     /// Apply a filter change.
     Filter(Filters),
+    /// Open a record's detail.
+    Open(RecordRef),
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +128,8 @@ pub enum PickPurpose {
     CaseFormLevel,
     /// A record's code to go to.
     Goto,
+    /// The follow-ups due: a row opens its case.
+    FollowUpsDue,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +197,27 @@ pub enum Op {
     MoveMany {
         cases: Vec<CaseId>,
         mv: Move,
+    },
+    /// After the job (#18): a note, an undo of the last step, a referral
+    /// that did not end in a hire, a follow-up.
+    Note {
+        case: CaseId,
+        text: String,
+    },
+    Correct {
+        case: CaseId,
+        reason: String,
+    },
+    NotHired {
+        case: CaseId,
+        reason: crate::domain::aftercare::NotHiredReason,
+        note: String,
+    },
+    FollowUp {
+        case: CaseId,
+        outcome: crate::domain::aftercare::FollowUpOutcome,
+        wage: Option<u32>,
+        note: String,
     },
     /// Close the record form below without saving.
     Discard,

@@ -5,7 +5,7 @@
 use super::msg::{Effect, Loaded, Msg, Prep, Ran};
 use super::overlay::{self, Outcome};
 use super::searcher::{Request, Response, Slot};
-use super::state::{Confirm, Op, Overlay, PickItems, REVEAL_FOR, State, Viewport};
+use super::state::{Confirm, Op, Overlay, PickItems, PickPurpose, PickValue, Picker, REVEAL_FOR, State, Viewport};
 use super::{case, list};
 use crate::domain::{Kind, RecordRef};
 use crate::i18n::{Lang, fill};
@@ -303,6 +303,23 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
             let t = st.t();
             st.err(fill(t.goto_none, &[&r]));
         }
+        Loaded::FollowUpsDue(rows) => {
+            let t = st.t();
+            if rows.is_empty() {
+                st.ok(t.due_none.to_string());
+            } else {
+                let rows = rows
+                    .into_iter()
+                    .map(|(label, c)| (label, PickValue::Open(RecordRef::Case(c))))
+                    .collect();
+                st.overlays.push(Overlay::Picker(Picker::fixed(
+                    PickPurpose::FollowUpsDue,
+                    t.due_title.to_string(),
+                    None,
+                    rows,
+                )));
+            }
+        }
         Loaded::Nothing => nothing_selected(st),
     }
 }
@@ -312,6 +329,7 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
     match r {
         Ran::Enrolled { result, who, what } => case::enrolled(st, result, &who, &what),
         Ran::Moved(result) => case::moved(st, result),
+        Ran::Recorded(result, mk) => case::recorded(st, result, mk),
         Ran::MovedMany(result, mv) => case::moved_many(st, result, &mv),
         Ran::Saved(saved) => overlay::intake::saved(st, saved, fx),
         Ran::Imported(result) => overlay::import::imported(st, result),

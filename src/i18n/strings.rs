@@ -274,6 +274,25 @@ pub struct Strings {
     pub k_key_choose: &'static str,
     pub k_key_cancel: &'static str,
     pub k_key_language: &'static str,
+    // Aftercare in a case's detail (#18).
+    pub form_note: &'static str,
+    pub form_correct: &'static str,
+    pub form_not_hire: &'static str,
+    pub form_follow_up: &'static str,
+    pub f_correct_reason: &'static str,
+    pub f_not_hired_code: &'static str,
+    pub f_outcome: &'static str,
+    pub f_leave_code: &'static str,
+    pub f_wage: &'static str,
+    pub e_code: &'static str,
+    pub ask_correct: &'static str,
+    pub ask_not_hire: &'static str,
+    pub ask_follow_up: &'static str,
+    pub done_note: &'static str,
+    pub not_employed: &'static str,
+    pub due_title: &'static str,
+    pub due_none: &'static str,
+    pub due_row: &'static str,
 }
 
 /// The dashboard's and the report's strings.

@@ -55,6 +55,7 @@ said! {
     Report => report,
     Note => note,
     UnknownColumn => unknown_column,
+    crate::io::export::ExportError => export,
 }
 
 /// `column 'X' = 'value': reason` in the reader's language.

@@ -865,3 +865,21 @@ pub(super) fn aftercare(e: &crate::domain::aftercare::AftercareError) -> String 
         }
     }
 }
+
+pub(super) fn export(e: &crate::io::export::ExportError) -> String {
+    use crate::io::export::ExportError as E;
+    match e {
+        E::Store(s) => store(s),
+        E::Io { path, source } => format!("无法写入 {}：{}", path.display(), io_error(source)),
+        E::Directory { path } => format!(
+            "{} 是一个文件夹：请用 --out 给出文件名，或用 `export all --out 文件夹` 把每类记录导出到其中",
+            path.display()
+        ),
+        E::NotGbk { kind, id, column, ch } => format!(
+            "{} {id} 的“{column}”列含有 GBK 无法表示的字符“{ch}”，未导出任何内容：请用 UTF-8（默认，Excel 也能打开）或 .xlsx 导出",
+            kind.zh()
+        ),
+        E::EncodingOfBinary { format } => format!("--encoding 只用于 CSV；{format} 文件有自己的编码"),
+        E::Xlsx(detail) => format!("无法生成工作簿：{detail}"),
+    }
+}

@@ -8,6 +8,7 @@ mod common;
 
 mod access;
 mod aftercare;
+mod aftercare_ui;
 mod batch;
 mod borders;
 mod chinese;

@@ -5,7 +5,7 @@ use super::Outcome;
 use crate::app::case;
 use crate::app::form::FieldId;
 use crate::app::form::FormPurpose;
-use crate::app::msg::{Effect, Msg};
+use crate::app::msg::{Effect, Msg, Run};
 use crate::app::state::{Confirm, Op, Overlay, PickPurpose, PickValue, Picker, State};
 use crate::app::update::edit_of;
 use crate::i18n::fill;
@@ -14,6 +14,7 @@ use crate::widgets::text;
 
 pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome {
     let t = st.t();
+    let lang = st.lang;
     let Some(Overlay::Form(f)) = st.overlays.last_mut() else {
         return Outcome::Stay;
     };
@@ -49,6 +50,14 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
                         text,
                         op: Op::Enroll { trainee, class, note },
                     }));
+                }
+            }
+            FormPurpose::Note(_) | FormPurpose::Correct(_) | FormPurpose::NotHire(_) | FormPurpose::FollowUp(_) => {
+                match f.aftercare(t, lang) {
+                    // A note is written at once; the form closes when it is.
+                    Some((op, None)) => fx.push(Effect::Run(Run::Op(op))),
+                    Some((op, Some(text))) => return Outcome::Push(Overlay::Confirm(Confirm { text, op })),
+                    None => {}
                 }
             }
             purpose => {

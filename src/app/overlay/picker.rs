@@ -166,6 +166,16 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
             }
         },
         PickPurpose::Goto => Outcome::Stay,
+        PickPurpose::FollowUpsDue => match value {
+            Some(PickValue::Open(r)) => {
+                fx.push(Effect::Prepare(Prep::Exists(r)));
+                Outcome::Pop
+            }
+            _ => {
+                nothing_selected(st);
+                Outcome::Stay
+            }
+        },
         PickPurpose::CaseFormLevel => {
             st.overlays.pop();
             if let (Some(PickValue::Pick(Pick::Level(l))), Some(Overlay::Form(f))) = (value, st.overlays.last_mut()) {

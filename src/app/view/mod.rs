@@ -358,6 +358,8 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
                 RecordRef::Case(id) => {
                     if let Some(c) = data.cases.get(id) {
                         v.extend(legal_moves(&c.state).iter().filter_map(|m| super::case::action_of(*m)));
+                        v.extend(c.state.hired().map(|_| FollowUp));
+                        v.extend([AddNote, CorrectStep]);
                     }
                 }
                 RecordRef::Class(_) => v.extend([Enroll, ClassStartTraining, ClassSendToEvaluation, ExportList]),
