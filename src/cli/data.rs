@@ -20,8 +20,14 @@ use std::process::ExitCode;
 /// Exit 1 when a row is bad (and nothing was written), or when
 /// `--skip-invalid` set every row aside so that nothing was written.
 pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCode> {
+    if let Some(rejects) = &args.skip_invalid {
+        import::check_rejects_path(&args.file, rejects)?;
+    }
+    let kind = match args.kind {
+        ImportWhat::Results => return results(db, args, by, lang),
+        ImportWhat::Records(k) => k,
+    };
     let ImportArgs {
-        kind,
         file,
         dry_run,
         skip_invalid,
@@ -29,26 +35,8 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         clear_empty,
         sheet,
         class,
+        ..
     } = args;
-    if let Some(rejects) = &skip_invalid {
-        import::check_rejects_path(&file, rejects)?;
-    }
-    let kind = match kind {
-        ImportWhat::Results => {
-            let args = ImportArgs {
-                kind,
-                file,
-                dry_run,
-                skip_invalid,
-                update,
-                clear_empty,
-                sheet,
-                class,
-            };
-            return results(db, args, by, lang);
-        }
-        ImportWhat::Records(k) => k,
-    };
     if class.is_some() {
         anyhow::bail!("--class picks the cases of a results sheet: use it with `import results`");
     }
