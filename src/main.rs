@@ -18,24 +18,32 @@ fn main() -> ExitCode {
     // Every file and directory made from here on is private to this account.
     skillbridge::paths::private_umask();
     let cli = Cli::parse();
+    let lang = cli::cli_lang_of(cli.lang.as_deref());
+    cli::set_spoken(lang);
     if std::env::var_os(cli::guard::CHILD).is_some() {
         cli::guard::child_setup();
     } else if let Some((db, input)) = guarded(&cli) {
         return match cli::guard::run(&db, input.as_deref()) {
             Ok(code) => code,
-            Err(e) => {
-                eprintln!("skillbridge: {}", cli::describe(&e));
-                ExitCode::FAILURE
-            }
+            Err(e) => failed(&e, lang),
         };
     }
     match run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("skillbridge: {}", cli::describe(&e));
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(&e, lang),
     }
+}
+
+/// A command that failed: its error on standard error, in the command
+/// line's language, and exit 1.
+fn failed(e: &anyhow::Error, lang: skillbridge::i18n::Lang) -> ExitCode {
+    let sep = if lang == skillbridge::i18n::Lang::Zh {
+        "："
+    } else {
+        ": "
+    };
+    eprintln!("skillbridge{sep}{}", cli::describe_in(e, lang));
+    ExitCode::FAILURE
 }
 
 /// A one-shot command on a database runs as a watched child (see
@@ -73,24 +81,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     match command {
         Some(Command::Keymap { command }) => match command {
-            KeymapCommand::Check { path } => keymap::check(path),
+            KeymapCommand::Check { path } => keymap::check(path, g.cli_lang()?),
             KeymapCommand::Print => keymap::print(g.keymap.as_deref()),
         },
         Some(Command::Demo(args)) => workspace::demo(&g, &args),
         Some(Command::Stats { json }) => check::stats(&g.db_path(), json, g.cli_lang()?),
         Some(Command::Check { repair: true }) => {
             access::require(&g, Action::Restore)?;
-            check::repair(&g.db_path())
+            check::repair(&g.db_path(), g.cli_lang()?)
         }
         Some(Command::Check { repair: false }) => {
             access::require(&g, Action::Check)?;
-            check::check(&g.db_path())
+            check::check(&g.db_path(), g.cli_lang()?)
         }
         Some(Command::Import(args)) => access::import(&g, args),
         Some(Command::Export(args)) => access::export(&g, args),
         Some(Command::Salvage { file }) => {
             access::require(&g, Action::Backup)?;
-            salvage::salvage(&g.db_path(), &file)
+            salvage::salvage(&g.db_path(), &file, g.cli_lang()?)
         }
         Some(Command::Backup { file }) => access::backup(&g, &file),
         Some(Command::Restore { file }) => access::restore(&g, &file),
@@ -103,7 +111,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if value.is_some() {
                 access::require(&g, Action::ReferenceData)?;
             }
-            report::labor_force(&g.db_path(), value.as_deref())
+            report::labor_force(&g.db_path(), value.as_deref(), g.cli_lang()?)
         }
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
         Some(Command::Init) => workspace::init(&g),

@@ -9,8 +9,9 @@
 //! read or parsed stops the command: a role is never guessed or widened.
 
 use super::Globals;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use skillbridge::paths;
+use skillbridge::say::cli::CliError;
 use skillbridge::service::access::{AccessEvent, AccessKind, Action, Actor, Role, parse_settings};
 use skillbridge::store::Store;
 use std::path::Path;
@@ -30,7 +31,7 @@ pub fn local_actor(g: &Globals) -> Result<Actor> {
     let path = paths::access_file();
     let text = match std::fs::read_to_string(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Actor::admin(&name)),
-        Err(e) => anyhow::bail!("cannot read the access file {}: {e}", path.display()),
+        Err(source) => return Err(CliError::AccessFileUnreadable { path, source }.into()),
         Ok(t) => t,
     };
     parse_access(&text, &name, &path)
@@ -45,32 +46,31 @@ pub fn parse_access(text: &str, name: &str, path: &Path) -> Result<Actor> {
             continue;
         }
         let n = i + 1;
+        let path = path.to_path_buf();
         if let Some((first, _)) = &found {
-            anyhow::bail!(
-                "{}:{n}: a second line of settings (the first is line {first}): the file holds one line, e.g. 'role=operator districts=321181'",
-                path.display()
-            );
+            return Err(CliError::AccessSecondLine {
+                path,
+                line: n,
+                first: *first,
+            }
+            .into());
         }
         let words: Vec<&str> = line.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
-        let actor = parse_settings(&words, Some(name), Role::Operator).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{n}: {e}. The file holds one line like 'role=operator districts=321181'",
-                path.display()
-            )
+        let actor = parse_settings(&words, Some(name), Role::Operator).map_err(|source| CliError::AccessSetting {
+            path: path.clone(),
+            line: n,
+            source,
         })?;
         if actor.role == Role::Kiosk {
-            anyhow::bail!(
-                "{}:{n}: role=kiosk has no workspace: run `skillbridge kiosk` for the public screen",
-                path.display()
-            );
+            return Err(CliError::AccessKiosk { path, line: n }.into());
         }
         found = Some((n, actor));
     }
-    found.map(|(_, a)| a).with_context(|| {
-        format!(
-            "{} holds no settings: write one line, e.g. 'role=operator'",
-            path.display()
-        )
+    found.map(|(_, a)| a).ok_or_else(|| {
+        CliError::AccessEmpty {
+            path: path.to_path_buf(),
+        }
+        .into()
     })
 }
 
@@ -174,7 +174,7 @@ pub fn export(g: &Globals, args: super::args::ExportArgs) -> Result<std::process
         .as_ref()
         .map(|p| format!("to {}", p.display()))
         .unwrap_or_else(|| "to standard output".into());
-    let (code, records) = super::data::export(&db, args)?;
+    let (code, records) = super::data::export(&db, args, g.cli_lang()?)?;
     if personal {
         let detail = format!("{kind} {to}");
         match records {
@@ -190,7 +190,7 @@ pub fn backup(g: &Globals, file: &Path) -> Result<std::process::ExitCode> {
     let by = require(g, Action::Backup)?;
     paths::check_out(file, false)?;
     let db = g.db_path();
-    let code = super::data::backup(&db, file)?;
+    let code = super::data::backup(&db, file, g.cli_lang()?)?;
     record(&db, &by, AccessKind::Backup, &format!("to {}", file.display()))?;
     Ok(code)
 }
@@ -199,7 +199,7 @@ pub fn backup(g: &Globals, file: &Path) -> Result<std::process::ExitCode> {
 pub fn restore(g: &Globals, file: &Path) -> Result<std::process::ExitCode> {
     let by = require(g, Action::Restore)?;
     let db = g.db_path();
-    let code = super::data::restore(file, &db)?;
+    let code = super::data::restore(file, &db, g.cli_lang()?)?;
     record(&db, &by, AccessKind::Restore, &format!("from {}", file.display()))?;
     Ok(code)
 }

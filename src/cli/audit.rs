@@ -7,26 +7,30 @@
 use super::args::AuditArgs;
 use super::{Globals, open_existing};
 use anyhow::Result;
+use skillbridge::say::cli::{CliError, Line};
 use skillbridge::service::access::{AccessKind, Action, AuditFilter};
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn audit(g: &Globals, req: &AuditArgs) -> Result<ExitCode> {
+    let lang = g.cli_lang()?;
     super::access::require(g, Action::ReadAudit)?;
     let since = req
         .since
         .as_deref()
-        .map(|s| skillbridge::store::audit::parse_since(s, chrono::Utc::now().timestamp()))
-        .transpose()
-        .map_err(|e| anyhow::anyhow!(e))?;
+        .map(|s| {
+            skillbridge::store::audit::parse_since(s, chrono::Utc::now().timestamp())
+                .map_err(|_| CliError::BadSince { value: s.to_string() })
+        })
+        .transpose()?;
     let what = req
         .what
         .as_deref()
         .map(|w| {
-            AccessKind::ALL.into_iter().find(|k| k.name() == w).ok_or_else(|| {
-                let names: Vec<&str> = AccessKind::ALL.iter().map(|k| k.name()).collect();
-                anyhow::anyhow!("--what '{w}': expected one of {}", names.join(", "))
-            })
+            AccessKind::ALL
+                .into_iter()
+                .find(|k| k.name() == w)
+                .ok_or_else(|| CliError::UnknownAccessKind { value: w.to_string() })
         })
         .transpose()?;
     let store = open_existing(&g.db_path())?;
@@ -42,12 +46,12 @@ pub fn audit(g: &Globals, req: &AuditArgs) -> Result<ExitCode> {
         if req.json {
             writeln!(out, "{}", serde_json::to_string(e)?)?;
         } else {
-            writeln!(out, "{e}")?;
+            writeln!(out, "{}", skillbridge::say::cli::access_event(e, lang))?;
         }
     }
     out.flush()?;
     if !req.json {
-        eprintln!("{} access records", events.len());
+        super::tell(Line::AccessRecords { count: events.len() }, lang);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,10 @@
 //! `skillbridge stats`, `check` and `check --repair`: what the database
 //! holds and whether it is sound.
 
-use super::{open_existing, require_database};
+use super::{open_existing, require_database, say};
 use anyhow::Result;
+use skillbridge::i18n::Lang;
+use skillbridge::say::cli::{Line, cache_finding};
 use skillbridge::service::cache;
 use skillbridge::stats;
 use std::path::Path;
@@ -30,29 +32,34 @@ fn cache_findings(store: &skillbridge::store::Store) -> Result<Vec<cache::Findin
 
 /// Verify every index, counter, invariant and event chain, and the derived
 /// files' checksums and owner; exit 1 on any problem.
-pub fn check(db: &Path) -> Result<ExitCode> {
+pub fn check(db: &Path, lang: Lang) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let report = store.check();
     for p in &report.problems {
-        println!("{p}");
+        println!("{}", skillbridge::say::cli::check_problem(p, lang));
     }
     let caches = cache_findings(&store)?;
     for f in &caches {
-        println!("{f}");
+        println!("{}", cache_finding(f, lang));
     }
+    let path = store.path().to_path_buf();
     if report.problems.is_empty() && caches.is_empty() {
-        println!(
-            "ok: {} records and {} events checked at {}, no problems",
-            report.records,
-            report.events,
-            store.path().display()
+        say(
+            Line::CheckOk {
+                records: report.records,
+                events: report.events,
+                path,
+            },
+            lang,
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "{} problems at {}",
-            report.problems.len() + caches.len(),
-            store.path().display()
+        say(
+            Line::CheckProblems {
+                count: report.problems.len() + caches.len(),
+                path,
+            },
+            lang,
         );
         Ok(ExitCode::FAILURE)
     }
@@ -60,17 +67,17 @@ pub fn check(db: &Path) -> Result<ExitCode> {
 
 /// Rebuild what can be rebuilt from the records (after a backup); exit 1
 /// when something is left that repair cannot fix.
-pub fn repair(db: &Path) -> Result<ExitCode> {
+pub fn repair(db: &Path, lang: Lang) -> Result<ExitCode> {
     require_database(db)?;
     let report = skillbridge::store::repair::repair(db)?;
-    print!("{}", report.text());
+    print!("{}", skillbridge::say::cli::repair_report(&report, lang));
     // Derived files that are damaged or another database's go (the next
     // start rebuilds them).
     let store = skillbridge::store::Store::reopen(db)?;
     for f in cache_findings(&store)? {
         match std::fs::remove_file(&f.path) {
-            Ok(()) => println!("removed {}: {:?}", f.path.display(), f.standing),
-            Err(e) => println!("cannot remove {}: {e}", f.path.display()),
+            Ok(()) => say(Line::CacheRemoved { path: f.path }, lang),
+            Err(source) => say(Line::CacheNotRemoved { path: f.path, source }, lang),
         }
     }
     Ok(if report.remaining.is_empty() {

@@ -3,12 +3,13 @@
 
 use super::args::{ExportArgs, ImportArgs, ImportWhat};
 use super::open_existing;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use skillbridge::domain::Kind;
 use skillbridge::domain::RecordRef;
 use skillbridge::i18n::Lang;
 use skillbridge::io::export;
 use skillbridge::io::{backup, import, progress};
+use skillbridge::say::cli::{CliError, Line, ResultsOutcome};
 use skillbridge::say::{self, Say};
 use skillbridge::service::{Actor, Service};
 use skillbridge::store::Store;
@@ -38,7 +39,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         ..
     } = args;
     if class.is_some() {
-        anyhow::bail!("--class picks the cases of a results sheet: use it with `import results`");
+        return Err(CliError::ClassNeedsResults.into());
     }
     let store = Store::open(db)?;
     let opts = import::Options {
@@ -47,7 +48,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         sheet,
         ..import::Options::default()
     };
-    let plan = import::plan(&store, kind, &file, &opts).map_err(|e| anyhow::anyhow!(e.say(lang)))?;
+    let plan = import::plan(&store, kind, &file, &opts)?;
     for n in &plan.notes {
         eprintln!("{}: {}", file.display(), n.say(lang));
     }
@@ -71,7 +72,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         });
     }
     let total = plan.to_write();
-    let bar = progress::bar(total, &format!("importing {kind}"));
+    let bar = progress::bar(total, &Line::Importing { kind }.say(lang));
     let opts = import::ApplyOptions {
         skip_invalid,
         batch: 0,
@@ -85,7 +86,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let report = report.map_err(|e| anyhow::anyhow!(e.say(lang)))?;
+    let report = report?;
     println!("{}", report.say(lang));
     if report.rejected > 0 && report.writes_nothing() {
         let held = report.held > 0;
@@ -136,7 +137,7 @@ fn results(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCo
     let class = match class.as_deref().map(|c| (c, RecordRef::parse(c))) {
         None => None,
         Some((_, Some(RecordRef::Class(c)))) => Some(c),
-        Some((c, _)) => anyhow::bail!("--class '{c}': expected a class's code such as C451"),
+        Some((c, _)) => return Err(CliError::BadClass { value: c.to_string() }.into()),
     };
     let store = open_existing(db)?;
     let svc = Service::open(store)?;
@@ -146,7 +147,7 @@ fn results(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCo
     };
     let plan = svc.results_plan(by, file, class, &read)?;
     for w in &plan.sheet.warnings {
-        eprintln!("warning: {w}");
+        super::tell(Line::Warning { text: w.say(lang) }, lang);
     }
     for r in &plan.rejects {
         for m in say::reject_lines(r, plan.path(), lang) {
@@ -155,13 +156,16 @@ fn results(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCo
     }
     let (passes, fails) = plan.passes_and_fails();
     let rows = plan.steps.len() + plan.rejects.len();
-    let said = format!(
-        "{}: {rows} rows of results: {passes} pass, {fails} fail, {} rejected",
-        file.display(),
-        plan.rejects.len()
-    );
+    let said = |outcome| Line::Results {
+        file: file.to_path_buf(),
+        rows,
+        passes,
+        fails,
+        rejected: plan.rejects.len(),
+        outcome,
+    };
     if dry_run {
-        println!("{said} (dry run: nothing written)");
+        super::say(said(ResultsOutcome::DryRun), lang);
         return Ok(if plan.rejects.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -170,32 +174,35 @@ fn results(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<ExitCo
     }
     if !plan.rejects.is_empty() {
         match skip_invalid {
-            None => anyhow::bail!(
-                "{}: {} of {rows} rows are invalid, so nothing was written. Fix them and import again, or pass --skip-invalid REJECTS.csv to write the good rows and set the bad ones aside",
-                file.display(),
-                plan.rejects.len()
-            ),
+            None => {
+                return Err(CliError::ResultsInvalid {
+                    file: file.to_path_buf(),
+                    rejected: plan.rejects.len(),
+                    rows,
+                }
+                .into());
+            }
             Some(to) => {
                 plan.sheet.write_rejects(&plan.rejects, to)?;
-                eprintln!("rejected rows are in {}", to.display());
+                super::tell(Line::RejectsAt { path: to.to_path_buf() }, lang);
             }
         }
     }
     if plan.steps.is_empty() {
-        println!("{said}");
-        eprintln!("skillbridge: nothing was written: every row was rejected");
+        super::say(said(ResultsOutcome::Summary), lang);
+        super::tell(Line::NothingWritten, lang);
         return Ok(ExitCode::FAILURE);
     }
     let moved = svc.results_apply(by, &plan)?;
     svc.flush()?;
-    println!("{said}; {} cases moved", moved.len());
+    super::say(said(ResultsOutcome::Moved(moved.len())), lang);
     Ok(ExitCode::SUCCESS)
 }
 
 /// `skillbridge export`: one kind (or `all` into a directory) from the
 /// database at `db`; the exit code, and how many records went out (none
 /// said for `all` and templates).
-pub fn export(db: &Path, args: ExportArgs) -> Result<(ExitCode, Option<u64>)> {
+pub fn export(db: &Path, args: ExportArgs, lang: Lang) -> Result<(ExitCode, Option<u64>)> {
     let ExportArgs {
         kind,
         format,
@@ -216,29 +223,28 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<(ExitCode, Option<u64>)> {
         template,
     };
     if kind == "all" {
-        let dir = out.context("`export all` writes one file per kind: give the directory with --out DIR")?;
+        let dir = out.ok_or(CliError::AllNeedsOut)?;
         let store = open_existing(db)?;
-        for (kind, path, n) in export::all_to_dir(&store, &opts, &dir)? {
-            eprintln!("{n} {kind} written to {}", path.display());
+        for (kind, path, count) in export::all_to_dir(&store, &opts, &dir)? {
+            super::tell(Line::Exported { count, kind, path }, lang);
         }
         return Ok((ExitCode::SUCCESS, None));
     }
-    let kind = Kind::parse_any(&kind).map_err(|e| anyhow::anyhow!("{e}, cases, or all"))?;
+    let kind = Kind::parse_any(&kind).map_err(|_| CliError::UnknownExportKind { value: kind.clone() })?;
     if template {
         if listed {
-            anyhow::bail!("--template writes an empty file: it takes no --query, --filter, --sort or --class");
+            return Err(CliError::TemplateListed.into());
         }
         // Cases go out as a list, never in: there is no file to fill in for them.
         if !kind.importable() {
-            anyhow::bail!(
-                "{kind} are made by enrolling, not imported: a template is for institutions, enterprises, demands, classes or trainees"
-            );
+            return Err(CliError::TemplateNotImportable { kind }.into());
         }
         // A template needs no database.
         emit(
             &export::template(kind, &opts)?,
             out.as_deref(),
-            &format!("an empty {kind} file (the header row)"),
+            |path| Line::TemplateWritten { kind, path },
+            lang,
         )?;
         return Ok((ExitCode::SUCCESS, None));
     }
@@ -247,7 +253,14 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<(ExitCode, Option<u64>)> {
         // A whole kind into a file: written as it is read, whole or not at all.
         let path = out.unwrap_or_default();
         let n = export::to_path(&store, kind, &opts, &path)?;
-        eprintln!("{n} {kind} written to {}", path.display());
+        super::tell(
+            Line::Exported {
+                count: n,
+                kind,
+                path: path.clone(),
+            },
+            lang,
+        );
         return Ok((ExitCode::SUCCESS, Some(n as u64)));
     }
     let mut bytes = Vec::new();
@@ -265,17 +278,22 @@ pub fn export(db: &Path, args: ExportArgs) -> Result<(ExitCode, Option<u64>)> {
     } else {
         export::write(&store, kind, &opts, &mut bytes)?
     };
-    emit(&bytes, out.as_deref(), &format!("{n} {kind}"))?;
+    emit(
+        &bytes,
+        out.as_deref(),
+        |path| Line::Exported { count: n, kind, path },
+        lang,
+    )?;
     Ok((ExitCode::SUCCESS, Some(n as u64)))
 }
 
 /// An export's bytes to `out` (whole or not at all, then said on stderr)
 /// or to standard output.
-fn emit(bytes: &[u8], out: Option<&Path>, what: &str) -> Result<()> {
+fn emit(bytes: &[u8], out: Option<&Path>, what: impl FnOnce(std::path::PathBuf) -> Line, lang: Lang) -> Result<()> {
     match out {
         Some(path) => {
             export::write_file(path, bytes)?;
-            eprintln!("{what} written to {}", path.display());
+            super::tell(what(path.to_path_buf()), lang);
         }
         None => {
             let mut lock = std::io::stdout().lock();
@@ -287,26 +305,30 @@ fn emit(bytes: &[u8], out: Option<&Path>, what: &str) -> Result<()> {
 }
 
 /// Back up the database at `db` to `file`.
-pub fn backup(db: &Path, file: &Path) -> Result<ExitCode> {
+pub fn backup(db: &Path, file: &Path, lang: Lang) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let summary = backup::backup(&store, file)?;
-    println!(
-        "backup of {} written to {}: {}",
-        store.path().display(),
-        summary.path.display(),
-        summary.describe()
+    super::say(
+        Line::BackedUp {
+            db: store.path().to_path_buf(),
+            file: summary.path,
+            counts: summary.counts,
+        },
+        lang,
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Restore `file` into a new database at `target`.
-pub fn restore(file: &Path, target: &Path) -> Result<ExitCode> {
+pub fn restore(file: &Path, target: &Path, lang: Lang) -> Result<ExitCode> {
     let summary = backup::restore(file, target)?;
-    println!(
-        "restored {} into {}: {}; check found no problems",
-        file.display(),
-        summary.path.display(),
-        summary.describe()
+    super::say(
+        Line::Restored {
+            file: file.to_path_buf(),
+            db: summary.path,
+            counts: summary.counts,
+        },
+        lang,
     );
     Ok(ExitCode::SUCCESS)
 }

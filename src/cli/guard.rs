@@ -17,6 +17,8 @@
 //! The child inherits the terminal (progress bars, pipes and exit codes
 //! are the command's own).
 
+use skillbridge::say::Say;
+use skillbridge::say::cli::{CliError, Stopped};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Read;
 use std::path::Path;
@@ -149,7 +151,10 @@ pub fn run(db: &Path, input: Option<&Path>) -> anyhow::Result<ExitCode> {
     let mut fds = [0i32; 2];
     // SAFETY: pipe(2) fills the two-element array it is given.
     if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        anyhow::bail!("cannot start the command: {}", std::io::Error::last_os_error());
+        return Err(CliError::CannotStart {
+            source: std::io::Error::last_os_error(),
+        }
+        .into());
     }
     let (read_fd, write_fd) = (fds[0], fds[1]);
     let exe = std::env::current_exe()?;
@@ -185,7 +190,7 @@ pub fn run(db: &Path, input: Option<&Path>) -> anyhow::Result<ExitCode> {
             unsafe {
                 libc::close(read_fd);
             }
-            anyhow::bail!("cannot start the command: {e}");
+            return Err(CliError::CannotStart { source: e }.into());
         }
     };
     let start = Instant::now();
@@ -205,32 +210,27 @@ pub fn run(db: &Path, input: Option<&Path>) -> anyhow::Result<ExitCode> {
             }
         });
     }
-    let shown = db.display();
-    let what_to_do = format!(
-        "Restore it from a backup (`skillbridge restore FILE --db NEW_PATH`), or run `skillbridge salvage FILE --db {shown}` to save every record that still reads"
-    );
+    let lang = super::spoken();
+    let stopped = |s: Stopped| eprintln!("{}", s.say(lang));
+    let db = db.to_path_buf();
     loop {
         if let Some(status) = child.try_wait()? {
             use std::os::unix::process::ExitStatusExt;
             return Ok(match (status.code(), status.signal()) {
                 (Some(code), _) if code == PANIC_CODE => {
-                    eprintln!(
-                        "skillbridge: the database at {shown} is damaged: reading it failed inside the storage engine. {what_to_do}"
-                    );
+                    stopped(Stopped::Panicked { db });
                     ExitCode::FAILURE
                 }
                 (Some(code), _) if code == MEMORY_CODE => {
-                    eprintln!(
-                        "skillbridge: the database at {shown} is damaged, or far larger than its files: reading it needed more than {} MB of memory and was stopped. {what_to_do}",
-                        memory / 1_000_000
-                    );
+                    stopped(Stopped::Memory {
+                        db,
+                        mb: memory / 1_000_000,
+                    });
                     ExitCode::FAILURE
                 }
                 (Some(code), _) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-                (None, Some(sig)) => {
-                    eprintln!(
-                        "skillbridge: reading the database at {shown} was stopped by signal {sig}: it may be damaged. {what_to_do}"
-                    );
+                (None, Some(signal)) => {
+                    stopped(Stopped::Signal { db, signal });
                     ExitCode::FAILURE
                 }
                 (None, None) => ExitCode::FAILURE,
@@ -242,10 +242,10 @@ pub fn run(db: &Path, input: Option<&Path>) -> anyhow::Result<ExitCode> {
         if since > stall {
             let _ = child.kill();
             let _ = child.wait();
-            eprintln!(
-                "skillbridge: the database at {shown} is damaged: reading it made no progress for {} s and was stopped. {what_to_do}",
-                stall.as_secs()
-            );
+            stopped(Stopped::Stalled {
+                db,
+                secs: stall.as_secs(),
+            });
             return Ok(ExitCode::FAILURE);
         }
         std::thread::sleep(Duration::from_millis(25));

@@ -1,9 +1,10 @@
 //! `export KIND --query/--filter/--sort/--class`: a list as the workspace's
 //! tab would show it, for a file.
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use skillbridge::domain::*;
 use skillbridge::io::resolve;
+use skillbridge::say::cli::CliError;
 use skillbridge::search::Query;
 use skillbridge::service::{Filters, SearchSpec, Service, Sort};
 use skillbridge::store::Store;
@@ -20,12 +21,19 @@ fn sort(kind: Kind, name: &str) -> Result<Sort> {
         "seats" | "seats-left" => Sort::SeatsLeft,
         "stars" | "星级" => Sort::Stars,
         "state" | "状态" => Sort::State,
-        other => bail!(
-            "unknown order '{other}': expected one of relevance, newest, name, open-posts, wage, start, seats, stars, state"
-        ),
+        other => {
+            return Err(CliError::UnknownSort {
+                value: other.to_string(),
+            }
+            .into());
+        }
     };
     if !Sort::choices(kind).contains(&s) {
-        bail!("{kind} are not sorted by '{name}'");
+        return Err(CliError::NotSortedBy {
+            kind,
+            value: name.to_string(),
+        }
+        .into());
     }
     Ok(s)
 }
@@ -36,8 +44,11 @@ fn filters(kind: Kind, words: &[String]) -> Result<Filters> {
     for w in words {
         let (key, value) = w
             .split_once('=')
-            .with_context(|| format!("--filter '{w}': expected KEY=VALUE, e.g. region=丹阳市"))?;
-        let bad = |e: resolve::Unresolved| anyhow::anyhow!("--filter '{w}': {e}");
+            .ok_or_else(|| CliError::FilterNotKeyValue { word: w.clone() })?;
+        let bad = |source: resolve::Unresolved| CliError::FilterUnresolved {
+            word: w.clone(),
+            source,
+        };
         match key.trim() {
             "region" | "区域" => f.region = Some(resolve::region(value).map_err(bad)?),
             "trade" | "occupation" | "工种" => f.occupation = Some(resolve::occupation(value).map_err(bad)?),
@@ -53,18 +64,20 @@ fn filters(kind: Kind, words: &[String]) -> Result<Filters> {
                 let s = StateKind::ALL
                     .iter()
                     .find(|s| s.zh() == v || s.en().eq_ignore_ascii_case(v) || s.name() == v)
-                    .with_context(|| {
-                        let names: Vec<&str> = StateKind::ALL.iter().map(|s| s.zh()).collect();
-                        format!(
-                            "--filter '{w}': no case state '{v}': expected one of {}",
-                            names.join("、")
-                        )
+                    .ok_or_else(|| CliError::NoCaseState {
+                        word: w.clone(),
+                        value: v.to_string(),
                     })?;
                 f.case_state = Some(*s);
             }
-            other => bail!(
-                "--filter '{w}': {kind} are not filtered by '{other}': expected region, trade, program or status/state"
-            ),
+            other => {
+                return Err(CliError::NotFilteredBy {
+                    word: w.clone(),
+                    kind,
+                    key: other.to_string(),
+                }
+                .into());
+            }
         }
     }
     Ok(f)
@@ -81,10 +94,15 @@ pub fn ids(
 ) -> Result<(Vec<u64>, Option<String>)> {
     let class = match class {
         None => None,
-        Some(_) if kind != Kind::Cases => bail!("--class picks a class's cases: use it with `export cases`"),
+        Some(_) if kind != Kind::Cases => return Err(CliError::ClassNeedsCases.into()),
         Some(code) => match RecordRef::parse(code) {
             Some(RecordRef::Class(c)) => Some(c),
-            _ => bail!("--class '{code}': expected a class's code such as C451"),
+            _ => {
+                return Err(CliError::BadClass {
+                    value: code.to_string(),
+                }
+                .into());
+            }
         },
     };
     let spec = SearchSpec {
@@ -99,7 +117,7 @@ pub fn ids(
     };
     let svc = Service::open(store.clone())?;
     let r = svc.read();
-    let found = r.search(&spec, None, &|| false).context("the search was cancelled")?;
+    let found = r.search(&spec, None, &|| false).ok_or(CliError::SearchCancelled)?;
     let mut ids: Vec<u64> = found.ids.to_vec();
     let mut title = None;
     if let Some(c) = class {
@@ -107,7 +125,7 @@ pub fn ids(
             .data
             .classes
             .get(&c)
-            .with_context(|| format!("--class {c}: there is no such class"))?;
+            .ok_or_else(|| CliError::NoSuchClass { value: c.to_string() })?;
         ids.retain(|id| r.data.cases.get(&CaseId(*id)).is_some_and(|x| x.class == c));
         if query.is_none() && order.is_none() {
             // A roster in the class's own order.

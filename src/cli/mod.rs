@@ -16,9 +16,11 @@ pub mod serve;
 pub mod torture;
 pub mod workspace;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use skillbridge::i18n::Lang;
 use skillbridge::paths;
+use skillbridge::say::Say;
+use skillbridge::say::cli::{CliError, Line};
 use skillbridge::store::Store;
 use std::path::{Path, PathBuf};
 
@@ -48,10 +50,42 @@ impl Globals {
     /// The interface language (Chinese unless `--lang en`).
     pub fn lang(&self) -> Result<Lang> {
         Ok(match &self.lang {
-            Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}': expected zh or en"))?,
+            Some(l) => Lang::parse(l).ok_or_else(|| CliError::UnknownLanguage { value: l.clone() })?,
             None => Lang::Zh,
         })
     }
+}
+
+/// The language the command line speaks before its options are checked
+/// (for its own failures): `--lang` when it is one, else the locale.
+pub fn cli_lang_of(lang: Option<&str>) -> Lang {
+    match lang.and_then(Lang::parse) {
+        Some(l) => l,
+        None => locale_lang(|k| std::env::var(k).ok()),
+    }
+}
+
+static SPOKEN: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Set once by `main`: the language of lines said outside a command's own
+/// code (opening a database, the guard).
+pub fn set_spoken(lang: Lang) {
+    let _ = SPOKEN.set(lang);
+}
+
+/// The command line's language as `main` set it (else the locale's).
+pub fn spoken() -> Lang {
+    *SPOKEN.get_or_init(|| cli_lang_of(None))
+}
+
+/// Print a line for people on standard output, in `lang`.
+pub fn say(line: Line, lang: Lang) {
+    println!("{}", line.say(lang));
+}
+
+/// Print a line for people on standard error, in `lang`.
+pub fn tell(line: Line, lang: Lang) {
+    eprintln!("{}", line.say(lang));
 }
 
 /// The command line's language from the locale, as other tools read it:
@@ -81,12 +115,10 @@ pub fn open_existing_for_service(path: &Path) -> Result<Store> {
 
 pub fn require_database(path: &Path) -> Result<()> {
     if !path.join("db").exists() && !path.join("conf").exists() {
-        anyhow::bail!(
-            "no database at {}: create one with `skillbridge init --db {}` (empty) or `skillbridge demo --db {}` (the demo city), or pass --db PATH",
-            path.display(),
-            path.display(),
-            path.display()
-        );
+        return Err(CliError::NoDatabase {
+            path: path.to_path_buf(),
+        }
+        .into());
     }
     make_private(path);
     Ok(())
@@ -107,16 +139,85 @@ pub fn describe(e: &anyhow::Error) -> String {
     s
 }
 
+/// An error in the reader's language: the first typed error of its chain
+/// said whole (our typed errors name their cause themselves). An error
+/// nothing below typed is said as it is in English, and in Chinese as a
+/// failure with the words quoted.
+pub fn describe_in(e: &anyhow::Error, lang: Lang) -> String {
+    if lang == Lang::En {
+        return describe(e);
+    }
+    for cause in e.chain() {
+        if let Some(s) = say_typed(cause, lang) {
+            return s;
+        }
+    }
+    format!("操作失败（原始信息：「{}」）", describe(e))
+}
+
+/// One error of a chain, if it is of a type that says itself.
+fn say_typed(e: &(dyn std::error::Error + 'static), lang: Lang) -> Option<String> {
+    use skillbridge::domain::{
+        IdNumberError, MobileError, TransitionError, UnknownKind, ValidationError, access::BadSetting, access::Denied,
+        rules::RuleError,
+    };
+    use skillbridge::io::{
+        backup::BackupError, export::ExportError, import::ImportError, salvage::SalvageError, table::TableError,
+    };
+    use skillbridge::store::{StoreError, sledlog::ScanError};
+    macro_rules! try_say {
+        ($($t:ty),*) => {$(
+            if let Some(x) = e.downcast_ref::<$t>() {
+                return Some(x.say(lang));
+            }
+        )*};
+    }
+    try_say!(
+        CliError,
+        StoreError,
+        ImportError,
+        ExportError,
+        BackupError,
+        SalvageError,
+        ScanError,
+        TableError,
+        skillbridge::paths::FileError,
+        skillbridge::keymap::KeymapError,
+        skillbridge::figures::SettingError,
+        Denied,
+        BadSetting,
+        RuleError,
+        TransitionError,
+        ValidationError,
+        IdNumberError,
+        MobileError,
+        UnknownKind
+    );
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return Some(format!("读写失败：{}", skillbridge::say::io_error(io, lang)));
+    }
+    None
+}
+
 /// A database made by an older skillbridge (or copied with a wide umask)
 /// is made private (directories 0700, files 0600) when it is opened.
 pub fn make_private(path: &Path) {
     match paths::tighten_tree(path) {
         Ok(0) => {}
-        Ok(n) => eprintln!(
-            "made {n} files and directories of {} private to this account (0600/0700)",
-            path.display()
+        Ok(count) => tell(
+            Line::MadePrivate {
+                count,
+                path: path.to_path_buf(),
+            },
+            spoken(),
         ),
-        Err(e) => eprintln!("warning: cannot make {} private: {e}", path.display()),
+        Err(source) => tell(
+            Line::CannotMakePrivate {
+                path: path.to_path_buf(),
+                source,
+            },
+            spoken(),
+        ),
     }
 }
 

@@ -3,39 +3,44 @@
 //! lost. Exit 0 when nothing was lost, 1 when something was (the file is
 //! written either way).
 
+use super::{say, tell};
 use anyhow::Result;
+use skillbridge::i18n::Lang;
 use skillbridge::io::salvage;
+use skillbridge::say::cli::Line;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn salvage(db: &Path, file: &Path) -> Result<ExitCode> {
+pub fn salvage(db: &Path, file: &Path, lang: Lang) -> Result<ExitCode> {
     let report = salvage::salvage(db, file)?;
     for n in &report.notes {
-        eprintln!("{n}");
+        tell(Line::SalvageNote { text: n.clone() }, lang);
     }
     for r in &report.repaired {
-        eprintln!("repaired: {r}");
+        tell(Line::SalvageRepaired { text: r.clone() }, lang);
     }
     for l in &report.lost {
-        eprintln!("lost: {l}");
+        tell(Line::SalvageLost { text: l.clone() }, lang);
     }
-    println!(
-        "salvaged {} into {}: {}",
-        db.display(),
-        report.summary.path.display(),
-        report.summary.describe()
+    say(
+        Line::Salvaged {
+            db: db.to_path_buf(),
+            file: report.summary.path.clone(),
+            counts: report.summary.counts.clone(),
+        },
+        lang,
     );
+    let file = file.to_path_buf();
     if report.complete() {
-        println!(
-            "nothing was lost; restore it with `skillbridge restore {} --db NEW_PATH`",
-            file.display()
-        );
+        say(Line::SalvageComplete { file }, lang);
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "{} losses (listed above); restore what was saved with `skillbridge restore {} --db NEW_PATH`",
-            report.lost.len(),
-            file.display()
+        say(
+            Line::SalvageLosses {
+                count: report.lost.len(),
+                file,
+            },
+            lang,
         );
         Ok(ExitCode::FAILURE)
     }

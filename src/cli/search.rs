@@ -10,7 +10,7 @@
 
 use super::args::SearchArgs;
 use super::{Globals, open_existing};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use skillbridge::domain::{Kind, mask_numbers};
 use skillbridge::search::{Index, Query};
 use skillbridge::service::access::{AccessKind, Action};
@@ -35,11 +35,8 @@ pub fn search(g: &Globals, req: &SearchArgs) -> Result<ExitCode> {
         },
     )?;
     let db = &g.db_path();
-    let kind = Kind::from_name(&req.kind).with_context(|| {
-        format!(
-            "unknown kind '{}': expected demands, classes, trainees, cases, institutions or enterprises",
-            req.kind
-        )
+    let kind = Kind::from_name(&req.kind).ok_or_else(|| skillbridge::say::cli::CliError::UnknownSearchKind {
+        value: req.kind.clone(),
     })?;
     let t0 = Instant::now();
     let store = open_existing(db)?;
@@ -139,7 +136,13 @@ fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> 
         }
     }
     if !req.json && hits.len() > req.limit {
-        eprintln!("{} of {} matches shown (--limit)", req.limit, hits.len());
+        super::tell(
+            skillbridge::say::cli::Line::Shown {
+                shown: req.limit,
+                total: hits.len(),
+            },
+            super::spoken(),
+        );
     }
     Ok(hits.len().min(req.limit))
 }

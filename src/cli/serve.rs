@@ -7,6 +7,7 @@ use super::workspace::{session, start_log};
 use super::{Globals, open_existing_for_service};
 use anyhow::Result;
 use skillbridge::paths;
+use skillbridge::say::cli::CliError;
 use skillbridge::service::Service;
 use skillbridge::store::Store;
 use std::process::ExitCode;
@@ -55,22 +56,23 @@ pub fn kiosk(g: &Globals, req: &KioskArgs) -> Result<ExitCode> {
 /// The kiosk's settings, checked before the terminal changes.
 fn kiosk_settings(g: &Globals, req: &KioskArgs) -> Result<skillbridge::kiosk::Settings> {
     if let Some(k) = &g.keymap {
-        anyhow::bail!(
-            "--keymap {} does not apply to the kiosk: its keys are fixed (see the README, Kiosk); \
-             only the exit key is a setting (--exit-key KEY or --no-exit)",
-            k.display()
-        );
+        return Err(CliError::KioskKeymap { path: k.clone() }.into());
     }
     let lang = g.lang()?;
     let exit_key = if req.no_exit {
         None
     } else {
-        let key: skillbridge::keymap::Key = req
-            .exit_key
-            .parse()
-            .map_err(|e| anyhow::anyhow!("--exit-key '{}': {e}", req.exit_key))?;
+        let key: skillbridge::keymap::Key = req.exit_key.parse().map_err(|error| CliError::ExitKeyBad {
+            value: req.exit_key.clone(),
+            error,
+        })?;
         if let Some(problem) = skillbridge::kiosk::keys::exit_key_problem(key) {
-            anyhow::bail!("--exit-key {problem}");
+            return Err(CliError::ExitKeyTaken {
+                key: req.exit_key.clone(),
+                types: key.text().is_some(),
+                problem,
+            }
+            .into());
         }
         Some(key)
     };

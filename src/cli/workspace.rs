@@ -9,6 +9,7 @@ use skillbridge::demo;
 use skillbridge::i18n::Lang;
 use skillbridge::keymap::KeyMap;
 use skillbridge::paths;
+use skillbridge::say::cli::{CliError, Line};
 use skillbridge::service::{Actor, Service};
 use skillbridge::store::Store;
 use std::path::Path;
@@ -37,7 +38,7 @@ pub fn session(g: &Globals) -> Result<Session> {
 /// The shipped keymap with the user's file (or `--keymap`) laid over it.
 pub fn load_keymap(explicit: Option<&Path>) -> Result<KeyMap> {
     let user = paths::config_dir().join("keymap.toml");
-    KeyMap::load(explicit, &user).map_err(|e| anyhow::anyhow!("the keymap has problems:\n{e}"))
+    Ok(KeyMap::load(explicit, &user)?)
 }
 
 /// Logs go to a file, never to the screen the workspace draws on: one a
@@ -81,15 +82,11 @@ pub fn tui(g: &Globals) -> Result<ExitCode> {
 pub fn init(g: &Globals) -> Result<ExitCode> {
     let path = g.db_path();
     if super::require_database(&path).is_ok() {
-        anyhow::bail!(
-            "{} already holds a database: nothing was changed (open it with `skillbridge --db {}`)",
-            path.display(),
-            path.display()
-        );
+        return Err(skillbridge::say::cli::CliError::AlreadyDatabase { path }.into());
     }
     let store = Store::open(&path)?;
     store.flush()?;
-    println!("created an empty database at {}", path.display());
+    super::say(Line::Created { path }, g.cli_lang()?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -123,10 +120,11 @@ pub fn demo(g: &Globals, args: &DemoArgs) -> Result<ExitCode> {
     } else {
         Store::open_for_service(&path)?
     };
+    let lang = g.cli_lang()?;
     if built {
-        eprintln!("built the demo city at {}", path.display());
+        super::tell(Line::DemoBuilt { path }, lang);
     } else {
-        eprintln!("opened the existing database at {} (left as it is)", path.display());
+        super::tell(Line::DemoOpened { path }, lang);
     }
     match s {
         Some(s) => open_workspace(|| Ok(store), s),
@@ -165,11 +163,9 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| {
-        format!(
-            "cannot create directory {}: pass --db with a directory path whose parents are directories",
-            parent.display()
-        )
+    std::fs::create_dir_all(parent).map_err(|source| CliError::DemoDirectory {
+        path: parent.to_path_buf(),
+        source,
     })?;
     let name = path
         .file_name()
@@ -177,7 +173,10 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
         .unwrap_or_else(|| "db".into());
     let scratch = parent.join(format!(".{name}.building-{}", std::process::id()));
     if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).with_context(|| format!("cannot remove {}", scratch.display()))?;
+        std::fs::remove_dir_all(&scratch).map_err(|source| CliError::DemoScratch {
+            path: scratch.clone(),
+            source,
+        })?;
     }
     {
         let store = Store::open(&scratch)?;
@@ -188,12 +187,10 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
         // An empty directory: rename(2) replaces it, but be explicit.
         let _ = std::fs::remove_dir(path);
     }
-    std::fs::rename(&scratch, path).with_context(|| {
-        format!(
-            "cannot move the built demo from {} to {}",
-            scratch.display(),
-            path.display()
-        )
+    std::fs::rename(&scratch, path).map_err(|source| CliError::DemoMove {
+        from: scratch.clone(),
+        to: path.to_path_buf(),
+        source,
     })?;
     Ok(true)
 }

@@ -150,14 +150,16 @@ pub enum Denied {
         needs: Role,
     },
     #[error(
-        "{who} serves {districts} and may not {action} for {what} of {district}: ask an operator of {district} or a supervisor"
+        "{who} serves {} and may not {action} for {what} of {d}: ask an operator of {d} or a supervisor",
+        districts_label(.districts), d = region_label(*.district)
     )]
     District {
         who: String,
-        districts: String,
+        /// The districts `who` serves (`None`: every district).
+        districts: Option<Vec<RegionId>>,
         action: Action,
-        what: String,
-        district: String,
+        what: Subject,
+        district: RegionId,
     },
     #[error(
         "{who} ({role}) has revealed {used} people's numbers in the last 24 hours, the most an operator may ({limit}): a supervisor may reveal more"
@@ -220,30 +222,59 @@ impl Actor {
 
     /// May this actor do `action` on a record of `region`? `what` names the
     /// record for the refusal (e.g. "trainee 12 王芳").
-    pub fn may_in(&self, action: Action, region: RegionId, what: &dyn fmt::Display) -> Result<(), Denied> {
+    pub fn may_in(&self, action: Action, region: RegionId, what: Subject) -> Result<(), Denied> {
         self.may(action)?;
         if self.covers(region) {
             return Ok(());
         }
         Err(Denied::District {
             who: self.name.clone(),
-            districts: self.districts_text(),
+            districts: self.districts.clone(),
             action,
-            what: what.to_string(),
-            district: region_label(region),
+            what,
+            district: region,
         })
     }
 
     /// "321181 丹阳市, 321183 句容市", or "every district".
     pub fn districts_text(&self) -> String {
-        match &self.districts {
-            None => "every district".into(),
-            Some(d) => d.iter().map(|r| region_label(*r)).collect::<Vec<_>>().join(", "),
-        }
+        districts_label(&self.districts)
     }
 }
 
-fn region_label(r: RegionId) -> String {
+/// The record a district refusal is about: its kind, code and (for a
+/// person) name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: super::Kind,
+    pub key: String,
+    pub name: Option<String>,
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.kind {
+            super::Kind::Classes => "class",
+            k => k.name().trim_end_matches('s'),
+        };
+        write!(f, "{word} {}", self.key)?;
+        if let Some(n) = &self.name {
+            write!(f, " {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// "321181 丹阳市, 321183 句容市", or "every district" for `None`.
+pub fn districts_label(d: &Option<Vec<RegionId>>) -> String {
+    match d {
+        None => "every district".into(),
+        Some(d) => d.iter().map(|r| region_label(*r)).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// "321181 丹阳市", or "region N" for an id the catalog lacks.
+pub fn region_label(r: RegionId) -> String {
     match r.get() {
         Some(g) => format!("{} {}", g.code, g.zh),
         None => format!("region {}", r.0),
@@ -424,7 +455,15 @@ mod tests {
         assert!(op.covers(RegionId(3)));
         assert!(!op.covers(RegionId(0)));
         let e = op
-            .may_in(Action::Read, RegionId(0), &"trainee 7")
+            .may_in(
+                Action::Read,
+                RegionId(0),
+                Subject {
+                    kind: crate::domain::Kind::Trainees,
+                    key: "T7".into(),
+                    name: None,
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(e.contains("serves 321181 丹阳市") && e.contains("321102 京口区"), "{e}");

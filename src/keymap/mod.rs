@@ -10,7 +10,7 @@ mod action;
 mod key;
 
 pub use action::Action;
-pub use key::{Key, KeyCode, KeyError, Mods};
+pub use key::{KEY_NAMES, Key, KeyCode, KeyError, Mods};
 
 use crate::suggest::hint as suggest;
 use std::collections::{BTreeMap, HashMap};
@@ -100,6 +100,44 @@ pub struct Problem {
     pub col: usize,
     pub context: Option<String>,
     pub message: String,
+    /// What is wrong, with its data (each language words it: `say`).
+    pub flaw: Flaw,
+}
+
+/// What is wrong at a keymap problem's place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flaw {
+    /// The file cannot be read.
+    Unreadable {
+        kind: std::io::ErrorKind,
+    },
+    /// Not TOML; the parser's own words.
+    NotToml {
+        detail: String,
+    },
+    UnknownContext {
+        name: String,
+    },
+    NotTable {
+        context: String,
+    },
+    BadKey {
+        key: String,
+        error: KeyError,
+    },
+    UnknownAction {
+        action: String,
+        key: String,
+    },
+    ActionNotString {
+        key: String,
+    },
+    Twice {
+        key: String,
+        first: String,
+        line: usize,
+        col: usize,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -157,7 +195,7 @@ fn line_col(text: &str, byte: usize) -> (usize, usize) {
 /// Parse one keymap file into bindings per context, or every problem in it.
 pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, KeymapError> {
     let mut problems = Vec::new();
-    let at = |span: std::ops::Range<usize>, context: Option<&str>, message: String| {
+    let at = |span: std::ops::Range<usize>, context: Option<&str>, message: String, flaw: Flaw| {
         let (line, col) = line_col(text, span.start);
         Problem {
             file: file.to_string(),
@@ -165,6 +203,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
             col,
             context: context.map(str::to_string),
             message,
+            flaw,
         }
     };
     let doc = match toml::de::DeTable::parse(text) {
@@ -172,7 +211,14 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             return Err(KeymapError {
-                problems: vec![at(span, None, format!("not valid TOML: {}", e.message().trim()))],
+                problems: vec![at(
+                    span,
+                    None,
+                    format!("not valid TOML: {}", e.message().trim()),
+                    Flaw::NotToml {
+                        detail: e.message().trim().to_string(),
+                    },
+                )],
             });
         }
     };
@@ -188,6 +234,9 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                     suggest(cname, Context::ALL.iter().map(|c| c.name())),
                     Context::ALL.map(|c| c.name()).join(", ")
                 ),
+                Flaw::UnknownContext {
+                    name: cname.to_string(),
+                },
             ));
             continue;
         };
@@ -198,6 +247,9 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                 format!(
                     "'{cname}' must be a table of \"key\" = \"action\" lines, e.g. [{cname}] then \"ctrl-s\" = \"save\""
                 ),
+                Flaw::NotTable {
+                    context: cname.to_string(),
+                },
             ));
             continue;
         };
@@ -213,7 +265,15 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                         KeyError::UnknownModifier(m) => suggest(m, ["ctrl", "alt", "shift"]),
                         KeyError::Empty => String::new(),
                     };
-                    problems.push(at(k.span(), Some(cname), format!("in key '{kstr}': {e}{hint}")));
+                    problems.push(at(
+                        k.span(),
+                        Some(cname),
+                        format!("in key '{kstr}': {e}{hint}"),
+                        Flaw::BadKey {
+                            key: kstr.to_string(),
+                            error: e.clone(),
+                        },
+                    ));
                     None
                 }
             };
@@ -234,6 +294,10 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                                         suggest(s, Action::ALL.iter().map(|a| a.name())),
                                         Action::ALL.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
                                     ),
+                                    Flaw::UnknownAction {
+                                        action: s.to_string(),
+                                        key: kstr.to_string(),
+                                    },
                                 ));
                                 None
                             }
@@ -245,6 +309,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                         v.span(),
                         Some(cname),
                         format!("the action for key '{kstr}' must be a quoted action name, e.g. \"save\""),
+                        Flaw::ActionNotString { key: kstr.to_string() },
                     ));
                     None
                 }
@@ -256,6 +321,12 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<(Context, Vec<Binding>)>, Key
                         k.span(),
                         Some(cname),
                         format!("key '{kstr}' is bound twice: '{first}' at {l0}:{c0} is the same key ({key})"),
+                        Flaw::Twice {
+                            key: kstr.to_string(),
+                            first: first.clone(),
+                            line: *l0,
+                            col: *c0,
+                        },
                     ));
                 } else {
                     seen.insert(key, (kstr.to_string(), line, col));
@@ -292,6 +363,7 @@ impl KeyMap {
                 col: 0,
                 context: None,
                 message: format!("cannot read the keymap file: {e}"),
+                flaw: Flaw::Unreadable { kind: e.kind() },
             }],
         })?;
         let user = parse(&text, &path.display().to_string())?;

@@ -4,6 +4,8 @@
 //! compile until it has its Chinese). Screens, the import report and the
 //! command line call [`Say::say`] with the session's language.
 
+pub mod cli;
+mod files;
 mod zh;
 
 use crate::domain::rules::{Closed, RuleError, Warning};
@@ -56,6 +58,23 @@ said! {
     Note => note,
     UnknownColumn => unknown_column,
     crate::io::export::ExportError => export,
+}
+
+/// What the system said about a file, in the reader's language (Chinese:
+/// what happened, with the system's error number).
+pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::En => e.to_string(),
+        Lang::Zh => zh::io_error(e),
+    }
+}
+
+/// A keymap problem at its place (`FILE:LINE:COL: …`).
+pub fn keymap_problem(p: &crate::keymap::Problem, lang: Lang) -> String {
+    match lang {
+        Lang::En => p.to_string(),
+        Lang::Zh => files::problem(p),
+    }
 }
 
 /// `column 'X' = 'value': reason` in the reader's language.

@@ -482,12 +482,17 @@ fn access_refusals() {
         needs: Role::Supervisor,
     };
     chinese(role.say(Lang::Zh), &["wang.fang", "导入表格", "主管"]);
+    let trainee = crate::domain::access::Subject {
+        kind: crate::domain::Kind::Trainees,
+        key: "T12".into(),
+        name: Some("王芳".into()),
+    };
     let district = Denied::District {
         who: "wang.fang".into(),
-        districts: "321181 丹阳市".into(),
+        districts: Some(vec![crate::domain::RegionId(3)]),
         action: Action::Correct,
-        what: "trainee T12 王芳".into(),
-        district: "321102 京口区".into(),
+        what: trainee.clone(),
+        district: crate::domain::RegionId(0),
     };
     chinese(
         district.say(Lang::Zh),
@@ -495,10 +500,10 @@ fn access_refusals() {
     );
     let every = Denied::District {
         who: "wang.fang".into(),
-        districts: "every district".into(),
+        districts: None,
         action: Action::Read,
-        what: "trainee T12 王芳".into(),
-        district: "region 99".into(),
+        what: trainee,
+        district: crate::domain::RegionId(99),
     };
     chinese(every.say(Lang::Zh), &["全部区域", "区域 99"]);
 }

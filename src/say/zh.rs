@@ -30,14 +30,6 @@ fn noun(word: &str) -> &'static str {
     }
 }
 
-/// `trainee T12 王芳` → `学员 T12 王芳` (the record words of access refusals).
-fn record_text(what: &str) -> String {
-    match what.split_once(' ') {
-        Some((word, rest)) => format!("{} {rest}", noun(word)),
-        None => what.to_string(),
-    }
-}
-
 fn role(r: Role) -> &'static str {
     match r {
         Role::Kiosk => "自助终端（kiosk）",
@@ -85,11 +77,26 @@ fn moves(legal: &[MoveKind]) -> String {
     }
 }
 
-fn districts(text: &str) -> String {
-    if text == "every district" {
-        "全部区域".to_string()
-    } else {
-        text.replace("region ", "区域 ")
+fn districts(ds: &Option<Vec<crate::domain::RegionId>>) -> String {
+    match ds {
+        None => "全部区域".to_string(),
+        Some(d) => d.iter().map(|r| district(*r)).collect::<Vec<_>>().join("、"),
+    }
+}
+
+/// `321181 丹阳市`, or `区域 N` for an id the catalog lacks.
+fn district(r: crate::domain::RegionId) -> String {
+    match r.get() {
+        Some(g) => format!("{} {}", g.code, g.zh),
+        None => format!("区域 {}", r.0),
+    }
+}
+
+/// `学员 T12 王芳`: the record a district refusal is about.
+fn subject(s: &crate::domain::access::Subject) -> String {
+    match &s.name {
+        Some(n) => format!("{} {} {n}", s.kind.zh(), s.key),
+        None => format!("{} {}", s.kind.zh(), s.key),
     }
 }
 
@@ -115,7 +122,7 @@ fn field(record: &RecordRef, field: &str) -> String {
 }
 
 /// What the system said about a file, in words (the OS's own text is English).
-fn io_error(e: &std::io::Error) -> String {
+pub(super) fn io_error(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let what = match e.kind() {
         K::NotFound => "没有这个文件或目录",
@@ -132,6 +139,17 @@ fn io_error(e: &std::io::Error) -> String {
     match e.raw_os_error() {
         Some(code) => format!("{what}（系统错误码 {code}）"),
         None => what.to_string(),
+    }
+}
+
+/// What the store was doing when the system refused (`store::fault`).
+fn doing_zh(doing: &str) -> &'static str {
+    match doing {
+        "opening" => "打开",
+        "reading" => "读取",
+        "saving" => "保存",
+        "backing up" => "备份",
+        _ => "读写",
     }
 }
 
@@ -160,7 +178,7 @@ pub(super) fn store(e: &StoreError) -> String {
             backup,
             detail,
         } => format!(
-            "升级数据库 {} 时在结构版本 {from} 这一步（'{step}'）失败：{detail}。升级前的副本在 {}；排除原因后重新打开数据库即可继续（已完成的步骤保留），或放回副本",
+            "升级数据库 {} 时在结构版本 {from} 这一步（'{step}'）失败（原始信息：「{detail}」）。升级前的副本在 {}；排除原因后重新打开数据库即可继续（已完成的步骤保留），或放回副本",
             path.display(),
             backup.display()
         ),
@@ -172,24 +190,27 @@ pub(super) fn store(e: &StoreError) -> String {
             )
         }
         StoreError::Write { path, detail } => format!(
-            "数据库 {} 读写失败：{detail}。本次修改未保存；此前确认的修改都安全。请检查磁盘和权限，然后重新启动 skillbridge",
+            "数据库 {} 读写失败（原始信息：「{detail}」）。本次修改未保存；此前确认的修改都安全。请检查磁盘和权限，然后重新启动 skillbridge",
             path.display()
         ),
         StoreError::DiskFull { path, doing } => format!(
-            "{} 所在磁盘已满（{doing}）：本次修改未保存；此前确认的修改都安全。请清理 {} 所在磁盘的空间，然后重新启动 skillbridge",
+            "{} 所在磁盘已满（{}时）：本次修改未保存；此前确认的修改都安全。请清理 {} 所在磁盘的空间，然后重新启动 skillbridge",
             path.display(),
+            doing_zh(doing),
             path.display()
         ),
         StoreError::ReadOnly { path, doing } => format!(
-            "数据库 {} 位于只读文件系统上（{doing}）：skillbridge 即使只读也要写入（锁和日志），未做任何改动。请以读写方式重新挂载，或把目录复制到可写的位置并用 --db 指定副本",
-            path.display()
+            "数据库 {} 位于只读文件系统上（{}时）：skillbridge 即使只读也要写入（锁和日志），未做任何改动。请以读写方式重新挂载，或把目录复制到可写的位置并用 --db 指定副本",
+            path.display(),
+            doing_zh(doing)
         ),
         StoreError::PermissionDenied { path, doing, detail } => format!(
-            "没有使用数据库 {} 的权限（{doing}：{detail}）；未做任何改动。请给当前用户该目录及其中每个文件的读写权限；若 `lsattr` 显示不可变标志 'i'，用 `chattr -i` 去掉",
-            path.display()
+            "没有使用数据库 {} 的权限（{}时；原始信息：「{detail}」）；未做任何改动。请给当前用户该目录及其中每个文件的读写权限；若 `lsattr` 显示不可变标志 'i'，用 `chattr -i` 去掉",
+            path.display(),
+            doing_zh(doing)
         ),
         StoreError::BadPath { path, detail } => format!(
-            "无法创建数据库目录 {}：{detail}。请用 --db 指定一个上级目录存在的目录路径",
+            "无法创建数据库目录 {}（原始信息：「{detail}」）。请用 --db 指定一个上级目录存在的目录路径",
             path.display()
         ),
         StoreError::Vanished { path } => format!(
@@ -197,15 +218,15 @@ pub(super) fn store(e: &StoreError) -> String {
             path.display()
         ),
         StoreError::Unreadable { path, detail } => format!(
-            "目录 {p} 不是可读的 skillbridge 数据库（{detail}）；未做任何改动。如果应当是，请从备份恢复（`skillbridge restore FILE`，或名如 {p}.bak-YYYYmmddHHMMSS 的副本），或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录；要重新开始，请用 --db 指定一个空目录",
+            "目录 {p} 不是可读的 skillbridge 数据库（原始信息：「{detail}」）；未做任何改动。如果应当是，请从备份恢复（`skillbridge restore FILE`，或名如 {p}.bak-YYYYmmddHHMMSS 的副本），或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录；要重新开始，请用 --db 指定一个空目录",
             p = path.display()
         ),
         StoreError::Corrupt { path, detail } => format!(
-            "数据库 {p} 已损坏：{detail}。运行 `skillbridge check --db {p}` 列出损坏之处；`skillbridge check --repair` 会重建索引和计数（先备份目录），损坏的记录本身只能从备份找回：恢复最近的备份，或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录",
+            "数据库 {p} 已损坏（原始信息：「{detail}」）。运行 `skillbridge check --db {p}` 列出损坏之处；`skillbridge check --repair` 会重建索引和计数（先备份目录），损坏的记录本身只能从备份找回：恢复最近的备份，或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录",
             p = path.display()
         ),
         StoreError::Backup { path, backup, detail } => format!(
-            "无法把数据库 {} 备份到 {}：{detail}；未做任何改动。备份需要数据库旁有与数据库同样大小的空闲空间",
+            "无法把数据库 {} 备份到 {}（原始信息：「{detail}」）；未做任何改动。备份需要数据库旁有与数据库同样大小的空闲空间",
             path.display(),
             backup.display()
         ),
@@ -393,13 +414,13 @@ pub(super) fn denied(d: &Denied) -> String {
             districts: ds,
             action: a,
             what,
-            district,
+            district: at,
         } => format!(
             "{who} 负责 {}，不能为 {d} 的{}{}：请联系 {d} 的经办员或主管",
             districts(ds),
-            record_text(what),
+            subject(what),
             action(*a),
-            d = districts(district)
+            d = district(*at)
         ),
         Denied::RevealLimit {
             who,

@@ -126,7 +126,12 @@ impl Service {
         let action = rec.action(old);
         by.may(action)?;
         for region in [old.and_then(Guarded::district), rec.district()].into_iter().flatten() {
-            by.may_in(action, region, &format!("{} {}", R::NAME, rec.key()))?;
+            let what = crate::domain::access::Subject {
+                kind: R::KIND,
+                key: crate::domain::RecordRef::new(R::KIND, rec.key()).to_string(),
+                name: None,
+            };
+            by.may_in(action, region, what)?;
         }
         Ok(())
     }
@@ -142,7 +147,12 @@ impl Service {
             kind: "trainee",
             id: trainee.to_string(),
         })?;
-        by.may_in(action, t.region, &trainee_label(t))?;
+        let what = crate::domain::access::Subject {
+            kind: crate::domain::Kind::Trainees,
+            key: t.id.to_string(),
+            name: Some(t.name.to_string()),
+        };
+        by.may_in(action, t.region, what)?;
         Ok(())
     }
 

@@ -12,6 +12,7 @@ mod aftercare_ui;
 mod batch;
 mod borders;
 mod chinese;
+mod chinese_cli;
 mod classwork;
 mod cli;
 mod dashboard;

@@ -54,7 +54,8 @@ pub fn markdown(fig: &Figures, demo: Option<&str>, lang: Lang) -> String {
     let _ = writeln!(out, "# {}\n", d.report_title);
     let _ = writeln!(out, "{}\n", fill(d.as_of, &[&fig.as_of]));
     if let Some(demo) = demo {
-        let _ = writeln!(out, "> {demo}\n");
+        let notice = skillbridge::say::cli::Line::DemoNotice { text: demo.to_string() };
+        let _ = writeln!(out, "> {}\n", skillbridge::say::Say::say(&notice, lang));
     }
     targets(&mut out, d, fig);
     breakdowns(&mut out, d, lang, fig);

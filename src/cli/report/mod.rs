@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use skillbridge::figures::{self, Figures, Settings, format as num};
 use skillbridge::i18n::Lang;
+use skillbridge::say::cli::Line;
 use skillbridge::service::Service;
 use skillbridge::store::Store;
 use std::path::Path;
@@ -44,39 +45,34 @@ fn settings_of(store: &Store, labor_force: Option<&str>) -> Result<Settings> {
 
 /// `skillbridge labor-force [N]`: show the setting of the database at
 /// `db`, or store a new one.
-pub fn labor_force(db: &Path, value: Option<&str>) -> Result<ExitCode> {
+pub fn labor_force(db: &Path, value: Option<&str>, lang: Lang) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let said = match value {
         None => show_labor_force(&store)?,
         Some(v) => set_labor_force(&store, v)?,
     };
-    println!("{said}");
+    super::say(said, lang);
     Ok(ExitCode::SUCCESS)
 }
 
-fn show_labor_force(store: &Store) -> Result<String> {
+fn show_labor_force(store: &Store) -> Result<Line> {
     let s = settings_of(store, None)?;
-    let source = if store.meta(figures::META_LABOR_FORCE)?.is_some() {
-        "set in this database"
-    } else {
-        "the default: 226,300 high-skill talents ÷ 1,132 per 10,000"
-    };
-    Ok(format!(
-        "labor force {} ({source}); high-skill per 10,000 at the 2024 baseline: {}",
-        s.labor_force,
-        num::value(s.baseline_per_10k(), false)
-    ))
+    Ok(Line::LaborForce {
+        value: s.labor_force,
+        stored: store.meta(figures::META_LABOR_FORCE)?.is_some(),
+        baseline: num::value(s.baseline_per_10k(), false),
+    })
 }
 
-fn set_labor_force(store: &Store, value: &str) -> Result<String> {
+fn set_labor_force(store: &Store, value: &str) -> Result<Line> {
     let n = Settings::parse_labor_force(value, "the labor-force argument")?;
     store.set_meta(figures::META_LABOR_FORCE, &n.to_string())?;
     let s = Settings { labor_force: n };
-    Ok(format!(
-        "labor force set to {n} in {}; high-skill per 10,000 at the 2024 baseline: {}",
-        store.path().display(),
-        num::value(s.baseline_per_10k(), false)
-    ))
+    Ok(Line::LaborForceSet {
+        value: n,
+        path: store.path().to_path_buf(),
+        baseline: num::value(s.baseline_per_10k(), false),
+    })
 }
 
 /// Compute the figures of the database at `db` on its business date and write them.
@@ -85,7 +81,9 @@ pub fn report(db: &Path, req: &ReportArgs, lang: Option<&str>) -> Result<ExitCod
     let store = open_existing(db)?;
     let lang = match lang {
         None => Lang::Zh,
-        Some(l) => Lang::parse(l).with_context(|| format!("unknown language '{l}' for --lang: expected zh or en"))?,
+        Some(l) => {
+            Lang::parse(l).ok_or_else(|| skillbridge::say::cli::CliError::UnknownLanguage { value: l.to_string() })?
+        }
     };
     let settings = settings_of(&store, req.labor_force.as_deref())?;
     let demo = store.meta(skillbridge::demo::META_DEMO)?;
