@@ -42,7 +42,7 @@ pub fn counts(c: &BTreeMap<String, u64>, lang: Lang) -> String {
             .join(", "),
         Lang::Zh => kinds
             .iter()
-            .map(|k| format!("{}{} 条", backup_kind(k), c.get(*k).copied().unwrap_or(0)))
+            .map(|k| format!("{} {} 条", backup_kind(k), c.get(*k).copied().unwrap_or(0)))
             .collect::<Vec<_>>()
             .join("，"),
     }

@@ -234,6 +234,11 @@ fn near<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Strin
     }
 }
 
+/// Names the operator types into the file, each quoted: “a”、“b”.
+fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、")
+}
+
 fn flaw(f: &Flaw) -> String {
     use crate::keymap::{Action, Context};
     match f {
@@ -248,7 +253,7 @@ fn flaw(f: &Flaw) -> String {
         Flaw::UnknownContext { name } => format!(
             "没有名为“{name}”的上下文{}；可用的上下文：{}",
             near(name, Context::ALL.iter().map(|c| c.name())),
-            Context::ALL.map(|c| c.name()).join("、")
+            listed(Context::ALL.iter().map(|c| c.name()))
         ),
         Flaw::NotTable { context } => {
             format!("“{context}”应是一节“\"按键\" = \"动作\"”的设置，例如 [{context}] 下面写 \"ctrl-s\" = \"save\"")
@@ -257,7 +262,7 @@ fn flaw(f: &Flaw) -> String {
         Flaw::UnknownAction { action, key } => format!(
             "按键“{key}”的动作“{action}”不存在{}；可用的动作：{}，或用“{}”取消绑定",
             near(action, Action::ALL.iter().map(|a| a.name())),
-            Action::ALL.iter().map(|a| a.name()).collect::<Vec<_>>().join("、"),
+            listed(Action::ALL.iter().map(|a| a.name())),
             crate::keymap::UNBIND
         ),
         Flaw::ActionNotString { key } => {
@@ -279,7 +284,7 @@ pub(super) fn key_error(e: &KeyError) -> String {
         KeyError::UnknownName(n) => format!(
             "不认识的键名“{n}”{}：应为单个字符、f1-f12 或以下之一：{}",
             near(n, crate::keymap::KEY_NAMES.iter().copied()),
-            crate::keymap::KEY_NAMES.join("、")
+            listed(crate::keymap::KEY_NAMES.iter().copied())
         ),
     }
 }
@@ -322,7 +327,7 @@ fn place_of_setting(place: &str) -> String {
     if place == "--labor-force" {
         "--labor-force".to_string()
     } else if place == "the labor-force argument" {
-        "labor-force 命令的参数".to_string()
+        "`skillbridge labor-force` 的参数".to_string()
     } else if let Some(rest) = place.strip_prefix("setting '")
         && let Some((key, rest)) = rest.split_once("' of the database at ")
         && let Some((db, _)) = rest.split_once("; ")

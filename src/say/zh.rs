@@ -218,11 +218,11 @@ pub(super) fn store(e: &StoreError) -> String {
             path.display()
         ),
         StoreError::Unreadable { path, detail } => format!(
-            "目录 {p} 不是可读的 skillbridge 数据库（原始信息：「{detail}」）；未做任何改动。如果应当是，请从备份恢复（`skillbridge restore FILE`，或名如 {p}.bak-YYYYmmddHHMMSS 的副本），或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录；要重新开始，请用 --db 指定一个空目录",
+            "目录 {p} 不是可读的 skillbridge 数据库（原始信息：「{detail}」）；未做任何改动。如果应当是，请从备份恢复（`skillbridge restore 备份文件`，或名如 {p}.bak-YYYYmmddHHMMSS 的副本），或运行 `skillbridge salvage 文件 --db {p}` 抢救仍可读的记录；要重新开始，请用 --db 指定一个空目录",
             p = path.display()
         ),
         StoreError::Corrupt { path, detail } => format!(
-            "数据库 {p} 已损坏（原始信息：「{detail}」）。运行 `skillbridge check --db {p}` 列出损坏之处；`skillbridge check --repair` 会重建索引和计数（先备份目录），损坏的记录本身只能从备份找回：恢复最近的备份，或运行 `skillbridge salvage FILE --db {p}` 抢救仍可读的记录",
+            "数据库 {p} 已损坏（原始信息：「{detail}」）。运行 `skillbridge check --db {p}` 列出损坏之处；`skillbridge check --repair` 会重建索引和计数（先备份目录），损坏的记录本身只能从备份找回：恢复最近的备份，或运行 `skillbridge salvage 文件 --db {p}` 抢救仍可读的记录",
             p = path.display()
         ),
         StoreError::Backup { path, backup, detail } => format!(
@@ -499,7 +499,7 @@ pub(super) fn import(e: &ImportError) -> String {
             path.display()
         ),
         ImportError::Invalid { path, count, rows } => format!(
-            "{}：{rows} 行中有 {count} 行有误，因此未写入任何记录。请修正后重新导入，或加 --skip-invalid REJECTS.csv 写入正确的行、把有误的行另存",
+            "{}：{rows} 行中有 {count} 行有误，因此未写入任何记录。请修正后重新导入，或加 --skip-invalid 有误行.csv 写入正确的行、把有误的行另存",
             path.display()
         ),
         ImportError::RejectsIsInput { path, rejects } => format!(
