@@ -49,12 +49,12 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         ..import::Options::default()
     };
     let plan = import::plan(&store, kind, &file, &opts)?;
+    let sep = if lang == Lang::Zh { "：" } else { ": " };
     for n in &plan.notes {
-        eprintln!("{}: {}", file.display(), n.say(lang));
+        eprintln!("{}{sep}{}", file.display(), n.say(lang));
     }
-    let warning = if lang == Lang::Zh { "警告" } else { "warning" };
     for w in &plan.warnings {
-        eprintln!("{warning}: {}", w.say(lang));
+        super::tell(Line::Warning { text: w.say(lang) }, lang);
     }
     for m in say::plan_diffs(&plan, lang) {
         eprintln!("{m}");

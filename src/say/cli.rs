@@ -555,7 +555,7 @@ pub enum CliError {
     NoDatabase { path: PathBuf },
     #[error("{path} already holds a database: nothing was changed (open it with `skillbridge --db {path}`)")]
     AlreadyDatabase { path: PathBuf },
-    #[error("unknown language '{value}': expected zh or en")]
+    #[error("unknown language '{value}' for --lang: expected zh or en")]
     UnknownLanguage { value: String },
     #[error("--class picks the cases of a results sheet: use it with `import results`")]
     ClassNeedsResults,
