@@ -218,7 +218,7 @@ pub static ZH: Strings = Strings {
     e_fail_passing: "两项成绩均已及格（≥60），应记为评价通过",
     e_required: "必填",
     e_panel: "填 y 或 n",
-    form_keys: "Tab 下一项  Shift-Tab 上一项  Enter/ctrl-s 保存  Esc 取消",
+    form_keys: "Tab 下一项  shift-tab 上一项  Enter/ctrl-s 保存  Esc 取消",
     dash: &ZH_DASH,
     // ---- kiosk (issue 6) ----
     k_title: "技能照亮前程 · 自助查询",

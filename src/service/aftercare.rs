@@ -28,7 +28,12 @@ pub struct DueFollowUp {
 impl Data {
     /// Read the follow-ups of every employed case, and the not-hired steps
     /// of every case that may have one, from their events.
-    pub(crate) fn load_aftercare(&mut self, store: &Store) -> Result<()> {
+    ///
+    /// Rebuilt at every start rather than kept in a tree of its own: the
+    /// events stay the one record, and at 100,000 trainees it costs little
+    /// (see `benches/aftercare.rs`; `SKILLBRIDGE_TIMING=1` prints it).
+    pub fn load_aftercare(&mut self, store: &Store) -> Result<()> {
+        let t0 = std::time::Instant::now();
         let read: Vec<CaseId> = self
             .cases
             .values()
@@ -37,9 +42,16 @@ impl Data {
             .collect();
         self.aftercare.clear();
         self.not_hired.clear();
+        let n = read.len();
         for id in read {
             let chain = read_chain(store, id)?;
             self.keep_chain(id, chain);
+        }
+        if std::env::var_os("SKILLBRIDGE_TIMING").is_some() {
+            eprintln!(
+                "follow-ups and not-hired steps of {n} cases read from their events in {:?}",
+                t0.elapsed()
+            );
         }
         Ok(())
     }
