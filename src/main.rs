@@ -6,7 +6,7 @@ mod cli;
 use anyhow::Result;
 use clap::Parser;
 use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, access, audit, check, keymap, report, salvage, search, serve, torture, workspace};
+use cli::{Globals, access, audit, check, keymap, report, salvage, search, serve, today, torture, workspace};
 use skillbridge::service::access::Action;
 use std::process::ExitCode;
 
@@ -107,6 +107,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Torture(args)) => torture::command(g.db, args),
         Some(Command::Search(args)) => search::search(&g, &args),
         Some(Command::Report(args)) => report::report(&g.db_path(), &args, g.lang.as_deref()),
+        Some(Command::Today { date }) => {
+            if date.is_some() {
+                access::require(&g, Action::ReferenceData)?;
+            }
+            today::today(&g.db_path(), date.as_deref())
+        }
         Some(Command::LaborForce { value }) => {
             if value.is_some() {
                 access::require(&g, Action::ReferenceData)?;

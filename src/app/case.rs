@@ -2,7 +2,7 @@
 //! state allows it, the dialog that asks for the step's details, the
 //! confirmation, and what the status line says after.
 
-use super::form::{Form, FormPurpose};
+use super::form::{FieldId, Form, FormPurpose};
 use super::msg::{Effect, Prep};
 use super::state::{Confirm, Op, Overlay, State};
 use super::update::not_here;
@@ -76,7 +76,15 @@ pub(super) fn act(
             let t = st.t();
             return st.err(fill(t.not_employed, &[&subject]));
         }
-        MoveKind::FollowUp => return st.overlays.push(form(FormPurpose::FollowUp(case), None)),
+        MoveKind::FollowUp => {
+            // The outcome's picker opens over the form at once (#18).
+            st.overlays.push(form(FormPurpose::FollowUp(case), None));
+            let (t, lang) = (st.t(), st.lang);
+            if let Some(p) = super::overlay::form::code_picker(FieldId::Outcome, t, lang) {
+                st.overlays.push(Overlay::Picker(p));
+            }
+            return;
+        }
         _ => {}
     }
     let legal = legal_moves(state);
@@ -116,7 +124,14 @@ pub(super) fn act(
         MoveKind::SendToEvaluation => fx.push(ask(case, Move::SendToEvaluation)),
         MoveKind::Retake => fx.push(ask(case, Move::Retake)),
         MoveKind::Hire => fx.push(ask(case, Move::Hire)),
-        MoveKind::NotHire => st.overlays.push(form(FormPurpose::NotHire(case), None)),
+        MoveKind::NotHire => {
+            // The reasons' picker opens over the form at once (#18).
+            st.overlays.push(form(FormPurpose::NotHire(case), None));
+            let (t, lang) = (st.t(), st.lang);
+            if let Some(p) = super::overlay::form::code_picker(FieldId::NotHiredCode, t, lang) {
+                st.overlays.push(Overlay::Picker(p));
+            }
+        }
         // Never legal moves of a state (legal_moves lists none of them).
         MoveKind::FollowUp | MoveKind::Note | MoveKind::Correct => {}
     }

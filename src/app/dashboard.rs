@@ -27,10 +27,12 @@ pub enum View {
     Alliances,
     Institutions,
     Charts,
+    /// Retention after the hire and the not-hired reasons (#18).
+    Aftercare,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Targets,
         View::Trades,
         View::Districts,
@@ -39,6 +41,7 @@ impl View {
         View::Alliances,
         View::Institutions,
         View::Charts,
+        View::Aftercare,
     ];
 
     pub fn index(self) -> usize {
@@ -56,6 +59,7 @@ impl View {
             View::Alliances => Action::ViewAlliances,
             View::Institutions => Action::ViewInstitutions,
             View::Charts => Action::ViewCharts,
+            View::Aftercare => Action::ViewAftercare,
         }
     }
 
@@ -110,7 +114,7 @@ pub struct DashboardState {
     /// per change of the data, never per frame.
     pub computed: u64,
     /// The selected row of each view; the map shares the districts' row.
-    pub rows: [usize; 8],
+    pub rows: [usize; View::ALL.len()],
 }
 
 impl DashboardState {
@@ -139,7 +143,7 @@ impl DashboardState {
             View::Programs => f.programs.len(),
             View::Alliances => f.alliances.len(),
             View::Institutions => f.institutions.len(),
-            View::Targets | View::Charts => 0,
+            View::Targets | View::Charts | View::Aftercare => 0,
         }
     }
 }
@@ -165,7 +169,7 @@ pub(super) fn figures_loaded(st: &mut State, read: FiguresRead) {
             version,
             settings,
             computed: 1,
-            rows: [0; 8],
+            rows: [0; View::ALL.len()],
         }));
         return;
     }

@@ -322,7 +322,18 @@ impl Form {
         }
         let case = self.purpose.case()?;
         let note = self.value(FieldId::Note).to_string();
-        let code = |s: &str, n: usize| s.parse::<usize>().ok().filter(|i| (1..=n).contains(i)).map(|i| i - 1);
+        // A code field holds a name chosen from its picker, or its number.
+        let code = |s: &str, n: usize| {
+            let id = [FieldId::NotHiredCode, FieldId::Outcome, FieldId::LeaveCode]
+                .into_iter()
+                .find(|id| code_names(*id).len() == n);
+            let by_name = id.and_then(|id| {
+                code_names(id)
+                    .iter()
+                    .position(|(zh, en)| *zh == s || en.eq_ignore_ascii_case(s))
+            });
+            by_name.or_else(|| s.parse::<usize>().ok().filter(|i| (1..=n).contains(i)).map(|i| i - 1))
+        };
         let out = match self.purpose {
             FormPurpose::Note(_) if note.is_empty() => {
                 self.set_error(FieldId::Note, t.e_required.to_string());
@@ -416,6 +427,48 @@ impl Form {
 
 fn case_pass_mark() -> u8 {
     crate::domain::case::PASS_MARK
+}
+
+/// The named choices of a code field of an after-the-job form (#18), in
+/// code order (zh, en): the not-hired reasons, the follow-up outcomes, the
+/// reasons for leaving. Empty for any other field.
+pub fn code_names(id: FieldId) -> Vec<(&'static str, &'static str)> {
+    match id {
+        FieldId::NotHiredCode => NotHiredReason::ALL.iter().map(|r| (r.zh(), r.en())).collect(),
+        FieldId::Outcome => [
+            FollowUpOutcome::Retained,
+            FollowUpOutcome::ChangedJob {
+                employer: None,
+                occupation: None,
+            },
+            FollowUpOutcome::Left(LeaveReason::Other),
+            FollowUpOutcome::NotReached,
+        ]
+        .iter()
+        .map(|o| (o.zh(), o.en()))
+        .collect(),
+        FieldId::LeaveCode => LeaveReason::ALL.iter().map(|r| (r.zh(), r.en())).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Form {
+    /// Put a code field's choice, by name in `lang`, into the field.
+    pub fn set_code(&mut self, id: FieldId, i: usize, lang: Lang) {
+        let names = code_names(id);
+        if let (Some((zh, en)), Some(f)) = (names.get(i), self.fields.iter_mut().find(|f| f.id == id)) {
+            f.input = Input::new(if lang == Lang::Zh { zh } else { en }.to_string());
+            f.error = None;
+            self.dirty = true;
+        }
+    }
+
+    /// Focus a field of the form.
+    pub fn focus_on(&mut self, id: FieldId) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id) {
+            self.focus = i;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,8 @@ pub enum PickValue {
     Filter(Filters),
     /// Open a record's detail.
     Open(RecordRef),
+    /// The code (0-based) of a named choice (#18).
+    Code(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +132,8 @@ pub enum PickPurpose {
     Goto,
     /// The follow-ups due: a row opens its case.
     FollowUpsDue,
+    /// A code field of the after-the-job form below, chosen by name (#18).
+    AftercareCode(super::form::FieldId),
 }
 
 #[derive(Debug, Clone)]

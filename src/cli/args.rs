@@ -84,6 +84,9 @@ pub enum Command {
     LaborForce { value: Option<String> },
     /// List the access records: reveals, exports, imports, backups, restores.
     Audit(AuditArgs),
+    /// Show the business date, or move a demo database's simulated date
+    /// forward to DATE (YYYY-MM-DD): follow-ups fall due as they would.
+    Today { date: Option<String> },
 }
 
 // The options of `skillbridge audit`.

@@ -237,7 +237,9 @@ impl Gen<'_> {
                             if r2 < 60 {
                                 u.referred += 1;
                             } else if r2 < 68 {
-                                steps.push((outcome_day, Move::NotHire));
+                                // The reason from the case's number: the generator's
+                                // stream stays as it was (#18).
+                                steps.push((outcome_day, Move::NotHireFor(not_hired_reason(case_id))));
                             } else {
                                 u.hired += 1;
                                 steps.push((outcome_day, Move::Hire));
@@ -361,4 +363,11 @@ pub(super) fn regular_class(
         linked_demands: vec![],
         status: status_on(start, end, g.today),
     })
+}
+
+/// A not-hired reason for a demo case, read from its number (not drawn,
+/// so the rest of the city stays as it was): 其他 needs words the demo
+/// does not invent, so it is left out.
+pub(super) fn not_hired_reason(case: CaseId) -> crate::domain::aftercare::NotHiredReason {
+    crate::domain::aftercare::NotHiredReason::ALL[(Rng(case.0).next_u64() % 4) as usize]
 }

@@ -4,6 +4,7 @@
 //! regular seats for Aug–Dec 2025, 3 project-based classes of 102 seats on 88
 //! posts of 12 enterprises). Every person, firm and school in it is invented.
 
+mod aftercare;
 mod city;
 mod names;
 mod tables;
@@ -24,6 +25,9 @@ pub const REGULAR_SEATS: u32 = 3_607;
 pub const SKILLED_POSTS: u32 = 1_345;
 pub const TECH_MGMT_POSTS: u32 = 611;
 pub const INSTITUTIONS: usize = 30;
+/// The seats of the spring cohort's two classes, beyond the published menu
+/// (their trainees' follow-ups are due on the demo's date).
+pub const SPRING_SEATS: u32 = aftercare::SEATS;
 
 /// The demo's simulated "today": mid-way through the published menu.
 pub fn as_of() -> NaiveDate {
@@ -319,8 +323,9 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         // Withdrawn cases free their seat: count only those that hold one.
         let _ = seats;
     }
-    // Waiting list: trainees with no class yet.
-    while made < opts.trainees {
+    // Waiting list: trainees with no class yet (less the spring cohort's).
+    let cohort = aftercare::reserve(opts.trainees.saturating_sub(made));
+    while made + cohort < opts.trainees {
         let occ = OccupationId(CLASS_TRADES[g.rng.below(16) as usize].0);
         let region = RegionId(g.rng.below(8) as u8);
         let created = date(2025, 9, 1) + Duration::days(g.rng.below(44) as i64);
@@ -328,6 +333,8 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         g.w.put(&t)?;
         made += 1;
     }
+    // The spring cohort, whose follow-ups are due (#18).
+    aftercare::spring_cohort(&mut g, opts.seed, &institutions, &mut classes, cohort)?;
 
     // Demands' status and usage; classes with their seat counters.
     for d in &mut g.demands {

@@ -373,6 +373,18 @@ pub struct Chain {
     /// Steps and follow-ups not undone, oldest first: what a correction
     /// may undo next (the last one).
     live: Vec<u32>,
+    /// Referrals that ended without a hire and were not undone, oldest
+    /// first: the demand and the reason (`None` for a step recorded
+    /// before reasons were asked).
+    pub not_hired: Vec<NotHiredStep>,
+}
+
+/// A referral that ended without a hire, as the chain keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotHiredStep {
+    pub seq: u32,
+    pub demand: DemandId,
+    pub reason: Option<NotHiredReason>,
 }
 
 impl Chain {
@@ -484,6 +496,7 @@ pub fn apply(chain: &mut Chain, past: &[Event], ev: &Event) -> Result<(), ChainE
             if matches!(target.to, CaseState::Employed(_)) && !matches!(target.action, Some(Move::FollowUp { .. })) {
                 chain.aftercare = None;
             }
+            chain.not_hired.retain(|n| n.seq != *undoes);
             chain.live.pop();
         }
         (Some(from), Some(mv)) => {
@@ -492,6 +505,16 @@ pub fn apply(chain: &mut Chain, past: &[Event], ev: &Event) -> Result<(), ChainE
             }
             if matches!(mv, Move::Certify { .. }) {
                 chain.certified = true;
+            }
+            if let (CaseState::NotHired(d), Move::NotHire | Move::NotHireFor(_)) = (&ev.to, mv) {
+                chain.not_hired.push(NotHiredStep {
+                    seq: ev.seq,
+                    demand: *d,
+                    reason: match mv {
+                        Move::NotHireFor(r) => Some(*r),
+                        _ => None,
+                    },
+                });
             }
             if let CaseState::Employed(d) = ev.to {
                 chain.aftercare = Some(Aftercare {

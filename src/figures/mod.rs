@@ -63,11 +63,13 @@
 //! - Retention at 3 and 6 months (`retention_3m`, `retention_6m` of every
 //!   trade, district, program, alliance and institution): see
 //!   [`retention`]. A case's follow-ups count where its class does.
+//! - Not-hired reasons per enterprise and per demand: see [`not_hired`].
 
 mod attribution;
 mod breakdown;
 pub mod cells;
 pub mod format;
+pub mod not_hired;
 pub mod period;
 mod pipeline;
 mod progress;
@@ -109,6 +111,8 @@ pub struct Figures {
     pub institutions: Vec<InstitutionRow>,
     pub weeks: Vec<Week>,
     pub totals: Totals,
+    /// Not-hired reasons per enterprise and per demand (#18).
+    pub not_hired: not_hired::NotHired,
 }
 
 /// Compute every figure from the data, on a business date.
@@ -142,5 +146,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         institutions: b.institutions,
         weeks: p.weeks,
         totals: totals.finish(),
+        not_hired: not_hired::count(data),
     }
 }

@@ -81,3 +81,74 @@ impl Retained {
         self.retention_6m.add(care, REPORTED[1], today);
     }
 }
+
+/// A retention as a cell: the share with the employed of the closed
+/// ("80% (4/5)"), or "—" when none is closed, never 0 %.
+pub fn kept_cell(x: &Retention) -> String {
+    match x.share() {
+        Some(s) => format!("{} ({}/{})", super::format::rate(Some(s)), x.count, x.closed),
+        None => "—".into(),
+    }
+}
+
+/// A program's or institution's retention row: due and kept at 3 and 6
+/// months, the mean wage recorded ("—" when none).
+pub fn cells(name: &str, r: &Retained) -> Vec<String> {
+    let wage = r.retention_6m.wage().or(r.retention_3m.wage());
+    vec![
+        name.to_string(),
+        super::format::int(r.retention_3m.due),
+        kept_cell(&r.retention_3m),
+        super::format::int(r.retention_6m.due),
+        kept_cell(&r.retention_6m),
+        wage.map(super::format::int).unwrap_or_else(|| "—".into()),
+    ]
+}
+
+/// The institution scorecard's two retention columns: the shares at 3 and
+/// 6 months ("—" when none is closed).
+pub fn scorecard_cells(r: &Retained) -> [String; 2] {
+    [r.retention_3m.share(), r.retention_6m.share()].map(super::format::rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DemandId;
+    use crate::domain::aftercare::{FollowUpOutcome, Visit};
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, d).unwrap()
+    }
+
+    #[test]
+    fn nothing_closed_reads_as_a_dash_never_zero() {
+        let mut care = Aftercare {
+            hired: day(6, 1),
+            demand: DemandId(1),
+            visits: Vec::new(),
+        };
+        let mut r = Retained::default();
+        r.add(&care, day(8, 1));
+        assert_eq!((r.retention_3m.due, r.retention_3m.closed), (0, 0));
+        assert_eq!(scorecard_cells(&r), ["—".to_string(), "—".to_string()]);
+        assert_eq!(cells("x", &r)[2], "—");
+        // Due and not recorded: still a dash, not 0 %.
+        let mut r = Retained::default();
+        r.add(&care, day(9, 2));
+        assert_eq!(r.retention_3m.due, 1);
+        assert_eq!(kept_cell(&r.retention_3m), "—");
+        care.visits.push(Visit {
+            months: 3,
+            on: day(9, 3),
+            outcome: FollowUpOutcome::Retained,
+            wage: Some(5000),
+            seq: 7,
+        });
+        let mut r = Retained::default();
+        r.add(&care, day(9, 3));
+        assert_eq!(kept_cell(&r.retention_3m), "100% (1/1)");
+        assert_eq!(scorecard_cells(&r)[1], "—");
+        assert_eq!(cells("x", &r)[5], "5,000");
+    }
+}

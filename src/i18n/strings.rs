@@ -293,12 +293,15 @@ pub struct Strings {
     pub due_title: &'static str,
     pub due_none: &'static str,
     pub due_row: &'static str,
+    /// The titles of the after-the-job pickers (#18): not-hired reason,
+    /// follow-up outcome, reason for leaving.
+    pub pick_codes: [&'static str; 3],
 }
 
 /// The dashboard's and the report's strings.
 pub struct DashStrings {
     pub title: &'static str,
-    pub views: [&'static str; 8],
+    pub views: [&'static str; 9],
     pub as_of: &'static str,
     pub period: &'static str,
     pub quarter: &'static str,
@@ -336,4 +339,14 @@ pub struct DashStrings {
     pub report_title: &'static str,
     pub report_weeks: &'static str,
     pub report_definitions: &'static str,
+    /// After the job (#18): the scorecard's retention columns, the
+    /// not-hired reasons' headings and columns, and their empty line.
+    pub cols_scorecard_retention: [&'static str; 2],
+    pub not_hired: &'static str,
+    pub not_hired_demands: &'static str,
+    pub cols_not_hired: [&'static str; 8],
+    pub cols_not_hired_demand: [&'static str; 10],
+    pub no_not_hired: &'static str,
+    /// The retention columns on the dashboard (narrower than the report's).
+    pub cols_retention_short: [&'static str; 6],
 }

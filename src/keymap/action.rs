@@ -118,4 +118,5 @@ actions! {
     ViewCharts => "view-charts", "看板：图表", "dashboard: charts";
     Left => "left", "左移", "move left";
     Right => "right", "右移", "move right";
+    ViewAftercare => "view-aftercare", "看板：回访留存与未录用原因", "dashboard: retention and not-hired reasons";
 }

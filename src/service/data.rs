@@ -17,6 +17,9 @@ pub struct Data {
     /// Employed cases' follow-ups, read from their events at a load (not
     /// in the snapshot).
     pub aftercare: BTreeMap<CaseId, crate::domain::aftercare::Aftercare>,
+    /// Referrals that ended without a hire, with their reasons, of every
+    /// case that has one standing: read with the follow-ups (#18).
+    pub not_hired: BTreeMap<CaseId, Vec<crate::domain::aftercare::NotHiredStep>>,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,

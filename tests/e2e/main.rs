@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod aftercare;
 mod classwork;
 mod crash;
 mod dashboard;

@@ -548,3 +548,83 @@ fn trainee_in(svc: &Service, n: u16) -> TraineeId {
     };
     svc.save(t, &Actor::admin("root")).unwrap().id
 }
+
+/// Not-hired reasons per demand and per enterprise (#18): two referrals
+/// not hired as 距离远, a third as 其他 then corrected (it no longer
+/// counts); in the figures and the report (JSON, CSV, Markdown).
+#[test]
+fn not_hired_reasons_count_per_demand_and_enterprise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (town, demand): (City, DemandId);
+    {
+        let store = Store::open(&db).unwrap();
+        town = city(&store, 4, 4);
+        demand = town.demand.id;
+        store.set_meta(META_AS_OF, "2025-10-15").unwrap();
+        let svc = Service::open(store).unwrap();
+        let admin = Actor::admin("root");
+        let cases: Vec<CaseId> = (1..=3)
+            .map(|n| {
+                let t = trainee_in(&svc, n);
+                let c = svc.enroll(t, town.class.id, &admin, "").unwrap().id;
+                for mv in [
+                    Move::StartTraining,
+                    Move::SendToEvaluation,
+                    pass(SkillLevel::L4),
+                    Move::Refer(demand),
+                ] {
+                    svc.transition(c, mv, &admin, EARLY).unwrap();
+                }
+                c
+            })
+            .collect();
+        svc.not_hired(cases[0], &admin, NotHiredReason::TooFar, "").unwrap();
+        svc.not_hired(cases[1], &admin, NotHiredReason::TooFar, "").unwrap();
+        svc.not_hired(cases[2], &admin, NotHiredReason::Other, "想回老家")
+            .unwrap();
+        let fig = skillbridge::figures::compute(&svc.read().data, Default::default(), svc.today());
+        assert_eq!(fig.not_hired.total.total(), 3);
+        let last = svc.events(cases[2]).unwrap().len() as u32 - 1;
+        svc.correct(cases[2], &admin, last, "录错了，企业还在面试").unwrap();
+        let fig = skillbridge::figures::compute(&svc.read().data, Default::default(), svc.today());
+        let n = &fig.not_hired;
+        assert_eq!((n.total.of(NotHiredReason::TooFar), n.total.total()), (2, 2));
+        assert_eq!(n.demands.len(), 1);
+        assert_eq!((n.demands[0].id, n.demands[0].reasons.total()), (demand.0, 2));
+        assert_eq!(n.enterprises[0].id, town.enterprise.id.0);
+        assert_eq!(n.enterprises[0].reasons.of(NotHiredReason::Other), 0);
+        assert!(svc.check().problems.is_empty());
+    }
+    // Read again at a start: the same counts.
+    let svc = Service::open(Store::open(&db).unwrap()).unwrap();
+    let fig = skillbridge::figures::compute(&svc.read().data, Default::default(), svc.today());
+    assert_eq!(fig.not_hired.total.of(NotHiredReason::TooFar), 2);
+    drop(svc);
+    let out = run_bin(&["report", "--format", "json"], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &json["not_hired"]["enterprises"][0];
+    assert_eq!(e["id"], town.enterprise.id.0, "{json}");
+    assert_eq!(e["reasons"]["too_far"], 2);
+    assert_eq!(e["reasons"]["other"], 0);
+    assert_eq!(e["reasons"]["total"], 2);
+    assert_eq!(json["not_hired"]["demands"][0]["id"], demand.0);
+    let (ok, csv) = run_cli(&["report", "--format", "csv"], &db);
+    assert!(ok, "{csv}");
+    assert!(
+        csv.contains(&format!("not_hired_demands,{demand},焊工,welder,too_far,2\n")),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!(
+        "not_hired_enterprises,{},京口测试机械有限公司,,total,2\n",
+        town.enterprise.id
+    )));
+    let (ok, md) = run_cli(&["report", "--lang", "zh"], &db);
+    assert!(ok, "{md}");
+    assert!(md.contains("## 未录用原因（按企业）"), "{md}");
+    assert!(
+        md.contains("| 京口测试机械有限公司 | 0 | 0 | 0 | 2 | 0 | 0 | 2 |"),
+        "{md}"
+    );
+}

@@ -19,7 +19,7 @@ fn dash(a: &App) -> &DashboardState {
     }
 }
 
-const VIEWS: [(&str, View, &str); 8] = [
+const VIEWS: [(&str, View, &str); 9] = [
     ("1", View::Targets, "targets"),
     ("2", View::Trades, "trades"),
     ("3", View::Districts, "districts"),
@@ -28,6 +28,7 @@ const VIEWS: [(&str, View, &str); 8] = [
     ("6", View::Alliances, "alliances"),
     ("7", View::Institutions, "institutions"),
     ("8", View::Charts, "charts"),
+    ("9", View::Aftercare, "aftercare"),
 ];
 
 /// The dashboard opened and shown view by view up to `name`.
@@ -138,7 +139,7 @@ fn f3_and_alt5_open_it_tab_cycles_and_esc_closes() {
     press(&mut a, "tab tab");
     assert_eq!(dash(&a).view, View::Districts);
     press(&mut a, "shift-tab shift-tab shift-tab");
-    assert_eq!(dash(&a).view, View::Charts);
+    assert_eq!(dash(&a).view, View::Aftercare);
     press(&mut a, "esc");
     assert!(a.state.overlays.is_empty());
     press(&mut a, "alt-5");

@@ -41,6 +41,15 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
                 rows,
             )));
         }
+        // Enter on a code field chooses it by name (#18).
+        Msg::Action(Action::Open)
+            if f.focused_id()
+                .is_some_and(|id| !crate::app::form::code_names(id).is_empty()) =>
+        {
+            if let Some(p) = f.focused_id().and_then(|id| code_picker(id, t, lang)) {
+                return Outcome::Push(Overlay::Picker(p));
+            }
+        }
         Msg::Action(Action::Save | Action::Open) => match f.purpose {
             FormPurpose::SecondClass { trainee, class } => {
                 if let Some(reason) = f.reason(t) {
@@ -70,4 +79,31 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         _ => {}
     }
     Outcome::Stay
+}
+
+/// The picker of a code field of an after-the-job form (#18): its choices
+/// by name, numbered ("1 企业未录用"), so typing the number or a few
+/// letters narrows them.
+pub(crate) fn code_picker(id: FieldId, t: &crate::i18n::Strings, lang: crate::i18n::Lang) -> Option<Picker> {
+    let names = crate::app::form::code_names(id);
+    let title = match id {
+        FieldId::NotHiredCode => t.pick_codes[0],
+        FieldId::Outcome => t.pick_codes[1],
+        FieldId::LeaveCode => t.pick_codes[2],
+        _ => return None,
+    };
+    let rows = names
+        .iter()
+        .enumerate()
+        .map(|(i, (zh, en))| {
+            let name = if lang == crate::i18n::Lang::Zh { zh } else { en };
+            (format!("{} {name}", i + 1), PickValue::Code(i))
+        })
+        .collect();
+    Some(Picker::fixed(
+        PickPurpose::AftercareCode(id),
+        title.to_string(),
+        None,
+        rows,
+    ))
 }

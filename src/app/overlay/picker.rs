@@ -176,6 +176,32 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
                 Outcome::Stay
             }
         },
+        PickPurpose::AftercareCode(field) => {
+            let Some(PickValue::Code(i)) = value else {
+                nothing_selected(st);
+                return Outcome::Stay;
+            };
+            let (t, lang) = (st.t(), st.lang);
+            st.overlays.pop();
+            let Some(Overlay::Form(f)) = st.overlays.last_mut() else {
+                return Outcome::Stay;
+            };
+            f.set_code(field, i, lang);
+            use crate::app::form::FieldId;
+            // 已离职 asks why at once; otherwise on to the next field.
+            let next = match (field, i) {
+                (FieldId::Outcome, 2) => FieldId::LeaveCode,
+                (FieldId::Outcome, _) | (FieldId::LeaveCode, _) => FieldId::Wage,
+                _ => FieldId::Note,
+            };
+            f.focus_on(next);
+            if next == FieldId::LeaveCode
+                && let Some(p) = super::form::code_picker(next, t, lang)
+            {
+                return Outcome::Push(Overlay::Picker(p));
+            }
+            Outcome::Stay
+        }
         PickPurpose::CaseFormLevel => {
             st.overlays.pop();
             if let (Some(PickValue::Pick(Pick::Level(l))), Some(Overlay::Form(f))) = (value, st.overlays.last_mut()) {

@@ -131,6 +131,7 @@ pub fn csv(fig: &Figures) -> String {
         c.row("weeks", &id, "", "", "certifications", w.certifications);
     }
     c.totals(&fig.totals);
+    c.not_hired(fig);
     c.0
 }
 
@@ -175,6 +176,45 @@ impl Csv {
         }
         for (state, n) in &t.cases_by_state {
             self.row("totals", "", "", "", &format!("cases_by_state.{state}"), n);
+        }
+    }
+}
+
+impl Csv {
+    /// Not-hired reasons (#18): `not_hired_enterprises` (id `E…`) and
+    /// `not_hired_demands` (id `D…`), one row per reason code, `unstated`
+    /// and `total`; the city's total under `not_hired`.
+    fn not_hired(&mut self, fig: &Figures) {
+        use skillbridge::domain::aftercare::NotHiredReason;
+        use skillbridge::figures::not_hired::Reasons;
+        let rows = |c: &mut Csv, section: &str, id: &str, zh: &str, en: &str, r: &Reasons| {
+            for reason in NotHiredReason::ALL {
+                c.row(section, id, zh, en, reason.name(), r.of(reason));
+            }
+            c.row(section, id, zh, en, "unstated", r.unstated);
+            c.row(section, id, zh, en, "total", r.total());
+        };
+        let n = &fig.not_hired;
+        rows(self, "not_hired", "", "", "", &n.total);
+        for e in &n.enterprises {
+            rows(
+                self,
+                "not_hired_enterprises",
+                &format!("E{}", e.id),
+                &e.name,
+                "",
+                &e.reasons,
+            );
+        }
+        for d in &n.demands {
+            rows(
+                self,
+                "not_hired_demands",
+                &format!("D{}", d.id),
+                d.occupation_zh,
+                d.occupation_en,
+                &d.reasons,
+            );
         }
     }
 }

@@ -5,7 +5,7 @@ use skillbridge::figures::cells::{
     baseline_note, district_cells, group_cells, institution_cells, period_heading, quarter_heading, target_cells,
     tm_note, trade_cells,
 };
-use skillbridge::figures::retention::{Retained, Retention};
+use skillbridge::figures::retention::Retained;
 use skillbridge::figures::{Figures, TargetKind, Targets, format as num};
 use skillbridge::i18n::{DashStrings, Lang, fill};
 use std::fmt::Write as _;
@@ -104,22 +104,27 @@ fn breakdowns(out: &mut String, d: &DashStrings, lang: Lang, fig: &Figures) {
         .collect();
     rows.extend(fig.institutions.iter().map(|i| retention_cells(&i.name, &i.retained)));
     md_table(out, &d.cols_retention, &rows);
+    not_hired(out, d, lang, fig);
+}
+
+/// Why referrals were not hired, per enterprise and per demand (#18).
+fn not_hired(out: &mut String, d: &DashStrings, lang: Lang, fig: &Figures) {
+    use skillbridge::figures::not_hired::{demand_cells, enterprise_cells};
+    let n = &fig.not_hired;
+    let _ = writeln!(out, "## {}\n", d.not_hired);
+    if n.enterprises.is_empty() {
+        let _ = writeln!(out, "{}\n", d.no_not_hired);
+        return;
+    }
+    let rows: Vec<Vec<String>> = n.enterprises.iter().map(enterprise_cells).collect();
+    md_table(out, &d.cols_not_hired, &rows);
+    let _ = writeln!(out, "## {}\n", d.not_hired_demands);
+    let rows: Vec<Vec<String>> = n.demands.iter().map(|x| demand_cells(lang, x)).collect();
+    md_table(out, &d.cols_not_hired_demand, &rows);
 }
 
 /// A program's or institution's retention: due, and employed of closed
 /// with the share ("—" when none is closed).
 fn retention_cells(name: &str, r: &Retained) -> Vec<String> {
-    let kept = |x: &Retention| match x.share() {
-        Some(s) => format!("{} ({}/{})", num::rate(Some(s)), x.count, x.closed),
-        None => "—".into(),
-    };
-    let wage = r.retention_6m.wage().or(r.retention_3m.wage());
-    vec![
-        name.to_string(),
-        num::int(r.retention_3m.due),
-        kept(&r.retention_3m),
-        num::int(r.retention_6m.due),
-        kept(&r.retention_6m),
-        wage.map(num::int).unwrap_or_else(|| "—".into()),
-    ]
+    skillbridge::figures::retention::cells(name, r)
 }

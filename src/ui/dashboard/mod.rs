@@ -2,6 +2,7 @@
 //! demand, the district map on a Canvas, bar charts of the gaps and weekly
 //! sparklines. Reads the figures the dashboard keeps and computes nothing.
 
+mod aftercare;
 mod map;
 mod tables;
 mod targets;
@@ -66,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, d: &DashboardState, body: Rect) {
         View::Alliances => draw_groups(frame, ds, lang, &f.alliances, d.row(View::Alliances), area),
         View::Institutions => draw_institutions(frame, ds, &f.institutions, d.row(View::Institutions), area),
         View::Charts => draw_charts(frame, ds, lang, f, area),
+        View::Aftercare => aftercare::draw(frame, ds, lang, f, area),
     }
 }
 

@@ -214,10 +214,18 @@ pub(super) fn draw_institutions(
                     };
                     (text, style)
                 })
+                .chain(crate::figures::retention::scorecard_cells(&i.retained).map(|c| (c, Style::new())))
                 .collect()
         })
         .collect();
-    figures_table(frame, area, &ds.cols_institutions, cells, Some(selected));
+    // The scorecard gains retention at 3 and 6 months (#18).
+    let head: Vec<&str> = ds
+        .cols_institutions
+        .iter()
+        .chain(&ds.cols_scorecard_retention)
+        .copied()
+        .collect();
+    figures_table(frame, area, &head, cells, Some(selected));
 }
 
 pub(super) fn draw_charts(frame: &mut Frame, ds: &DashStrings, lang: Lang, f: &Figures, area: Rect) {
