@@ -75,6 +75,7 @@ pub mod retention;
 mod settings;
 mod target;
 pub mod totals;
+pub mod wishes;
 
 pub use attribution::{class_alliance, trade_alliance};
 pub use pipeline::{InstitutionRow, Mark, Pipeline, Rate, Row};
@@ -109,6 +110,9 @@ pub struct Figures {
     pub institutions: Vec<InstitutionRow>,
     pub weeks: Vec<Week>,
     pub totals: Totals,
+    /// People's training wishes against open seats, per trade × district,
+    /// the largest unmet first (#25).
+    pub training_wishes: Vec<wishes::WishRow>,
 }
 
 /// Compute every figure from the data, on a business date.
@@ -142,5 +146,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         institutions: b.institutions,
         weeks: p.weeks,
         totals: totals.finish(),
+        training_wishes: wishes::training_wishes(data),
     }
 }

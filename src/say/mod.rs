@@ -4,6 +4,7 @@
 //! compile until it has its Chinese). Screens, the import report and the
 //! command line call [`Say::say`] with the session's language.
 
+pub mod wish;
 mod zh;
 
 use crate::domain::rules::{Closed, RuleError, Warning};

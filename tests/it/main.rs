@@ -38,4 +38,5 @@ mod search_cli;
 mod startup;
 mod store;
 mod upgrade;
+mod wishes;
 mod workspace;
