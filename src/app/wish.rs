@@ -16,7 +16,6 @@ use crate::domain::wish::{Outcome as WishOutcome, WishId};
 use crate::domain::*;
 use crate::i18n::{Lang, fill};
 use crate::keymap::Action;
-use crate::kiosk::wish::{WishField, WishForm};
 use crate::say::Say;
 use crate::service::wish::QueueRow;
 use crate::service::{Actor, Service};
@@ -38,7 +37,127 @@ impl WishQueue {
     }
 }
 
-/// A wish taken at the desk: the kiosk's form, typed by an operator.
+/// The fields of the desk's wish form, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WishField {
+    Name,
+    Mobile,
+    District,
+    Trade,
+    Group,
+    Consent,
+}
+
+impl WishField {
+    pub const ALL: [WishField; 6] = [
+        WishField::Name,
+        WishField::Mobile,
+        WishField::District,
+        WishField::Trade,
+        WishField::Group,
+        WishField::Consent,
+    ];
+}
+
+/// What the desk's form holds.
+#[derive(Debug, Clone)]
+pub struct WishForm {
+    pub name: tui_input::Input,
+    pub mobile: tui_input::Input,
+    pub region: Option<RegionId>,
+    pub trade: Option<OccupationId>,
+    /// Index into the key groups; `None`: not chosen.
+    pub group: Option<usize>,
+    pub consent: bool,
+    pub focus: WishField,
+}
+
+impl WishForm {
+    pub fn blank() -> WishForm {
+        WishForm {
+            name: tui_input::Input::default(),
+            mobile: tui_input::Input::default(),
+            region: None,
+            trade: None,
+            group: None,
+            consent: false,
+            focus: WishField::Name,
+        }
+    }
+
+    fn index(&self) -> usize {
+        WishField::ALL.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+
+    pub fn move_focus(&mut self, forward: bool) {
+        let n = WishField::ALL.len();
+        let i = self.index();
+        self.focus = WishField::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    /// Step the focused choice one way or the other (wrapping), or tick.
+    pub fn step(&mut self, forward: bool) {
+        fn next<T: Copy + PartialEq>(all: &[T], cur: Option<T>, forward: bool) -> Option<T> {
+            let n = all.len();
+            if n == 0 {
+                return None;
+            }
+            let i = match cur.and_then(|c| all.iter().position(|x| *x == c)) {
+                None if forward => 0,
+                None => n - 1,
+                Some(i) if forward => (i + 1) % n,
+                Some(i) => (i + n - 1) % n,
+            };
+            all.get(i).copied()
+        }
+        match self.focus {
+            WishField::District => {
+                let all: Vec<RegionId> = RegionId::all().collect();
+                self.region = next(&all, self.region, forward);
+            }
+            WishField::Trade => {
+                let all: Vec<OccupationId> = OccupationId::all().collect();
+                self.trade = next(&all, self.trade, forward);
+            }
+            WishField::Group => {
+                let all: Vec<Option<usize>> = std::iter::once(None)
+                    .chain((0..DEFAULT_KEY_GROUPS.len()).map(Some))
+                    .collect();
+                self.group = next(&all, Some(self.group), forward).flatten();
+            }
+            WishField::Consent => self.consent = !self.consent,
+            WishField::Name | WishField::Mobile => {}
+        }
+    }
+
+    /// Edit the focused text field.
+    pub fn edit(&mut self, e: &crate::widgets::text::Edit) {
+        let (input, max) = match self.focus {
+            WishField::Name => (&mut self.name, crate::domain::wish::MAX_NAME_CHARS),
+            WishField::Mobile => (&mut self.mobile, 16),
+            _ => return,
+        };
+        crate::widgets::text::apply(input, e, Some(max));
+    }
+
+    pub fn to_draft(&self) -> crate::domain::wish::Draft {
+        crate::domain::wish::Draft {
+            name: self.name.value().to_string(),
+            mobile: self.mobile.value().to_string(),
+            region: self.region,
+            trade: self.trade,
+            key_group: self
+                .group
+                .and_then(|i| DEFAULT_KEY_GROUPS.get(i))
+                .map(|(zh, _)| (*zh).to_string()),
+            note: String::new(),
+            class: None,
+            consent: self.consent,
+        }
+    }
+}
+
+/// A wish taken at the desk.
 #[derive(Debug, Clone)]
 pub struct DeskWish {
     pub form: WishForm,

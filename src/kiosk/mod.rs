@@ -183,7 +183,7 @@ pub enum Page {
     /// The wish form (#25).
     Wish(wish::WishForm),
     /// A wish's receipt: its number only.
-    Receipt(crate::domain::wish::WishId),
+    Receipt(crate::service::wish::Number),
 }
 
 /// Everything one kiosk session shows.

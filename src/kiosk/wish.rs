@@ -10,11 +10,8 @@
 
 use super::keys::KAction;
 use super::{Kiosk, Msg, Page};
-use crate::domain::wish::{Draft, MAX_NAME_CHARS, WishError, WishId};
-use crate::domain::{ClassId, DEFAULT_KEY_GROUPS};
-use crate::service::public::{Listing, OccupationId, RegionId};
-use crate::service::wish::WishInbox;
-use crate::store::StoreError;
+use crate::service::public::{ClassId, DemandId, Listing, OccupationId, RegionId};
+use crate::service::wish::{DEFAULT_KEY_GROUPS, Draft, MAX_NAME_CHARS, Refusal, WishInbox};
 use crate::widgets::text::{self, Edit};
 use tui_input::Input;
 
@@ -51,35 +48,14 @@ impl WishField {
     }
 }
 
-/// Why the kiosk did not take a wish, in words that echo nothing typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    Name,
-    Mobile,
-    Consent,
-    Choice,
-    /// The kiosk's wishes per minute are used up.
-    Busy,
-    /// The same mobile already waits for the same trade.
-    Already,
-    Failed,
-}
-
-impl Refusal {
-    fn of(e: &StoreError) -> (Refusal, WishField) {
-        match e {
-            StoreError::Wish(w) => match w {
-                WishError::NameEmpty | WishError::NameTooLong { .. } => (Refusal::Name, WishField::Name),
-                WishError::Mobile(_) => (Refusal::Mobile, WishField::Mobile),
-                WishError::NoDistrict => (Refusal::Choice, WishField::District),
-                WishError::NoTrade => (Refusal::Choice, WishField::Trade),
-                WishError::NoConsent => (Refusal::Consent, WishField::Consent),
-                WishError::RateLimited { .. } => (Refusal::Busy, WishField::Consent),
-                WishError::AlreadyWaiting { .. } => (Refusal::Already, WishField::Mobile),
-                _ => (Refusal::Failed, WishField::Consent),
-            },
-            _ => (Refusal::Failed, WishField::Consent),
-        }
+/// The field a refusal sends the visitor back to.
+fn field_of(r: Refusal) -> WishField {
+    match r {
+        Refusal::Name => WishField::Name,
+        Refusal::Mobile | Refusal::Already => WishField::Mobile,
+        Refusal::District => WishField::District,
+        Refusal::Trade => WishField::Trade,
+        Refusal::Consent | Refusal::Busy | Refusal::Failed => WishField::Consent,
     }
 }
 
@@ -167,43 +143,6 @@ impl WishForm {
     }
 }
 
-impl WishForm {
-    /// An empty form (a wish taken at the desk).
-    pub fn blank() -> WishForm {
-        WishForm::new(None, None, None)
-    }
-
-    /// Step the focused choice (or tick the consent).
-    pub fn step(&mut self, forward: bool) {
-        self.cycle(forward);
-        self.refusal = None;
-    }
-
-    /// Edit the focused text field.
-    pub fn edit(&mut self, e: &Edit) {
-        let (input, max) = match self.focus {
-            WishField::Name => (&mut self.name, MAX_NAME_CHARS),
-            WishField::Mobile => (&mut self.mobile, MAX_MOBILE_CHARS),
-            _ => return,
-        };
-        if text::apply(input, e, Some(max)) {
-            self.refusal = None;
-        }
-    }
-
-    /// The next (or previous) field.
-    pub fn move_focus(&mut self, forward: bool) {
-        let n = WishField::ALL.len();
-        let i = self.focus.index();
-        self.focus = WishField::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }];
-    }
-
-    /// What the form holds, to check and send.
-    pub fn to_draft(&self) -> Draft {
-        self.draft()
-    }
-}
-
 impl Kiosk {
     /// Give the session its kiosk's inbox: the one write it may make.
     pub fn with_inbox(mut self, inbox: WishInbox) -> Kiosk {
@@ -242,7 +181,7 @@ impl Kiosk {
                         .unwrap_or((None, None)),
                     (Listing::Jobs, Some(id)) => self
                         .view
-                        .job(crate::domain::DemandId(id))
+                        .job(DemandId(id))
                         .map(|j| (Some(j.trade), Some(j.region)))
                         .unwrap_or((None, None)),
                     _ => (None, None),
@@ -308,7 +247,7 @@ impl Kiosk {
         let draft = f.draft();
         let sent = match &self.inbox {
             Some(inbox) => inbox.append(&draft),
-            None => Err(StoreError::Wish(WishError::NotFound(WishId(0)))),
+            None => Err(Refusal::Failed),
         };
         match sent {
             Ok(receipt) => {
@@ -317,10 +256,9 @@ impl Kiosk {
                 self.state.pages.pop();
                 self.state.pages.push(Page::Receipt(receipt.number));
             }
-            Err(e) => {
-                let (r, field) = Refusal::of(&e);
+            Err(r) => {
                 f.refusal = Some(r);
-                f.focus = field;
+                f.focus = field_of(r);
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use super::data::Data;
 use super::{Actor, Result, Service, access};
-use crate::domain::wish::{self as w, Demand, Draft, Held, Outcome, Source, Stage, Wish, WishError, WishId, WishState};
+use crate::domain::wish::{self as w, Demand, Held, Outcome, Source, Stage, Wish, WishError, WishId, WishState};
 use crate::domain::*;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
@@ -260,6 +260,43 @@ impl Service {
     }
 }
 
+pub use crate::domain::DEFAULT_KEY_GROUPS;
+pub use crate::domain::wish::{Draft, MAX_NAME_CHARS, WishId as Number};
+
+/// Why a kiosk's wish was not taken, in terms that echo nothing typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Name,
+    Mobile,
+    District,
+    Trade,
+    Consent,
+    /// The kiosk's wishes per minute are used up.
+    Busy,
+    /// The same mobile already waits for the same trade.
+    Already,
+    /// Anything else (the disk, the database): ask at the desk.
+    Failed,
+}
+
+impl Refusal {
+    fn of(e: &StoreError) -> Refusal {
+        match e {
+            StoreError::Wish(w) => match w {
+                WishError::NameEmpty | WishError::NameTooLong { .. } => Refusal::Name,
+                WishError::Mobile(_) => Refusal::Mobile,
+                WishError::NoDistrict => Refusal::District,
+                WishError::NoTrade => Refusal::Trade,
+                WishError::NoConsent => Refusal::Consent,
+                WishError::RateLimited { .. } => Refusal::Busy,
+                WishError::AlreadyWaiting { .. } => Refusal::Already,
+                _ => Refusal::Failed,
+            },
+            _ => Refusal::Failed,
+        }
+    }
+}
+
 /// What a kiosk hands a visitor after a wish: its number, nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Receipt {
@@ -378,13 +415,21 @@ impl WishInbox {
     }
 
     /// Append one wish; a refusal says why (a bad field, the kiosk's limit
-    /// per minute, the same mobile already waiting for the trade).
-    pub fn append(&self, draft: &Draft) -> Result<Receipt> {
+    /// per minute, the same mobile already waiting for the trade) and
+    /// nothing more.
+    pub fn append(&self, draft: &Draft) -> std::result::Result<Receipt, Refusal> {
         let name = format!("kiosk:{}", self.kiosk);
-        let wish = self.svc.append_wish(draft, Source::Kiosk(self.kiosk.clone()), &name)?;
-        Ok(Receipt {
-            number: wish.id,
-            date: wish.date,
-        })
+        match self.svc.append_wish(draft, Source::Kiosk(self.kiosk.clone()), &name) {
+            Ok(wish) => Ok(Receipt {
+                number: wish.id,
+                date: wish.date,
+            }),
+            Err(e) => {
+                if !e.is_refusal() {
+                    tracing::warn!("kiosk {}: a wish was not saved: {e}", self.kiosk);
+                }
+                Err(Refusal::of(&e))
+            }
+        }
     }
 }

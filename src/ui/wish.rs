@@ -4,11 +4,10 @@
 
 use super::{ACCENT, block, clear_area, unicode_width};
 use crate::app::App;
-use crate::app::wish::{DeskWish, WishQueue};
+use crate::app::wish::{DeskWish, WishField, WishQueue};
 use crate::domain::DEFAULT_KEY_GROUPS;
 use crate::domain::wish::{Source, Stage};
 use crate::i18n::{Lang, fill};
-use crate::kiosk::wish::WishField;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -27,7 +26,7 @@ pub fn draw_queue(frame: &mut Frame, app: &App, q: &WishQueue, area: Rect) {
     let lang = app.state.lang;
     let w = lang.wish();
     clear_area(frame, area);
-    let b = block(w.q_title.to_string());
+    let b = block(fill(w.q_title, &[&q.rows.len()]));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if inner.height < 2 {
@@ -197,7 +196,7 @@ pub fn draw_desk(frame: &mut Frame, app: &App, d: &DeskWish, body: Rect) {
 /// the dashboard is tall enough and anyone wishes for one.
 pub fn split_for_wishes(area: Rect, f: &crate::figures::Figures) -> (Rect, Option<Rect>) {
     let rows = crate::figures::wishes::to_open(&f.training_wishes).count();
-    if rows == 0 || area.height < 16 {
+    if rows == 0 || area.height < 24 {
         return (area, None);
     }
     let h = (rows.min(6) as u16) + 2;

@@ -2,9 +2,8 @@
 //! typing now; the receipt shows the number only. No wish is read back.
 
 use super::*;
-use crate::domain::DEFAULT_KEY_GROUPS;
-use crate::domain::wish::WishId;
-use crate::kiosk::wish::{Refusal, WishField, WishForm};
+use crate::kiosk::wish::{WishField, WishForm};
+use crate::service::wish::{DEFAULT_KEY_GROUPS, Number as WishId, Refusal};
 
 fn refusal_text(r: Refusal, lang: Lang) -> &'static str {
     let w = lang.wish();
@@ -12,7 +11,7 @@ fn refusal_text(r: Refusal, lang: Lang) -> &'static str {
         Refusal::Name => w.k_bad_name,
         Refusal::Mobile => w.k_bad_mobile,
         Refusal::Consent => w.k_bad_consent,
-        Refusal::Choice => w.k_bad_choice,
+        Refusal::District | Refusal::Trade => w.k_bad_choice,
         Refusal::Busy => w.k_busy,
         Refusal::Already => w.k_already,
         Refusal::Failed => w.k_failed,
