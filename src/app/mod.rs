@@ -26,6 +26,7 @@ pub mod searcher;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod wish;
 
 pub use msg::{Effect, Msg};
 pub use state::*;

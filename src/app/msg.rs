@@ -93,6 +93,12 @@ pub enum Prep {
     Exists(RecordRef),
     /// The follow-ups due, oldest first, for a picker.
     FollowUpsDue,
+    /// Training wishes to call back (#25).
+    WishQueue,
+    /// The intake form for a wish's person, prefilled.
+    WishIntake(crate::domain::wish::WishId),
+    /// The classes a wish's person may be enrolled in.
+    WishClasses(crate::domain::wish::WishId),
     /// Check an evaluation agency's results sheet against the cases.
     ResultsPlan(PathBuf),
     /// Check a spreadsheet (the dry run) before anything is written.
@@ -125,6 +131,8 @@ pub enum Run {
     /// Show one person's whole numbers (recorded first): the person of a
     /// trainee or of a case.
     Reveal(RecordRef),
+    /// A training wish's outcome, enrollment, desk registration or reveal (#25).
+    Wish(super::wish::WishOp),
 }
 
 /// Why pairing has nothing to show for a record.
@@ -176,6 +184,10 @@ pub enum Loaded {
     Exists(RecordRef, bool),
     /// The follow-ups due (a row's label, its case), oldest first.
     FollowUpsDue(Vec<(String, CaseId)>),
+    /// The callback queue's rows (#25).
+    WishQueue(Vec<crate::service::wish::QueueRow>),
+    /// Classes for a wish (a row's label, the class).
+    WishClasses(crate::domain::wish::WishId, Vec<(String, ClassId)>),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
 }
@@ -237,6 +249,8 @@ pub enum Ran {
     Exported(Result<String, String>),
     /// A reveal: the numbers, or why not.
     Revealed(Result<super::state::Shown, String>),
+    /// A wish write: what it did, or why not (#25).
+    Wish(Result<String, String>),
 }
 
 /// How a form's save went.

@@ -227,6 +227,9 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::Exists(r, found)
         }
+        Prep::WishQueue => Loaded::WishQueue(super::wish::rows(svc, &st.actor)),
+        Prep::WishIntake(id) => Loaded::Form(super::wish::intake_for(svc, st, id)),
+        Prep::WishClasses(id) => super::wish::classes(svc, st, id),
         Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) | Prep::FollowUpsDue => Loaded::Nothing,
     }
 }
@@ -352,7 +355,19 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         }
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
-        Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
+        Run::Save { form, next } => {
+            // A form registering a training wish's person links the wish (#25).
+            let wish = super::wish::converting(st).filter(|_| form.kind == Kind::Trainees && form.editing.is_none());
+            let id_number = form.text(super::intake::F::IdNumber).to_string();
+            let saved = save(svc, st, *form, next);
+            if let Some(w) = wish
+                && !matches!(saved, Saved::Refused { .. })
+            {
+                super::wish::after_intake(svc, st, w, &id_number);
+            }
+            Ran::Saved(saved)
+        }
+        Run::Wish(op) => super::wish::write(svc, st, op),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan, st.lang)),
         Run::Results(plan) => Ran::Imported(
             svc.results_apply(by, &plan)

@@ -134,6 +134,8 @@ pub enum PickPurpose {
     FollowUpsDue,
     /// A code field of the after-the-job form below, chosen by name (#18).
     AftercareCode(super::form::FieldId),
+    /// A class to enroll a training wish's person in (#25).
+    WishClass(crate::domain::wish::WishId),
 }
 
 #[derive(Debug, Clone)]
@@ -262,8 +264,13 @@ impl std::fmt::Debug for ImportDialog {
 /// A dialog over the lists; the last one is on top.
 #[derive(Debug)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Detail { record: RecordRef, scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Detail {
+        record: RecordRef,
+        scroll: usize,
+    },
     Pairing(Pairing),
     Picker(Picker),
     Confirm(Confirm),
@@ -271,6 +278,10 @@ pub enum Overlay {
     Intake(Box<Intake>),
     Import(Box<ImportDialog>),
     Dashboard(DashboardState),
+    /// Training wishes to call back (#25).
+    Wishes(super::wish::WishQueue),
+    /// A training wish taken at the desk (#25).
+    DeskWish(Box<super::wish::DeskWish>),
 }
 
 impl Overlay {
@@ -286,6 +297,8 @@ impl Overlay {
                 &[Context::Form, Context::Search, Context::Global]
             }
             Overlay::Dashboard(_) => &[Context::Dashboard, Context::Global],
+            Overlay::Wishes(_) => &[Context::Wishes, Context::Global],
+            Overlay::DeskWish(_) => &[Context::Form, Context::Search, Context::Global],
         }
     }
 }
@@ -413,6 +426,7 @@ impl State {
             Overlay::Intake(f) => f.dirty,
             Overlay::Form(f) => f.dirty,
             Overlay::Import(d) => !d.input.value().trim().is_empty(),
+            Overlay::DeskWish(d) => !d.form.name.value().is_empty() || !d.form.mobile.value().is_empty(),
             _ => false,
         })
     }

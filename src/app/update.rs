@@ -269,6 +269,7 @@ fn changed(st: &mut State, fx: &mut Vec<Effect>) {
     if st.overlays.iter().any(|o| matches!(o, Overlay::Dashboard(_))) {
         fx.push(Effect::Prepare(Prep::Figures { open: false }));
     }
+    super::wish::changed(st, fx);
     st.case_events = None;
 }
 
@@ -320,6 +321,8 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
                 )));
             }
         }
+        Loaded::WishQueue(rows) => super::wish::loaded(st, rows),
+        Loaded::WishClasses(id, rows) => super::wish::classes_loaded(st, id, rows),
         Loaded::Nothing => nothing_selected(st),
     }
 }
@@ -339,6 +342,7 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
             st.revealed = Some(shown);
         }
         Ran::Revealed(Err(e)) => st.err(e),
+        Ran::Wish(r) => super::wish::ran(st, r),
         Ran::Exported(Ok(said)) => st.ok(said),
         Ran::Exported(Err(e)) => st.err(e),
     }

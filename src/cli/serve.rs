@@ -49,7 +49,12 @@ pub fn kiosk(g: &Globals, req: &KioskArgs) -> Result<ExitCode> {
     let _log = start_log();
     let svc = Service::open(store)?;
     tracing::info!(db = %svc.db_path().display(), "kiosk opened");
-    skillbridge::kiosk::term::run(skillbridge::service::public::PublicView::new(svc), settings)?;
+    let inbox = skillbridge::service::wish::WishInbox::new(svc.clone(), "local");
+    skillbridge::kiosk::term::run_with(
+        skillbridge::service::public::PublicView::new(svc),
+        settings,
+        Some(inbox),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

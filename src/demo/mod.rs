@@ -8,6 +8,7 @@ mod aftercare;
 mod city;
 mod names;
 mod tables;
+mod wishes;
 
 use crate::domain::*;
 use crate::rng::Rng;
@@ -367,6 +368,8 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         w.set_seats_used(class, n)?;
     }
     w.finish()?;
+    // People's training wishes (#25), in their own trees.
+    wishes::build(store, &mut g.rng, &mut g.mobiles, today)?;
     store.set_meta(META_AS_OF, &today.to_string())?;
     store.set_meta(
         META_DEMO,

@@ -9,6 +9,7 @@ pub mod idno;
 pub mod kind;
 pub mod rules;
 pub mod validate;
+pub mod wish;
 
 pub use case::{CaseState, Evaluation, Move, MoveKind, StateKind, TransitionError, legal_moves, next_state};
 pub use catalog::{

@@ -77,6 +77,7 @@ pub mod retention;
 mod settings;
 mod target;
 pub mod totals;
+pub mod wishes;
 
 pub use attribution::{class_alliance, trade_alliance};
 pub use pipeline::{InstitutionRow, Mark, Pipeline, Rate, Row};
@@ -113,6 +114,9 @@ pub struct Figures {
     pub totals: Totals,
     /// Not-hired reasons per enterprise and per demand (#18).
     pub not_hired: not_hired::NotHired,
+    /// People's training wishes against open seats, per trade × district,
+    /// the largest unmet first (#25).
+    pub training_wishes: Vec<wishes::WishRow>,
 }
 
 /// Compute every figure from the data, on a business date.
@@ -147,5 +151,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         weeks: p.weeks,
         totals: totals.finish(),
         not_hired: not_hired::count(data),
+        training_wishes: wishes::training_wishes(data),
     }
 }

@@ -6,10 +6,12 @@
 
 mod en;
 mod strings;
+mod wish;
 mod zh;
 
 pub use en::{EN, EN_DASH};
 pub use strings::{DashStrings, Strings};
+pub use wish::{EN_WISH, WishStrings, ZH_WISH};
 pub use zh::{ZH, ZH_DASH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -119,4 +119,11 @@ actions! {
     Left => "left", "左移", "move left";
     Right => "right", "右移", "move right";
     ViewAftercare => "view-aftercare", "看板：回访留存与未录用原因", "dashboard: retention and not-hired reasons";
+    WishQueue => "wish-queue", "培训意向回电：未办结的意向，最早的在前", "training wishes to call back, oldest first";
+    WishRegister => "wish-register", "登记为学员（预填登记表）", "register as a trainee (intake prefilled)";
+    WishEnroll => "wish-enroll", "报名入班（意向的工种）", "enroll in a class (of the trade wished)";
+    WishDuplicate => "wish-duplicate", "已是学员（按手机号找到）", "already a trainee (found by mobile)";
+    WishNotReached => "wish-not-reached", "联系不上（第三次结束）", "not reached (the third closes it)";
+    WishNotInterested => "wish-not-interested", "不再需要", "not interested";
+    WishNew => "wish-new", "柜台登记培训意向", "take a training wish at the desk";
 }

@@ -33,10 +33,12 @@ pub enum Context {
     Form,
     Help,
     Dashboard,
+    /// The callback queue of training wishes (#25).
+    Wishes,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -47,6 +49,7 @@ impl Context {
         Context::Form,
         Context::Help,
         Context::Dashboard,
+        Context::Wishes,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -60,6 +63,7 @@ impl Context {
             Context::Form => "form",
             Context::Help => "help",
             Context::Dashboard => "dashboard",
+            Context::Wishes => "wishes",
         }
     }
     /// The context as the Chinese help names it.
@@ -75,6 +79,7 @@ impl Context {
             Context::Form => "表单",
             Context::Help => "帮助",
             Context::Dashboard => "看板",
+            Context::Wishes => "培训意向",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {

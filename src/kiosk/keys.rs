@@ -40,6 +40,12 @@ pub enum KAction {
     CursorLeft,
     CursorRight,
     Language,
+    /// Open the wish form (想报名 / 想培训, #25).
+    Wish,
+    NextField,
+    PrevField,
+    /// Tick a box, or step a choice.
+    Toggle,
 }
 
 /// Which screen a key is pressed on.
@@ -50,14 +56,26 @@ pub enum Where {
     Class,
     Job,
     Choose,
+    /// The wish form (#25).
+    Wish,
+    /// A wish's receipt: any key goes home.
+    Receipt,
 }
 
 impl Where {
-    pub const ALL: [Where; 5] = [Where::Home, Where::List, Where::Class, Where::Job, Where::Choose];
+    pub const ALL: [Where; 7] = [
+        Where::Home,
+        Where::List,
+        Where::Class,
+        Where::Job,
+        Where::Choose,
+        Where::Wish,
+        Where::Receipt,
+    ];
 
     /// Screens with a text field: a printable key no binding takes is typed.
     pub fn types_text(self) -> bool {
-        matches!(self, Where::List | Where::Choose)
+        matches!(self, Where::List | Where::Choose | Where::Wish)
     }
 }
 
@@ -78,6 +96,12 @@ pub enum Label {
     Choose,
     Cancel,
     Language,
+    /// Wishes (#25): open the form, move between its fields, choose, tick, send.
+    Wish,
+    Field,
+    Pick,
+    Tick,
+    Submit,
 }
 
 type Binding = (&'static str, KAction);
@@ -104,6 +128,7 @@ const LIST: &[Binding] = &[
     ("enter", KAction::Open),
     ("f2", KAction::District),
     ("f3", KAction::Trade),
+    ("f5", KAction::Wish),
     ("esc", KAction::Back),
     ("backspace", KAction::DeleteBack),
     ("ctrl-u", KAction::ClearQuery),
@@ -118,6 +143,8 @@ const CLASS: &[Binding] = &[
     ("pagedown", KAction::PageDown),
     ("esc", KAction::Back),
     ("backspace", KAction::Back),
+    ("w", KAction::Wish),
+    ("W", KAction::Wish),
 ];
 
 const JOB: &[Binding] = &[
@@ -128,6 +155,8 @@ const JOB: &[Binding] = &[
     ("enter", KAction::Open),
     ("esc", KAction::Back),
     ("backspace", KAction::Back),
+    ("w", KAction::Wish),
+    ("W", KAction::Wish),
 ];
 
 const CHOOSE: &[Binding] = &[
@@ -141,6 +170,22 @@ const CHOOSE: &[Binding] = &[
     ("ctrl-u", KAction::ClearQuery),
 ];
 
+const WISH: &[Binding] = &[
+    ("up", KAction::Up),
+    ("down", KAction::Down),
+    ("backtab", KAction::PrevField),
+    ("tab", KAction::NextField),
+    ("left", KAction::CursorLeft),
+    ("right", KAction::CursorRight),
+    ("space", KAction::Toggle),
+    ("enter", KAction::Open),
+    ("esc", KAction::Back),
+    ("backspace", KAction::DeleteBack),
+    ("ctrl-u", KAction::ClearQuery),
+];
+
+const RECEIPT: &[Binding] = &[("enter", KAction::Back), ("esc", KAction::Back)];
+
 /// Every binding of a screen, most specific first.
 pub fn bindings(w: Where) -> impl Iterator<Item = (Key, KAction)> {
     let own = match w {
@@ -149,6 +194,8 @@ pub fn bindings(w: Where) -> impl Iterator<Item = (Key, KAction)> {
         Where::Class => CLASS,
         Where::Job => JOB,
         Where::Choose => CHOOSE,
+        Where::Wish => WISH,
+        Where::Receipt => RECEIPT,
     };
     // The table is checked by a test; a bad entry would only be skipped.
     own.iter()
@@ -180,10 +227,15 @@ pub fn footer(w: Where) -> &'static [(&'static [KAction], Label)] {
             (&[A::Trade], Label::Trade),
             (&[A::Back], Label::Home),
         ],
-        Where::Class => &[(&[A::Up, A::Down], Label::Scroll), (&[A::Back], Label::Back)],
+        Where::Class => &[
+            (&[A::Up, A::Down], Label::Scroll),
+            (&[A::Wish], Label::Wish),
+            (&[A::Back], Label::Back),
+        ],
         Where::Job => &[
             (&[A::Up, A::Down], Label::Move),
             (&[A::Open], Label::ViewClass),
+            (&[A::Wish], Label::Wish),
             (&[A::Back], Label::Back),
         ],
         Where::Choose => &[
@@ -191,6 +243,14 @@ pub fn footer(w: Where) -> &'static [(&'static [KAction], Label)] {
             (&[A::Open], Label::Choose),
             (&[A::Back], Label::Cancel),
         ],
+        Where::Wish => &[
+            (&[A::Up, A::Down], Label::Field),
+            (&[A::CursorLeft, A::CursorRight], Label::Pick),
+            (&[A::Toggle], Label::Tick),
+            (&[A::Open], Label::Submit),
+            (&[A::Back], Label::Back),
+        ],
+        Where::Receipt => &[(&[A::Back], Label::Home)],
     }
 }
 
@@ -207,6 +267,7 @@ pub fn key_label(k: Key) -> String {
         KeyCode::Enter => "Enter".into(),
         KeyCode::Esc => "Esc".into(),
         KeyCode::Tab => "Tab".into(),
+        KeyCode::Char(' ') => "␣".into(),
         KeyCode::Backspace => "Backspace".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
@@ -247,8 +308,10 @@ pub fn exit_key_problem(key: Key) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn all_tables() -> [(&'static str, &'static [Binding]); 6] {
+    fn all_tables() -> [(&'static str, &'static [Binding]); 8] {
         [
+            ("wish", WISH),
+            ("receipt", RECEIPT),
             ("everywhere", EVERYWHERE),
             ("home", HOME),
             ("list", LIST),

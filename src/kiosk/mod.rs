@@ -15,6 +15,7 @@ pub mod keys;
 pub mod searcher;
 pub mod term;
 pub mod ui;
+pub mod wish;
 
 use crate::i18n::Lang;
 use crate::keymap::Key;
@@ -29,6 +30,9 @@ use tui_input::Input;
 
 /// Seconds without a key before the kiosk returns to its home screen.
 pub const DEFAULT_IDLE_SECS: u64 = 90;
+
+/// How long a wish's receipt stays on screen without a key.
+pub const RECEIPT_FOR: Duration = Duration::from_secs(30);
 
 /// The longest search a visitor can type.
 pub const MAX_QUERY_CHARS: usize = 40;
@@ -167,9 +171,19 @@ impl Chooser {
 #[derive(Debug, Clone)]
 pub enum Page {
     List,
-    Class { id: ClassId, scroll: usize },
-    Job { id: DemandId, selected: usize },
+    Class {
+        id: ClassId,
+        scroll: usize,
+    },
+    Job {
+        id: DemandId,
+        selected: usize,
+    },
     Choose(Chooser),
+    /// The wish form (#25).
+    Wish(wish::WishForm),
+    /// A wish's receipt: its number only.
+    Receipt(crate::service::wish::Number),
 }
 
 /// Everything one kiosk session shows.
@@ -209,6 +223,8 @@ impl State {
             Some(Page::Class { .. }) => Where::Class,
             Some(Page::Job { .. }) => Where::Job,
             Some(Page::Choose(_)) => Where::Choose,
+            Some(Page::Wish(_)) => Where::Wish,
+            Some(Page::Receipt(_)) => Where::Receipt,
         }
     }
 
@@ -245,6 +261,8 @@ pub struct Kiosk {
     seen_version: u64,
     /// When the last key came; `None` once the idle reset has run.
     last_input: Option<Instant>,
+    /// The one write a kiosk may make: append a wish (#25).
+    inbox: Option<crate::service::wish::WishInbox>,
 }
 
 /// The text edit a message makes, if it is one.
@@ -288,6 +306,7 @@ impl Kiosk {
             next_gen: 0,
             seen_version,
             last_input: None,
+            inbox: None,
         }
     }
 
@@ -321,6 +340,11 @@ impl Kiosk {
             return;
         }
         let at = self.state.at();
+        if at == Where::Receipt {
+            // Any key after a receipt: a fresh home screen.
+            self.state = State::new(self.state.lang);
+            return;
+        }
         if let Some(a) = keys::resolve(at, key) {
             self.update(Msg::Action(a));
         } else if at.types_text()
@@ -341,6 +365,14 @@ impl Kiosk {
     /// Run the idle reset when due, take in finished searches and changes
     /// made elsewhere. Call often.
     pub fn tick(&mut self, now: Instant) {
+        if matches!(self.state.pages.last(), Some(Page::Receipt(_)))
+            && self
+                .last_input
+                .is_some_and(|t| now.saturating_duration_since(t) >= RECEIPT_FOR)
+        {
+            // A receipt clears itself.
+            self.state = State::new(self.settings.lang);
+        }
         if self.idle_left(now) == Some(Duration::ZERO) {
             self.last_input = None;
             if !self.state.is_fresh(&self.settings) {
@@ -433,6 +465,18 @@ impl Kiosk {
                 self.state.pages.pop();
                 self.open_chooser(field);
             }
+            return;
+        }
+        if matches!(self.state.pages.last(), Some(Page::Wish(_))) {
+            self.update_wish(msg);
+            return;
+        }
+        if matches!(self.state.pages.last(), Some(Page::Receipt(_))) {
+            self.state = State::new(self.state.lang);
+            return;
+        }
+        if msg == Msg::Action(KAction::Wish) {
+            self.open_wish();
             return;
         }
         let page = self.state.page_rows;
@@ -532,6 +576,8 @@ impl Kiosk {
                     _ => {}
                 }
             }
+            // Handled above.
+            Some(Page::Wish(_) | Page::Receipt(_)) => {}
         }
     }
 

@@ -28,7 +28,10 @@ impl Screen for Kiosk {
         false
     }
     fn wake_in(&self, now: Instant) -> Option<Duration> {
-        self.idle_left(now)
+        match (self.idle_left(now), self.receipt_left(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
     fn data_version(&self) -> u64 {
         self.view().version()
@@ -41,6 +44,15 @@ impl Screen for Kiosk {
 
 /// Run a kiosk on this terminal until its exit key is pressed.
 pub fn run(view: PublicView, settings: Settings) -> anyhow::Result<()> {
+    run_with(view, settings, None)
+}
+
+/// Run a kiosk that may take training wishes through `inbox` (#25).
+pub fn run_with(
+    view: PublicView,
+    settings: Settings,
+    inbox: Option<crate::service::wish::WishInbox>,
+) -> anyhow::Result<()> {
     local::require_terminal(
         "the kiosk draws a full-screen interface there. Run it on the lobby terminal (or in tmux/screen)",
     )?;
@@ -50,6 +62,12 @@ pub fn run(view: PublicView, settings: Settings) -> anyhow::Result<()> {
         crate::i18n::Lang::En => "skillbridge — loading…",
     };
     let searcher = Box::new(super::searcher::BackgroundSearcher::new(view.clone(), None));
-    local::run(loading, || Ok(Kiosk::new(view, settings, searcher)))?;
+    local::run(loading, || {
+        let k = Kiosk::new(view, settings, searcher);
+        Ok(match inbox {
+            Some(i) => k.with_inbox(i),
+            None => k,
+        })
+    })?;
     Ok(())
 }

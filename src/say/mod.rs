@@ -6,6 +6,7 @@
 
 pub mod cli;
 mod files;
+pub mod wish;
 mod zh;
 
 use crate::domain::rules::{Closed, RuleError, Warning};

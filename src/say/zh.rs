@@ -266,6 +266,7 @@ pub(super) fn store(e: &StoreError) -> String {
         StoreError::Invalid(v) => validation(v),
         StoreError::Rule(r) => rule(r),
         StoreError::Denied(d) => denied(d),
+        StoreError::Wish(w) => super::wish::zh(w),
     }
 }
 

@@ -356,7 +356,7 @@ impl Handler for Conn {
                 let out = ChannelOut::new(out_tx.clone());
                 let last_words = ChannelOut::new(out_tx);
                 let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match actor.role {
-                    Role::Kiosk => session::run_kiosk(settings, size, rx, out, last_words),
+                    Role::Kiosk => session::run_kiosk(settings, &actor.name, size, rx, out, last_words),
                     _ => session::run(settings, actor, size, rx, out, last_words),
                 }));
                 if res.is_err() {

@@ -37,7 +37,14 @@ pub fn run(settings: Settings, actor: Actor, size: (u16, u16), rx: InputRx, out:
 /// A kiosk key's screen: the public lobby view over the same live service.
 /// No key ends it (the lobby machine must not drop to a shell); idle brings
 /// it home; it ends when the client goes or the server stops.
-pub fn run_kiosk(settings: Settings, size: (u16, u16), rx: InputRx, out: ChannelOut, last_words: ChannelOut) {
+pub fn run_kiosk(
+    settings: Settings,
+    kiosk: &str,
+    size: (u16, u16),
+    rx: InputRx,
+    out: ChannelOut,
+    last_words: ChannelOut,
+) {
     use crate::service::public::PublicView;
     let view = PublicView::new(settings.svc.clone());
     let kiosk_settings = crate::kiosk::Settings {
@@ -46,7 +53,9 @@ pub fn run_kiosk(settings: Settings, size: (u16, u16), rx: InputRx, out: Channel
         ..Default::default()
     };
     let searcher = Box::new(crate::kiosk::searcher::BackgroundSearcher::new(view.clone(), None));
-    let screen = crate::kiosk::Kiosk::new(view, kiosk_settings, searcher);
+    // Its one write: wishes into the inbox, as this kiosk (#25).
+    let inbox = crate::service::wish::WishInbox::new(settings.svc.clone(), kiosk);
+    let screen = crate::kiosk::Kiosk::new(view, kiosk_settings, searcher).with_inbox(inbox);
     let how = Drive {
         who: "kiosk",
         idle: settings.idle,

@@ -20,6 +20,9 @@ pub struct Data {
     /// Referrals that ended without a hire, with their reasons, of every
     /// case that has one standing: read with the follow-ups (#18).
     pub not_hired: BTreeMap<CaseId, Vec<crate::domain::aftercare::NotHiredStep>>,
+    /// Training wishes with their states, read from their own trees at a
+    /// load (not in the snapshot; #25).
+    pub wishes: crate::domain::wish::Wishes,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,
@@ -63,6 +66,7 @@ impl Data {
         d.cases = cases.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
         d.link_cases();
         d.load_aftercare(store)?;
+        d.load_wishes(store)?;
         Ok(d)
     }
 

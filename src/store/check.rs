@@ -161,6 +161,7 @@ impl Store {
             events += self.check_events(c, &mut p);
         }
         counters(&r, &d, &mut p);
+        super::wish::check_into(self, &mut p);
         Report {
             problems: p,
             records,

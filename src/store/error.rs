@@ -160,6 +160,9 @@ pub enum StoreError {
     /// The one asking may not do this (their role or districts).
     #[error(transparent)]
     Denied(#[from] crate::domain::access::Denied),
+    /// A training wish or callback outcome refused (#25).
+    #[error(transparent)]
+    Wish(#[from] crate::domain::wish::WishError),
 }
 
 /// Why a demand takes no referral.
@@ -194,6 +197,7 @@ impl StoreError {
                 | StoreError::Invalid(_)
                 | StoreError::Rule(_)
                 | StoreError::Denied(_)
+                | StoreError::Wish(_)
         )
     }
 }

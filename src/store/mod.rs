@@ -32,6 +32,7 @@ pub mod repair;
 pub mod sledlog;
 mod tree;
 mod tx;
+pub mod wish;
 
 pub use audit::{AccessEvent, AccessKind, AuditFilter};
 pub use error::{Result, StoreError, Unavailable};

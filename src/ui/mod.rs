@@ -7,6 +7,7 @@ mod dashboard;
 mod detail;
 mod overlays;
 mod table;
+pub mod wish;
 
 pub use overlays::area_of;
 pub use table::lit;

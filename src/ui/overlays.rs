@@ -139,6 +139,8 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
         Overlay::Intake(form) => draw_intake(frame, app, form, v, body),
         Overlay::Import(d) => draw_import(frame, app, d, body),
         Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
+        Overlay::Wishes(q) => super::wish::draw_queue(frame, app, q, body),
+        Overlay::DeskWish(d) => super::wish::draw_desk(frame, app, d, body),
     }
 }
 

@@ -13,4 +13,5 @@ mod dashboard;
 mod kiosk;
 mod ssh;
 mod ssh_attacks;
+mod wishes;
 mod workspace;

@@ -39,4 +39,5 @@ mod search_cli;
 mod startup;
 mod store;
 mod upgrade;
+mod wishes;
 mod workspace;

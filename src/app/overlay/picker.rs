@@ -166,6 +166,7 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
             }
         },
         PickPurpose::Goto => Outcome::Stay,
+        PickPurpose::WishClass(id) => crate::app::wish::class_chosen(id, value, fx),
         PickPurpose::FollowUpsDue => match value {
             Some(PickValue::Open(r)) => {
                 fx.push(Effect::Prepare(Prep::Exists(r)));

@@ -258,7 +258,7 @@ fn pairing(data: &Data, rows: &PairRows, st: &State) -> OverlayView {
                     )
                 })
                 .unwrap_or_default();
-            fill(t.pairing_classes_title, &[&what])
+            fill(t.pairing_classes_title, &[&what]) + &super::wish::pairing_note(data, *d, lang)
         }
         PairRows::Demands(c, _) => {
             let who = data
@@ -378,5 +378,15 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
         Some(Overlay::Intake(_)) => vec![NextField, Open, Save, SaveAndNext, Cancel],
         Some(Overlay::Import(_)) => vec![Open, NextField, Cancel],
         Some(Overlay::Dashboard(_)) => vec![Down, NextTab, Open, Back, Help],
+        Some(Overlay::Wishes(_)) => vec![
+            WishRegister,
+            WishEnroll,
+            WishDuplicate,
+            WishNotReached,
+            WishNotInterested,
+            WishNew,
+            Back,
+        ],
+        Some(Overlay::DeskWish(_)) => vec![NextField, Open, Save, Cancel],
     }
 }

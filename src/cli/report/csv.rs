@@ -132,6 +132,7 @@ pub fn csv(fig: &Figures) -> String {
     }
     c.totals(&fig.totals);
     c.not_hired(fig);
+    c.training_wishes(&fig.training_wishes);
     c.0
 }
 
@@ -215,6 +216,24 @@ impl Csv {
                 d.occupation_en,
                 &d.reasons,
             );
+        }
+    }
+
+    /// `training_wishes`: one block per trade × district with open wishes,
+    /// id `<trade id>@<district code>`.
+    fn training_wishes(&mut self, rows: &[skillbridge::figures::wishes::WishRow]) {
+        for r in rows {
+            let id = format!("{}@{}", r.trade_id, region_code(u16::from(r.district_id)));
+            let zh = format!("{} {}", r.trade_zh, r.district_zh);
+            let en = format!("{} {}", r.trade_en, r.district_en);
+            for (metric, v) in [
+                ("wishing", r.wishing),
+                ("waiting", r.waiting),
+                ("seats_open", r.seats_open),
+                ("unmet", r.unmet),
+            ] {
+                self.row("training_wishes", &id, &zh, &en, metric, v);
+            }
         }
     }
 }

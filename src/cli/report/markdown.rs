@@ -66,6 +66,7 @@ pub fn markdown(fig: &Figures, demo: Option<&str>, lang: Lang) -> String {
         .map(|w| vec![w.start.to_string(), num::int(w.enrollments), num::int(w.certifications)])
         .collect();
     md_table(&mut out, &d.cols_weeks, &weeks);
+    training_wishes(&mut out, lang, fig);
     let _ = writeln!(out, "{}", d.report_definitions);
     out
 }
@@ -127,4 +128,30 @@ fn not_hired(out: &mut String, d: &DashStrings, lang: Lang, fig: &Figures) {
 /// with the share ("—" when none is closed).
 fn retention_cells(name: &str, r: &Retained) -> Vec<String> {
     skillbridge::figures::retention::cells(name, r)
+}
+
+/// People's training wishes against open seats (#25): trades to open a class for.
+fn training_wishes(out: &mut String, lang: Lang, fig: &Figures) {
+    let w = lang.wish();
+    let _ = writeln!(out, "## {}\n", w.gap_title);
+    if fig.training_wishes.is_empty() {
+        let _ = writeln!(out, "{}\n", w.gap_none);
+        return;
+    }
+    let rows: Vec<Vec<String>> = fig
+        .training_wishes
+        .iter()
+        .map(|r| {
+            vec![
+                r.trade(lang).to_string(),
+                r.district(lang).to_string(),
+                num::int(u64::from(r.wishing)),
+                num::int(u64::from(r.waiting)),
+                num::int(u64::from(r.seats_open)),
+                num::int(u64::from(r.unmet)),
+            ]
+        })
+        .collect();
+    md_table(out, &w.gap_cols, &rows);
+    let _ = writeln!(out, "{}\n", w.gap_rule);
 }

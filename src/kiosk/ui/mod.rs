@@ -7,6 +7,7 @@ mod chooser;
 mod names;
 mod pages;
 mod results;
+mod wish;
 
 use chooser::draw_chooser;
 use names::*;
@@ -83,6 +84,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) -> Laid {
             draw_list(frame, k, body, &mut laid);
             draw_chooser(frame, k, c, body, &mut laid);
         }
+        Some(Page::Wish(f)) => wish::draw_wish_form(frame, k, f, body),
+        Some(Page::Receipt(n)) => wish::draw_receipt(frame, k, *n, body),
     }
     draw_footer(frame, k, footer);
     laid
@@ -207,6 +210,11 @@ fn label_text(l: Label, t: &Strings) -> &'static str {
         Label::Choose => t.k_key_choose,
         Label::Cancel => t.k_key_cancel,
         Label::Language => t.k_key_language,
+        Label::Wish => t.lang.wish().k_wish_hint,
+        Label::Field => t.lang.wish().k_key_field,
+        Label::Pick => t.lang.wish().k_key_pick,
+        Label::Tick => t.lang.wish().k_key_tick,
+        Label::Submit => t.lang.wish().k_key_submit,
     }
 }
 

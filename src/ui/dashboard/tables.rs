@@ -68,6 +68,11 @@ pub(super) fn figures_table(
 
 pub(super) fn draw_trades(frame: &mut Frame, ds: &DashStrings, lang: Lang, d: &DashboardState, area: Rect) {
     let f = &d.figures;
+    // People's training wishes beside the employers' gap (#25).
+    let (area, wishes) = crate::ui::wish::split_for_wishes(area, f);
+    if let Some(w) = wishes {
+        crate::ui::wish::draw_gap(frame, lang, f, w);
+    }
     let (left, chart) = if area.width >= 110 {
         let [l, c] = Layout::horizontal([Constraint::Min(60), Constraint::Percentage(38)]).areas(area);
         (l, Some(c))

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Every trainee's name, ID number and mobile.
-fn personal(svc: &Service) -> Vec<(String, String, Option<String>)> {
+pub(super) fn personal(svc: &Service) -> Vec<(String, String, Option<String>)> {
     svc.read()
         .data
         .trainees
@@ -21,7 +21,7 @@ fn personal(svc: &Service) -> Vec<(String, String, Option<String>)> {
 
 /// Text that is public anyway: an ordinary word or a firm's name that a
 /// trainee's name happens to equal is not a leak of that trainee.
-fn public_corpus(view: &PublicView) -> String {
+pub(super) fn public_corpus(view: &PublicView) -> String {
     let mut s = String::new();
     for i in view.institutions() {
         s.push_str(&i.name);
@@ -66,7 +66,7 @@ fn long_numbers(screen: &str) -> Vec<String> {
 }
 
 /// The personal data to look for, prepared for fast lookups.
-struct Watch {
+pub(super) struct Watch {
     ids_and_mobiles: HashSet<String>,
     /// Names of two or more characters that are not public words.
     names: HashSet<String>,
@@ -74,7 +74,7 @@ struct Watch {
 }
 
 impl Watch {
-    fn new(people: &[(String, String, Option<String>)], corpus: &str) -> Watch {
+    pub(super) fn new(people: &[(String, String, Option<String>)], corpus: &str) -> Watch {
         let mut ids_and_mobiles = HashSet::new();
         let mut names = HashSet::new();
         for (name, id, mobile) in people {
@@ -94,7 +94,7 @@ impl Watch {
 
     /// What in `screen` is personal data: any digit run long enough to be
     /// an ID number or a mobile (known or not), and any trainee's name.
-    fn leaks(&self, screen: &str) -> Vec<String> {
+    pub(super) fn leaks(&self, screen: &str) -> Vec<String> {
         let mut found: Vec<String> = long_numbers(screen)
             .into_iter()
             .map(|n| {
@@ -127,7 +127,7 @@ impl Watch {
 
 /// Every screen a visitor can reach: home, both lists (each row and its
 /// detail, each job's classes and their details), both choosers, searches.
-fn walk_every_screen(svc: Arc<Service>, lang: Lang) -> Vec<(String, String)> {
+pub(super) fn walk_every_screen(svc: Arc<Service>, lang: Lang) -> Vec<(String, String)> {
     let now = Instant::now();
     let mut k = kiosk(svc, lang, now);
     let mut shots: Vec<(String, String)> = Vec::new();

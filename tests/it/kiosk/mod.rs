@@ -7,6 +7,7 @@ mod cli;
 mod leaks;
 mod lists;
 mod walls;
+mod wishes;
 
 use crate::common;
 

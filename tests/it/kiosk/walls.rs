@@ -64,13 +64,22 @@ fn the_kiosk_module_reaches_data_only_through_the_public_view() {
     let mut files = 0;
     for p in rust_files(&dir) {
         files += 1;
+        // The wish form (#25) holds what a visitor types into its mobile
+        // field and sends it through the kiosk's one write, its inbox
+        // (which reads nothing back, `service::wish`): the mobile's names
+        // in that file only.
+        let wish_form = p.file_name().is_some_and(|n| n == "wish.rs");
         for (line, tok) in code_tokens(&p) {
             let name = tok.rsplit("::").next().unwrap_or(&tok);
+            if wish_form && matches!(name, "mobile" | "Mobile") {
+                continue;
+            }
             if forbidden.contains(&name) {
                 offenders.push(format!("{}:{line}: {tok}", p.display()));
             }
             // The only way into the service layer is its public module.
-            if tok.contains("service::") && !tok.contains("service::public") {
+            // (and the inbox a wish is sent through).
+            if tok.contains("service::") && !tok.contains("service::public") && !tok.contains("service::wish::") {
                 offenders.push(format!("{}:{line}: {tok}", p.display()));
             }
         }
