@@ -88,6 +88,15 @@ pub fn init(g: &Globals) -> Result<ExitCode> {
         );
     }
     let store = Store::open(&path)?;
+    // The shipped sample subsidy standards (示例标准), until the city's are imported.
+    let stamp = skillbridge::store::Stamp {
+        operator: super::access::operator_name(g),
+        at: chrono::Utc::now().timestamp(),
+        today: chrono::Utc::now()
+            .with_timezone(&skillbridge::domain::china_time())
+            .date_naive(),
+    };
+    store.set_subsidy_standards(&skillbridge::domain::subsidy::Standards::sample(), &stamp)?;
     store.flush()?;
     println!("created an empty database at {}", path.display());
     Ok(ExitCode::SUCCESS)

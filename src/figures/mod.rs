@@ -73,6 +73,7 @@ mod pipeline;
 mod progress;
 pub mod retention;
 mod settings;
+pub mod subsidy;
 mod target;
 pub mod totals;
 
@@ -109,6 +110,8 @@ pub struct Figures {
     pub institutions: Vec<InstitutionRow>,
     pub weeks: Vec<Week>,
     pub totals: Totals,
+    /// Training subsidies: claims, the ledger, the counted trainings (#21).
+    pub subsidy: subsidy::SubsidyFigures,
 }
 
 /// Compute every figure from the data, on a business date.
@@ -142,5 +145,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         institutions: b.institutions,
         weeks: p.weeks,
         totals: totals.finish(),
+        subsidy: subsidy::compute(data),
     }
 }

@@ -4,6 +4,7 @@
 //! compile until it has its Chinese). Screens, the import report and the
 //! command line call [`Say::say`] with the session's language.
 
+mod subsidy;
 mod zh;
 
 use crate::domain::rules::{Closed, RuleError, Warning};
@@ -56,6 +57,24 @@ said! {
     Note => note,
     UnknownColumn => unknown_column,
     crate::io::export::ExportError => export,
+}
+
+impl Say for crate::domain::subsidy::SubsidyError {
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => subsidy::subsidy(self),
+        }
+    }
+}
+
+impl Say for crate::domain::subsidy::StandardsError {
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => subsidy::standards(self),
+        }
+    }
 }
 
 /// `column 'X' = 'value': reason` in the reader's language.

@@ -17,6 +17,8 @@ pub struct Data {
     /// Employed cases' follow-ups, read from their events at a load (not
     /// in the snapshot).
     pub aftercare: BTreeMap<CaseId, crate::domain::aftercare::Aftercare>,
+    /// Training-subsidy claims (#21), read at a load (not in the snapshot).
+    pub claims: BTreeMap<crate::domain::subsidy::ClaimId, crate::domain::subsidy::Claim>,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,
@@ -60,6 +62,7 @@ impl Data {
         d.cases = cases.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
         d.link_cases();
         d.load_aftercare(store)?;
+        d.load_claims(store)?;
         Ok(d)
     }
 

@@ -17,6 +17,7 @@ pub mod public;
 pub mod results;
 pub mod rows;
 pub mod snapshot;
+pub mod subsidy;
 
 pub use access::{Actor, Guarded};
 pub use data::Data;
@@ -212,7 +213,12 @@ impl Service {
                     .collect::<HashMap<Kind, Arc<Index>>>()
             });
             let (data, from_snapshot) = match snapshot::read(&db, &id, generation) {
-                Some(mut d) => (d.load_aftercare(&store).map(|()| d), true),
+                Some(mut d) => (
+                    d.load_aftercare(&store)
+                        .and_then(|()| d.load_claims(&store))
+                        .map(|()| d),
+                    true,
+                ),
                 None => (Data::load(&store), false),
             };
             (data, cached.join().unwrap_or_default(), from_snapshot)

@@ -161,6 +161,7 @@ impl Store {
             events += self.check_events(c, &mut p);
         }
         counters(&r, &d, &mut p);
+        p.extend(self.check_subsidies(&r.classes, &r.cases));
         Report {
             problems: p,
             records,

@@ -160,6 +160,9 @@ pub enum StoreError {
     /// The one asking may not do this (their role or districts).
     #[error(transparent)]
     Denied(#[from] crate::domain::access::Denied),
+    /// A subsidy claim step or standard table refused (#21).
+    #[error(transparent)]
+    Subsidy(#[from] crate::domain::subsidy::SubsidyError),
 }
 
 /// Why a demand takes no referral.
@@ -194,6 +197,7 @@ impl StoreError {
                 | StoreError::Invalid(_)
                 | StoreError::Rule(_)
                 | StoreError::Denied(_)
+                | StoreError::Subsidy(_)
         )
     }
 }

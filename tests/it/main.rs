@@ -37,5 +37,6 @@ mod salvage;
 mod search_cli;
 mod startup;
 mod store;
+mod subsidy;
 mod upgrade;
 mod workspace;
