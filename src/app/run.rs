@@ -20,6 +20,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
     let t = st.t();
     match prep {
         Prep::Figures { open } => return figures(svc, open),
+        Prep::Claims { open, focus } => return super::subsidy::brief(svc, open, focus),
         Prep::ImportPlan { kind, path } => {
             return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path, st.lang).map(Box::new));
         }
@@ -227,7 +228,11 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
             };
             Loaded::Exists(r, found)
         }
-        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) | Prep::FollowUpsDue => Loaded::Nothing,
+        Prep::Figures { .. }
+        | Prep::ImportPlan { .. }
+        | Prep::ResultsPlan(_)
+        | Prep::FollowUpsDue
+        | Prep::Claims { .. } => Loaded::Nothing,
     }
 }
 
@@ -352,6 +357,8 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         }
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
+        Run::Op(op @ (Op::ClaimStep { .. } | Op::BuildClaim(_))) => super::subsidy::write(svc, st, op),
+        Run::ExportClaims => Ran::Exported(super::subsidy::export(svc, st)),
         Run::Save { form, next } => Ran::Saved(save(svc, st, *form, next)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan, st.lang)),
         Run::Results(plan) => Ran::Imported(

@@ -219,6 +219,13 @@ pub enum Op {
         wage: Option<u32>,
         note: String,
     },
+    /// A subsidy claim's step (#21).
+    ClaimStep {
+        claim: crate::domain::subsidy::ClaimId,
+        step: crate::domain::subsidy::Step,
+    },
+    /// Build a class's subsidy claim from its roster.
+    BuildClaim(ClassId),
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.
@@ -258,8 +265,13 @@ impl std::fmt::Debug for ImportDialog {
 /// A dialog over the lists; the last one is on top.
 #[derive(Debug)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Detail { record: RecordRef, scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Detail {
+        record: RecordRef,
+        scroll: usize,
+    },
     Pairing(Pairing),
     Picker(Picker),
     Confirm(Confirm),
@@ -267,6 +279,8 @@ pub enum Overlay {
     Intake(Box<Intake>),
     Import(Box<ImportDialog>),
     Dashboard(DashboardState),
+    /// Training subsidies: claims, a claim's review, the ledger (#21).
+    Subsidy(Box<super::subsidy::SubsidyState>),
 }
 
 impl Overlay {
@@ -282,6 +296,7 @@ impl Overlay {
                 &[Context::Form, Context::Search, Context::Global]
             }
             Overlay::Dashboard(_) => &[Context::Dashboard, Context::Global],
+            Overlay::Subsidy(s) => s.contexts(),
         }
     }
 }

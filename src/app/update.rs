@@ -269,6 +269,12 @@ fn changed(st: &mut State, fx: &mut Vec<Effect>) {
     if st.overlays.iter().any(|o| matches!(o, Overlay::Dashboard(_))) {
         fx.push(Effect::Prepare(Prep::Figures { open: false }));
     }
+    if st.overlays.iter().any(|o| matches!(o, Overlay::Subsidy(_))) {
+        fx.push(Effect::Prepare(Prep::Claims {
+            open: false,
+            focus: None,
+        }));
+    }
     st.case_events = None;
 }
 
@@ -321,6 +327,12 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
             }
         }
         Loaded::Nothing => nothing_selected(st),
+        Loaded::Claims {
+            claims,
+            ledger_rows,
+            open,
+            focus,
+        } => super::subsidy::loaded(st, claims, ledger_rows, open, focus),
     }
 }
 
@@ -341,5 +353,6 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::Revealed(Err(e)) => st.err(e),
         Ran::Exported(Ok(said)) => st.ok(said),
         Ran::Exported(Err(e)) => st.err(e),
+        Ran::Subsidy(result) => super::subsidy::ran(st, result, fx),
     }
 }

@@ -148,7 +148,7 @@ pub fn claims(g: &Globals, args: ClaimsArgs) -> Result<ExitCode> {
             let claims = svc.claims();
             let (bytes, people) = {
                 let r = svc.read();
-                let rows = skillbridge::io::subsidy::rows(&r.data, &claims, en);
+                let rows = skillbridge::service::subsidy::roster_rows(&r.data, &claims, en);
                 let people = rows.len();
                 (
                     skillbridge::io::subsidy::render(format, &rows, en).map_err(|e| anyhow::anyhow!(e.say(lang)))?,

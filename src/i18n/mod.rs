@@ -6,6 +6,7 @@
 
 mod en;
 mod strings;
+pub mod subsidy;
 mod zh;
 
 pub use en::{EN, EN_DASH};

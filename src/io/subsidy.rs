@@ -5,8 +5,6 @@
 //! reveal a whole number in the workspace when they need it (recorded).
 
 use super::export::{ExportError, Format, excel_safe};
-use crate::domain::subsidy::{Claim, Verdict};
-use crate::service::Data;
 use std::path::PathBuf;
 
 /// The columns (Chinese, the roster's language; English beside for `--lang en`).
@@ -28,56 +26,6 @@ pub const COLUMNS: [(&str, &str); 16] = [
     ("补贴金额（元）", "amount_yuan"),
     ("标准", "standard"),
 ];
-
-/// The rows: every line of every claim given, in the claims' order.
-pub fn rows(data: &Data, claims: &[Claim], en: bool) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    for c in claims {
-        let class = data.classes.get(&c.class);
-        let inst = data
-            .institution(c.institution)
-            .map(|i| i.name.clone())
-            .unwrap_or_default();
-        let standard = if c.sample {
-            if en { "sample standard" } else { "示例标准" }
-        } else if en {
-            "city standard"
-        } else {
-            "本地标准"
-        };
-        for l in &c.lines {
-            let person = data.trainees.get(&l.trainee);
-            let (ok, reason) = match &l.verdict {
-                Verdict::Eligible { .. } => (if en { "yes" } else { "是" }, String::new()),
-                Verdict::Ineligible(why) => (if en { "no" } else { "否" }, if en { why.en() } else { why.zh() }),
-            };
-            out.push(vec![
-                c.id.to_string(),
-                (if en { c.state.en() } else { c.state.zh() }).to_string(),
-                class
-                    .map(|k| format!("{} {}", k.id, k.name))
-                    .unwrap_or_else(|| c.class.to_string()),
-                inst.clone(),
-                (if en { c.program.en() } else { c.program.zh() }).to_string(),
-                c.quarter.to_string(),
-                (if en { c.occupation.en() } else { c.occupation.zh() }).to_string(),
-                l.case.to_string(),
-                person.map(|p| p.name.to_string()).unwrap_or_default(),
-                person.map(|p| p.id_number.masked()).unwrap_or_default(),
-                l.level
-                    .map(|v| if en { v.en() } else { v.zh() })
-                    .unwrap_or("")
-                    .to_string(),
-                l.key_group.clone().unwrap_or_default(),
-                ok.to_string(),
-                reason,
-                l.amount().to_string(),
-                standard.to_string(),
-            ]);
-        }
-    }
-    out
-}
 
 /// The file's bytes: CSV or XLSX.
 pub fn render(format: Format, rows: &[Vec<String>], en: bool) -> Result<Vec<u8>, ExportError> {

@@ -118,4 +118,12 @@ actions! {
     ViewCharts => "view-charts", "看板：图表", "dashboard: charts";
     Left => "left", "左移", "move left";
     Right => "right", "右移", "move right";
+    Subsidies => "subsidies", "培训补贴：申报、审核与台账", "training subsidies: claims, review and ledger";
+    BuildClaim => "build-claim", "按花名册生成补贴申报（已结业的班）", "build a subsidy claim from a finished class's roster";
+    ClaimFile => "claim-file", "申报（补贴申报）", "file (a subsidy claim)";
+    ClaimRebuild => "claim-rebuild", "重新核对（按花名册，草稿）", "reassess (the roster, a draft claim)";
+    ClaimFirstApprove => "claim-first-approve", "初审通过（补贴申报）", "first review passed (a subsidy claim)";
+    ClaimSecondApprove => "claim-second-approve", "复核通过（补贴申报，须另一审核人）", "second review passed (by another reviewer)";
+    ClaimPay => "claim-pay", "拨付（登记补贴已拨付）", "pay (record the subsidy paid)";
+    ClaimReturn => "claim-return", "退回（需填原因，回到草稿）", "return (reason required, back to draft)";
 }

@@ -33,10 +33,11 @@ pub enum Context {
     Form,
     Help,
     Dashboard,
+    Subsidy,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -47,6 +48,7 @@ impl Context {
         Context::Form,
         Context::Help,
         Context::Dashboard,
+        Context::Subsidy,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -60,6 +62,7 @@ impl Context {
             Context::Form => "form",
             Context::Help => "help",
             Context::Dashboard => "dashboard",
+            Context::Subsidy => "subsidy",
         }
     }
     /// The context as the Chinese help names it.
@@ -75,6 +78,7 @@ impl Context {
             Context::Form => "表单",
             Context::Help => "帮助",
             Context::Dashboard => "看板",
+            Context::Subsidy => "培训补贴",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {

@@ -160,3 +160,89 @@ impl Service {
         })
     }
 }
+
+impl Service {
+    /// Write the 申报花名册 of every claim (ID numbers masked) to `name` in
+    /// the exports directory, recorded as an export; the path and lines.
+    pub fn export_claims(
+        &self,
+        by: &Actor,
+        format: crate::io::export::Format,
+        en: bool,
+        name: &str,
+    ) -> std::result::Result<(std::path::PathBuf, usize), crate::io::export::ExportError> {
+        use crate::io::export::ExportError;
+        by.may(access::Action::Export).map_err(StoreError::from)?;
+        let claims = self.claims();
+        let bytes = {
+            let r = self.read();
+            let rows = roster_rows(&r.data, &claims, en);
+            (crate::io::subsidy::render(format, &rows, en)?, rows.len())
+        };
+        let dir = self.export_dir();
+        let io = |path: &Path, source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let path = dir.join(name);
+        crate::io::export::write_whole(&path, &bytes.0).map_err(|e| io(&path, e))?;
+        self.record_access(
+            by,
+            crate::store::AccessKind::Export,
+            bytes.1 as u64,
+            &format!("subsidy claims (masked ID numbers) to {}", path.display()),
+        )?;
+        Ok((path, bytes.1))
+    }
+}
+
+/// The rows: every line of every claim given, in the claims' order.
+pub fn roster_rows(data: &Data, claims: &[Claim], en: bool) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for c in claims {
+        let class = data.classes.get(&c.class);
+        let inst = data
+            .institution(c.institution)
+            .map(|i| i.name.clone())
+            .unwrap_or_default();
+        let standard = if c.sample {
+            if en { "sample standard" } else { "示例标准" }
+        } else if en {
+            "city standard"
+        } else {
+            "本地标准"
+        };
+        for l in &c.lines {
+            let person = data.trainees.get(&l.trainee);
+            let (ok, reason) = match &l.verdict {
+                sub::Verdict::Eligible { .. } => (if en { "yes" } else { "是" }, String::new()),
+                sub::Verdict::Ineligible(why) => (if en { "no" } else { "否" }, if en { why.en() } else { why.zh() }),
+            };
+            out.push(vec![
+                c.id.to_string(),
+                (if en { c.state.en() } else { c.state.zh() }).to_string(),
+                class
+                    .map(|k| format!("{} {}", k.id, k.name))
+                    .unwrap_or_else(|| c.class.to_string()),
+                inst.clone(),
+                (if en { c.program.en() } else { c.program.zh() }).to_string(),
+                c.quarter.to_string(),
+                (if en { c.occupation.en() } else { c.occupation.zh() }).to_string(),
+                l.case.to_string(),
+                person.map(|p| p.name.to_string()).unwrap_or_default(),
+                person.map(|p| p.id_number.masked()).unwrap_or_default(),
+                l.level
+                    .map(|v| if en { v.en() } else { v.zh() })
+                    .unwrap_or("")
+                    .to_string(),
+                l.key_group.clone().unwrap_or_default(),
+                ok.to_string(),
+                reason,
+                l.amount().to_string(),
+                standard.to_string(),
+            ]);
+        }
+    }
+    out
+}

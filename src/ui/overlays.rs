@@ -139,6 +139,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
         Overlay::Intake(form) => draw_intake(frame, app, form, v, body),
         Overlay::Import(d) => draw_import(frame, app, d, body),
         Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
+        Overlay::Subsidy(s) => super::subsidy::draw(frame, app, s, v, body),
     }
 }
 

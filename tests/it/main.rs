@@ -38,5 +38,6 @@ mod search_cli;
 mod startup;
 mod store;
 mod subsidy;
+mod subsidy_ui;
 mod upgrade;
 mod workspace;

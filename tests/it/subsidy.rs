@@ -12,10 +12,10 @@ use skillbridge::store::{Store, StoreError};
 
 /// A second class of the same trade that ended earlier, to hold a prior
 /// subsidy, and the city: five people in the welders' class.
-struct Town {
-    class: ClassId,
-    earlier: ClassId,
-    people: Vec<TraineeId>,
+pub(crate) struct Town {
+    pub(crate) class: ClassId,
+    pub(crate) earlier: ClassId,
+    pub(crate) people: Vec<TraineeId>,
 }
 
 fn town(store: &Store) -> Town {
@@ -63,7 +63,7 @@ fn town(store: &Store) -> Town {
     }
 }
 
-fn open(dir: &std::path::Path) -> (std::sync::Arc<Service>, Town) {
+pub(crate) fn open(dir: &std::path::Path) -> (std::sync::Arc<Service>, Town) {
     let store = Store::open(&dir.join("db")).unwrap();
     let t = town(&store);
     store.set_meta(skillbridge::store::META_AS_OF, "2025-12-10").unwrap();

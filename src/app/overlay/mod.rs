@@ -40,5 +40,6 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Some(Overlay::Intake(_)) => intake::update(st, msg, fx),
         Some(Overlay::Import(_)) => import::update(st, msg, fx),
         Some(Overlay::Dashboard(_)) => super::dashboard::update(st, msg, fx),
+        Some(Overlay::Subsidy(_)) => super::subsidy::update(st, msg, fx),
     }
 }
