@@ -6,6 +6,7 @@
 
 mod city;
 mod names;
+mod subsidy;
 mod tables;
 
 use crate::domain::*;
@@ -361,6 +362,8 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
     }
     w.finish()?;
     store.set_meta(META_AS_OF, &today.to_string())?;
+    // Training-subsidy claims in every state (#21).
+    subsidy::build(store, today)?;
     store.set_meta(
         META_DEMO,
         &format!(

@@ -12,4 +12,5 @@ mod dashboard;
 mod kiosk;
 mod ssh;
 mod ssh_attacks;
+mod subsidy;
 mod workspace;

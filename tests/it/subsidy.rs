@@ -7,68 +7,10 @@ use crate::common::*;
 use serde_json::Value;
 use skillbridge::domain::subsidy::{ClaimState, Ineligible, Step, Verdict};
 use skillbridge::domain::*;
-use skillbridge::service::{Actor, Service};
-use skillbridge::store::{Store, StoreError};
+use skillbridge::service::Actor;
+use skillbridge::store::StoreError;
 
-/// A second class of the same trade that ended earlier, to hold a prior
-/// subsidy, and the city: five people in the welders' class.
-pub(crate) struct Town {
-    pub(crate) class: ClassId,
-    pub(crate) earlier: ClassId,
-    pub(crate) people: Vec<TraineeId>,
-}
-
-fn town(store: &Store) -> Town {
-    let c = city(store, 30, 5);
-    let earlier = store
-        .save(TrainingClass {
-            id: ClassId(0),
-            name: "焊工补贴培训班（早）".into(),
-            start: day(6, 1),
-            end: day(9, 30),
-            quarter: Quarter { year: 2025, q: 3 },
-            program: ProgramId(2),
-            ..c.class.clone()
-        })
-        .unwrap();
-    let s = stamp();
-    let mut people = Vec::new();
-    for n in 1..=5u16 {
-        let mut t = trainee(store, n);
-        if n == 2 {
-            t.key_group = Some("就业困难人员".into());
-            t = store.save(t).unwrap();
-        }
-        people.push(t.id);
-    }
-    // Person 4 was subsidized for welding at level 5 in the earlier class.
-    let on = |m, d| skillbridge::store::Stamp {
-        today: day(m, d),
-        ..stamp()
-    };
-    let k = store.enroll(people[3], earlier.id, &on(6, 1), "").unwrap();
-    store.transition(k.id, Move::StartTraining, &on(6, 2), "").unwrap();
-    store.transition(k.id, Move::SendToEvaluation, &on(10, 1), "").unwrap();
-    store.transition(k.id, pass(SkillLevel::L5), &on(10, 5), "").unwrap();
-    for (i, t) in people.iter().enumerate() {
-        let k = store.enroll(*t, c.class.id, &s, "second class: test").unwrap();
-        if i != 2 {
-            certify(store, k.id, SkillLevel::L5);
-        }
-    }
-    Town {
-        class: c.class.id,
-        earlier: earlier.id,
-        people,
-    }
-}
-
-pub(crate) fn open(dir: &std::path::Path) -> (std::sync::Arc<Service>, Town) {
-    let store = Store::open(&dir.join("db")).unwrap();
-    let t = town(&store);
-    store.set_meta(skillbridge::store::META_AS_OF, "2025-12-10").unwrap();
-    (Service::open(store).unwrap(), t)
-}
+pub(crate) use crate::common::subsidy::open;
 
 #[test]
 fn a_claim_walks_from_draft_to_paid_and_the_ledger_follows() {
@@ -242,6 +184,16 @@ fn report_json_has_subsidy_totals_per_state_and_program() {
     assert_eq!(program(2)["claimed"]["amount"], 1200);
     assert_eq!(program(2)["approved"]["amount"], 0);
     assert_eq!(s["by_program"].as_array().unwrap().len(), PROGRAMS.len());
+    // The same totals in CSV and Markdown.
+    let csv = String::from_utf8(run_bin(&["report", "--format", "csv"], &db).stdout).unwrap();
+    assert!(
+        csv.contains("subsidy,target,补贴性培训,subsidized trainings,approved,3"),
+        "{csv}"
+    );
+    assert!(csv.contains("subsidy_states,second_passed,复核通过,second_passed,amount,3840"));
+    let md = String::from_utf8(run_bin(&["report", "--format", "md", "--lang", "zh"], &db).stdout).unwrap();
+    assert!(md.contains("## 培训补贴") && md.contains("示例标准"), "{md}");
+    assert!(md.contains("| 复核通过 | 1 | 3 | 3,840 |"), "{md}");
     let (ok, text) = run_cli(&["check"], &db);
     assert!(ok, "{text}");
 }

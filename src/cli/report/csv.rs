@@ -131,6 +131,7 @@ pub fn csv(fig: &Figures) -> String {
         c.row("weeks", &id, "", "", "certifications", w.certifications);
     }
     c.totals(&fig.totals);
+    super::subsidy::csv_rows(fig, &mut |s, id, zh, en, m, v| c.row(s, id, zh, en, m, v));
     c.0
 }
 

@@ -65,6 +65,7 @@ pub fn markdown(fig: &Figures, demo: Option<&str>, lang: Lang) -> String {
         .map(|w| vec![w.start.to_string(), num::int(w.enrollments), num::int(w.certifications)])
         .collect();
     md_table(&mut out, &d.cols_weeks, &weeks);
+    super::subsidy::markdown(&mut out, fig, lang);
     let _ = writeln!(out, "{}", d.report_definitions);
     out
 }
