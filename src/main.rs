@@ -121,6 +121,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
         Some(Command::Init) => workspace::init(&g),
+        Some(Command::Claims(args)) => cli::subsidy::claims(&g, args),
         Some(Command::Tui) | None => workspace::tui(&g),
     }
 }

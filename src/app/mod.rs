@@ -24,6 +24,7 @@ pub mod overlay;
 mod run;
 pub mod searcher;
 pub mod state;
+pub mod subsidy;
 pub mod update;
 pub mod view;
 pub mod wish;

@@ -106,6 +106,11 @@ pub enum Prep {
         kind: Kind,
         path: PathBuf,
     },
+    /// The subsidy claims, briefly: open the overlay (on `focus`) or refresh it.
+    Claims {
+        open: bool,
+        focus: Option<crate::domain::subsidy::ClaimId>,
+    },
 }
 
 /// A write to carry out; answered by a [`Ran`].
@@ -128,6 +133,8 @@ pub enum Run {
     },
     /// Write a class's roster: a spreadsheet and a page to print.
     ExportRoster(ClassId),
+    /// Write the subsidy claims' roster (申报花名册) as a spreadsheet.
+    ExportClaims,
     /// Show one person's whole numbers (recorded first): the person of a
     /// trainee or of a case.
     Reveal(RecordRef),
@@ -190,6 +197,13 @@ pub enum Loaded {
     WishClasses(crate::domain::wish::WishId, Vec<(String, ClassId)>),
     /// The record is gone (deleted by nobody, but a stale id is possible).
     Nothing,
+    /// The subsidy claims, newest first, and the ledger's row count.
+    Claims {
+        claims: Vec<super::subsidy::ClaimBrief>,
+        ledger_rows: usize,
+        open: bool,
+        focus: Option<crate::domain::subsidy::ClaimId>,
+    },
 }
 
 /// An enrollment about to be asked: the names, and what the rules say.
@@ -251,6 +265,8 @@ pub enum Ran {
     Revealed(Result<super::state::Shown, String>),
     /// A wish write: what it did, or why not (#25).
     Wish(Result<String, String>),
+    /// A subsidy claim built or moved: what it is now, or why not.
+    Subsidy(Result<(String, crate::domain::subsidy::ClaimId), String>),
 }
 
 /// How a form's save went.

@@ -20,6 +20,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
     let t = st.t();
     match prep {
         Prep::Figures { open } => return figures(svc, open),
+        Prep::Claims { open, focus } => return super::subsidy::brief(svc, open, focus),
         Prep::ImportPlan { kind, path } => {
             return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path, st.lang).map(Box::new));
         }
@@ -230,7 +231,11 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
         Prep::WishQueue => Loaded::WishQueue(super::wish::rows(svc, &st.actor)),
         Prep::WishIntake(id) => Loaded::Form(super::wish::intake_for(svc, st, id)),
         Prep::WishClasses(id) => super::wish::classes(svc, st, id),
-        Prep::Figures { .. } | Prep::ImportPlan { .. } | Prep::ResultsPlan(_) | Prep::FollowUpsDue => Loaded::Nothing,
+        Prep::Figures { .. }
+        | Prep::ImportPlan { .. }
+        | Prep::ResultsPlan(_)
+        | Prep::FollowUpsDue
+        | Prep::Claims { .. } => Loaded::Nothing,
     }
 }
 
@@ -368,6 +373,8 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
             Ran::Saved(saved)
         }
         Run::Wish(op) => super::wish::write(svc, st, op),
+        Run::Op(op @ (Op::ClaimStep { .. } | Op::BuildClaim(_))) => super::subsidy::write(svc, st, op),
+        Run::ExportClaims => Ran::Exported(super::subsidy::export(svc, st)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan, st.lang)),
         Run::Results(plan) => Ran::Imported(
             svc.results_apply(by, &plan)

@@ -225,6 +225,13 @@ pub enum Op {
         wage: Option<u32>,
         note: String,
     },
+    /// A subsidy claim's step (#21).
+    ClaimStep {
+        claim: crate::domain::subsidy::ClaimId,
+        step: crate::domain::subsidy::Step,
+    },
+    /// Build a class's subsidy claim from its roster.
+    BuildClaim(ClassId),
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.
@@ -282,6 +289,8 @@ pub enum Overlay {
     Wishes(super::wish::WishQueue),
     /// A training wish taken at the desk (#25).
     DeskWish(Box<super::wish::DeskWish>),
+    /// Training subsidies: claims, a claim's review, the ledger (#21).
+    Subsidy(Box<super::subsidy::SubsidyState>),
 }
 
 impl Overlay {
@@ -299,6 +308,7 @@ impl Overlay {
             Overlay::Dashboard(_) => &[Context::Dashboard, Context::Global],
             Overlay::Wishes(_) => &[Context::Wishes, Context::Global],
             Overlay::DeskWish(_) => &[Context::Form, Context::Search, Context::Global],
+            Overlay::Subsidy(s) => s.contexts(),
         }
     }
 }

@@ -270,6 +270,12 @@ fn changed(st: &mut State, fx: &mut Vec<Effect>) {
         fx.push(Effect::Prepare(Prep::Figures { open: false }));
     }
     super::wish::changed(st, fx);
+    if st.overlays.iter().any(|o| matches!(o, Overlay::Subsidy(_))) {
+        fx.push(Effect::Prepare(Prep::Claims {
+            open: false,
+            focus: None,
+        }));
+    }
     st.case_events = None;
 }
 
@@ -324,6 +330,12 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
         Loaded::WishQueue(rows) => super::wish::loaded(st, rows),
         Loaded::WishClasses(id, rows) => super::wish::classes_loaded(st, id, rows),
         Loaded::Nothing => nothing_selected(st),
+        Loaded::Claims {
+            claims,
+            ledger_rows,
+            open,
+            focus,
+        } => super::subsidy::loaded(st, claims, ledger_rows, open, focus),
     }
 }
 
@@ -345,5 +357,6 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::Wish(r) => super::wish::ran(st, r),
         Ran::Exported(Ok(said)) => st.ok(said),
         Ran::Exported(Err(e)) => st.err(e),
+        Ran::Subsidy(result) => super::subsidy::ran(st, result, fx),
     }
 }

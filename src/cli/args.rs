@@ -87,6 +87,8 @@ pub enum Command {
     /// Show the business date, or move a demo database's simulated date
     /// forward to DATE (YYYY-MM-DD): follow-ups fall due as they would.
     Today { date: Option<String> },
+    /// Training-subsidy claims: list, build from a class, 申报/初审/复核/拨付/退回, ledger, export.
+    Claims(super::subsidy::ClaimsArgs),
 }
 
 // The options of `skillbridge audit`.
@@ -250,6 +252,8 @@ pub struct ImportArgs {
 pub enum ImportWhat {
     Records(skillbridge::domain::Kind),
     Results,
+    /// The training-subsidy standard table (TOML).
+    Standards,
 }
 
 impl std::str::FromStr for ImportWhat {
@@ -257,6 +261,7 @@ impl std::str::FromStr for ImportWhat {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "results" | "result" | "评价结果" | "成绩" => Ok(ImportWhat::Results),
+            "standards" | "subsidy-standards" | "补贴标准" => Ok(ImportWhat::Standards),
             _ => s
                 .parse()
                 .map(ImportWhat::Records)

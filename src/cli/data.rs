@@ -26,6 +26,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
     }
     let kind = match args.kind {
         ImportWhat::Results => return results(db, args, by, lang),
+        ImportWhat::Standards => return super::subsidy::import_standards(db, &args.file, by, lang),
         ImportWhat::Records(k) => k,
     };
     let ImportArgs {

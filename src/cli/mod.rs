@@ -13,6 +13,7 @@ pub mod report;
 pub mod salvage;
 pub mod search;
 pub mod serve;
+pub mod subsidy;
 pub mod today;
 pub mod torture;
 pub mod workspace;

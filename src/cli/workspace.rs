@@ -85,6 +85,15 @@ pub fn init(g: &Globals) -> Result<ExitCode> {
         return Err(skillbridge::say::cli::CliError::AlreadyDatabase { path }.into());
     }
     let store = Store::open(&path)?;
+    // The shipped sample subsidy standards (示例标准), until the city's are imported.
+    let stamp = skillbridge::store::Stamp {
+        operator: super::access::operator_name(g),
+        at: chrono::Utc::now().timestamp(),
+        today: chrono::Utc::now()
+            .with_timezone(&skillbridge::domain::china_time())
+            .date_naive(),
+    };
+    store.set_subsidy_standards(&skillbridge::domain::subsidy::Standards::sample(), &stamp)?;
     store.flush()?;
     super::say(Line::Created { path }, g.cli_lang()?);
     Ok(ExitCode::SUCCESS)

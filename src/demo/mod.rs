@@ -7,6 +7,7 @@
 mod aftercare;
 mod city;
 mod names;
+mod subsidy;
 mod tables;
 mod wishes;
 
@@ -371,6 +372,8 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
     // People's training wishes (#25), in their own trees.
     wishes::build(store, &mut g.rng, &mut g.mobiles, today)?;
     store.set_meta(META_AS_OF, &today.to_string())?;
+    // Training-subsidy claims in every state (#21).
+    subsidy::build(store, today)?;
     store.set_meta(
         META_DEMO,
         &format!(

@@ -85,6 +85,10 @@ pub enum Action {
     Backup,
     /// Restore a backup, repair the database.
     Restore,
+    /// Build and file a training-subsidy claim (申报).
+    SubsidyFile,
+    /// Review a subsidy claim (初审, 复核, 退回) and record its payment (拨付).
+    SubsidyReview,
 }
 
 impl Action {
@@ -92,6 +96,8 @@ impl Action {
     pub fn needs(self) -> Role {
         match self {
             Action::Read | Action::Intake | Action::CaseStep | Action::Pairing | Action::Reveal => Role::Operator,
+            Action::SubsidyFile => Role::Operator,
+            Action::SubsidyReview => Role::Supervisor,
             Action::Correct
             | Action::ReferenceData
             | Action::Import
@@ -119,6 +125,8 @@ impl Action {
             Action::Check => "run the integrity check",
             Action::Backup => "take a backup",
             Action::Restore => "restore or repair the database",
+            Action::SubsidyFile => "build or file a subsidy claim",
+            Action::SubsidyReview => "review a subsidy claim or record its payment",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod idno;
 pub mod kind;
 pub mod rules;
+pub mod subsidy;
 pub mod validate;
 pub mod wish;
 

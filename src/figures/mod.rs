@@ -75,6 +75,7 @@ mod pipeline;
 mod progress;
 pub mod retention;
 mod settings;
+pub mod subsidy;
 mod target;
 pub mod totals;
 pub mod wishes;
@@ -117,6 +118,8 @@ pub struct Figures {
     /// People's training wishes against open seats, per trade × district,
     /// the largest unmet first (#25).
     pub training_wishes: Vec<wishes::WishRow>,
+    /// Training subsidies: claims, the ledger, the counted trainings (#21).
+    pub subsidy: subsidy::SubsidyFigures,
 }
 
 /// Compute every figure from the data, on a business date.
@@ -152,5 +155,6 @@ pub fn compute(data: &Data, settings: Settings, today: NaiveDate) -> Figures {
         totals: totals.finish(),
         not_hired: not_hired::count(data),
         training_wishes: wishes::training_wishes(data),
+        subsidy: subsidy::compute(data),
     }
 }

@@ -6,6 +6,7 @@
 
 mod en;
 mod strings;
+pub mod subsidy;
 mod wish;
 mod zh;
 

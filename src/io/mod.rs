@@ -17,4 +17,5 @@ pub mod import;
 pub mod progress;
 pub mod resolve;
 pub mod salvage;
+pub mod subsidy;
 pub mod table;

@@ -126,4 +126,12 @@ actions! {
     WishNotReached => "wish-not-reached", "联系不上（第三次结束）", "not reached (the third closes it)";
     WishNotInterested => "wish-not-interested", "不再需要", "not interested";
     WishNew => "wish-new", "柜台登记培训意向", "take a training wish at the desk";
+    Subsidies => "subsidies", "培训补贴：申报、审核与台账", "training subsidies: claims, review and ledger";
+    BuildClaim => "build-claim", "按花名册生成补贴申报（已结业的班）", "build a subsidy claim from a finished class's roster";
+    ClaimFile => "claim-file", "申报（补贴申报）", "file (a subsidy claim)";
+    ClaimRebuild => "claim-rebuild", "重新核对（按花名册，草稿）", "reassess (the roster, a draft claim)";
+    ClaimFirstApprove => "claim-first-approve", "初审通过（补贴申报）", "first review passed (a subsidy claim)";
+    ClaimSecondApprove => "claim-second-approve", "复核通过（补贴申报，须另一审核人）", "second review passed (by another reviewer)";
+    ClaimPay => "claim-pay", "拨付（登记补贴已拨付）", "pay (record the subsidy paid)";
+    ClaimReturn => "claim-return", "退回（需填原因，回到草稿）", "return (reason required, back to draft)";
 }

@@ -35,10 +35,11 @@ pub enum Context {
     Dashboard,
     /// The callback queue of training wishes (#25).
     Wishes,
+    Subsidy,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Search,
@@ -50,6 +51,7 @@ impl Context {
         Context::Help,
         Context::Dashboard,
         Context::Wishes,
+        Context::Subsidy,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -64,6 +66,7 @@ impl Context {
             Context::Help => "help",
             Context::Dashboard => "dashboard",
             Context::Wishes => "wishes",
+            Context::Subsidy => "subsidy",
         }
     }
     /// The context as the Chinese help names it.
@@ -80,6 +83,7 @@ impl Context {
             Context::Help => "帮助",
             Context::Dashboard => "看板",
             Context::Wishes => "培训意向",
+            Context::Subsidy => "培训补贴",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {

@@ -6,6 +6,7 @@
 
 pub mod cli;
 mod files;
+mod subsidy;
 pub mod wish;
 mod zh;
 
@@ -75,6 +76,24 @@ pub fn keymap_problem(p: &crate::keymap::Problem, lang: Lang) -> String {
     match lang {
         Lang::En => p.to_string(),
         Lang::Zh => files::problem(p),
+    }
+}
+
+impl Say for crate::domain::subsidy::SubsidyError {
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => subsidy::subsidy(self),
+        }
+    }
+}
+
+impl Say for crate::domain::subsidy::StandardsError {
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => subsidy::standards(self),
+        }
     }
 }
 

@@ -55,6 +55,8 @@ fn action(a: Action) -> &'static str {
         Action::Check => "运行完整性检查",
         Action::Backup => "备份数据库",
         Action::Restore => "恢复或修复数据库",
+        Action::SubsidyFile => "生成或申报补贴申报",
+        Action::SubsidyReview => "审核补贴申报或登记拨付",
     }
 }
 
@@ -267,6 +269,7 @@ pub(super) fn store(e: &StoreError) -> String {
         StoreError::Rule(r) => rule(r),
         StoreError::Denied(d) => denied(d),
         StoreError::Wish(w) => super::wish::zh(w),
+        StoreError::Subsidy(e) => super::subsidy::subsidy(e),
     }
 }
 

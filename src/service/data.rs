@@ -23,6 +23,8 @@ pub struct Data {
     /// Training wishes with their states, read from their own trees at a
     /// load (not in the snapshot; #25).
     pub wishes: crate::domain::wish::Wishes,
+    /// Training-subsidy claims (#21), read at a load (not in the snapshot).
+    pub claims: BTreeMap<crate::domain::subsidy::ClaimId, crate::domain::subsidy::Claim>,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,
@@ -67,6 +69,7 @@ impl Data {
         d.link_cases();
         d.load_aftercare(store)?;
         d.load_wishes(store)?;
+        d.load_claims(store)?;
         Ok(d)
     }
 

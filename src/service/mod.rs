@@ -17,6 +17,7 @@ pub mod public;
 pub mod results;
 pub mod rows;
 pub mod snapshot;
+pub mod subsidy;
 pub mod wish;
 
 pub use access::{Actor, Guarded};
@@ -216,6 +217,7 @@ impl Service {
                 Some(mut d) => (
                     d.load_aftercare(&store)
                         .and_then(|()| d.load_wishes(&store))
+                        .and_then(|()| d.load_claims(&store))
                         .map(|()| d),
                     true,
                 ),

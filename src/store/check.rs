@@ -162,6 +162,7 @@ impl Store {
         }
         counters(&r, &d, &mut p);
         super::wish::check_into(self, &mut p);
+        p.extend(self.check_subsidies(&r.classes, &r.cases));
         Report {
             problems: p,
             records,

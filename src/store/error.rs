@@ -163,6 +163,9 @@ pub enum StoreError {
     /// A training wish or callback outcome refused (#25).
     #[error(transparent)]
     Wish(#[from] crate::domain::wish::WishError),
+    /// A subsidy claim step or standard table refused (#21).
+    #[error(transparent)]
+    Subsidy(#[from] crate::domain::subsidy::SubsidyError),
 }
 
 /// Why a demand takes no referral.
@@ -198,6 +201,7 @@ impl StoreError {
                 | StoreError::Rule(_)
                 | StoreError::Denied(_)
                 | StoreError::Wish(_)
+                | StoreError::Subsidy(_)
         )
     }
 }

@@ -30,6 +30,7 @@ mod read;
 mod record;
 pub mod repair;
 pub mod sledlog;
+pub mod subsidy;
 mod tree;
 mod tx;
 pub mod wish;

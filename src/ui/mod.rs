@@ -6,6 +6,7 @@
 mod dashboard;
 mod detail;
 mod overlays;
+mod subsidy;
 mod table;
 pub mod wish;
 

@@ -141,6 +141,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Overlay, v: &OverlayView, areas: &
         Overlay::Dashboard(d) => super::dashboard::draw(frame, app, d, body),
         Overlay::Wishes(q) => super::wish::draw_queue(frame, app, q, body),
         Overlay::DeskWish(d) => super::wish::draw_desk(frame, app, d, body),
+        Overlay::Subsidy(s) => super::subsidy::draw(frame, app, s, v, body),
     }
 }
 

@@ -13,5 +13,6 @@ mod dashboard;
 mod kiosk;
 mod ssh;
 mod ssh_attacks;
+mod subsidy;
 mod wishes;
 mod workspace;

@@ -38,6 +38,8 @@ mod salvage;
 mod search_cli;
 mod startup;
 mod store;
+mod subsidy;
+mod subsidy_ui;
 mod upgrade;
 mod wishes;
 mod workspace;

@@ -28,6 +28,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
             _ => not_here(st, a),
         },
         Action::Edit => list::edit(fx, record),
+        Action::BuildClaim => return crate::app::subsidy::ask_build(st, record),
         Action::EditInstitution => match record {
             RecordRef::Class(_) => fx.push(Effect::Prepare(Prep::EditOwner(record))),
             _ => not_here(st, a),

@@ -42,5 +42,6 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         Some(Overlay::Dashboard(_)) => super::dashboard::update(st, msg, fx),
         Some(Overlay::Wishes(_)) => super::wish::update(st, msg, fx),
         Some(Overlay::DeskWish(_)) => super::wish::desk_update(st, msg, fx),
+        Some(Overlay::Subsidy(_)) => super::subsidy::update(st, msg, fx),
     }
 }

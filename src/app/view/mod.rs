@@ -6,6 +6,7 @@
 
 pub mod mask;
 pub mod record;
+pub mod subsidy;
 pub mod table;
 pub mod timeline;
 
@@ -132,6 +133,8 @@ pub enum OverlayView {
     },
     /// What each field of a record form shows.
     Intake(Vec<String>),
+    /// The subsidy overlay: claims, a claim, the ledger (#21).
+    Subsidy(Box<subsidy::SubsidyView>),
 }
 
 /// One frame's worth of data.
@@ -227,6 +230,7 @@ pub fn build(st: &State, svc: &Service, area: Rect) -> View {
                     })
                     .collect(),
             ),
+            Overlay::Subsidy(s) => OverlayView::Subsidy(Box::new(subsidy::build(svc, data, s, lang))),
             _ => OverlayView::Plain,
         })
         .collect();
@@ -388,5 +392,6 @@ pub fn footer_actions(st: &State, data: &Data) -> Vec<Action> {
             Back,
         ],
         Some(Overlay::DeskWish(_)) => vec![NextField, Open, Save, Cancel],
+        Some(Overlay::Subsidy(s)) => subsidy::footer(s),
     }
 }

@@ -133,6 +133,7 @@ pub fn csv(fig: &Figures) -> String {
     c.totals(&fig.totals);
     c.not_hired(fig);
     c.training_wishes(&fig.training_wishes);
+    super::subsidy::csv_rows(fig, &mut |s, id, zh, en, m, v| c.row(s, id, zh, en, m, v));
     c.0
 }
 

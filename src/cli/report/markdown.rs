@@ -67,6 +67,7 @@ pub fn markdown(fig: &Figures, demo: Option<&str>, lang: Lang) -> String {
         .collect();
     md_table(&mut out, &d.cols_weeks, &weeks);
     training_wishes(&mut out, lang, fig);
+    super::subsidy::markdown(&mut out, fig, lang);
     let _ = writeln!(out, "{}", d.report_definitions);
     out
 }

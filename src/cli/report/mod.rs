@@ -6,6 +6,7 @@
 
 mod csv;
 mod markdown;
+mod subsidy;
 
 use super::args::ReportArgs;
 use super::open_existing;

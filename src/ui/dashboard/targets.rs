@@ -86,6 +86,28 @@ pub(super) fn draw_targets(frame: &mut Frame, ds: &DashStrings, f: &Figures, are
         heading(frame, r, fill(ds.period, &[&p.start, &p.end, &num::share(p.elapsed)]));
     }
     targets_block(frame, &mut rows, ds, names, name_w, &f.targets, true);
+    // Subsidized trainings as the claims count them (#21), once there are claims.
+    if f.subsidy.totals.claims > 0
+        && let Some(r) = rows.take(1)
+    {
+        let en = std::ptr::eq(ds, &crate::i18n::EN_DASH);
+        let w = crate::i18n::subsidy::sub(if en {
+            crate::i18n::Lang::En
+        } else {
+            crate::i18n::Lang::Zh
+        });
+        let s = &f.subsidy;
+        let text = fill(
+            w.dash_line,
+            &[
+                &num::int(s.approved),
+                &num::int(s.goal),
+                &num::int(s.pending),
+                &num::int(s.with_pending),
+            ],
+        );
+        frame.render_widget(Paragraph::new(Span::styled(text, Style::new().fg(Color::Green))), r);
+    }
     if roomy {
         rows.take(1);
     }
