@@ -5,8 +5,8 @@ mod cli;
 
 use anyhow::Result;
 use clap::Parser;
-use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, access, audit, check, keymap, report, salvage, search, serve, torture, workspace};
+use cli::args::{Cli, Command, KeymapCommand, PackCommand};
+use cli::{Globals, access, audit, check, keymap, pack, report, salvage, search, serve, torture, workspace};
 use skillbridge::service::access::Action;
 use std::process::ExitCode;
 
@@ -106,7 +106,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report::labor_force(&g.db_path(), value.as_deref())
         }
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
-        Some(Command::Init) => workspace::init(&g),
+        Some(Command::Init { pack }) => workspace::init(&g, pack.as_deref()),
+        Some(Command::Pack { command }) => match command {
+            PackCommand::Check { dir } => pack::check(&g, &dir),
+            PackCommand::Write { dir, compiled } => pack::write(&g, &dir, compiled),
+        },
         Some(Command::Tui) | None => workspace::tui(&g),
     }
 }

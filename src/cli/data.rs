@@ -26,6 +26,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
     let kind = match args.kind {
         ImportWhat::Results => return results(db, args, by, lang),
         ImportWhat::Records(k) => k,
+        ImportWhat::Catalog { occupations } => return super::pack::import(db, &args.file, occupations, by, lang),
     };
     let ImportArgs {
         file,

@@ -56,6 +56,10 @@ said! {
     Note => note,
     UnknownColumn => unknown_column,
     crate::io::export::ExportError => export,
+    crate::pack::PackError => pack,
+    crate::pack::PackProblem => pack_problem,
+    crate::pack::Issue => pack_issue,
+    crate::pack::edit::CatalogError => catalog_error,
 }
 
 /// `column 'X' = 'value': reason` in the reader's language.
