@@ -198,3 +198,61 @@ fn an_occupation_and_an_alias_added_are_found_by_pinyin_at_once_in_every_session
     assert!(stored.occupations[9].retired);
     assert!(svc.check().problems.is_empty());
 }
+
+#[test]
+fn the_reference_data_view_adds_an_alias_and_an_occupation_through_the_keymap() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (_dir, svc) = sample_city(200);
+    let mut one = app(svc.clone(), Lang::Zh);
+    let mut two = app(svc.clone(), Lang::Zh);
+    press(&mut one, "f7");
+    let screen = render(&one, 120, 40);
+    assert!(
+        screen.contains("参考数据") && screen.contains("添加职业") && screen.contains("宝应县"),
+        "{screen}"
+    );
+    not_zhenjiang(&screen);
+    insta::assert_snapshot!("sample_city_reference_view_zh_120x40", screen);
+    // 焊工 → add an alias → 铆工 → yes.
+    type_text(&mut one, "焊工");
+    press(&mut one, "enter enter");
+    type_text(&mut one, "铆工");
+    press(&mut one, "enter");
+    let screen = render(&one, 120, 40);
+    assert!(screen.contains("为“焊工”添加别名“铆工”？"), "{screen}");
+    press(&mut one, "y");
+    let st = one.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert_eq!(st.text, "已为“焊工”添加别名“铆工”：各会话立即可搜");
+    // The other session finds the welders' demands by the alias's initials, without a restart.
+    two.tick();
+    type_text(&mut two, "mg");
+    let ids = two.state.list().ids.clone();
+    assert!(!ids.is_empty());
+    assert!(
+        ids.iter()
+            .all(|id| svc.read().data.demands[&DemandId(*id)].occupation == OccupationId(0))
+    );
+    // A new occupation, typed in one line; offered in the other session's trade picker.
+    press(&mut one, "esc f7 enter");
+    type_text(&mut one, "叉车司机/forklift driver/叉车工 铲车");
+    press(&mut one, "enter y");
+    let st = one.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    press(&mut two, "esc f7");
+    type_text(&mut two, "ccsj");
+    let screen = render(&two, 120, 40);
+    assert!(screen.contains("叉车司机 · 叉车工 铲车"), "{screen}");
+    // A bad line says what is accepted, and changes nothing.
+    press(&mut one, "esc f7 down enter");
+    type_text(&mut one, "321099/新区");
+    press(&mut one, "enter");
+    let st = one.state.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("代码/中文名/简称/英文名/经度/纬度"),
+        "{}",
+        st.text
+    );
+    assert_eq!(REGIONS.len(), 6);
+    assert!(svc.check().problems.is_empty());
+}

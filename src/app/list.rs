@@ -70,6 +70,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         Action::Dashboard => fx.push(Effect::Prepare(Prep::Figures { open: true })),
         Action::FollowUpsDue => fx.push(Effect::Prepare(Prep::FollowUpsDue)),
+        Action::ReferenceView => super::reference::open(st),
         Action::Reveal => reveal(st, st.list().selected_ref(), fx),
         Action::ExportList => fx.push(Effect::Run(Run::ExportList {
             kind: st.tab,

@@ -237,6 +237,8 @@ pub enum Ran {
     Exported(Result<String, String>),
     /// A reveal: the numbers, or why not.
     Revealed(Result<super::state::Shown, String>),
+    /// A change of the reference data: what was done, or why not.
+    Reference(Result<String, String>),
 }
 
 /// How a form's save went.

@@ -104,6 +104,8 @@ pub enum PickValue {
     Filter(Filters),
     /// Open a record's detail.
     Open(RecordRef),
+    /// A row of the reference-data view.
+    Ref(super::reference::RefChoice),
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +132,8 @@ pub enum PickPurpose {
     Goto,
     /// The follow-ups due: a row opens its case.
     FollowUpsDue,
+    /// The reference-data view (occupations and regions).
+    Reference(super::reference::RefStage),
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +223,8 @@ pub enum Op {
         wage: Option<u32>,
         note: String,
     },
+    /// A change of the city's reference data.
+    Catalog(crate::pack::edit::CatalogEdit),
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.

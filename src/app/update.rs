@@ -341,5 +341,6 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::Revealed(Err(e)) => st.err(e),
         Ran::Exported(Ok(said)) => st.ok(said),
         Ran::Exported(Err(e)) => st.err(e),
+        Ran::Reference(result) => super::reference::finished(st, result),
     }
 }

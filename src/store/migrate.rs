@@ -50,7 +50,7 @@ pub static STEPS: &[Step] = &[
 /// already has a pack keeps it (the step can run again).
 fn pack_from_compiled_catalog(store: &Store) -> Result<usize> {
     Ok(if store.ensure_pack()? {
-        crate::pack::Pack::zhenjiang().occupations.len()
+        crate::domain::pack::Pack::zhenjiang().occupations.len()
     } else {
         0
     })

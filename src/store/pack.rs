@@ -17,7 +17,7 @@ use super::audit::{AUDIT_TREE, AUDIT_VERSION, AccessEvent};
 use super::{GENERATION, Result, Store, StoreError, TreeName, codec, u64_from};
 use crate::domain::catalog;
 use crate::domain::catalog::{Baseline, Targets};
-use crate::pack::{CityRow, KeyGroupRow, Pack};
+use crate::domain::pack::{CityRow, KeyGroupRow, Pack};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
