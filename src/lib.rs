@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod io;
 pub mod keymap;
 pub mod kiosk;
+pub mod pack;
 pub mod paths;
 pub mod rng;
 pub mod say;

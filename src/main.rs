@@ -5,8 +5,8 @@ mod cli;
 
 use anyhow::Result;
 use clap::Parser;
-use cli::args::{Cli, Command, KeymapCommand};
-use cli::{Globals, access, audit, check, keymap, report, salvage, search, serve, today, torture, workspace};
+use cli::args::{Cli, Command, KeymapCommand, PackCommand};
+use cli::{Globals, access, audit, check, keymap, pack, report, salvage, search, serve, today, torture, workspace};
 use skillbridge::service::access::Action;
 use std::process::ExitCode;
 
@@ -120,8 +120,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report::labor_force(&g.db_path(), value.as_deref(), g.cli_lang()?)
         }
         Some(Command::Kiosk(args)) => serve::kiosk(&g, &args),
-        Some(Command::Init) => workspace::init(&g),
         Some(Command::Claims(args)) => cli::subsidy::claims(&g, args),
+        Some(Command::Init { pack }) => workspace::init(&g, pack.as_deref()),
+        Some(Command::Pack { command }) => match command {
+            PackCommand::Check { dir } => pack::check(&g, &dir),
+            PackCommand::Write { dir, compiled } => pack::write(&g, &dir, compiled),
+        },
         Some(Command::Tui) | None => workspace::tui(&g),
     }
 }

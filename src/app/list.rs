@@ -72,6 +72,7 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Action::FollowUpsDue => fx.push(Effect::Prepare(Prep::FollowUpsDue)),
         Action::WishQueue => super::wish::open(st, fx),
         Action::Subsidies => super::subsidy::open(fx),
+        Action::ReferenceView => super::reference::open(st),
         Action::Reveal => reveal(st, st.list().selected_ref(), fx),
         Action::ExportList => fx.push(Effect::Run(Run::ExportList {
             kind: st.tab,

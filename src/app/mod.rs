@@ -21,6 +21,7 @@ pub mod intake;
 pub mod list;
 pub mod msg;
 pub mod overlay;
+pub mod reference;
 mod run;
 pub mod searcher;
 pub mod state;

@@ -267,6 +267,8 @@ pub enum Ran {
     Wish(Result<String, String>),
     /// A subsidy claim built or moved: what it is now, or why not.
     Subsidy(Result<(String, crate::domain::subsidy::ClaimId), String>),
+    /// A change of the reference data: what was done, or why not.
+    Reference(Result<String, String>),
 }
 
 /// How a form's save went.

@@ -358,6 +358,11 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
                 MoveKind::FollowUp,
             )
         }
+        Run::Op(Op::Catalog(edit)) => Ran::Reference(
+            svc.edit_catalog(by, &edit)
+                .map(|_| super::reference::done(&edit, st.lang))
+                .map_err(|e| e.say(st.lang)),
+        ),
         // Discarding a form or quitting writes nothing (the confirmation does it).
         Run::Op(Op::Discard | Op::Quit) => return None,
         Run::Save { form, next } => {

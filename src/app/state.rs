@@ -106,6 +106,8 @@ pub enum PickValue {
     Open(RecordRef),
     /// The code (0-based) of a named choice (#18).
     Code(usize),
+    /// A row of the reference-data view.
+    Ref(super::reference::RefChoice),
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +138,8 @@ pub enum PickPurpose {
     AftercareCode(super::form::FieldId),
     /// A class to enroll a training wish's person in (#25).
     WishClass(crate::domain::wish::WishId),
+    /// The reference-data view (occupations and regions).
+    Reference(super::reference::RefStage),
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +236,8 @@ pub enum Op {
     },
     /// Build a class's subsidy claim from its roster.
     BuildClaim(ClassId),
+    /// A change of the city's reference data.
+    Catalog(crate::pack::edit::CatalogEdit),
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.

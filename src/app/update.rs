@@ -358,5 +358,6 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::Exported(Ok(said)) => st.ok(said),
         Ran::Exported(Err(e)) => st.err(e),
         Ran::Subsidy(result) => super::subsidy::ran(st, result, fx),
+        Ran::Reference(result) => super::reference::finished(st, result),
     }
 }

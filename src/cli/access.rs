@@ -112,6 +112,11 @@ fn trainees(db: &Path) -> u64 {
 /// `skillbridge import`, for a role that may import; an import of
 /// trainees is recorded with the people it added.
 pub fn import(g: &Globals, args: super::args::ImportArgs) -> Result<std::process::ExitCode> {
+    if let super::args::ImportWhat::Catalog { occupations } = args.kind {
+        // Reference data: the reference-data right; the change is audited with it.
+        let by = require(g, Action::ReferenceData)?;
+        return super::pack::import(&g.db_path(), &args.file, occupations, &by, g.cli_lang()?);
+    }
     let by = require(g, Action::Import)?;
     let db = g.db_path();
     if args.kind == super::args::ImportWhat::Results {

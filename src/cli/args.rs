@@ -53,7 +53,11 @@ pub enum Command {
     Tui,
     /// Create an empty database at --db (the workspace opens only a database
     /// that exists: a mistyped path is refused, never made silently).
-    Init,
+    Init {
+        /// The city pack to load (a directory, see `packs/`); default: Zhenjiang's.
+        #[arg(long, value_name = "DIR")]
+        pack: Option<PathBuf>,
+    },
     /// Search one kind of record as the workspace does, for scripts and quick lookups.
     Search(SearchArgs),
     /// Serve the workspace over SSH: one process holds the database, every operator connects.
@@ -89,6 +93,25 @@ pub enum Command {
     Today { date: Option<String> },
     /// Training-subsidy claims: list, build from a class, 申报/初审/复核/拨付/退回, ledger, export.
     Claims(super::subsidy::ClaimsArgs),
+    /// Check a city pack, or write the database's reference data as one.
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PackCommand {
+    /// Check a city pack directory and list every problem as FILE:LINE:COL (exit 2 on any).
+    Check { dir: PathBuf },
+    /// Write the database's city pack (regions, occupations, programs,
+    /// alliances, key groups, baseline, targets) into DIR.
+    Write {
+        dir: PathBuf,
+        /// Write the Zhenjiang catalog compiled into the program instead.
+        #[arg(long)]
+        compiled: bool,
+    },
 }
 
 // The options of `skillbridge audit`.
@@ -129,6 +152,9 @@ pub struct DemoArgs {
     /// Create the database and exit without opening it.
     #[arg(long)]
     pub build_only: bool,
+    /// Build the demo from this city pack (default: Zhenjiang's, the full demo city).
+    #[arg(long, value_name = "DIR")]
+    pub pack: Option<PathBuf>,
 }
 
 // The options of `skillbridge torture` (hidden).
@@ -223,7 +249,10 @@ pub struct KioskArgs {
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// institutions, enterprises, demands, classes, trainees, or results
-    /// (an evaluation agency's sheet of scores for cases awaiting evaluation).
+    /// (an evaluation agency's sheet of scores for cases awaiting evaluation),
+    /// or occupations / regions (reference data: `[[occupation]]` or
+    /// `[[region]]` entries as in a city pack; an id the database has
+    /// rewrites that entry, the next ids add entries).
     pub kind: ImportWhat,
     pub file: PathBuf,
     /// Check every row and report what would change; write nothing.
@@ -254,6 +283,10 @@ pub enum ImportWhat {
     Results,
     /// The training-subsidy standard table (TOML).
     Standards,
+    /// Reference data: `occupations` or `regions` entries, as in a city pack.
+    Catalog {
+        occupations: bool,
+    },
 }
 
 impl std::str::FromStr for ImportWhat {
@@ -262,6 +295,8 @@ impl std::str::FromStr for ImportWhat {
         match s.trim().to_ascii_lowercase().as_str() {
             "results" | "result" | "评价结果" | "成绩" => Ok(ImportWhat::Results),
             "standards" | "subsidy-standards" | "补贴标准" => Ok(ImportWhat::Standards),
+            "occupations" | "occupation" | "职业" => Ok(ImportWhat::Catalog { occupations: true }),
+            "regions" | "region" | "区域" => Ok(ImportWhat::Catalog { occupations: false }),
             _ => s
                 .parse()
                 .map(ImportWhat::Records)

@@ -28,6 +28,7 @@ pub fn import(db: &Path, args: ImportArgs, by: &Actor, lang: Lang) -> Result<Exi
         ImportWhat::Results => return results(db, args, by, lang),
         ImportWhat::Standards => return super::subsidy::import_standards(db, &args.file, by, lang),
         ImportWhat::Records(k) => k,
+        ImportWhat::Catalog { occupations } => return super::pack::import(db, &args.file, occupations, by, lang),
     };
     let ImportArgs {
         file,

@@ -9,6 +9,7 @@ pub mod data;
 pub mod guard;
 pub mod keymap;
 pub mod listed;
+pub mod pack;
 pub mod report;
 pub mod salvage;
 pub mod search;

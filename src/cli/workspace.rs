@@ -79,12 +79,17 @@ pub fn tui(g: &Globals) -> Result<ExitCode> {
 }
 
 /// `skillbridge init`: an empty database at --db, where none is.
-pub fn init(g: &Globals) -> Result<ExitCode> {
+pub fn init(g: &Globals, pack_dir: Option<&Path>) -> Result<ExitCode> {
     let path = g.db_path();
+    // A bad pack is refused before anything is made.
+    let pack = pack_dir.map(|d| super::pack::read(g, d)).transpose()?;
     if super::require_database(&path).is_ok() {
         return Err(skillbridge::say::cli::CliError::AlreadyDatabase { path }.into());
     }
     let store = Store::open(&path)?;
+    if let (Some(pack), Some(dir)) = (&pack, pack_dir) {
+        super::pack::load_into(g, &store, pack, dir)?;
+    }
     // The shipped sample subsidy standards (示例标准), until the city's are imported.
     let stamp = skillbridge::store::Stamp {
         operator: super::access::operator_name(g),
@@ -123,7 +128,12 @@ pub fn demo(g: &Globals, args: &DemoArgs) -> Result<ExitCode> {
         trainees: args.trainees,
         seed: args.seed,
     };
-    let built = ensure_demo(&path, &opts)?;
+    let pack = args
+        .pack
+        .as_deref()
+        .map(|d| super::pack::read(g, d).map(|p| (p, d)))
+        .transpose()?;
+    let built = ensure_demo(&path, &opts, pack.as_ref().map(|(p, d)| (p, *d)), g)?;
     let store = if built {
         open_just_built(&path)?
     } else {
@@ -164,7 +174,12 @@ fn holds_database(path: &Path) -> bool {
 /// Build the demo city at `path` unless something is there already. The city
 /// is built in a scratch directory beside it and moved into place whole, so
 /// an interrupted build never leaves half a city behind.
-fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
+fn ensure_demo(
+    path: &Path,
+    opts: &demo::Options,
+    pack: Option<(&skillbridge::pack::Pack, &Path)>,
+    g: &Globals,
+) -> Result<bool> {
     if holds_database(path) {
         return Ok(false);
     }
@@ -189,7 +204,11 @@ fn ensure_demo(path: &Path, opts: &demo::Options) -> Result<bool> {
     }
     {
         let store = Store::open(&scratch)?;
-        demo::build(&store, opts).with_context(|| format!("building the demo city in {}", scratch.display()))?;
+        if let Some((pack, dir)) = pack {
+            super::pack::load_into(g, &store, pack, dir)?;
+        }
+        super::pack::build_demo(&store, opts)
+            .with_context(|| format!("building the demo city in {}", scratch.display()))?;
         store.flush()?;
     }
     if path.exists() {

@@ -74,7 +74,8 @@ impl Gen<'_> {
             // Locals: the district's own code (the two zones use a parent district's).
             0..=5 => {
                 let r = region.get().map(|r| r.code).unwrap_or("321102");
-                if r.starts_with("ZJ") || r == "321171" {
+                // A zone without an administrative code of its own.
+                if r.starts_with("ZJ") || r == "321171" || r.len() != 6 || !r.bytes().all(|b| b.is_ascii_digit()) {
                     "321102"
                 } else {
                     r
@@ -118,7 +119,9 @@ impl Gen<'_> {
             name: format!("{surname}{given}").into(),
             id_number,
             mobile,
-            key_group: key_group.map(|i| catalog::DEFAULT_KEY_GROUPS[i].0.into()),
+            key_group: key_group
+                .and_then(|i| catalog::DEFAULT_KEY_GROUPS.get(i))
+                .map(|g| g.0.into()),
             region,
             wanted: wanted.into(),
             created,

@@ -5,6 +5,7 @@
 //! posts of 12 enterprises). Every person, firm and school in it is invented.
 
 mod aftercare;
+mod any_city;
 mod city;
 mod names;
 mod subsidy;
@@ -19,6 +20,8 @@ use chrono::{Duration, NaiveDate};
 use city::{Gen, date, regular_class, status_on};
 use std::collections::{HashMap, HashSet};
 use tables::*;
+
+pub use any_city::build_any;
 
 /// About one trainee per planned seat (3,607 regular + 102 project).
 pub const DEFAULT_TRAINEES: usize = 3_709;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a region code was assigned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CodeKind {
     /// GB/T 2260 administrative division code.
     Official,
@@ -19,7 +19,7 @@ pub enum CodeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RegionId(pub u8);
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Region {
     pub id: RegionId,
     pub code: &'static str,
@@ -32,9 +32,13 @@ pub struct Region {
     /// Approximate longitude / latitude of the district seat, for the map.
     pub lon: f64,
     pub lat: f64,
+    /// Retired: hidden from pickers and the kiosk, kept for the records that name it.
+    pub retired: bool,
 }
 
-pub static REGIONS: [Region; 8] = [
+/// Zhenjiang's regions as compiled into the program before city packs: the
+/// catalog a database without pack trees was written against.
+static ZJ_REGIONS: [Region; 8] = [
     Region {
         id: RegionId(0),
         code: "321102",
@@ -45,6 +49,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "commerce, services",
         lon: 119.47,
         lat: 32.20,
+        retired: false,
     },
     Region {
         id: RegionId(1),
@@ -56,6 +61,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "services, logistics",
         lon: 119.41,
         lat: 32.19,
+        retired: false,
     },
     Region {
         id: RegionId(2),
@@ -67,6 +73,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "manufacturing, agriculture",
         lon: 119.43,
         lat: 32.10,
+        retired: false,
     },
     Region {
         id: RegionId(3),
@@ -78,6 +85,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "eyewear (about 75% of China's lenses)",
         lon: 119.61,
         lat: 32.00,
+        retired: false,
     },
     Region {
         id: RegionId(4),
@@ -89,6 +97,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "electrical equipment, new energy",
         lon: 119.80,
         lat: 32.24,
+        retired: false,
     },
     Region {
         id: RegionId(5),
@@ -100,6 +109,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "agriculture, tourism, rural revitalization",
         lon: 119.17,
         lat: 31.95,
+        retired: false,
     },
     Region {
         id: RegionId(6),
@@ -111,6 +121,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "new energy, new materials, aerospace parts, biomedicine",
         lon: 119.69,
         lat: 32.18,
+        retired: false,
     },
     Region {
         id: RegionId(7),
@@ -122,6 +133,7 @@ pub static REGIONS: [Region; 8] = [
         industries: "ships and marine equipment, semiconductors, digital",
         lon: 119.36,
         lat: 32.22,
+        retired: false,
     },
 ];
 
@@ -183,7 +195,7 @@ impl PostKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct OccupationId(pub u16);
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Occupation {
     pub id: OccupationId,
     pub zh: &'static str,
@@ -196,6 +208,8 @@ pub struct Occupation {
     pub kind: PostKind,
     /// Declared related occupations (a class for one serves a demand for the other).
     pub related: &'static [u16],
+    /// Retired: hidden from pickers and the kiosk, kept for the records that name it.
+    pub retired: bool,
 }
 
 #[allow(clippy::too_many_arguments)] // a table row: one argument per column
@@ -218,13 +232,14 @@ const fn occ(
         group,
         kind,
         related,
+        retired: false,
     }
 }
 
 use Edition::E2015;
 use PostKind::{Skilled, TechnicalManagement as Tm};
 
-pub static OCCUPATIONS: [Occupation; 20] = [
+static ZJ_OCCUPATIONS: [Occupation; 20] = [
     occ(
         0,
         "一线技能操作工",
@@ -454,7 +469,7 @@ pub enum Relation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProgramId(pub u8);
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Program {
     pub id: ProgramId,
     pub zh: &'static str,
@@ -465,7 +480,7 @@ pub struct Program {
 /// enterprises, emerging industries, traditional industries, services, rural
 /// revitalization); the last two are this project's assumption, taken from
 /// fields the article stresses (digital skills, elder and child care).
-pub static PROGRAMS: [Program; 8] = [
+static ZJ_PROGRAMS: [Program; 8] = [
     Program {
         id: ProgramId(0),
         zh: "重点群体技能培训专项",
@@ -523,7 +538,7 @@ impl ProgramId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AllianceId(pub u8);
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Alliance {
     pub id: AllianceId,
     pub zh: &'static str,
@@ -534,7 +549,7 @@ pub struct Alliance {
 /// The 8 regional training alliances around leading industries. The article
 /// names eyewear, marine engineering equipment and digital skills; the rest
 /// follow the leading industries it lists per district.
-pub static ALLIANCES: [Alliance; 8] = [
+static ZJ_ALLIANCES: [Alliance; 8] = [
     Alliance {
         id: AllianceId(0),
         zh: "眼镜产业职业培训联盟",
@@ -601,7 +616,7 @@ impl AllianceId {
 /// students and rural migrant workers among six; the national campaign names
 /// registered unemployed and people with employment difficulties. The list is
 /// a setting: trainees store the group's text.
-pub const DEFAULT_KEY_GROUPS: [(&str, &str); 6] = [
+const ZJ_KEY_GROUPS: [(&str, &str); 6] = [
     ("毕业学年高校毕业生", "graduating college student"),
     ("农村转移劳动者", "rural migrant worker"),
     ("登记失业人员", "registered unemployed"),
@@ -609,6 +624,284 @@ pub const DEFAULT_KEY_GROUPS: [(&str, &str); 6] = [
     ("退役军人", "veteran"),
     ("脱贫人口", "person lifted out of poverty"),
 ];
+
+/// The published baseline the figures start from (a city pack's `[baseline]`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Skilled talents at the baseline date.
+    pub skilled: u64,
+    /// High-skill talents at the baseline date.
+    pub high_skill: u64,
+    /// The published high-skill talents per 10,000 workers.
+    pub per_10k: f64,
+    /// The labor force the per-10,000 figure divides by, unless a database sets its own.
+    pub labor_force: u64,
+}
+
+/// The campaign's goals (a city pack's `[targets]`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Targets {
+    pub subsidized: u64,
+    pub skilled: u64,
+    pub high_skill: u64,
+    pub per_10k: f64,
+}
+
+/// The city a catalog belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct City {
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// A sample pack (not a real city's data).
+    pub sample: bool,
+}
+
+/// One city's reference data, as the running program uses it: what a city
+/// pack holds, with every text leaked to `'static` (a reference table is
+/// small and changes rarely, and a record's screen may still hold the
+/// text of the catalog it was drawn with).
+#[derive(Debug)]
+pub struct Catalog {
+    pub city: City,
+    pub regions: Vec<Region>,
+    pub occupations: Vec<Occupation>,
+    pub programs: Vec<Program>,
+    pub alliances: Vec<Alliance>,
+    pub key_groups: Vec<(&'static str, &'static str)>,
+    pub baseline: Baseline,
+    pub targets: Targets,
+    /// Per occupation, its hidden search text (English, aliases, code, group).
+    hidden: std::sync::OnceLock<Vec<String>>,
+}
+
+impl Catalog {
+    /// Assemble a catalog (the pack loader and the store call this).
+    #[allow(clippy::too_many_arguments)] // one argument per part of a pack
+    pub fn new(
+        city: City,
+        regions: Vec<Region>,
+        occupations: Vec<Occupation>,
+        programs: Vec<Program>,
+        alliances: Vec<Alliance>,
+        key_groups: Vec<(&'static str, &'static str)>,
+        baseline: Baseline,
+        targets: Targets,
+    ) -> Catalog {
+        Catalog {
+            city,
+            regions,
+            occupations,
+            programs,
+            alliances,
+            key_groups,
+            baseline,
+            targets,
+            hidden: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Zhenjiang as compiled into the program: what every database made
+    /// before city packs was written against, and the default.
+    pub fn zhenjiang() -> &'static Catalog {
+        static ZJ: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        ZJ.get_or_init(|| {
+            Catalog::new(
+                City {
+                    zh: "镇江市",
+                    en: "Zhenjiang",
+                    sample: false,
+                },
+                ZJ_REGIONS.to_vec(),
+                ZJ_OCCUPATIONS.to_vec(),
+                ZJ_PROGRAMS.to_vec(),
+                ZJ_ALLIANCES.to_vec(),
+                ZJ_KEY_GROUPS.to_vec(),
+                Baseline {
+                    skilled: 657_000,
+                    high_skill: 226_300,
+                    per_10k: 1_132.0,
+                    labor_force: 2_000_000,
+                },
+                Targets {
+                    subsidized: 80_000,
+                    skilled: 60_000,
+                    high_skill: 15_000,
+                    per_10k: 1_200.0,
+                },
+            )
+        })
+    }
+
+    /// An occupation's hidden search text: English name, aliases, national
+    /// code and group (made once per catalog).
+    pub fn occupation_search_text(&self, id: OccupationId) -> &str {
+        let texts = self.hidden.get_or_init(|| {
+            self.occupations
+                .iter()
+                .map(|o| {
+                    let mut s = format!("{} {}", o.en, o.aliases.join(" "));
+                    if let Some((code, _)) = o.code {
+                        s.push(' ');
+                        s.push_str(code);
+                    }
+                    if let Some(g) = o.group {
+                        s.push(' ');
+                        s.push_str(g);
+                    }
+                    s
+                })
+                .collect()
+        });
+        texts.get(id.0 as usize).map(String::as_str).unwrap_or("")
+    }
+
+    /// Same content (the search cache is not content).
+    pub fn same_as(&self, other: &Catalog) -> bool {
+        fn regions_eq(a: &Region, b: &Region) -> bool {
+            (
+                a.id,
+                a.code,
+                a.code_kind,
+                a.zh,
+                a.short_zh,
+                a.en,
+                a.industries,
+                a.retired,
+            ) == (
+                b.id,
+                b.code,
+                b.code_kind,
+                b.zh,
+                b.short_zh,
+                b.en,
+                b.industries,
+                b.retired,
+            ) && a.lon.to_bits() == b.lon.to_bits()
+                && a.lat.to_bits() == b.lat.to_bits()
+        }
+        fn occ_eq(a: &Occupation, b: &Occupation) -> bool {
+            (
+                a.id, a.zh, a.en, a.aliases, a.code, a.group, a.kind, a.related, a.retired,
+            ) == (
+                b.id, b.zh, b.en, b.aliases, b.code, b.group, b.kind, b.related, b.retired,
+            )
+        }
+        self.city == other.city
+            && self.regions.len() == other.regions.len()
+            && self.regions.iter().zip(&other.regions).all(|(a, b)| regions_eq(a, b))
+            && self.occupations.len() == other.occupations.len()
+            && self
+                .occupations
+                .iter()
+                .zip(&other.occupations)
+                .all(|(a, b)| occ_eq(a, b))
+            && self.programs.len() == other.programs.len()
+            && self
+                .programs
+                .iter()
+                .zip(&other.programs)
+                .all(|(a, b)| (a.id, a.zh, a.en) == (b.id, b.zh, b.en))
+            && self.alliances.len() == other.alliances.len()
+            && self
+                .alliances
+                .iter()
+                .zip(&other.alliances)
+                .all(|(a, b)| (a.id, a.zh, a.en, a.region) == (b.id, b.zh, b.en, b.region))
+            && self.key_groups == other.key_groups
+            && self.baseline == other.baseline
+            && self.targets == other.targets
+    }
+}
+
+/// The installed catalog; null until one is installed (then Zhenjiang's).
+static INSTALLED: std::sync::atomic::AtomicPtr<Catalog> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+/// Grows with every install that changed something (screens that keep
+/// lists drawn from the catalog compare it).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The catalog this process runs with: the one the open database holds
+/// (installed when it was opened or changed), else Zhenjiang's.
+pub fn current() -> &'static Catalog {
+    let p = INSTALLED.load(std::sync::atomic::Ordering::Acquire);
+    if p.is_null() {
+        Catalog::zhenjiang()
+    } else {
+        // SAFETY: every non-null pointer stored is a leaked Box, never freed.
+        unsafe { &*p }
+    }
+}
+
+/// Make `catalog` the process's catalog, unless it has the same content
+/// as the current one. Returns true when it changed. The old one is
+/// leaked, never freed: what was drawn from it stays valid.
+pub fn install(catalog: Catalog) -> bool {
+    if current().same_as(&catalog) {
+        return false;
+    }
+    let leaked: &'static mut Catalog = Box::leak(Box::new(catalog));
+    INSTALLED.store(leaked, std::sync::atomic::Ordering::Release);
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    true
+}
+
+/// Grows with every install that changed the catalog.
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Leak a text for a catalog entry.
+pub fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+/// A table of the installed catalog, read as a slice: `REGIONS.iter()`,
+/// `REGIONS.len()`, `REGIONS.get(i)` read whatever catalog is installed now.
+pub struct Table<T: 'static>(fn(&'static Catalog) -> &'static [T]);
+
+impl<T: 'static> std::ops::Deref for Table<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        (self.0)(current())
+    }
+}
+
+/// The regions of the installed catalog (see [`regions`]).
+pub static REGIONS: Table<Region> = Table(|c| c.regions.as_slice());
+/// The occupations of the installed catalog (see [`occupations`]).
+pub static OCCUPATIONS: Table<Occupation> = Table(|c| c.occupations.as_slice());
+/// The special programs of the installed catalog (see [`programs`]).
+pub static PROGRAMS: Table<Program> = Table(|c| c.programs.as_slice());
+/// The training alliances of the installed catalog (see [`alliances`]).
+pub static ALLIANCES: Table<Alliance> = Table(|c| c.alliances.as_slice());
+/// The key groups (重点群体) of the installed catalog, Chinese and English.
+/// Trainees store the group's text.
+pub static DEFAULT_KEY_GROUPS: Table<(&'static str, &'static str)> = Table(|c| c.key_groups.as_slice());
+
+/// Every region of the installed catalog, retired ones included.
+pub fn regions() -> &'static [Region] {
+    &current().regions
+}
+/// Every occupation of the installed catalog, retired ones included.
+pub fn occupations() -> &'static [Occupation] {
+    &current().occupations
+}
+pub fn programs() -> &'static [Program] {
+    &current().programs
+}
+pub fn alliances() -> &'static [Alliance] {
+    &current().alliances
+}
+pub fn key_groups() -> &'static [(&'static str, &'static str)] {
+    &current().key_groups
+}
+/// The regions a picker offers: not retired.
+pub fn active_regions() -> impl Iterator<Item = &'static Region> {
+    regions().iter().filter(|r| !r.retired)
+}
+/// The occupations a picker offers: not retired.
+pub fn active_occupations() -> impl Iterator<Item = &'static Occupation> {
+    occupations().iter().filter(|o| !o.retired)
+}
 
 /// National vocational skill levels; a lower number is a higher level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

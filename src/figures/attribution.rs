@@ -31,7 +31,7 @@ pub fn trade_alliance(o: OccupationId) -> Option<AllianceId> {
 /// The alliance a class counts for: a class built on demands counts for the
 /// alliance most of their enterprises belong to; any other for its trade's.
 pub fn class_alliance(data: &Data, class: &TrainingClass) -> Option<AllianceId> {
-    let mut votes = [0u32; ALLIANCES.len()];
+    let mut votes = vec![0u32; ALLIANCES.len()];
     for d in &class.linked_demands {
         let alliance = data
             .demands

@@ -148,23 +148,26 @@ impl Progress {
         let q_elapsed = period::elapsed(q_first, q_last, self.today);
         let base_rate = settings.baseline_per_10k();
         let quarters = f64::from(period::QUARTERS);
+        // The goals and the baseline are the city's (its pack in the database).
+        let city = crate::domain::catalog::current();
+        let (goal, baseline) = (city.targets, city.baseline);
         let targets = Targets {
-            subsidized_trainings: Target::new(GOAL_SUBSIDIZED as f64, 0.0, subsidized as f64, elapsed),
-            skilled_talents: Target::new(GOAL_SKILLED as f64, 0.0, skilled as f64, elapsed),
-            high_skill_talents: Target::new(GOAL_HIGH_SKILL as f64, 0.0, high_skill as f64, elapsed),
+            subsidized_trainings: Target::new(goal.subsidized as f64, 0.0, subsidized as f64, elapsed),
+            skilled_talents: Target::new(goal.skilled as f64, 0.0, skilled as f64, elapsed),
+            high_skill_talents: Target::new(goal.high_skill as f64, 0.0, high_skill as f64, elapsed),
             high_skill_per_10k: Target::new(
-                GOAL_PER_10K,
+                goal.per_10k,
                 base_rate,
-                settings.per_10k(BASELINE_HIGH_SKILL + high_skill),
+                settings.per_10k(baseline.high_skill + high_skill),
                 elapsed,
             ),
         };
         let quarter_targets = Targets {
-            subsidized_trainings: Target::new(GOAL_SUBSIDIZED as f64 / quarters, 0.0, q_subsidized as f64, q_elapsed),
-            skilled_talents: Target::new(GOAL_SKILLED as f64 / quarters, 0.0, q_skilled as f64, q_elapsed),
-            high_skill_talents: Target::new(GOAL_HIGH_SKILL as f64 / quarters, 0.0, q_high_skill as f64, q_elapsed),
+            subsidized_trainings: Target::new(goal.subsidized as f64 / quarters, 0.0, q_subsidized as f64, q_elapsed),
+            skilled_talents: Target::new(goal.skilled as f64 / quarters, 0.0, q_skilled as f64, q_elapsed),
+            high_skill_talents: Target::new(goal.high_skill as f64 / quarters, 0.0, q_high_skill as f64, q_elapsed),
             high_skill_per_10k: Target::new(
-                ((GOAL_PER_10K - base_rate) / quarters).max(0.0),
+                ((goal.per_10k - base_rate) / quarters).max(0.0),
                 0.0,
                 settings.per_10k(q_high_skill),
                 q_elapsed,
@@ -173,10 +176,10 @@ impl Progress {
         Reached {
             basis: Basis {
                 labor_force: settings.labor_force,
-                baseline_skilled: BASELINE_SKILLED,
-                baseline_high_skill: BASELINE_HIGH_SKILL,
+                baseline_skilled: baseline.skilled,
+                baseline_high_skill: baseline.high_skill,
                 baseline_per_10k: base_rate,
-                published_per_10k: PUBLISHED_PER_10K,
+                published_per_10k: baseline.per_10k,
             },
             period: Span {
                 start: p_first,

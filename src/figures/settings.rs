@@ -28,8 +28,9 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
+        // The city's own (its pack's baseline); Zhenjiang's is DEFAULT_LABOR_FORCE.
         Settings {
-            labor_force: DEFAULT_LABOR_FORCE,
+            labor_force: crate::domain::catalog::current().baseline.labor_force,
         }
     }
 }
@@ -75,7 +76,7 @@ impl Settings {
 
     /// The baseline's high-skill talents per 10,000 workers.
     pub fn baseline_per_10k(&self) -> f64 {
-        self.per_10k(BASELINE_HIGH_SKILL)
+        self.per_10k(crate::domain::catalog::current().baseline.high_skill)
     }
 }
 

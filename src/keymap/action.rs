@@ -89,6 +89,7 @@ actions! {
     CorrectStep => "correct-step", "更正最近一步（需填原因）", "correct the last step (reason required)";
     FollowUp => "follow-up", "就业回访（在岗、换工作、已离职、联系不上）", "record a follow-up (retained, changed job, left, not reached)";
     FollowUpsDue => "follow-ups-due", "待回访：到期的回访，最早的在前", "follow-ups due, oldest first";
+    ReferenceView => "reference-data", "参考数据：职业与区域（添加、别名、停用）", "reference data: occupations and regions (add, alias, retire)";
     ClassStartTraining => "class-start-training", "全班开始培训", "start training: the whole class";
     ClassSendToEvaluation => "class-send-to-evaluation", "全班送技能评价", "send the whole class to evaluation";
     ExportList => "export-list", "导出（列表或班级花名册，Excel 和打印版）", "export (the list, or a class's roster; Excel and a page to print)";

@@ -596,7 +596,10 @@ impl Kiosk {
         match field {
             Field::District => {
                 for c in self.view.regions(listing) {
-                    let Some(r) = c.id.get() else { continue };
+                    // A retired district is not offered to the public.
+                    let Some(r) = c.id.get().filter(|r| !r.retired) else {
+                        continue;
+                    };
                     rows.push(ChoiceRow {
                         label: if en {
                             format!("{} {}", r.en, r.zh)
@@ -611,7 +614,10 @@ impl Kiosk {
             }
             Field::Trade => {
                 for c in self.view.trades(listing) {
-                    let Some(o) = c.id.get() else { continue };
+                    // A retired trade is not offered to the public.
+                    let Some(o) = c.id.get().filter(|o| !o.retired) else {
+                        continue;
+                    };
                     rows.push(ChoiceRow {
                         label: if en {
                             format!("{} {}", o.en, o.zh)

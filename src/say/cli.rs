@@ -54,6 +54,7 @@ fn access_kind_zh(k: AccessKind) -> &'static str {
         AccessKind::Export => "导出",
         AccessKind::Import => "导入",
         AccessKind::Backup => "备份",
+        AccessKind::Catalog => "参考数据变更",
         AccessKind::Restore => "恢复",
     }
 }

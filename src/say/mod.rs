@@ -60,6 +60,10 @@ said! {
     Note => note,
     UnknownColumn => unknown_column,
     crate::io::export::ExportError => export,
+    crate::pack::PackError => pack,
+    crate::pack::PackProblem => pack_problem,
+    crate::pack::Issue => pack_issue,
+    crate::pack::edit::CatalogError => catalog_error,
 }
 
 /// What the system said about a file, in the reader's language (Chinese:

@@ -908,3 +908,132 @@ pub(super) fn export(e: &crate::io::export::ExportError) -> String {
         E::Xlsx(detail) => format!("无法生成工作簿：{detail}"),
     }
 }
+
+/// A city pack's table, in Chinese.
+fn pack_table(t: &str) -> &'static str {
+    match t {
+        "region" => "区域",
+        "occupation" => "职业",
+        "program" => "专项",
+        "alliance" => "培训联盟",
+        "key_group" => "重点群体",
+        "city" => "城市",
+        _ => "条目",
+    }
+}
+
+fn pack_field(f: &str) -> &'static str {
+    match f {
+        "zh" => "中文名",
+        "en" => "英文名",
+        "short_zh" => "简称",
+        "alias" => "别名",
+        "lon" => "经度（lon）",
+        "lat" => "纬度（lat）",
+        _ => "字段",
+    }
+}
+
+pub(super) fn pack_issue(i: &crate::pack::Issue) -> String {
+    use crate::pack::Issue as I;
+    match i {
+        I::Unreadable { error } => format!("无法读取文件：{error}"),
+        I::NotToml { message } => format!("不是有效的 TOML：{message}"),
+        I::Shape { message } => format!("格式不符：{}", pack_shape(message)),
+        I::IdOrder { table, expected, found } => format!(
+            "{}编号 {found}：应为 {expected}（编号按文件顺序从 0、1、2… 排下去，永不重用）",
+            pack_table(table)
+        ),
+        I::DuplicateCode { table, code, first } => {
+            let t = pack_table(table);
+            format!("{t}代码“{code}”已属于{t} {first}：代码不能重复")
+        }
+        I::DuplicateName { table, name, first } => {
+            let t = pack_table(table);
+            format!("{t}名称“{name}”已属于{t} {first}：名称不能重复")
+        }
+        I::UnknownRelated { id } => format!("相关职业 {id} 不存在：应为本包中职业的编号"),
+        I::RelatedToItself { id } => format!("职业 {id} 被列为与自己相关"),
+        I::UnknownRegion { id } => format!("区域 {id} 不存在：应为本包中区域的编号"),
+        I::BadNationalCode { code } => {
+            format!("国家职业分类代码“{code}”不符合格式：应形如 6-18-02-04（一位数字后接三组两位数字），或不填")
+        }
+        I::BadGroup { group } => format!("职业分类小类“{group}”不符合格式：应形如 6-18 或 6-18-01，或不填"),
+        I::CodeWithoutEdition { code } => {
+            format!("国家职业分类代码“{code}”没有注明版本：请加 edition = \"2015\"（或 1999、2022）")
+        }
+        I::EditionWithoutCode => "注明了版本却没有国家职业分类代码：请加 code = \"…\" 或删去版本".to_string(),
+        I::BadEdition { text } => format!("版本“{text}”不是 1999、2015、2022 之一"),
+        I::BadRegionCode { code, kind } => match *kind {
+            "local" => format!("本地区域代码“{code}”：应为 1 到 12 个字母或数字"),
+            _ => format!(
+                "区域代码“{code}”：应为 6 位数字（GB/T 2260），如 321102；没有国家代码的园区请写 code_kind = \"local\""
+            ),
+        },
+        I::BadCodeKind { text } => format!("code_kind“{text}”不是 official、statistical、local 之一"),
+        I::BadPostKind { text } => {
+            format!("kind“{text}”不是 skilled（技能岗）、technical-management（技术管理岗）之一")
+        }
+        I::MissingPosition { region, field } => format!(
+            "区域“{region}”缺少{}：每个区域都要有 lon 和 lat（在看板地图上的位置），如 lon = 119.47、lat = 32.2",
+            pack_field(field)
+        ),
+        I::PositionOutOfRange { field, value } => format!(
+            "{} = {value} 不在中国境内：经度应在 73 到 136 之间，纬度应在 3 到 54 之间",
+            pack_field(field)
+        ),
+        I::Empty { table, field } => format!("{}的{}为空", pack_table(table), pack_field(field)),
+        I::AliasTaken { alias, by } => format!("别名“{alias}”已是职业 {by} 的名称或别名：搜索它会同时找到两个职业"),
+        I::NoEntries { table } => format!("没有任何{}：城市包至少要有一个", pack_table(table)),
+    }
+}
+
+pub(super) fn pack_problem(p: &crate::pack::PackProblem) -> String {
+    format!("{}:{}:{}: {}", p.file, p.line, p.col, pack_issue(&p.issue))
+}
+
+pub(super) fn pack(e: &crate::pack::PackError) -> String {
+    e.problems.iter().map(pack_problem).collect::<Vec<_>>().join("\n")
+}
+
+/// The TOML reader's words about a file's shape, in Chinese (field names
+/// stay as written: they are the file's own words).
+fn pack_shape(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = rest.split_once(", expected one of ").unwrap_or((rest, ""));
+        let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+        return if expected.is_empty() {
+            format!("未知字段 {field}")
+        } else {
+            format!("未知字段 {field}，可用的字段：{}", expected.replace(", ", "、"))
+        };
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("缺少字段 {field}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!("类型不对：这里是 {found}，应为 {expected}");
+    }
+    if let Some(rest) = message.strip_prefix("duplicate key") {
+        return format!("重复的键{rest}");
+    }
+    message.to_string()
+}
+
+pub(super) fn catalog_error(e: &crate::pack::edit::CatalogError) -> String {
+    use crate::pack::edit::CatalogError as E;
+    let what = |w: &str| pack_table(w);
+    match e {
+        E::Store(s) => store(s),
+        E::Denied(d) => denied(d),
+        E::Invalid(issues) => issues.iter().map(pack_issue).collect::<Vec<_>>().join("；"),
+        E::InUse { what: w, name, open } => format!(
+            "{}“{name}”还有 {open} 个招聘中的需求或未结束的培训班在用：待其结束后再停用（停用后已有记录仍显示它）",
+            what(w)
+        ),
+        E::Unknown { what: w, id } => format!("没有编号为 {id} 的{}", what(w)),
+        E::AlreadyRetired { what: w, name } => format!("{}“{name}”已经停用", what(w)),
+        E::File(f) => pack(f),
+    }
+}

@@ -14,6 +14,7 @@ mod list;
 pub mod matching;
 mod picture;
 pub mod public;
+mod reference;
 pub mod results;
 pub mod rows;
 pub mod snapshot;

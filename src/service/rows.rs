@@ -11,33 +11,10 @@ use std::borrow::Cow;
 pub const SEP: &str = "  ";
 
 /// A trade's hidden search text (English name, aliases, code, group),
-/// made once per trade.
+/// made once per catalog: an alias added at run time is in the next
+/// catalog's text, and the indexes are rebuilt with it.
 fn occ_hidden(o: OccupationId) -> &'static str {
-    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let texts = TEXTS.get_or_init(|| {
-        (0..OCCUPATIONS.len())
-            .map(|i| occ_text(OccupationId(i as u16)))
-            .collect()
-    });
-    texts.get(o.0 as usize).map(String::as_str).unwrap_or("")
-}
-
-fn occ_text(o: OccupationId) -> String {
-    match o.get() {
-        Some(o) => {
-            let mut s = format!("{} {}", o.en, o.aliases.join(" "));
-            if let Some((code, _)) = o.code {
-                s.push(' ');
-                s.push_str(code);
-            }
-            if let Some(g) = o.group {
-                s.push(' ');
-                s.push_str(g);
-            }
-            s
-        }
-        None => String::new(),
-    }
+    crate::domain::catalog::current().occupation_search_text(o)
 }
 
 /// Searchable cells of a record, in display order.

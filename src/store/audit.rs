@@ -33,15 +33,18 @@ pub enum AccessKind {
     Backup,
     /// A backup restored into a new database.
     Restore,
+    /// The city's reference data (regions, occupations…) loaded or changed.
+    Catalog,
 }
 
 impl AccessKind {
-    pub const ALL: [AccessKind; 5] = [
+    pub const ALL: [AccessKind; 6] = [
         AccessKind::Reveal,
         AccessKind::Export,
         AccessKind::Import,
         AccessKind::Backup,
         AccessKind::Restore,
+        AccessKind::Catalog,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +54,7 @@ impl AccessKind {
             AccessKind::Import => "import",
             AccessKind::Backup => "backup",
             AccessKind::Restore => "restore",
+            AccessKind::Catalog => "catalog",
         }
     }
 }

@@ -31,11 +31,30 @@ pub struct Step {
 }
 
 /// Every step this program knows, oldest first.
-pub static STEPS: &[Step] = &[Step {
-    from: 1,
-    what: "drop the indexes of demands and classes by occupation and region and of cases by class and trainee",
-    run: drop_unread_indexes,
-}];
+pub static STEPS: &[Step] = &[
+    Step {
+        from: 1,
+        what: "drop the indexes of demands and classes by occupation and region and of cases by class and trainee",
+        run: drop_unread_indexes,
+    },
+    Step {
+        from: 2,
+        what: "keep the compiled-in Zhenjiang regions, occupations, programs and alliances in the database as its city pack",
+        run: pack_from_compiled_catalog,
+    },
+];
+
+/// Schema 2 → 3: a database written before city packs meant the catalog
+/// compiled into the program (Zhenjiang's): it gets exactly that as its
+/// pack, so every id its records hold keeps its meaning. A database that
+/// already has a pack keeps it (the step can run again).
+fn pack_from_compiled_catalog(store: &Store) -> Result<usize> {
+    Ok(if store.ensure_pack()? {
+        crate::domain::pack::Pack::zhenjiang().occupations.len()
+    } else {
+        0
+    })
+}
 
 /// Schema 1 → 2: remove the index trees nothing read. Returns how many
 /// entries they held. A tree already gone is skipped, so the step can run

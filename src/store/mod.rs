@@ -25,6 +25,7 @@ mod fault;
 pub(crate) mod golden;
 pub mod migrate;
 mod ops;
+pub mod pack;
 pub mod progress;
 mod read;
 mod record;
@@ -53,7 +54,9 @@ use std::path::{Path, PathBuf};
 ///
 /// 2: the six secondary indexes nothing read (demands and classes by
 /// occupation and by region, cases by class and by trainee) are gone.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: the city's reference data is in the database (the `pack_*` trees,
+/// see `pack`); older databases get the compiled-in Zhenjiang catalog.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The meta key of a simulated business date: a database that has one (the
 /// demo city) runs at that date instead of the clock's. The name is kept
@@ -115,6 +118,8 @@ impl Store {
             Some(older) => migrate::upgrade(store, older, SCHEMA_VERSION, migrate::STEPS, cache_bytes)?,
         };
         store.ensure_identity()?;
+        store.ensure_pack()?;
+        store.install_catalog()?;
         Ok(store)
     }
 

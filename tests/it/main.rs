@@ -28,6 +28,7 @@ mod keymap_files;
 mod kiosk;
 mod layers;
 mod masking;
+mod pack_check;
 mod precision;
 mod repair;
 mod report;

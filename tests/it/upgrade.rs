@@ -78,3 +78,58 @@ fn the_schema_1_demo_city_opens_migrates_and_checks_clean() {
         .count();
     assert_eq!(backups, usize::from(!steps.is_empty()));
 }
+
+/// Run the program on `db` (a separate process: the catalog it installs is its own).
+fn run(db: &Path, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+        .args(["--lang", "en", "--operator", "fixture", "--db"])
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A database made by the program before city packs (schema 2, no pack
+/// trees) gets the compiled-in Zhenjiang catalog as its pack: check clean,
+/// the same figures, and an export of every kind identical, name by name,
+/// to the one that program made.
+#[test]
+fn the_schema_2_demo_city_gets_zhenjiangs_pack_and_keeps_its_meaning() {
+    let (dir, path) = copy_of("v2-demo");
+    assert_eq!(schema_version(&path), 2, "the fixture is a schema-2 database");
+    assert!(
+        !raw_open(&path).tree_names().iter().any(|n| n.starts_with(b"pack_")),
+        "the fixture has no pack trees"
+    );
+    let store = Store::reopen(&path).unwrap();
+    let report = store.check();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(store.pack().unwrap(), Some(skillbridge::pack::Pack::zhenjiang()));
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("v2-demo.stats.json")).unwrap()).unwrap();
+    let stats = serde_json::to_value(skillbridge::stats::compute(&store).unwrap()).unwrap();
+    assert_eq!(stats, expected, "the figures changed in the upgrade");
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    let out = dir.path().join("export");
+    run(
+        &path,
+        &["export", "all", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    for kind in ["institutions", "enterprises", "demands", "classes", "trainees"] {
+        let before = std::fs::read_to_string(fixtures().join("v2-demo.export").join(format!("{kind}.json"))).unwrap();
+        let after = std::fs::read_to_string(out.join(format!("{kind}.json"))).unwrap();
+        assert_eq!(after, before, "{kind}: the export changed in the upgrade");
+    }
+    let check = run(&path, &["check"]);
+    assert!(check.status.success());
+    // Written once: opening again changes nothing.
+    let again = Store::reopen(&path).unwrap();
+    assert_eq!(again.pack().unwrap(), Some(skillbridge::pack::Pack::zhenjiang()));
+}

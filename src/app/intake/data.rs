@@ -158,10 +158,12 @@ pub fn fixed_items(f: F, t: &Strings, lang: Lang) -> Vec<(String, Pick)> {
     match f {
         F::Region => REGIONS
             .iter()
+            .filter(|r| !r.retired)
             .map(|r| (format!("{} {}", r.zh, r.en), Pick::Region(r.id)))
             .collect(),
         F::Trade | F::Wanted => OCCUPATIONS
             .iter()
+            .filter(|o| !o.retired)
             .map(|o| {
                 (
                     format!("{} {} {}", o.zh, o.en, o.aliases.join(" ")),

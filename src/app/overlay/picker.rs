@@ -167,6 +167,10 @@ pub(crate) fn choose(st: &mut State, fx: &mut Vec<Effect>) -> Outcome {
         },
         PickPurpose::Goto => Outcome::Stay,
         PickPurpose::WishClass(id) => crate::app::wish::class_chosen(id, value, fx),
+        PickPurpose::Reference(stage) => {
+            let typed = p.input.value().to_string();
+            crate::app::reference::choose(st, stage, value, typed, fx)
+        }
         PickPurpose::FollowUpsDue => match value {
             Some(PickValue::Open(r)) => {
                 fx.push(Effect::Prepare(Prep::Exists(r)));

@@ -166,7 +166,7 @@ pub(super) fn draw_map(frame: &mut Frame, ds: &DashStrings, lang: Lang, d: &Dash
         .map(|(r, row)| {
             let short = match lang {
                 Lang::Zh => r.short_zh,
-                Lang::En => EN_SHORT.get(r.id.0 as usize).copied().unwrap_or(r.en),
+                Lang::En => en_short(r),
             };
             let x = &row.figures;
             (
@@ -333,5 +333,33 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// A district's short English name for the map: its English name without
+/// the city's name before it or "District", "County", "Zone" after it
+/// (Zhenjiang's: Jingkou … New Area, Hi-tech, as `EN_SHORT` lists them).
+fn en_short(r: &crate::domain::catalog::Region) -> &'static str {
+    let city = crate::domain::catalog::current().city.en;
+    let mut s: &'static str = r.en.strip_prefix(city).map(str::trim_start).unwrap_or(r.en);
+    for suffix in [" District", " County", " Zone"] {
+        if let Some(x) = s.strip_suffix(suffix) {
+            s = x;
+            break;
+        }
+    }
+    if s.is_empty() { r.en } else { s }
+}
+
+#[cfg(test)]
+mod en_short_tests {
+    #[test]
+    fn the_derived_short_names_are_zhenjiangs_map_labels() {
+        let derived: Vec<&str> = crate::domain::catalog::Catalog::zhenjiang()
+            .regions
+            .iter()
+            .map(super::en_short)
+            .collect();
+        assert_eq!(derived, super::super::EN_SHORT);
     }
 }
