@@ -205,7 +205,7 @@ fn the_reference_data_view_adds_an_alias_and_an_occupation_through_the_keymap() 
     let (_dir, svc) = sample_city(200);
     let mut one = app(svc.clone(), Lang::Zh);
     let mut two = app(svc.clone(), Lang::Zh);
-    press(&mut one, "f7");
+    press(&mut one, "f9");
     let screen = render(&one, 120, 40);
     assert!(
         screen.contains("参考数据") && screen.contains("添加职业") && screen.contains("宝应县"),
@@ -234,17 +234,17 @@ fn the_reference_data_view_adds_an_alias_and_an_occupation_through_the_keymap() 
             .all(|id| svc.read().data.demands[&DemandId(*id)].occupation == OccupationId(0))
     );
     // A new occupation, typed in one line; offered in the other session's trade picker.
-    press(&mut one, "esc f7 enter");
+    press(&mut one, "esc f9 enter");
     type_text(&mut one, "叉车司机/forklift driver/叉车工 铲车");
     press(&mut one, "enter y");
     let st = one.state.status.clone().unwrap();
     assert!(!st.error, "{}", st.text);
-    press(&mut two, "esc f7");
+    press(&mut two, "esc f9");
     type_text(&mut two, "ccsj");
     let screen = render(&two, 120, 40);
     assert!(screen.contains("叉车司机 · 叉车工 铲车"), "{screen}");
     // A bad line says what is accepted, and changes nothing.
-    press(&mut one, "esc f7 down enter");
+    press(&mut one, "esc f9 down enter");
     type_text(&mut one, "321099/新区");
     press(&mut one, "enter");
     let st = one.state.status.clone().unwrap();
