@@ -59,6 +59,8 @@ fn a_class_started_another_sent_to_evaluation_then_its_results_imported() {
     t.keys(&["M-2"]);
     t.text(&format!("'{start}"));
     t.wait_for(&format!("搜索> '{start}"));
+    // The list follows the query a moment later: open only once the detail shows that class.
+    t.wait_for(&format!("│{start} "));
     t.keys(&["Enter"]);
     t.wait_for("花名册");
     t.keys(&["S"]);
@@ -71,6 +73,8 @@ fn a_class_started_another_sent_to_evaluation_then_its_results_imported() {
     t.keys(&["C-u"]);
     t.text(&format!("'{evaluate}"));
     t.wait_for(&format!("搜索> '{evaluate}"));
+    // The list follows the query a moment later: open only once the detail shows that class.
+    t.wait_for(&format!("│{evaluate} "));
     t.keys(&["Enter"]);
     t.wait_for("花名册");
     t.keys(&["V"]);
