@@ -2,19 +2,32 @@
 //! format of our own that a newer skillbridge on another machine can read.
 //! Not sled's files: those are tied to sled's on-disk format and version.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! A UTF-8 text file, one item per line (`\n`):
 //!
 //! ```text
-//! SKILLBRIDGE-BACKUP 1                       magic and format version
+//! SKILLBRIDGE-BACKUP 2                       magic and format version
 //! header {"schema":1,"program":"0.1.0","created":"…","counts":{"meta":2,"institution":30,…}}
 //! meta 1 {"key":"demo","value":"…"}          settings (schema_version is not kept: restore writes its own)
+//! pack 1 {"key":"…","value":"…"}             the city pack: pack, pack_region, pack_occupation,
+//! …                                          pack_program, pack_alliance
 //! institution 1 {…}                          KIND RECORD-VERSION JSON, by kind in this order:
 //! enterprise 1 {…}                           institution, enterprise, demand, class, trainee,
 //! …                                          case, event
+//! wish 1 {"key":"…","value":"…"}             then the wishes and subsidies: wish, wish_event,
+//! …                                          wish_waiting, standards, claim, claim_event, subsidy_index
 //! end 1 {"records":N,"crc32":"89abcdef"}     N item lines above; CRC-32 (IEEE) of every byte before this line
 //! ```
+//!
+//! The pack, wish and subsidy lines are their tree's entries as stored
+//! (`store::carried`): key and value in hex, each value the store's own
+//! versioned envelope. The pack comes before the records, which are
+//! checked against its regions and trades. Version 1 (before these kinds)
+//! is still read: it restores with no wishes or claims, no standard table
+//! and Zhenjiang's pack, as the migration gives a database written before
+//! them. A group (pack, wishes, subsidies) the file holds replaces the new
+//! database's default for it whole.
 //!
 //! `schema` is the schema of the records the file holds (`RECORDS_SCHEMA`:
 //! the last database schema that changed a record; 1). A database schema
@@ -37,7 +50,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub const MAGIC: &str = "SKILLBRIDGE-BACKUP";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Records restored between flushes. sled holds a large batch in memory
 /// until it is flushed: restoring 100k trainees peaked at 730 MB RSS with
@@ -46,7 +59,31 @@ pub const FORMAT_VERSION: u32 = 1;
 const FLUSH_EVERY: u64 = 500;
 
 /// The kinds in file order.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 20] = [
+    "meta",
+    "pack",
+    "pack_region",
+    "pack_occupation",
+    "pack_program",
+    "pack_alliance",
+    "institution",
+    "enterprise",
+    "demand",
+    "class",
+    "trainee",
+    "case",
+    "event",
+    "wish",
+    "wish_event",
+    "wish_waiting",
+    "standards",
+    "claim",
+    "claim_event",
+    "subsidy_index",
+];
+
+/// The kinds a version 1 backup holds (every count line shows them).
+pub const RECORD_KINDS: [&str; 8] = [
     "meta",
     "institution",
     "enterprise",
@@ -56,6 +93,57 @@ pub const KINDS: [&str; 8] = [
     "case",
     "event",
 ];
+
+/// The carried kinds a summary line shows (when its counts hold them).
+pub const SHOWN_CARRIED: [&str; 6] = ["wish", "wish_event", "standards", "claim", "claim_event", "pack"];
+
+/// A carried kind's tree (`store::carried`) and group; `None` for a record kind.
+pub fn carried_tree(kind: &str) -> Option<(&'static str, Group)> {
+    use crate::store::{pack, subsidy, wish};
+    Some(match kind {
+        "pack" => (pack::PACK_CITY, Group::Pack),
+        "pack_region" => (pack::PACK_REGIONS, Group::Pack),
+        "pack_occupation" => (pack::PACK_OCCUPATIONS, Group::Pack),
+        "pack_program" => (pack::PACK_PROGRAMS, Group::Pack),
+        "pack_alliance" => (pack::PACK_ALLIANCES, Group::Pack),
+        "wish" => (wish::INBOX_TREE, Group::Wish),
+        "wish_event" => (wish::EVENTS_TREE, Group::Wish),
+        "wish_waiting" => (wish::WAITING_TREE, Group::Wish),
+        "standards" => (subsidy::STANDARDS_TREE, Group::Subsidy),
+        "claim" => (subsidy::CLAIMS_TREE, Group::Subsidy),
+        "claim_event" => (subsidy::CLAIM_EVENTS_TREE, Group::Subsidy),
+        "subsidy_index" => (subsidy::INDEX_TREE, Group::Subsidy),
+        _ => return None,
+    })
+}
+
+/// Carried trees that a restore replaces together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Pack,
+    Wish,
+    Subsidy,
+}
+
+impl Group {
+    fn kinds(self) -> impl Iterator<Item = &'static str> {
+        KINDS
+            .iter()
+            .copied()
+            .filter(move |k| carried_tree(k).map(|(_, g)| g) == Some(self))
+    }
+}
+
+/// One entry of a carried tree, as a line holds it.
+#[derive(Debug, Serialize, Deserialize)]
+struct RawLine {
+    key: String,
+    value: String,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 #[derive(Debug, Error)]
 pub enum BackupError {
@@ -149,8 +237,9 @@ impl Summary {
         self.counts.values().sum()
     }
     pub fn describe(&self) -> String {
-        let parts: Vec<String> = KINDS
+        let parts: Vec<String> = RECORD_KINDS
             .iter()
+            .chain(SHOWN_CARRIED.iter().filter(|k| self.counts.contains_key(**k)))
             .map(|k| format!("{} {k}", self.counts.get(*k).copied().unwrap_or(0)))
             .collect();
         parts.join(", ")
@@ -197,7 +286,7 @@ fn meta_entry(key: String, v: &[u8]) -> MetaEntry {
         Err(_) => MetaEntry {
             key,
             value: None,
-            hex: Some(v.iter().map(|b| format!("{b:02x}")).collect()),
+            hex: Some(hex(v)),
         },
     }
 }
@@ -214,6 +303,9 @@ pub struct Contents {
     pub trainees: Vec<Trainee>,
     pub cases: Vec<Case>,
     pub events: Vec<Event>,
+    /// Carried trees' entries by kind (`carried_tree`); a kind not here
+    /// has none.
+    pub carried: BTreeMap<String, Vec<crate::store::carried::RawEntry>>,
 }
 
 impl Contents {
@@ -232,6 +324,11 @@ impl Contents {
             trainees: store.all()?,
             cases: store.all()?,
             events: store.all_events()?,
+            carried: KINDS
+                .iter()
+                .filter_map(|k| carried_tree(k).map(|(t, _)| (k, t)))
+                .map(|(k, t)| Ok((k.to_string(), store.carried_entries(t)?)))
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 
@@ -241,7 +338,7 @@ impl Contents {
             .iter()
             .filter(|(k, _)| !NOT_BACKED_UP.contains(&k.as_str()))
             .count();
-        KINDS
+        let mut counts: BTreeMap<String, u64> = RECORD_KINDS
             .iter()
             .zip([
                 meta,
@@ -254,7 +351,12 @@ impl Contents {
                 self.events.len(),
             ])
             .map(|(k, n)| (k.to_string(), n as u64))
-            .collect()
+            .collect();
+        // Only the kinds read (a salvage reads none of them).
+        for (k, v) in &self.carried {
+            counts.insert(k.clone(), v.len() as u64);
+        }
+        counts
     }
 }
 
@@ -314,6 +416,23 @@ pub fn write(contents: &Contents, path: &Path) -> Result<Summary, BackupError> {
             let m = meta_entry(k.clone(), v);
             out.item("meta", 1, &to_json(path, "a setting", &m)?).map_err(io)?;
         }
+        fn carried<W: Write>(out: &mut Out<W>, c: &Contents, group: Group, path: &Path) -> Result<(), BackupError> {
+            for kind in group.kinds() {
+                for (k, v) in c.carried.get(kind).map(Vec::as_slice).unwrap_or(&[]) {
+                    let line = RawLine {
+                        key: hex(k),
+                        value: hex(v),
+                    };
+                    out.item(kind, 1, &to_json(path, kind, &line)?)
+                        .map_err(|source| BackupError::Io {
+                            path: path.to_path_buf(),
+                            source,
+                        })?;
+                }
+            }
+            Ok(())
+        }
+        carried(&mut out, contents, Group::Pack, path)?;
         fn records<R: Record, W: Write>(
             out: &mut Out<W>,
             kind: &str,
@@ -340,6 +459,8 @@ pub fn write(contents: &Contents, path: &Path) -> Result<Summary, BackupError> {
             out.item("event", EVENT_VERSION, &to_json(path, "an event", ev)?)
                 .map_err(io)?;
         }
+        carried(&mut out, contents, Group::Wish, path)?;
+        carried(&mut out, contents, Group::Subsidy, path)?;
         let trailer = Trailer {
             records: out.lines,
             crc32: format!("{:08x}", out.crc.clone().finalize()),
@@ -537,6 +658,9 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
     let mut max_id = 0u64;
     let mut items = 0u64;
     let mut last_kind = 0usize;
+    // Groups whose defaults the file replaced; whether the pack is installed.
+    let mut replaced: Vec<Group> = Vec::new();
+    let mut catalog_pending = false;
     let trailer: Trailer = loop {
         if !next(&mut reader, &mut buf)? {
             return Err(BackupError::Truncated {
@@ -576,6 +700,20 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
             ));
         }
         last_kind = pos;
+        if version < 2 && !RECORD_KINDS.contains(&kind) {
+            return Err(damaged(
+                line_no,
+                format!(
+                    "'{kind}' in a format {version} backup, which holds only {}",
+                    RECORD_KINDS.join(", ")
+                ),
+            ));
+        }
+        if catalog_pending && carried_tree(kind).is_none() {
+            // The records that follow are checked against the restored pack.
+            store.install_catalog()?;
+            catalog_pending = false;
+        }
         items += 1;
         if items.is_multiple_of(FLUSH_EVERY) {
             // Apply and flush, so sled does not hold the whole file in memory.
@@ -583,6 +721,33 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
         }
         if let Some(c) = counts.get_mut(kind) {
             *c += 1;
+        }
+        if let Some((tree, group)) = carried_tree(kind) {
+            if ver > 1 {
+                return Err(damaged(
+                    line_no,
+                    format!(
+                        "{kind} line version {ver} is newer than this skillbridge reads (up to 1): restore with a newer skillbridge"
+                    ),
+                ));
+            }
+            let raw: RawLine = serde_json::from_str(json).map_err(|e| damaged(line_no, format!("{kind}: {e}")))?;
+            let (Some(k), Some(v)) = (unhex(&raw.key), unhex(&raw.value)) else {
+                return Err(damaged(line_no, format!("{kind}: key and value must be hex")));
+            };
+            if !replaced.contains(&group) {
+                replaced.push(group);
+                for kind in group.kinds() {
+                    if let Some((t, _)) = carried_tree(kind) {
+                        store.clear_carried_tree(t)?;
+                    }
+                }
+            }
+            store.put_carried(tree, &k, &v)?;
+            if group == Group::Pack {
+                catalog_pending = true;
+            }
+            continue;
         }
         match kind {
             "meta" => {
@@ -649,6 +814,9 @@ fn load(file: &Path, store: &Store) -> Result<Summary, BackupError> {
                 found: got,
             });
         }
+    }
+    if catalog_pending {
+        store.install_catalog()?;
     }
     for (class, n) in seats {
         w.set_seats_used(class, n)?;

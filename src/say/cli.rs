@@ -23,6 +23,18 @@ pub(super) fn backup_kind(k: &str) -> &'static str {
         "trainee" => "学员",
         "case" => "服务记录",
         "event" => "经办记录",
+        "pack" => "城市参考数据包",
+        "pack_region" => "参考数据·区域",
+        "pack_occupation" => "参考数据·工种",
+        "pack_program" => "参考数据·培训项目",
+        "pack_alliance" => "参考数据·联盟",
+        "wish" => "培训意愿",
+        "wish_event" => "意愿回访记录",
+        "wish_waiting" => "意愿排队索引",
+        "standards" => "补贴标准及导入记录",
+        "claim" => "补贴申领",
+        "claim_event" => "申领经办记录",
+        "subsidy_index" => "补贴索引",
         _ => "记录",
     }
 }
@@ -33,7 +45,11 @@ fn backup_word(k: &str) -> Option<&'static str> {
 
 /// `3 培训机构、12 企业…` (a backup's, restore's or salvage's counts).
 pub fn counts(c: &BTreeMap<String, u64>, lang: Lang) -> String {
-    let kinds = crate::io::backup::KINDS;
+    let kinds: Vec<&str> = crate::io::backup::RECORD_KINDS
+        .iter()
+        .chain(crate::io::backup::SHOWN_CARRIED.iter().filter(|k| c.contains_key(**k)))
+        .copied()
+        .collect();
     match lang {
         Lang::En => kinds
             .iter()

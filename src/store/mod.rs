@@ -16,6 +16,7 @@ pub mod audit;
 pub mod backup;
 pub mod batch;
 pub mod bulk;
+pub mod carried;
 pub mod check;
 pub mod codec;
 mod derived;

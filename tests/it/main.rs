@@ -9,6 +9,7 @@ mod common;
 mod access;
 mod aftercare;
 mod aftercare_ui;
+mod backup_all;
 mod batch;
 mod borders;
 mod chinese;
