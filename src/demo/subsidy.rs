@@ -9,10 +9,16 @@
 use super::city::unix;
 use crate::domain::subsidy::{Candidate, ClassFacts, Standards, Step};
 use crate::domain::*;
+use crate::store::bulk::BulkWriter;
 use crate::store::subsidy::Roster;
-use crate::store::{Result, Stamp, Store};
-use chrono::NaiveDate;
+use crate::store::{Result, Stamp, Store, StoreError};
+use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
+
+/// The walk of the i-th claim: how far it goes (6: returned to draft).
+const PLAN: [usize; 6] = [4, 3, 2, 1, 0, 6];
+/// Claims built: for the first finished subsidized classes.
+const CLAIMS: usize = 14;
 
 /// Who files and who reviews in the demo.
 pub const FILER: &str = "机构经办员";
@@ -58,14 +64,13 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
         .filter(|c| c.status == ClassStatus::Finished)
         .collect();
     classes.sort_by_key(|c| (c.end, c.id));
+    histories(store, today, &classes)?;
     let cases = store.all::<Case>()?;
     let trainees: BTreeMap<TraineeId, Trainee> = store.all::<Trainee>()?.into_iter().map(|t| (t.id, t)).collect();
     let of = |c: ClassId| -> Vec<&Case> { cases.iter().filter(|k| k.class == c).collect() };
     let subsidized: Vec<&TrainingClass> = classes.iter().filter(|c| c.kind == ClassKind::Subsidized).collect();
-    // The walk of the i-th claim: how far it goes.
-    let plan = [4usize, 3, 2, 1, 0, 6];
     let mut minute = 1;
-    for (i, class) in subsidized.iter().take(14).enumerate() {
+    for (i, class) in subsidized.iter().take(CLAIMS).enumerate() {
         let people = of(class.id);
         if !people.iter().any(|k| k.certification.is_some()) {
             continue;
@@ -77,7 +82,7 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
             store.claim_step(claim.id, &s, None, &stamp(who, minute)).map(|_| ())
         };
         // A claim with nobody eligible (no standard for its trade) stays a draft.
-        let reach = if claim.eligible() == 0 { 0 } else { plan[i % plan.len()] };
+        let reach = if claim.eligible() == 0 { 0 } else { PLAN[i % PLAN.len()] };
         if reach == 6 {
             // Returned at 初审 for a missing document: a draft again.
             step(Step::File, FILER)?;
@@ -104,4 +109,171 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
         store.build_claim(&roster(c, &of(c.id), &trainees), &stamp(FILER, minute))?;
     }
     Ok(())
+}
+
+/// Earlier subsidized trainings for a few people (#21), so that the
+/// rosters show the two rules that need more than one training of a
+/// person: one certified in a later class is given a certified case in an
+/// earlier class of the same occupation and level whose claim is filed
+/// (同工种同等级已享受补贴); another is given certified cases in three
+/// earlier classes of other occupations or levels whose claims are filed,
+/// so the fourth is over the yearly limit (3 a year). The spring cohort's
+/// classes, which ended long before the demo's date, give the claims filed
+/// outside the window. No random draw: the first fitting class and person
+/// in (end, id) order, so the rest of the city does not move; a city too
+/// small to have such classes gets none.
+fn histories(store: &Store, today: NaiveDate, classes: &[TrainingClass]) -> Result<()> {
+    let standards = Standards::sample();
+    let cases = store.all::<Case>()?;
+    let subsidized: Vec<&TrainingClass> = classes
+        .iter()
+        .filter(|c| c.kind == ClassKind::Subsidized)
+        .take(CLAIMS)
+        .collect();
+    let in_time = |c: &TrainingClass| (today - c.end).num_days() <= i64::from(standards.window_days);
+    let certified = |c: ClassId| -> Vec<&Case> {
+        let mut v: Vec<&Case> = cases
+            .iter()
+            .filter(|k| k.class == c && k.certification.is_some())
+            .collect();
+        v.sort_by_key(|k| k.id);
+        v
+    };
+    let mut used: BTreeMap<ClassId, u32> = BTreeMap::new();
+    for k in cases.iter().filter(|k| k.state.holds_seat()) {
+        *used.entry(k.class).or_default() += 1;
+    }
+    // Classes whose claim is filed, with room for one more.
+    let counted = |i: usize, c: &TrainingClass| {
+        (1..=4).contains(&PLAN[i % PLAN.len()])
+            && in_time(c)
+            && standards.base(c.occupation, c.target_level).is_some()
+            && !certified(c.id).is_empty()
+    };
+    let room = |used: &BTreeMap<ClassId, u32>, c: &TrainingClass| used.get(&c.id).copied().unwrap_or(0) < c.capacity;
+    let mut extra: Vec<(TraineeId, &TrainingClass)> = Vec::new();
+    let mut taken: Vec<TraineeId> = Vec::new();
+    // Same occupation and level: the first later class with an earlier counted twin.
+    'pair: for (j, b) in subsidized.iter().enumerate().filter(|(_, b)| in_time(b)) {
+        for (i, a) in subsidized.iter().enumerate().take(j) {
+            if a.occupation != b.occupation || a.target_level != b.target_level || !counted(i, a) || !room(&used, a) {
+                continue;
+            }
+            if let Some(k) = certified(b.id).first() {
+                extra.push((k.trainee, *a));
+                taken.push(k.trainee);
+                *used.entry(a.id).or_default() += 1;
+                break 'pair;
+            }
+        }
+    }
+    // The yearly limit: three counted classes before a later one, all of
+    // different occupation or level, in one calendar year.
+    'year: for (j, d) in subsidized.iter().enumerate().filter(|(_, d)| in_time(d)) {
+        let mut trades = vec![(d.occupation, d.target_level)];
+        let mut before: Vec<&TrainingClass> = Vec::new();
+        for (i, a) in subsidized.iter().enumerate().take(j) {
+            if before.len() < 3
+                && a.end.year() == d.end.year()
+                && counted(i, a)
+                && room(&used, a)
+                && !trades.contains(&(a.occupation, a.target_level))
+            {
+                trades.push((a.occupation, a.target_level));
+                before.push(*a);
+            }
+        }
+        if before.len() < 3 {
+            continue;
+        }
+        if let Some(k) = certified(d.id).into_iter().find(|k| !taken.contains(&k.trainee)) {
+            for a in before {
+                extra.push((k.trainee, a));
+                *used.entry(a.id).or_default() += 1;
+            }
+            break 'year;
+        }
+    }
+    if extra.is_empty() {
+        return Ok(());
+    }
+    let mut w = BulkWriter::new(store);
+    for (n, (trainee, class)) in extra.iter().enumerate() {
+        certified_case(&mut w, *trainee, class, n as u32, today)?;
+    }
+    for (class, n) in used.into_iter().filter(|(c, _)| extra.iter().any(|(_, x)| x.id == *c)) {
+        w.set_seats_used(class, n)?;
+    }
+    w.finish()
+}
+
+/// A case enrolled, trained and certified at the class's level, its chain
+/// written event by event through the case state machine.
+fn certified_case(
+    w: &mut BulkWriter<'_>,
+    trainee: TraineeId,
+    class: &TrainingClass,
+    n: u32,
+    today: NaiveDate,
+) -> Result<()> {
+    let id = CaseId(w.new_id()?);
+    let enrolled = class.start - Duration::days(7);
+    let certified_on = (class.end + Duration::days(4)).min(today);
+    let level = class.target_level;
+    let certification = Certification {
+        level,
+        certificate: format!("ZJ{}{:02}{:06}", class.end.year(), class.occupation.0, 900_000 + n).into(),
+        evaluation: Evaluation {
+            theory: 78,
+            practical: 81,
+            panel: level.needs_panel(),
+        },
+        date: certified_on,
+    };
+    let steps = [
+        (class.start, Move::StartTraining),
+        (class.end, Move::SendToEvaluation),
+        (
+            certified_on,
+            Move::Certify {
+                level,
+                certificate: certification.certificate.to_string(),
+                evaluation: certification.evaluation.clone(),
+            },
+        ),
+    ];
+    w.put_event(&Event {
+        case: id,
+        seq: 0,
+        at: unix(enrolled, 10),
+        operator: super::OPERATOR.into(),
+        from: None,
+        to: CaseState::Enrolled,
+        action: None,
+        note: String::new(),
+    })?;
+    let mut state = CaseState::Enrolled;
+    for (i, (day, mv)) in steps.iter().enumerate() {
+        let next = next_state(&state, mv).map_err(|source| StoreError::Transition { case: id, source })?;
+        w.put_event(&Event {
+            case: id,
+            seq: i as u32 + 1,
+            at: unix(*day, 20 + i as u32),
+            operator: super::OPERATOR.into(),
+            from: Some(state.clone()),
+            to: next.clone(),
+            action: Some(mv.clone()),
+            note: String::new(),
+        })?;
+        state = next;
+    }
+    w.put(&Case {
+        id,
+        trainee,
+        class: class.id,
+        state,
+        certification: Some(certification),
+        events: steps.len() as u32 + 1,
+        opened: enrolled,
+    })
 }

@@ -145,7 +145,20 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
         discard(&copy);
         return Err(store.unrepairable(&plan.damaged));
     }
-    if plan.edits.is_empty() {
+    // The subsidy index, rebuilt from the claims where it differs (#21).
+    let subsidy = match store.repair_subsidy_index() {
+        Ok(s) => s,
+        Err(e) => {
+            discard(&copy);
+            return Err(e);
+        }
+    };
+    let subsidy_change = subsidy.map(|(wrong, stray)| Change {
+        tree: super::subsidy::INDEX_TREE,
+        key: "-".into(),
+        what: format!("rebuilt from the claims ({wrong} entries written, {stray} stray removed)"),
+    });
+    if plan.edits.is_empty() && subsidy_change.is_none() {
         discard(&copy);
         return Ok(RepairReport {
             path: path.to_path_buf(),
@@ -155,10 +168,12 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
         });
     }
     store.apply_repair(&plan.edits)?;
+    let mut changes: Vec<Change> = plan.edits.into_iter().map(|(_, c)| c).collect();
+    changes.extend(subsidy_change);
     Ok(RepairReport {
         path: path.to_path_buf(),
         backup: Some(copy),
-        changes: plan.edits.into_iter().map(|(_, c)| c).collect(),
+        changes,
         remaining: store.check().problems,
     })
 }

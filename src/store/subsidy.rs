@@ -636,3 +636,50 @@ impl Store {
         p
     }
 }
+
+impl Store {
+    /// The subsidy index the claims imply (what `check` compares with).
+    fn subsidy_index_wanted(&self) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
+        let claims = self.claims()?;
+        let mut want: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for c in &claims {
+            want.extend(implied(c));
+        }
+        for (k, n) in years(&claims) {
+            want.insert(k, vec![n]);
+        }
+        Ok(want)
+    }
+
+    /// `check --repair`: rebuild the subsidy index from the claims where it
+    /// differs from them, in one transaction that moves the generation.
+    /// Returns how many entries were written and removed (none: it matched).
+    pub(super) fn repair_subsidy_index(&self) -> Result<Option<(usize, usize)>> {
+        let want = self.subsidy_index_wanted()?;
+        let index = self.sub_tree(INDEX_TREE)?;
+        let mut have: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for item in index.iter() {
+            let (k, v) = item.map_err(|e| self.read_err(e))?;
+            have.insert(k.to_vec(), v.to_vec());
+        }
+        if have == want {
+            return Ok(None);
+        }
+        let wrong: Vec<(Vec<u8>, Vec<u8>)> = want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let stray: Vec<Vec<u8>> = have.keys().filter(|k| !want.contains_key(*k)).cloned().collect();
+        self.sub_transact(|tx| {
+            for k in &stray {
+                tx.index.remove(k.as_slice())?;
+            }
+            for (k, v) in &wrong {
+                tx.index.insert(k.as_slice(), v.as_slice())?;
+            }
+            Ok(())
+        })?;
+        Ok(Some((wrong.len(), stray.len())))
+    }
+}

@@ -249,3 +249,115 @@ fn the_claims_command_walks_a_claim_and_exports_the_roster() {
     let (ok, text) = run_cli(&["check"], &db);
     assert!(ok, "{text}");
 }
+
+/// The demo city (#21): claims in every state, and on their rosters every
+/// reason a person is not subsidized — the spring cohort's classes ended
+/// long before the demo's date (outside the window), and a few people have
+/// earlier subsidized trainings (same occupation and level; the yearly
+/// limit). `check` stays clean.
+#[test]
+fn the_demo_city_shows_every_ineligibility_reason_and_every_claim_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = skillbridge::store::Store::open(dir.path()).unwrap();
+    skillbridge::demo::build(&store, &skillbridge::demo::Options::default()).unwrap();
+    let claims = store.claims().unwrap();
+    let reasons: Vec<&Ineligible> = claims
+        .iter()
+        .flat_map(|c| &c.lines)
+        .filter_map(|l| match &l.verdict {
+            Verdict::Ineligible(i) => Some(i),
+            Verdict::Eligible { .. } => None,
+        })
+        .collect();
+    // Every reason, by an exhaustive match: a new reason must be added here.
+    let kind = |i: &Ineligible| match i {
+        Ineligible::NotSubsidizedClass => 0,
+        Ineligible::NotCertified => 1,
+        Ineligible::AlreadySubsidized { .. } => 2,
+        Ineligible::YearLimit { .. } => 3,
+        Ineligible::OutsideWindow { .. } => 4,
+        Ineligible::NoStandard => 5,
+    };
+    for (k, name) in [
+        "not_subsidized_class",
+        "not_certified",
+        "already_subsidized",
+        "year_limit",
+        "outside_window",
+        "no_standard",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert!(
+            reasons.iter().any(|i| kind(i) == k && i.code() == name),
+            "no line of the demo's claims is ineligible for {name}"
+        );
+    }
+    // The earlier subsidy named is a real claim that counts.
+    for i in &reasons {
+        if let Ineligible::AlreadySubsidized { claim } = i {
+            let held = claims.iter().find(|c| c.id == *claim).expect("the claim named exists");
+            assert!(held.state.counts(), "{claim} is filed");
+        }
+        if let Ineligible::YearLimit { year, count } = i {
+            assert_eq!((*year, *count), (2025, 3));
+        }
+    }
+    for s in ClaimState::ALL {
+        assert!(claims.iter().any(|c| c.state == s), "no demo claim is {}", s.en());
+    }
+    assert!(
+        claims
+            .iter()
+            .any(|c| c.state == ClaimState::Draft && c.returned.is_some())
+    );
+    let report = store.check();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+/// `check` finds a subsidy index that differs from the claims, and
+/// `check --repair` rebuilds it from them (after its backup) and says so.
+#[test]
+fn check_repair_rebuilds_the_subsidy_index_from_the_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let (svc, t) = open(dir.path());
+        let filer = Actor::operator("机构.李");
+        let c = svc.build_claim(t.earlier, &filer).unwrap();
+        svc.claim_step(c.id, Step::File, &filer).unwrap();
+        assert!(svc.check().problems.is_empty());
+    }
+    let index = |path: &std::path::Path| -> Vec<(Vec<u8>, Vec<u8>)> {
+        let raw = raw_open(path);
+        raw.open_tree("subsidy_index")
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap())
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect()
+    };
+    let good = index(&path);
+    assert!(good.len() >= 3, "class, held and year entries: {good:?}");
+    {
+        let raw = raw_open(&path);
+        let t = raw.open_tree("subsidy_index").unwrap();
+        t.clear().unwrap();
+        t.insert(b"Zstray", &[1u8]).unwrap();
+        raw.flush().unwrap();
+    }
+    let (ok, text) = run_cli(&["check"], &path);
+    assert!(!ok, "{text}");
+    assert!(text.contains("subsidy index differs"), "{text}");
+    let (ok, text) = run_cli(&["check", "--repair"], &path);
+    assert!(ok, "{text}");
+    assert!(text.contains("repaired subsidy_index"), "{text}");
+    assert!(text.contains("check finds no problems"), "{text}");
+    assert_eq!(index(&path), good);
+    let (ok, text) = run_cli(&["check"], &path);
+    assert!(ok, "{text}");
+    // Nothing left to do: a second repair changes nothing.
+    let (ok, text) = run_cli(&["check", "--repair"], &path);
+    assert!(ok && text.contains("nothing to repair"), "{text}");
+}
