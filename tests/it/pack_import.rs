@@ -54,7 +54,7 @@ lat = 32.2
 
 /// An occupation related to one that does not exist (line 7, column 12).
 const BAD_OCCUPATIONS: &str = r#"[[occupation]]
-id = 21
+id = 20
 zh = "吊车司机"
 en = "crane driver"
 aliases = []
