@@ -143,6 +143,7 @@ pub fn import(
         }
     };
     let mut pack = store.pack()?.unwrap_or_else(|| Pack::from_catalog(catalog::current()));
+    let before = pack.clone();
     match skillbridge::pack::edit::apply_import(&mut pack, entries, &spans) {
         Ok(detail) => {
             store.write_pack(
@@ -156,7 +157,18 @@ pub fn import(
                     detail: detail.clone(),
                 }),
             )?;
-            println!("{detail}");
+            let (added, changed) = if occupations {
+                counted(&before.occupations, &pack.occupations)
+            } else {
+                counted(&before.regions, &pack.regions)
+            };
+            let line = skillbridge::say::cli::Line::CatalogImported {
+                occupations,
+                added,
+                changed,
+                file: file.to_path_buf(),
+            };
+            println!("{}", line.say(lang));
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -164,4 +176,11 @@ pub fn import(
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// (added, changed) between a table before an import and after it: an
+/// import appends new ids and replaces the entries it names.
+fn counted<T: PartialEq>(before: &[T], after: &[T]) -> (usize, usize) {
+    let changed = before.iter().zip(after).filter(|(b, a)| b != a).count();
+    (after.len().saturating_sub(before.len()), changed)
 }

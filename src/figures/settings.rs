@@ -15,9 +15,14 @@ pub const PUBLISHED_PER_10K: f64 = 1_132.0;
 pub const DEFAULT_LABOR_FORCE: u64 = 2_000_000;
 /// The meta key of the labor-force setting.
 pub const META_LABOR_FORCE: &str = "labor_force";
-/// The skilled talents of the baseline are workers: the labor force holds them.
-pub const MIN_LABOR_FORCE: u64 = BASELINE_SKILLED;
 pub const MAX_LABOR_FORCE: u64 = 100_000_000;
+
+/// The smallest labor force accepted: the skilled talents of the city's
+/// baseline (its pack's `[baseline] skilled`, 657,000 for Zhenjiang) are
+/// workers, so the labor force holds them.
+pub fn min_labor_force() -> u64 {
+    crate::domain::catalog::current().baseline.skilled
+}
 
 /// What the figures depend on besides the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,22 +44,29 @@ impl Default for Settings {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "labor force '{value}' ({place}) is not accepted: expected a whole number of workers from \
-     {MIN_LABOR_FORCE} to {MAX_LABOR_FORCE}, e.g. 2000000 (the article's baseline implies about 2.0 million)"
+     {min} to {MAX_LABOR_FORCE}, e.g. {example} (the city's baseline labor force)"
 )]
 pub struct SettingError {
     pub value: String,
     pub place: String,
+    /// The smallest accepted ([`min_labor_force`] when it was refused).
+    pub min: u64,
+    /// The city pack's baseline labor force, as an example.
+    pub example: u64,
 }
 
 impl Settings {
     /// Parse a labor force ("2000000", "2,000,000" or "2_000_000").
     pub fn parse_labor_force(text: &str, place: &str) -> Result<u64, SettingError> {
         let digits: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+        let min = min_labor_force();
         match digits.parse::<u64>() {
-            Ok(n) if (MIN_LABOR_FORCE..=MAX_LABOR_FORCE).contains(&n) => Ok(n),
+            Ok(n) if (min..=MAX_LABOR_FORCE).contains(&n) => Ok(n),
             _ => Err(SettingError {
                 value: text.to_string(),
                 place: place.to_string(),
+                min,
+                example: crate::domain::catalog::current().baseline.labor_force,
             }),
         }
     }

@@ -109,6 +109,9 @@ pub fn access_detail_zh(d: &str) -> String {
     {
         return format!("查询{k} {rest}");
     }
+    if let Some(z) = catalog_import_zh(d) {
+        return z;
+    }
     if let Some(rest) = d.strip_prefix("trainee ") {
         return format!("学员 {rest}");
     }
@@ -121,6 +124,19 @@ pub fn access_detail_zh(d: &str) -> String {
         }
     }
     format!("「{d}」")
+}
+
+/// `occupations imported: 1 added, 0 changed from FILE` (an import of
+/// reference data, as `pack::edit` records it) in Chinese.
+fn catalog_import_zh(d: &str) -> Option<String> {
+    let (what, rest) = if let Some(rest) = d.strip_prefix("occupations imported: ") {
+        ("职业", rest)
+    } else {
+        ("区域", d.strip_prefix("regions imported: ")?)
+    };
+    let (added, rest) = rest.split_once(" added, ")?;
+    let (changed, file) = rest.split_once(" changed from ")?;
+    Some(format!("从 {file} 导入{what}：新增 {added} 个，修改 {changed} 个"))
 }
 
 fn out_zh(to: &str) -> String {
@@ -318,6 +334,13 @@ pub enum Line {
     DemoNotice {
         text: String,
     },
+    /// `import occupations|regions FILE`: entries merged into the pack.
+    CatalogImported {
+        occupations: bool,
+        added: usize,
+        changed: usize,
+        file: PathBuf,
+    },
 }
 
 /// How an `import results` run ended.
@@ -447,6 +470,16 @@ impl Line {
             ),
             Line::Shown { shown, total } => format!("{shown} of {total} matches shown (--limit)"),
             Line::DemoNotice { text } => text.clone(),
+            Line::CatalogImported {
+                occupations,
+                added,
+                changed,
+                file,
+            } => format!(
+                "{} imported: {added} added, {changed} changed from {}",
+                if *occupations { "occupations" } else { "regions" },
+                file.display()
+            ),
         }
     }
 
@@ -552,6 +585,16 @@ impl Line {
             ),
             Line::Shown { shown, total } => format!("共找到 {total} 条，显示前 {shown} 条（--limit）"),
             Line::DemoNotice { text } => demo_notice_zh(text),
+            Line::CatalogImported {
+                occupations,
+                added,
+                changed,
+                file,
+            } => format!(
+                "已从 {} 导入{}：新增 {added} 个，修改 {changed} 个",
+                file.display(),
+                if *occupations { "职业" } else { "区域" }
+            ),
         }
     }
 }

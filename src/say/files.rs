@@ -312,11 +312,12 @@ fn bad_setting(e: &BadSetting) -> String {
 
 fn setting(e: &SettingError) -> String {
     format!(
-        "劳动力人数“{}”（{}）不被接受：应为 {} 到 {} 之间的整数，例如 2000000（文章的基数约为 200 万）",
+        "劳动力人数“{}”（{}）不被接受：应为 {} 到 {} 之间的整数，例如 {}（本市基数中的劳动力人数）",
         e.value,
         place_of_setting(&e.place),
-        crate::figures::MIN_LABOR_FORCE,
-        crate::figures::MAX_LABOR_FORCE
+        e.min,
+        crate::figures::MAX_LABOR_FORCE,
+        e.example
     )
 }
 

@@ -938,7 +938,11 @@ pub(super) fn pack_issue(i: &crate::pack::Issue) -> String {
     use crate::pack::Issue as I;
     match i {
         I::Unreadable { error } => format!("无法读取文件：{error}"),
-        I::NotToml { message } => format!("不是有效的 TOML：{message}"),
+        I::NotToml { message } => {
+            format!(
+                "不是有效的 TOML：语法有误，请检查引号、括号是否成对，每项是否写成 名字 = 值（解析器原文“{message}”）"
+            )
+        }
         I::Shape { message } => format!("格式不符：{}", pack_shape(message)),
         I::IdOrder { table, expected, found } => format!(
             "{}编号 {found}：应为 {expected}（编号按文件顺序从 0、1、2… 排下去，永不重用）",

@@ -91,6 +91,8 @@ const ALLOWED: &[&str] = &[
     "ctrl",
     "alt",
     "shift",
+    "lon",
+    "lat",
 ];
 
 /// Drop what sits between a pair of quotes that mark a literal: `…`,
@@ -357,6 +359,70 @@ fn every_command_speaks_chinese_under_lang_zh() {
         "上下文",
     );
 
+    // Reference data: `pack check` on every bad fixture and on a good
+    // pack; `import occupations|regions`, good files and bad; their records.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut fixtures = 0;
+    for entry in std::fs::read_dir(root.join("tests/fixtures/packs")).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            let dir = entry.path().display().to_string();
+            walk.zh(&["pack", "check", &dir], &city, false, ".toml:");
+            fixtures += 1;
+        }
+    }
+    assert_eq!(fixtures, 8, "every bad pack fixture walked");
+    walk.zh(
+        &[
+            "pack",
+            "check",
+            &root.join("packs/sample-yangzhou").display().to_string(),
+        ],
+        &city,
+        true,
+        "是有效的城市包",
+    );
+    let pack_file = |name: &str, text: &str| {
+        let p = d.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let occ = pack_file(
+        "occ.toml",
+        "[[occupation]]\nid = 20\nzh = \"叉车司机\"\nen = \"forklift driver\"\naliases = [\"铲车\"]\nkind = \"skilled\"\nrelated = []\n",
+    );
+    walk.zh(
+        &["import", "occupations", &occ],
+        &city,
+        true,
+        "导入职业：新增 1 个，修改 0 个",
+    );
+    let bad_occ = pack_file(
+        "bad_occ.toml",
+        "[[occupation]]\nid = 21\nzh = \"吊车司机\"\nen = \"crane driver\"\naliases = []\nkind = \"skilled\"\nrelated = [99]\n",
+    );
+    walk.zh(
+        &["import", "occupations", &bad_occ],
+        &city,
+        false,
+        ":7:12: 相关职业 99 不存在",
+    );
+    let reg = pack_file(
+        "reg.toml",
+        "[[region]]\nid = 8\ncode = \"ZJGX02\"\ncode_kind = \"local\"\nzh = \"综合保税区\"\nshort_zh = \"综保区\"\nen = \"Bonded Zone\"\nindustries = \"logistics\"\nlon = 119.55\nlat = 32.2\n",
+    );
+    walk.zh(
+        &["import", "regions", &reg],
+        &city,
+        true,
+        "导入区域：新增 1 个，修改 0 个",
+    );
+    let bad_reg = pack_file(
+        "bad_reg.toml",
+        "[[region]]\nid = 9\ncode = \"ZJGX03\"\ncode_kind = \"local\"\nzh = \"物流园\"\nshort_zh = \"物流园\"\nen = \"Logistics Park\"\nindustries = \"logistics\"\nlon = 119.5\n",
+    );
+    walk.zh(&["import", "regions", &bad_reg], &city, false, "缺少纬度");
+    walk.zh(&["audit", "--what", "catalog"], &city, true, "导入区域：新增 1 个");
+
     // A database that is not there, and one that is.
     let nowhere = d.join("nowhere");
     walk.zh(&["check"], &nowhere, false, "没有数据库");
@@ -403,7 +469,7 @@ fn every_command_speaks_chinese_under_lang_zh() {
             expect,
         );
     }
-    walk.done(45);
+    walk.done(59);
 }
 
 /// A trainees sheet with a title row, an unknown column and two bad rows.

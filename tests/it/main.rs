@@ -30,6 +30,7 @@ mod kiosk;
 mod layers;
 mod masking;
 mod pack_check;
+mod pack_import;
 mod precision;
 mod repair;
 mod report;
