@@ -131,7 +131,7 @@ fn backup_then_restore_gives_a_checked_database_with_identical_stats() {
     assert!(text.contains("300 trainee") && text.contains(" event"), "{text}");
     let backup = std::fs::read_to_string(&file).unwrap();
     assert!(
-        backup.starts_with("SKILLBRIDGE-BACKUP 1\nheader {\"schema\":1,"),
+        backup.starts_with("SKILLBRIDGE-BACKUP 2\nheader {\"schema\":1,"),
         "{}",
         &backup[..80]
     );
@@ -191,7 +191,7 @@ fn backup_then_restore_gives_a_checked_database_with_identical_stats() {
     let newer = p("newer.skb");
     std::fs::write(
         &newer,
-        backup.replacen("SKILLBRIDGE-BACKUP 1", "SKILLBRIDGE-BACKUP 7", 1),
+        backup.replacen("SKILLBRIDGE-BACKUP 2", "SKILLBRIDGE-BACKUP 7", 1),
     )
     .unwrap();
     let csv = p("x.csv");
@@ -199,7 +199,7 @@ fn backup_then_restore_gives_a_checked_database_with_identical_stats() {
     for (f, want) in [
         (&damaged, "checksum mismatch"),
         (&cut, "is cut short"),
-        (&newer, "backup format 7, newer than this skillbridge reads (up to 1)"),
+        (&newer, "backup format 7, newer than this skillbridge reads (up to 2)"),
         (&csv, "is not a skillbridge backup: its first line is '姓名,身份证号'"),
     ] {
         let target = p("r2");
