@@ -180,6 +180,62 @@ fn an_occupation_and_an_alias_added_are_found_by_pinyin_at_once_in_every_session
     let offered = skillbridge::app::intake::fixed_items(skillbridge::app::intake::F::Trade, t, Lang::Zh);
     assert!(!offered.iter().any(|(l, _)| l.contains("叉车司机")));
     assert_eq!(OccupationId(9).zh(), "叉车司机");
+    // The wish forms (desk and kiosk share one step) skip it too, and a
+    // wish naming it is refused as "no trade chosen".
+    let mut seen = Vec::new();
+    let mut cur = None;
+    for _ in 0..=OCCUPATIONS.len() {
+        cur = skillbridge::domain::wish::next_trade(cur, true);
+        seen.extend(cur);
+    }
+    assert!(!seen.contains(&OccupationId(9)), "{seen:?}");
+    assert!(seen.contains(&OccupationId(0)), "{seen:?}");
+    let draft = skillbridge::domain::wish::Draft {
+        name: "王芳".into(),
+        mobile: "13912345678".into(),
+        region: Some(RegionId(0)),
+        trade: Some(OccupationId(9)),
+        consent: true,
+        ..Default::default()
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let refused = skillbridge::domain::wish::check(
+        &draft,
+        skillbridge::domain::wish::WishId(1),
+        skillbridge::domain::wish::Source::Desk("wang".into()),
+        0,
+        day,
+    );
+    assert_eq!(refused.unwrap_err(), skillbridge::domain::wish::WishError::NoTrade);
+    // A district added then retired: the forms never offer it.
+    let before = REGIONS.len();
+    svc.edit_catalog(
+        &admin,
+        &CatalogEdit::AddRegion {
+            code: "321099".into(),
+            zh: "试验区".into(),
+            short_zh: "试验".into(),
+            en: "Trial".into(),
+            lon: 119.4,
+            lat: 32.4,
+        },
+    )
+    .unwrap();
+    let added = RegionId(u8::try_from(before).unwrap());
+    let mut regions = Vec::new();
+    let mut cur = None;
+    for _ in 0..=REGIONS.len() {
+        cur = skillbridge::domain::wish::next_region(cur, true);
+        regions.extend(cur);
+    }
+    assert!(regions.contains(&added), "{regions:?}");
+    svc.edit_catalog(&admin, &CatalogEdit::RetireRegion(added)).unwrap();
+    let mut regions = Vec::new();
+    for _ in 0..=REGIONS.len() {
+        cur = skillbridge::domain::wish::next_region(cur, true);
+        regions.extend(cur);
+    }
+    assert!(!regions.contains(&added), "{regions:?}");
     // In use: refused.
     let e = svc
         .edit_catalog(&admin, &CatalogEdit::RetireOccupation(OccupationId(0)))
@@ -192,7 +248,7 @@ fn an_occupation_and_an_alias_added_are_found_by_pinyin_at_once_in_every_session
         .filter(|e| e.what == AccessKind::Catalog && e.operator == "chen")
         .map(|e| e.detail.as_str())
         .collect();
-    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert_eq!(changes.len(), 5, "{changes:?}");
     let stored = svc.stored_pack().unwrap().unwrap();
     assert_eq!(stored.occupations[0].aliases.last().map(String::as_str), Some("铆工"));
     assert!(stored.occupations[9].retired);

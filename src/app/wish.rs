@@ -97,34 +97,10 @@ impl WishForm {
 
     /// Step the focused choice one way or the other (wrapping), or tick.
     pub fn step(&mut self, forward: bool) {
-        fn next<T: Copy + PartialEq>(all: &[T], cur: Option<T>, forward: bool) -> Option<T> {
-            let n = all.len();
-            if n == 0 {
-                return None;
-            }
-            let i = match cur.and_then(|c| all.iter().position(|x| *x == c)) {
-                None if forward => 0,
-                None => n - 1,
-                Some(i) if forward => (i + 1) % n,
-                Some(i) => (i + n - 1) % n,
-            };
-            all.get(i).copied()
-        }
         match self.focus {
-            WishField::District => {
-                let all: Vec<RegionId> = RegionId::all().collect();
-                self.region = next(&all, self.region, forward);
-            }
-            WishField::Trade => {
-                let all: Vec<OccupationId> = OccupationId::all().collect();
-                self.trade = next(&all, self.trade, forward);
-            }
-            WishField::Group => {
-                let all: Vec<Option<usize>> = std::iter::once(None)
-                    .chain((0..DEFAULT_KEY_GROUPS.len()).map(Some))
-                    .collect();
-                self.group = next(&all, Some(self.group), forward).flatten();
-            }
+            WishField::District => self.region = crate::domain::wish::next_region(self.region, forward),
+            WishField::Trade => self.trade = crate::domain::wish::next_trade(self.trade, forward),
+            WishField::Group => self.group = crate::domain::wish::next_group(self.group, forward),
             WishField::Consent => self.consent = !self.consent,
             WishField::Name | WishField::Mobile => {}
         }

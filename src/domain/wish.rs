@@ -285,12 +285,13 @@ pub fn check(draft: &Draft, id: WishId, source: Source, at: i64, date: NaiveDate
         return Err(WishError::NameTooLong { len });
     }
     let mobile = Mobile::parse(&draft.mobile)?;
+    // A retired district or trade is not offered, so it is not a choice.
     let region = draft.region.ok_or(WishError::NoDistrict)?;
-    if region.get().is_none() {
+    if region.get().is_none_or(|r| r.retired) {
         return Err(WishError::NoDistrict);
     }
     let trade = draft.trade.ok_or(WishError::NoTrade)?;
-    if trade.get().is_none() {
+    if trade.get().is_none_or(|o| o.retired) {
         return Err(WishError::NoTrade);
     }
     let key_group = draft.key_group.as_deref().map(clean).filter(|g| !g.is_empty());
@@ -322,6 +323,44 @@ pub fn check(draft: &Draft, id: WishId, source: Source, at: i64, date: NaiveDate
         at,
         date,
     })
+}
+
+/// The choice after (`forward`) or before `cur` in `all`, wrapping; from
+/// nothing chosen, the first (or the last).
+fn cycle<T: Copy + PartialEq>(all: &[T], cur: Option<T>, forward: bool) -> Option<T> {
+    let n = all.len();
+    if n == 0 {
+        return None;
+    }
+    let i = match cur.and_then(|c| all.iter().position(|x| *x == c)) {
+        None if forward => 0,
+        None => n - 1,
+        Some(i) if forward => (i + 1) % n,
+        Some(i) => (i + n - 1) % n,
+    };
+    all.get(i).copied()
+}
+
+/// The district a wish form offers next: the installed pack's districts,
+/// retired ones left out (as every picker does).
+pub fn next_region(cur: Option<RegionId>, forward: bool) -> Option<RegionId> {
+    let all: Vec<RegionId> = super::catalog::active_regions().map(|r| r.id).collect();
+    cycle(&all, cur, forward)
+}
+
+/// The trade a wish form offers next: the pack's trades, retired ones left out.
+pub fn next_trade(cur: Option<OccupationId>, forward: bool) -> Option<OccupationId> {
+    let all: Vec<OccupationId> = super::catalog::active_occupations().map(|o| o.id).collect();
+    cycle(&all, cur, forward)
+}
+
+/// The key group a wish form offers next, as an index into
+/// `DEFAULT_KEY_GROUPS`; "none" comes before the first.
+pub fn next_group(cur: Option<usize>, forward: bool) -> Option<usize> {
+    let all: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..super::DEFAULT_KEY_GROUPS.len()).map(Some))
+        .collect();
+    cycle(&all, Some(cur), forward).flatten()
 }
 
 /// Trimmed, control characters (escapes, new lines, tabs) dropped.

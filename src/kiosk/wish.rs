@@ -108,35 +108,10 @@ impl WishForm {
 
     /// Step a choice field one way (`forward`) or the other, wrapping.
     fn cycle(&mut self, forward: bool) {
-        fn step<T: Copy + PartialEq>(all: &[T], cur: Option<T>, forward: bool) -> Option<T> {
-            if all.is_empty() {
-                return None;
-            }
-            let n = all.len();
-            let i = match cur.and_then(|c| all.iter().position(|x| *x == c)) {
-                None if forward => 0,
-                None => n - 1,
-                Some(i) if forward => (i + 1) % n,
-                Some(i) => (i + n - 1) % n,
-            };
-            all.get(i).copied()
-        }
         match self.focus {
-            WishField::District => {
-                let all: Vec<RegionId> = RegionId::all().collect();
-                self.region = step(&all, self.region, forward);
-            }
-            WishField::Trade => {
-                let all: Vec<OccupationId> = OccupationId::all().collect();
-                self.trade = step(&all, self.trade, forward);
-            }
-            WishField::Group => {
-                // "none", then each group.
-                let all: Vec<Option<usize>> = std::iter::once(None)
-                    .chain((0..DEFAULT_KEY_GROUPS.len()).map(Some))
-                    .collect();
-                self.group = step(&all, Some(self.group), forward).flatten();
-            }
+            WishField::District => self.region = crate::service::wish::next_region(self.region, forward),
+            WishField::Trade => self.trade = crate::service::wish::next_trade(self.trade, forward),
+            WishField::Group => self.group = crate::service::wish::next_group(self.group, forward),
             WishField::Consent => self.consent = !self.consent,
             WishField::Name | WishField::Mobile => {}
         }
