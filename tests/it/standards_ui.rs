@@ -299,3 +299,35 @@ fn a_draft_is_recomputed_when_reassessed_and_a_filed_claim_is_not() {
         render(&a, 120, 36)
     );
 }
+
+#[test]
+fn a_city_table_edited_marks_no_row_as_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let (svc, _t) = crate::subsidy::open(dir.path());
+    let boss = Actor::new("主管.钱", Role::Supervisor);
+    // The city's own table (by chance the sample's amounts), then one edit.
+    let mut city = skillbridge::domain::subsidy::Standards::sample();
+    city.sample = false;
+    city.source = "本市补贴标准.toml".into();
+    svc.save_standards(city, &boss).unwrap();
+    let mut a = app(svc.clone(), Lang::Zh);
+    press(&mut a, "f8 s");
+    let screen = render(&a, 120, 36);
+    assert!(screen.contains("补贴标准：本市补贴标准.toml"), "{screen}");
+    svc.edit_standards(
+        &StandardEdit::Amount {
+            target: welder(),
+            level: SkillLevel::L4,
+            amount: 1700,
+        },
+        &boss,
+    )
+    .unwrap();
+    a.tick();
+    let screen = render(&a, 120, 36);
+    assert!(
+        screen.contains("本地标准（主管.钱 于 2025-12-10 在工作台修改）"),
+        "{screen}"
+    );
+    assert!(!screen.contains("示例"), "nothing is the sample's:\n{screen}");
+}

@@ -5,7 +5,7 @@
 
 use crate::app::subsidy::{SubView, SubsidyState};
 use crate::domain::subsidy::Claim;
-use crate::domain::subsidy::edit::still_sample;
+use crate::domain::subsidy::edit::{FORM_SOURCE, still_sample};
 use crate::domain::subsidy::{ClaimEvent, ClaimState, Standards, Verdict, ledger, ledger_total, legal_steps};
 use crate::i18n::subsidy::sub;
 use crate::i18n::{Lang, fill};
@@ -308,11 +308,28 @@ fn edited_label(svc: &Service, t: &Standards, lang: Lang) -> String {
     let w = sub(lang);
     let last = svc.standards_log().ok().and_then(|l| l.last().cloned());
     let (who, when) = last.map(|c| (c.operator, time(c.at))).unwrap_or_default();
-    let n = still_sample(t).into_iter().filter(|x| *x).count();
+    let n = sample_marks(svc, t).into_iter().filter(|x| *x).count();
     if n > 0 {
         fill(w.std_edited_sample, &[&who, &when, &n])
     } else {
         fill(w.std_edited, &[&who, &when])
+    }
+}
+
+/// Per row, true when it still holds the shipped sample's amount in a
+/// table edited from the sample (a table imported from a city's file and
+/// edited since marks nothing; the sample itself is labelled whole).
+fn sample_marks(svc: &Service, t: &Standards) -> Vec<bool> {
+    let from_sample = t.edited()
+        && svc
+            .standards_log()
+            .ok()
+            .and_then(|log| log.into_iter().rev().find(|c| c.source != FORM_SOURCE))
+            .is_none_or(|c| c.sample);
+    if from_sample {
+        still_sample(t)
+    } else {
+        vec![false; t.rows.len()]
     }
 }
 
@@ -329,7 +346,7 @@ fn table_view(svc: &Service, t: Option<&Standards>, lang: Lang) -> StandardsView
             edits: Vec::new(),
         };
     };
-    let marks = still_sample(t);
+    let marks = sample_marks(svc, t);
     let rows = t
         .rows
         .iter()
@@ -339,7 +356,7 @@ fn table_view(svc: &Service, t: Option<&Standards>, lang: Lang) -> StandardsView
                 if en { r.target.en() } else { r.target.zh() },
                 (if en { r.level.en() } else { r.level.zh() }).to_string(),
                 r.amount.to_string(),
-                if at_sample && !t.sample {
+                if at_sample {
                     w.std_mark_sample.to_string()
                 } else {
                     String::new()
