@@ -23,6 +23,11 @@ pub enum FieldId {
     Outcome,
     LeaveCode,
     Wage,
+    /// The subsidy standard table's form (#21).
+    StdTarget,
+    StdAmount,
+    StdKeyGroup,
+    StdPercent,
 }
 
 impl FieldId {
@@ -41,6 +46,10 @@ impl FieldId {
             FieldId::Outcome => t.f_outcome,
             FieldId::LeaveCode => t.f_leave_code,
             FieldId::Wage => t.f_wage,
+            FieldId::StdTarget => crate::i18n::subsidy::sub(t.lang).f_target,
+            FieldId::StdAmount => crate::i18n::subsidy::sub(t.lang).f_amount,
+            FieldId::StdKeyGroup => crate::i18n::subsidy::sub(t.lang).f_key_group,
+            FieldId::StdPercent => crate::i18n::subsidy::sub(t.lang).f_percent,
         }
     }
 }
@@ -68,6 +77,11 @@ pub enum FormPurpose {
         trainee: TraineeId,
         class: ClassId,
     },
+    /// The subsidy standard table (#21): a new row, a row's amount (the
+    /// row is the one the table's view holds as `editing`), an uplift.
+    StandardAdd,
+    StandardAmount,
+    StandardUplift,
 }
 
 impl FormPurpose {
@@ -82,6 +96,7 @@ impl FormPurpose {
             | FormPurpose::NotHire(c)
             | FormPurpose::FollowUp(c) => Some(c),
             FormPurpose::SecondClass { .. } => None,
+            FormPurpose::StandardAdd | FormPurpose::StandardAmount | FormPurpose::StandardUplift => None,
         }
     }
 }
@@ -139,6 +154,13 @@ impl Form {
                 field(FieldId::Wage, ""),
                 field(FieldId::Note, ""),
             ],
+            FormPurpose::StandardAdd => vec![
+                field(FieldId::StdTarget, ""),
+                field(FieldId::Level, ""),
+                field(FieldId::StdAmount, ""),
+            ],
+            FormPurpose::StandardAmount => vec![field(FieldId::StdAmount, "")],
+            FormPurpose::StandardUplift => vec![field(FieldId::StdKeyGroup, ""), field(FieldId::StdPercent, "")],
         };
         Form {
             purpose,
@@ -161,6 +183,9 @@ impl Form {
             FormPurpose::Correct(_) => t.form_correct,
             FormPurpose::NotHire(_) => t.form_not_hire,
             FormPurpose::FollowUp(_) => t.form_follow_up,
+            FormPurpose::StandardAdd => crate::i18n::subsidy::sub(t.lang).form_std_add,
+            FormPurpose::StandardAmount => crate::i18n::subsidy::sub(t.lang).form_std_amount,
+            FormPurpose::StandardUplift => crate::i18n::subsidy::sub(t.lang).form_uplift,
         };
         crate::i18n::fill(tpl, &[&self.subject])
     }
@@ -277,6 +302,8 @@ impl Form {
             | FormPurpose::Correct(_)
             | FormPurpose::NotHire(_)
             | FormPurpose::FollowUp(_) => None,
+            // The standard table's forms: see `app::standards`.
+            FormPurpose::StandardAdd | FormPurpose::StandardAmount | FormPurpose::StandardUplift => None,
         };
         // The state machine's own rules (pass mark, panel) land on a field too.
         if let Some(m) = &mv
@@ -467,6 +494,33 @@ impl Form {
     pub fn focus_on(&mut self, id: FieldId) {
         if let Some(i) = self.fields.iter().position(|f| f.id == id) {
             self.focus = i;
+        }
+    }
+}
+
+impl Form {
+    /// Put a value in a field (a form opened filled).
+    pub fn fill(&mut self, id: FieldId, value: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            f.input = Input::new(value.to_string());
+        }
+    }
+
+    /// A field's value, trimmed.
+    pub fn text(&self, id: FieldId) -> &str {
+        self.value(id)
+    }
+
+    /// Show an error on a field (and focus the first field in error).
+    pub fn refuse(&mut self, id: FieldId, error: String) {
+        self.set_error(id, error);
+        self.focus_first_error();
+    }
+
+    /// Clear every field's error.
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod overlay;
 pub mod reference;
 mod run;
 pub mod searcher;
+pub mod standards;
 pub mod state;
 pub mod subsidy;
 pub mod update;

@@ -111,6 +111,8 @@ pub enum Prep {
         open: bool,
         focus: Option<crate::domain::subsidy::ClaimId>,
     },
+    /// The subsidy standard table, for its view (#21).
+    Standards,
 }
 
 /// A write to carry out; answered by a [`Ran`].
@@ -204,6 +206,8 @@ pub enum Loaded {
         open: bool,
         focus: Option<crate::domain::subsidy::ClaimId>,
     },
+    /// The subsidy standard table, or why it cannot be read (#21).
+    Standards(Result<Box<crate::domain::subsidy::Standards>, String>),
 }
 
 /// An enrollment about to be asked: the names, and what the rules say.
@@ -269,6 +273,9 @@ pub enum Ran {
     Subsidy(Result<(String, crate::domain::subsidy::ClaimId), String>),
     /// A change of the reference data: what was done, or why not.
     Reference(Result<String, String>),
+    /// A change of the subsidy standard table: what was done, or why not
+    /// (and the form's field it concerns).
+    Standards(Result<String, (Option<crate::domain::subsidy::edit::EditField>, String)>),
 }
 
 /// How a form's save went.

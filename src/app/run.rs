@@ -21,6 +21,7 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
     match prep {
         Prep::Figures { open } => return figures(svc, open),
         Prep::Claims { open, focus } => return super::subsidy::brief(svc, open, focus),
+        Prep::Standards => return super::standards::read(svc, st),
         Prep::ImportPlan { kind, path } => {
             return Loaded::ImportPlan(import_plan(svc, &st.actor, kind, &path, st.lang).map(Box::new));
         }
@@ -235,7 +236,8 @@ pub(super) fn prepare(svc: &Service, st: &State, prep: Prep) -> Loaded {
         | Prep::ImportPlan { .. }
         | Prep::ResultsPlan(_)
         | Prep::FollowUpsDue
-        | Prep::Claims { .. } => Loaded::Nothing,
+        | Prep::Claims { .. }
+        | Prep::Standards => Loaded::Nothing,
     }
 }
 
@@ -379,6 +381,7 @@ pub(super) fn write(svc: &Service, st: &State, run: Run) -> Option<Ran> {
         }
         Run::Wish(op) => super::wish::write(svc, st, op),
         Run::Op(op @ (Op::ClaimStep { .. } | Op::BuildClaim(_))) => super::subsidy::write(svc, st, op),
+        Run::Op(Op::Standards(edit)) => super::standards::write(svc, st, &edit),
         Run::ExportClaims => Ran::Exported(super::subsidy::export(svc, st)),
         Run::Import(plan) => Ran::Imported(import_apply(svc, by, *plan, st.lang)),
         Run::Results(plan) => Ran::Imported(

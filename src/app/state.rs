@@ -238,6 +238,8 @@ pub enum Op {
     BuildClaim(ClassId),
     /// A change of the city's reference data.
     Catalog(crate::pack::edit::CatalogEdit),
+    /// A change of the subsidy standard table (#21).
+    Standards(crate::domain::subsidy::StandardEdit),
     /// Close the record form below without saving.
     Discard,
     /// Quit the session although a form holds unsaved input.

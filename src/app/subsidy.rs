@@ -25,6 +25,8 @@ use tui_input::Input;
 pub enum SubView {
     Claims,
     Ledger,
+    /// The standard table (#21): see `app::standards`.
+    Standards,
 }
 
 /// One claim as the overlay needs it to ask about a step.
@@ -51,6 +53,12 @@ pub struct SubsidyState {
     pub scroll: usize,
     /// A return's reason being typed.
     pub reason: Option<Input>,
+    /// The standard table as last read (for the keys of its view), the row
+    /// (or uplift, after the rows) under the cursor, and the row the
+    /// amount form open over it changes.
+    pub table: Option<Box<crate::domain::subsidy::Standards>>,
+    pub std_row: usize,
+    pub editing: Option<(crate::domain::subsidy::Target, crate::domain::SkillLevel)>,
 }
 
 impl SubsidyState {
@@ -65,6 +73,9 @@ impl SubsidyState {
             open: focus,
             scroll: 0,
             reason: None,
+            table: None,
+            std_row: 0,
+            editing: None,
         }
     }
 
@@ -164,6 +175,11 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
     let Msg::Action(a) = msg else {
         return Outcome::Stay;
     };
+    // The claim keys do nothing on the standard table.
+    if o.view == SubView::Standards && (step_of(a).is_some() || a == Action::ClaimReturn) {
+        not_here(st, a);
+        return Outcome::Stay;
+    }
     if let Some(step) = step_of(a) {
         let Some(c) = o.current() else {
             not_here(st, a);
@@ -190,10 +206,27 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
         }
         Action::NextTab | Action::PrevTab => {
             o.open = None;
-            o.view = match o.view {
-                SubView::Claims => SubView::Ledger,
-                SubView::Ledger => SubView::Claims,
+            let forward = a == Action::NextTab;
+            o.view = match (o.view, forward) {
+                (SubView::Claims, true) | (SubView::Standards, false) => SubView::Ledger,
+                (SubView::Ledger, true) | (SubView::Claims, false) => SubView::Standards,
+                (SubView::Standards, true) | (SubView::Ledger, false) => SubView::Claims,
             };
+            if o.view == SubView::Standards {
+                fx.push(Effect::Prepare(Prep::Standards));
+            }
+        }
+        Action::SubsidyStandards => {
+            o.open = None;
+            o.view = if o.view == SubView::Standards {
+                SubView::Claims
+            } else {
+                fx.push(Effect::Prepare(Prep::Standards));
+                SubView::Standards
+            };
+        }
+        a if o.view == SubView::Standards && super::standards::handles(a) => {
+            return super::standards::key(st, a);
         }
         Action::ClaimReturn => {
             if o.current().is_some() {
@@ -218,6 +251,10 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
             let moved = match o.view {
                 SubView::Claims if o.open.is_none() => move_cursor(&mut o.selected, o.claims.len(), other, page),
                 SubView::Ledger => move_cursor(&mut o.ledger_row, o.ledger_rows, other, page),
+                SubView::Standards => {
+                    let n = o.table.as_ref().map_or(0, |t| t.rows.len() + t.uplifts.len());
+                    move_cursor(&mut o.std_row, n, other, page)
+                }
                 _ => false,
             };
             if !moved {

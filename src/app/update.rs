@@ -276,6 +276,7 @@ fn changed(st: &mut State, fx: &mut Vec<Effect>) {
             focus: None,
         }));
     }
+    super::standards::changed(st, fx);
     st.case_events = None;
 }
 
@@ -336,6 +337,7 @@ fn loaded(st: &mut State, l: Loaded, fx: &mut Vec<Effect>) {
             open,
             focus,
         } => super::subsidy::loaded(st, claims, ledger_rows, open, focus),
+        Loaded::Standards(table) => super::standards::loaded(st, table),
     }
 }
 
@@ -359,5 +361,6 @@ fn ran(st: &mut State, r: Ran, fx: &mut Vec<Effect>) {
         Ran::Exported(Err(e)) => st.err(e),
         Ran::Subsidy(result) => super::subsidy::ran(st, result, fx),
         Ran::Reference(result) => super::reference::finished(st, result),
+        Ran::Standards(result) => super::standards::ran(st, result, fx),
     }
 }

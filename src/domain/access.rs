@@ -89,6 +89,8 @@ pub enum Action {
     SubsidyFile,
     /// Review a subsidy claim (初审, 复核, 退回) and record its payment (拨付).
     SubsidyReview,
+    /// Change the subsidy standard table (the form, an import).
+    SubsidyStandards,
 }
 
 impl Action {
@@ -98,6 +100,7 @@ impl Action {
             Action::Read | Action::Intake | Action::CaseStep | Action::Pairing | Action::Reveal => Role::Operator,
             Action::SubsidyFile => Role::Operator,
             Action::SubsidyReview => Role::Supervisor,
+            Action::SubsidyStandards => Role::Supervisor,
             Action::Correct
             | Action::ReferenceData
             | Action::Import
@@ -127,6 +130,7 @@ impl Action {
             Action::Restore => "restore or repair the database",
             Action::SubsidyFile => "build or file a subsidy claim",
             Action::SubsidyReview => "review a subsidy claim or record its payment",
+            Action::SubsidyStandards => "change the subsidy standard table",
         }
     }
 }

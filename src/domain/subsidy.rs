@@ -641,6 +641,9 @@ pub enum SubsidyError {
     NothingEligible { claim: ClaimId },
     #[error(transparent)]
     Standards(#[from] StandardsError),
+    /// A change of the standard table made with the form, refused.
+    #[error(transparent)]
+    Edit(#[from] StandardEditError),
 }
 
 /// The steps legal from a state.
@@ -934,6 +937,9 @@ pub fn ledger_total(rows: &[LedgerRow]) -> LedgerRow {
     }
     t
 }
+
+pub mod edit;
+pub use edit::{StandardEdit, StandardEditError};
 
 #[cfg(test)]
 mod tests;

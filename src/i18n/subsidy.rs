@@ -6,7 +6,7 @@ use super::Lang;
 #[derive(Debug)]
 pub struct SubsidyStrings {
     pub title: &'static str,
-    pub views: [&'static str; 2],
+    pub views: [&'static str; 3],
     /// `{}`: the table's source. Shown wherever amounts are.
     pub sample: &'static str,
     pub city_standard: &'static str,
@@ -49,11 +49,42 @@ pub struct SubsidyStrings {
     /// `{}` lines, `{}` file.
     pub exported: &'static str,
     pub roster_name: &'static str,
+    /// The standard table (#21): its columns, the uplifts' columns.
+    pub std_cols: [&'static str; 4],
+    pub uplift_cols: [&'static str; 2],
+    /// window days, max per year, second reviewer (yes/no).
+    pub std_settings: &'static str,
+    /// A table changed with the form: operator, date.
+    pub std_edited: &'static str,
+    /// … with rows still at the sample's amounts: operator, date, rows.
+    pub std_edited_sample: &'static str,
+    /// The mark of a row still at the sample's amount.
+    pub std_mark_sample: &'static str,
+    /// What an edit changes and what it does not.
+    pub std_note: &'static str,
+    pub std_edits: &'static str,
+    pub std_none: &'static str,
+    /// Form titles: add, amount (`{}` the row), uplift.
+    pub form_std_add: &'static str,
+    pub form_std_amount: &'static str,
+    pub form_uplift: &'static str,
+    pub f_target: &'static str,
+    pub f_amount: &'static str,
+    pub f_key_group: &'static str,
+    pub f_percent: &'static str,
+    /// `{}` the edit.
+    pub ask_std: &'static str,
+    /// `{}` the edit.
+    pub done_std: &'static str,
+    pub std_pick_row: &'static str,
+    /// A draft claim's amounts follow the table when rebuilt or filed.
+    pub draft_note: &'static str,
+    pub yes_no: [&'static str; 2],
 }
 
 pub const ZH_SUB: SubsidyStrings = SubsidyStrings {
     title: "培训补贴",
-    views: ["补贴申报", "补贴台账"],
+    views: ["补贴申报", "补贴台账", "补贴标准"],
     sample: "示例标准（随程序提供的示例数据），非本市实际补贴标准",
     city_standard: "补贴标准：{}",
     claim_cols: [
@@ -101,11 +132,32 @@ pub const ZH_SUB: SubsidyStrings = SubsidyStrings {
     dash_rule: "口径：已审核 = 复核通过或已拨付的申报中符合条件的人次；待审核 = 政府补贴类培训班已取证、所在班申报尚未审核通过的人次",
     exported: "已导出申报花名册 {} 行：{}",
     roster_name: "申报花名册",
+    std_cols: ["工种或类别", "等级", "金额（元）", "来源"],
+    uplift_cols: ["重点群体", "上浮"],
+    std_settings: "申报期限：结业后 {} 天 · 每人每年最多补贴 {} 次 · 复核须另一审核人：{}",
+    std_edited: "本地标准（{} 于 {} 在工作台修改）",
+    std_edited_sample: "本地标准（{} 于 {} 在工作台修改；{} 条仍为示例金额，标“示例”）",
+    std_mark_sample: "示例",
+    std_note: "修改只影响此后生成、重新核对或申报的申报：草稿在重新核对或申报时按新标准重算；已申报的申报保持原金额。",
+    std_edits: "修改记录",
+    std_none: "标准表为空",
+    form_std_add: "新增补贴标准",
+    form_std_amount: "修改补贴标准：{}",
+    form_uplift: "重点群体上浮（0 表示取消）",
+    f_target: "工种或类别",
+    f_amount: "金额（元）",
+    f_key_group: "重点群体",
+    f_percent: "上浮（%）",
+    ask_std: "修改补贴标准（{}）？此后生成、重新核对或申报的申报按新标准计算；已申报的保持原金额",
+    done_std: "补贴标准已修改（{}）：不再是示例标准",
+    std_pick_row: "请先选中一条补贴标准",
+    draft_note: "草稿：重新核对或申报时按当前补贴标准重算金额",
+    yes_no: ["是", "否"],
 };
 
 pub const EN_SUB: SubsidyStrings = SubsidyStrings {
     title: "Training subsidies",
-    views: ["Claims", "Ledger"],
+    views: ["Claims", "Ledger", "Standards"],
     sample: "sample standard ({}), not the city's real subsidy standard",
     city_standard: "subsidy standard: {}",
     claim_cols: [
@@ -153,6 +205,27 @@ pub const EN_SUB: SubsidyStrings = SubsidyStrings {
     dash_rule: "Rule: approved = eligible people on claims passed by the second review or paid; pending = people certified in government-subsidized classes whose claim is not approved yet",
     exported: "Wrote the claims roster, {} lines: {}",
     roster_name: "claims-roster",
+    std_cols: ["Occupation or group", "Level", "Amount (yuan)", "Source"],
+    uplift_cols: ["Key group", "Uplift"],
+    std_settings: "Filing window: {} days after the class ends · at most {} subsidies per person a year · second reviewer: {}",
+    std_edited: "local standard (changed in the workspace by {} on {})",
+    std_edited_sample: "local standard (changed in the workspace by {} on {}; {} rows still hold sample amounts, marked 'sample')",
+    std_mark_sample: "sample",
+    std_note: "Changes apply to claims built, reassessed or filed later (a draft is recomputed then); filed claims keep their amounts.",
+    std_edits: "Changes",
+    std_none: "The table is empty",
+    form_std_add: "Add a subsidy standard",
+    form_std_amount: "Change a subsidy standard: {}",
+    form_uplift: "Key group uplift (0 removes it)",
+    f_target: "Occupation or group",
+    f_amount: "Amount (yuan)",
+    f_key_group: "Key group",
+    f_percent: "Uplift (%)",
+    ask_std: "Change the subsidy standards ({})? Claims built, reassessed or filed from now on use it; filed claims keep their amounts",
+    done_std: "Subsidy standards changed ({}): no longer the sample",
+    std_pick_row: "Select a standard first",
+    draft_note: "draft: its amounts are assessed again with the current standards when reassessed or filed",
+    yes_no: ["yes", "no"],
 };
 
 /// The subsidy words of a language.

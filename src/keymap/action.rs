@@ -135,4 +135,9 @@ actions! {
     ClaimSecondApprove => "claim-second-approve", "复核通过（补贴申报，须另一审核人）", "second review passed (by another reviewer)";
     ClaimPay => "claim-pay", "拨付（登记补贴已拨付）", "pay (record the subsidy paid)";
     ClaimReturn => "claim-return", "退回（需填原因，回到草稿）", "return (reason required, back to draft)";
+    SubsidyStandards => "subsidy-standards", "补贴标准表（主管可修改）", "the subsidy standard table (supervisors edit it)";
+    StandardAdd => "standard-add", "新增补贴标准（工种或类别 × 等级 → 金额）", "add a standard (occupation or group × level → amount)";
+    StandardEdit => "standard-edit", "修改所选标准的金额（或所选上浮）", "change the selected standard's amount (or uplift)";
+    StandardRemove => "standard-remove", "删除所选标准（或取消所选上浮）", "remove the selected standard (or uplift)";
+    UpliftEdit => "uplift-edit", "设置重点群体上浮比例", "set a key group's uplift";
 }

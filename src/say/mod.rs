@@ -162,3 +162,12 @@ pub fn plan_diffs(p: &Plan, lang: Lang) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+impl Say for crate::domain::subsidy::StandardEditError {
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => subsidy::standard_edit(self),
+        }
+    }
+}

@@ -1,7 +1,10 @@
 //! The Chinese of the subsidy refusals (#21); the English is each error's
 //! own message.
 
-use crate::domain::subsidy::{MAX_AMOUNT, MAX_REASON_CHARS, StandardsError, SubsidyError, legal_steps};
+use crate::domain::subsidy::edit::key_groups_zh;
+use crate::domain::subsidy::{
+    MAX_AMOUNT, MAX_REASON_CHARS, StandardEditError, StandardsError, SubsidyError, legal_steps,
+};
 
 fn step_zh(name: &str) -> &'static str {
     match name {
@@ -48,6 +51,35 @@ pub(super) fn subsidy(e: &SubsidyError) -> String {
         SubsidyError::ClassHasClaim { class, claim } => format!("培训班 {class} 已有补贴申报 {claim}"),
         SubsidyError::NothingEligible { claim } => format!("补贴申报 {claim} 没有符合条件的人员，不能申报"),
         SubsidyError::Standards(s) => standards(s),
+        SubsidyError::Edit(e) => standard_edit(e),
+    }
+}
+
+/// A change of the standard table refused (the form's field first).
+pub fn standard_edit(e: &StandardEditError) -> String {
+    match e {
+        StandardEditError::UnknownTarget(t) => {
+            format!("工种或类别：“{t}”既不是工种也不是工种类别：请写工种名称（如 焊工）或类别代码（如 6-18-01）")
+        }
+        StandardEditError::Level(t) => {
+            format!("等级：“{t}”不是技能等级：请写 1 到 5（5 = 五级/初级工 … 1 = 一级/高级技师），或按回车选择")
+        }
+        StandardEditError::Amount(t) => format!("金额：“{t}”不可用：请写 1 到 {MAX_AMOUNT} 之间的整数（元）"),
+        StandardEditError::KeyGroup(t) => format!("重点群体：“{t}”不是重点群体：请写 {}", key_groups_zh()),
+        StandardEditError::Percent(t) => format!("上浮比例：“{t}”不可用：请写 0 到 100 的整数（0 表示取消上浮）"),
+        StandardEditError::Duplicate { target, level, amount } => format!(
+            "工种或类别：{} {} 已在标准表中（{amount} 元）：请改它的金额",
+            target.zh(),
+            level.zh()
+        ),
+        StandardEditError::NoRow { target, level } => {
+            format!(
+                "工种或类别：{} {} 不在标准表中（可能已被删除）",
+                target.zh(),
+                level.zh()
+            )
+        }
+        StandardEditError::NoUplift(g) => format!("重点群体：{g} 没有上浮，无可取消"),
     }
 }
 

@@ -57,6 +57,7 @@ fn action(a: Action) -> &'static str {
         Action::Restore => "恢复或修复数据库",
         Action::SubsidyFile => "生成或申报补贴申报",
         Action::SubsidyReview => "审核补贴申报或登记拨付",
+        Action::SubsidyStandards => "修改补贴标准",
     }
 }
 

@@ -86,7 +86,7 @@ impl Service {
     /// Replace the standard table with the one in `path` (TOML): checked
     /// whole before anything is written.
     pub fn import_standards(&self, path: &Path, by: &Actor) -> Result<Standards> {
-        by.may(access::Action::ReferenceData)?;
+        by.may(access::Action::SubsidyStandards)?;
         let text = std::fs::read_to_string(path).map_err(|e| {
             StoreError::Subsidy(sub::SubsidyError::Standards(sub::StandardsError::Toml {
                 file: path.display().to_string(),
@@ -99,12 +99,37 @@ impl Service {
 
     /// Store a standard table (the form, an import).
     pub fn save_standards(&self, s: Standards, by: &Actor) -> Result<Standards> {
-        by.may(access::Action::ReferenceData)?;
+        by.may(access::Action::SubsidyStandards)?;
         self.gated(|| {
             self.store.set_subsidy_standards(&s, &self.stamp(&by.name))?;
             self.bump();
             Ok(s.clone())
         })
+    }
+
+    /// Change the standard table with one edit of the workspace's form
+    /// (#21): supervisors and admins only; checked by the domain's rules
+    /// against the table as stored, written with who and when in one
+    /// transaction. Claims filed before keep their amounts; a draft is
+    /// assessed with the new table when it is rebuilt or filed.
+    pub fn edit_standards(&self, edit: &sub::StandardEdit, by: &Actor) -> Result<Standards> {
+        by.may(access::Action::SubsidyStandards)?;
+        self.gated(|| {
+            let s = self.store.edit_subsidy_standards(edit, &self.stamp(&by.name))?;
+            self.bump();
+            Ok(s)
+        })
+    }
+
+    /// Every table stored (imports, the sample, the form's edits), oldest
+    /// first: who and when.
+    pub fn standards_log(&self) -> Result<Vec<crate::store::subsidy::StandardsChange>> {
+        self.store.subsidy_standards_log()
+    }
+
+    /// The form's edits of the standard table, oldest first.
+    pub fn standards_edits(&self) -> Result<Vec<crate::store::subsidy::StandardsEditEvent>> {
+        self.store.subsidy_standards_edits()
     }
 
     /// Every claim, newest first.

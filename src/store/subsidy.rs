@@ -3,7 +3,8 @@
 //! flushed before a change returns.
 //!
 //! - `subsidy_standards`: the standard table (`table`), and one log entry
-//!   per import of a table (who, when, from where).
+//!   per import of a table (who, when, from where), and one `edit` entry per
+//!   change made with the workspace's form (who, when, what, the value before).
 //! - `subsidy_claims`: claim id → [`Claim`].
 //! - `subsidy_events`: claim ++ seq → [`ClaimEvent`], every step with its
 //!   operator and time, kept forever.
@@ -45,6 +46,20 @@ pub struct StandardsChange {
     pub rows: u32,
     pub sample: bool,
 }
+
+/// One edit of the standard table made with the workspace's form (#21).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardsEditEvent {
+    pub at: i64,
+    pub operator: String,
+    pub edit: sub::StandardEdit,
+    /// The amount (or uplift percent) before the edit; none for a new row.
+    pub before: Option<u32>,
+}
+
+/// Keys of the standard tree: the log of every table stored, the edits.
+const LOG_PREFIX: &[u8] = b"log";
+const EDIT_PREFIX: &[u8] = b"edit";
 
 type TxErr = ConflictableTransactionError<StoreError>;
 
@@ -320,6 +335,77 @@ impl Store {
         self.flush()
     }
 
+    /// Change the standard table with one edit of the workspace's form: the
+    /// table as stored now is read, changed (the domain's rules) and written
+    /// back in one transaction, with a log entry (who, when) and the edit
+    /// itself (with the amount or percent before it).
+    pub fn edit_subsidy_standards(&self, edit: &sub::StandardEdit, stamp: &Stamp) -> Result<Standards> {
+        let trees = [self.tree(super::TreeName::Meta).clone(), self.sub_tree(STANDARDS_TREE)?];
+        let seq = self.new_id()?;
+        let out = trees.as_slice().transaction(|v: &Vec<TransactionalTree>| {
+            let now = match v[1].get(TABLE_KEY)? {
+                None => Standards::sample(),
+                Some(b) => match codec::decode::<Standards>(&b, STANDARDS_VERSION) {
+                    Ok((_, s)) => s,
+                    Err(e) => return stop(self.corrupt(format!("subsidy standards: {e}"))),
+                },
+            };
+            let next = match now.apply(edit) {
+                Ok(s) => s,
+                Err(e) => return refuse(SubsidyError::Edit(e)),
+            };
+            let change = StandardsChange {
+                at: stamp.at,
+                operator: stamp.operator.clone(),
+                source: next.source.clone(),
+                rows: next.rows.len() as u32,
+                sample: next.sample,
+            };
+            let record = StandardsEditEvent {
+                at: stamp.at,
+                operator: stamp.operator.clone(),
+                edit: edit.clone(),
+                before: edit.before(&now),
+            };
+            let enc = |r: std::result::Result<Vec<u8>, _>, what: &str| {
+                r.map_err(|e| ConflictableTransactionError::Abort(self.corrupt(format!("{what}: {e}"))))
+            };
+            let table = enc(codec::encode(STANDARDS_VERSION, &next), "subsidy standards")?;
+            let log = enc(codec::encode(STANDARDS_VERSION, &change), "subsidy log")?;
+            let rec = enc(codec::encode(STANDARDS_VERSION, &record), "subsidy standards edit")?;
+            v[1].insert(TABLE_KEY, table)?;
+            let mut k = LOG_PREFIX.to_vec();
+            k.extend_from_slice(&seq.to_be_bytes());
+            v[1].insert(k, log)?;
+            let mut k = EDIT_PREFIX.to_vec();
+            k.extend_from_slice(&seq.to_be_bytes());
+            v[1].insert(k, rec)?;
+            let g = v[0].get(GENERATION)?.and_then(|x| u64_from(&x)).unwrap_or(0);
+            v[0].insert(GENERATION, &(g + 1).to_be_bytes())?;
+            Ok::<_, TxErr>(next)
+        });
+        let next = match out {
+            Ok(s) => s,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(self.write_err(e)),
+        };
+        self.flush()?;
+        Ok(next)
+    }
+
+    /// Every edit made with the workspace's form, oldest first.
+    pub fn subsidy_standards_edits(&self) -> Result<Vec<StandardsEditEvent>> {
+        let t = self.sub_tree(STANDARDS_TREE)?;
+        let mut out = Vec::new();
+        for item in t.scan_prefix(EDIT_PREFIX) {
+            let (_, v) = item.map_err(|e| self.read_err(e))?;
+            let (_, c) = codec::decode::<StandardsEditEvent>(&v, STANDARDS_VERSION)
+                .map_err(|e| self.corrupt(format!("subsidy standards edit: {e}")))?;
+            out.push(c);
+        }
+        Ok(out)
+    }
+
     /// Every import of a standard table, oldest first.
     pub fn subsidy_standards_log(&self) -> Result<Vec<StandardsChange>> {
         let t = self.sub_tree(STANDARDS_TREE)?;
@@ -494,6 +580,9 @@ impl Store {
         };
         if let Err(e) = self.subsidy_standards() {
             say(STANDARDS_TREE, "table".into(), e.to_string());
+        }
+        if let Err(e) = self.subsidy_standards_edits() {
+            say(STANDARDS_TREE, "edit".into(), e.to_string());
         }
         let mut claims = Vec::new();
         for item in claims_t.iter() {

@@ -84,7 +84,10 @@ pub fn draw(frame: &mut Frame, app: &App, s: &SubsidyState, v: &OverlayView, bod
     .areas(inner);
     let mut spans = Vec::new();
     for (i, name) in w.views.iter().enumerate() {
-        let on = matches!((i, v.view), (0, SubView::Claims) | (1, SubView::Ledger));
+        let on = matches!(
+            (i, v.view),
+            (0, SubView::Claims) | (1, SubView::Ledger) | (2, SubView::Standards)
+        );
         let style = if on {
             Style::new().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD)
         } else {
@@ -113,6 +116,11 @@ pub fn draw(frame: &mut Frame, app: &App, s: &SubsidyState, v: &OverlayView, bod
             }
             let sel = s.ledger_row.min(n.saturating_sub(2));
             table(frame, main, &w.ledger_cols, &v.ledger, &styles, Some(sel));
+        }
+        (SubView::Standards, _) => {
+            if let Some(t) = &v.table {
+                draw_standards(frame, t, s.std_row, main, lang);
+            }
         }
     }
     if let Some(input) = &s.reason {
@@ -179,4 +187,67 @@ fn draw_detail(
     let keep = steps.height as usize;
     let skip = s.len().saturating_sub(keep);
     frame.render_widget(Paragraph::new(s.split_off(skip.min(s.len()))), steps);
+}
+
+/// The standard table (#21): settings, what a change does, the rows, the
+/// uplifts, the latest changes.
+fn draw_standards(
+    frame: &mut Frame,
+    t: &crate::app::view::subsidy::StandardsView,
+    selected: usize,
+    area: Rect,
+    lang: crate::i18n::Lang,
+) {
+    let w = sub(lang);
+    let up_h = t.uplifts.len() as u16 + 1;
+    let edits_h = if t.edits.is_empty() {
+        0
+    } else {
+        t.edits.len() as u16 + 1
+    };
+    let [head, rows, uplifts, edits] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(up_h),
+        Constraint::Length(edits_h),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(Span::styled(t.settings.clone(), DIM)),
+            Line::from(Span::styled(t.note.clone(), Style::new().fg(Color::Green))),
+        ]),
+        head,
+    );
+    let n = t.rows.len();
+    if n == 0 {
+        frame.render_widget(Paragraph::new(Span::styled(w.std_none, DIM)), rows);
+    } else {
+        let styles: Vec<Style> = t
+            .rows
+            .iter()
+            .map(|r| {
+                if r.get(3).is_some_and(|m| !m.is_empty()) {
+                    Style::new().fg(Color::Yellow)
+                } else {
+                    Style::new()
+                }
+            })
+            .collect();
+        table(
+            frame,
+            rows,
+            &w.std_cols,
+            &t.rows,
+            &styles,
+            (selected < n).then_some(selected),
+        );
+    }
+    let sel = selected.checked_sub(n).filter(|i| *i < t.uplifts.len());
+    table(frame, uplifts, &w.uplift_cols, &t.uplifts, &[], sel);
+    if !t.edits.is_empty() {
+        let mut lines = vec![Line::from(Span::styled(w.std_edits, Style::new().fg(ACCENT)))];
+        lines.extend(t.edits.iter().map(|e| Line::from(Span::styled(e.clone(), BORDER))));
+        frame.render_widget(Paragraph::new(lines), edits);
+    }
 }

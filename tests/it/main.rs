@@ -39,6 +39,7 @@ mod rules;
 mod safety;
 mod salvage;
 mod search_cli;
+mod standards_ui;
 mod startup;
 mod store;
 mod subsidy;

@@ -50,6 +50,15 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> Outcome 
                 return Outcome::Push(Overlay::Picker(p));
             }
         }
+        // The subsidy standard table's forms (#21).
+        Msg::Action(Action::Save | Action::Open)
+            if matches!(
+                f.purpose,
+                FormPurpose::StandardAdd | FormPurpose::StandardAmount | FormPurpose::StandardUplift
+            ) =>
+        {
+            return crate::app::standards::submit(st);
+        }
         Msg::Action(Action::Save | Action::Open) => match f.purpose {
             FormPurpose::SecondClass { trainee, class } => {
                 if let Some(reason) = f.reason(t) {

@@ -5,7 +5,8 @@
 
 use crate::app::subsidy::{SubView, SubsidyState};
 use crate::domain::subsidy::Claim;
-use crate::domain::subsidy::{ClaimEvent, ClaimState, Verdict, ledger, ledger_total, legal_steps};
+use crate::domain::subsidy::edit::{FORM_SOURCE, still_sample};
+use crate::domain::subsidy::{ClaimEvent, ClaimState, Standards, Verdict, ledger, ledger_total, legal_steps};
 use crate::i18n::subsidy::sub;
 use crate::i18n::{Lang, fill};
 use crate::keymap::Action;
@@ -37,6 +38,23 @@ pub struct SubsidyView {
     /// The counted trainings, and the rule.
     pub figure: String,
     pub rule: String,
+    /// The standard table, when it is the view shown (#21).
+    pub table: Option<StandardsView>,
+}
+
+/// The standard table's view (#21).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardsView {
+    /// Window, yearly limit, second reviewer.
+    pub settings: String,
+    /// Occupation or group, level, amount, "sample" when the row holds the
+    /// shipped sample's amount.
+    pub rows: Vec<Vec<String>>,
+    pub uplifts: Vec<Vec<String>>,
+    /// What a change does to claims.
+    pub note: String,
+    /// The latest changes made with the form, newest last.
+    pub edits: Vec<String>,
 }
 
 fn step_keys(state: ClaimState) -> Vec<Action> {
@@ -68,6 +86,18 @@ pub fn footer(s: &SubsidyState) -> Vec<Action> {
             }
         }
         (SubView::Ledger, _) => {}
+        (SubView::Standards, _) => {
+            v.extend([
+                Action::StandardAdd,
+                Action::StandardEdit,
+                Action::StandardRemove,
+                Action::UpliftEdit,
+                Action::NextTab,
+                Action::Back,
+                Action::Help,
+            ]);
+            return v;
+        }
     }
     v.extend([Action::NextTab, Action::ExportList, Action::Back, Action::Help]);
     v
@@ -94,11 +124,12 @@ pub fn build(svc: &Service, data: &Data, s: &SubsidyState, lang: Lang) -> Subsid
         .as_ref()
         .map(|x| (x.sample, x.source.clone()))
         .unwrap_or((true, String::new()));
-    let standard = if sample {
-        fill(w.sample, &[&source])
-    } else {
-        fill(w.city_standard, &[&source])
+    let standard = match standards.as_ref() {
+        Some(t) if !sample && t.edited() => edited_label(svc, t, lang),
+        _ if sample => fill(w.sample, &[&source]),
+        _ => fill(w.city_standard, &[&source]),
     };
+    let table = (s.view == SubView::Standards).then(|| table_view(svc, standards.as_ref(), lang));
     let mut claims: Vec<&Claim> = data.claims.values().collect();
     claims.sort_by_key(|c| std::cmp::Reverse(c.id));
     let inst = |id| data.institution(id).map(|i| i.name.clone()).unwrap_or_default();
@@ -148,6 +179,9 @@ pub fn build(svc: &Service, data: &Data, s: &SubsidyState, lang: Lang) -> Subsid
             head.push(fill(w.returned, &[&c.returns, r]));
         } else if c.returns > 0 {
             head.push(fill(w.returned_before, &[&c.returns]));
+        }
+        if c.state == ClaimState::Draft {
+            head.push(w.draft_note.to_string());
         }
         let lines = c
             .lines
@@ -264,5 +298,100 @@ pub fn build(svc: &Service, data: &Data, s: &SubsidyState, lang: Lang) -> Subsid
         ledger: ledger_cells,
         figure,
         rule: w.dash_rule.to_string(),
+        table,
+    }
+}
+
+/// The label of a table changed with the form: who changed it last and
+/// when, and how many rows still hold the shipped sample's amounts.
+fn edited_label(svc: &Service, t: &Standards, lang: Lang) -> String {
+    let w = sub(lang);
+    let last = svc.standards_log().ok().and_then(|l| l.last().cloned());
+    let (who, when) = last.map(|c| (c.operator, time(c.at))).unwrap_or_default();
+    let n = sample_marks(svc, t).into_iter().filter(|x| *x).count();
+    if n > 0 {
+        fill(w.std_edited_sample, &[&who, &when, &n])
+    } else {
+        fill(w.std_edited, &[&who, &when])
+    }
+}
+
+/// Per row, true when it still holds the shipped sample's amount in a
+/// table edited from the sample (a table imported from a city's file and
+/// edited since marks nothing; the sample itself is labelled whole).
+fn sample_marks(svc: &Service, t: &Standards) -> Vec<bool> {
+    let from_sample = t.edited()
+        && svc
+            .standards_log()
+            .ok()
+            .and_then(|log| log.into_iter().rev().find(|c| c.source != FORM_SOURCE))
+            .is_none_or(|c| c.sample);
+    if from_sample {
+        still_sample(t)
+    } else {
+        vec![false; t.rows.len()]
+    }
+}
+
+/// The standard table's rows, uplifts, settings and latest changes.
+fn table_view(svc: &Service, t: Option<&Standards>, lang: Lang) -> StandardsView {
+    let w = sub(lang);
+    let en = lang == Lang::En;
+    let Some(t) = t else {
+        return StandardsView {
+            settings: String::new(),
+            rows: Vec::new(),
+            uplifts: Vec::new(),
+            note: w.std_note.to_string(),
+            edits: Vec::new(),
+        };
+    };
+    let marks = sample_marks(svc, t);
+    let rows = t
+        .rows
+        .iter()
+        .zip(marks)
+        .map(|(r, at_sample)| {
+            vec![
+                if en { r.target.en() } else { r.target.zh() },
+                (if en { r.level.en() } else { r.level.zh() }).to_string(),
+                r.amount.to_string(),
+                if at_sample {
+                    w.std_mark_sample.to_string()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    let uplifts = t
+        .uplifts
+        .iter()
+        .map(|u| vec![u.key_group.clone(), format!("+{}%", u.percent)])
+        .collect();
+    let yes_no = w.yes_no[usize::from(!t.second_reviewer)];
+    let edits = svc
+        .standards_edits()
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(|e| {
+            let what = if en { e.edit.en() } else { e.edit.zh() };
+            let before = match (e.before, en) {
+                (Some(b), true) => format!(" (was {b})"),
+                (Some(b), false) => format!("（原 {b}）"),
+                (None, _) => String::new(),
+            };
+            format!("{}  {}  {what}{before}", time(e.at), e.operator)
+        })
+        .collect();
+    StandardsView {
+        settings: fill(w.std_settings, &[&t.window_days, &t.max_per_year, &yes_no]),
+        rows,
+        uplifts,
+        note: w.std_note.to_string(),
+        edits,
     }
 }
