@@ -67,7 +67,12 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
     histories(store, today, &classes)?;
     let cases = store.all::<Case>()?;
     let trainees: BTreeMap<TraineeId, Trainee> = store.all::<Trainee>()?.into_iter().map(|t| (t.id, t)).collect();
-    let of = |c: ClassId| -> Vec<&Case> { cases.iter().filter(|k| k.class == c).collect() };
+    // Each class's cases, gathered once (a scan per class is slow at 1M).
+    let mut by_class: BTreeMap<ClassId, Vec<&Case>> = BTreeMap::new();
+    for k in &cases {
+        by_class.entry(k.class).or_default().push(k);
+    }
+    let of = |c: ClassId| -> Vec<&Case> { by_class.get(&c).cloned().unwrap_or_default() };
     let subsidized: Vec<&TrainingClass> = classes.iter().filter(|c| c.kind == ClassKind::Subsidized).collect();
     let mut minute = 1;
     for (i, class) in subsidized.iter().take(CLAIMS).enumerate() {
@@ -131,11 +136,12 @@ fn histories(store: &Store, today: NaiveDate, classes: &[TrainingClass]) -> Resu
         .take(CLAIMS)
         .collect();
     let in_time = |c: &TrainingClass| (today - c.end).num_days() <= i64::from(standards.window_days);
+    let mut by_class: BTreeMap<ClassId, Vec<&Case>> = BTreeMap::new();
+    for k in cases.iter().filter(|k| k.certification.is_some()) {
+        by_class.entry(k.class).or_default().push(k);
+    }
     let certified = |c: ClassId| -> Vec<&Case> {
-        let mut v: Vec<&Case> = cases
-            .iter()
-            .filter(|k| k.class == c && k.certification.is_some())
-            .collect();
+        let mut v: Vec<&Case> = by_class.get(&c).cloned().unwrap_or_default();
         v.sort_by_key(|k| k.id);
         v
     };

@@ -138,9 +138,12 @@ pub(super) fn build(store: &Store, rng: &mut Rng, mobiles: &mut HashSet<String>,
     w.outcome(once.id, 4, Outcome::NotReached)?;
     // Registered from a wish and waiting for a class: people of the
     // demo's waiting list (no case yet) whose trade has no seat in 句容.
+    // A set, not a scan of every case per trainee: at a million trainees
+    // that scan was quadratic (the 1M demo build never finished).
+    let with_case: HashSet<TraineeId> = cases.iter().map(|c| c.trainee).collect();
     let waiting_list: Vec<&Trainee> = trainees
         .iter()
-        .filter(|t| t.mobile.is_some() && !cases.iter().any(|c| c.trainee == t.id))
+        .filter(|t| t.mobile.is_some() && !with_case.contains(&t.id))
         .take(4)
         .collect();
     for (i, t) in waiting_list.iter().enumerate() {
