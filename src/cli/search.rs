@@ -39,13 +39,21 @@ pub fn search(g: &Globals, req: &SearchArgs) -> Result<ExitCode> {
         value: req.kind.clone(),
     })?;
     let t0 = Instant::now();
-    let store = open_existing(db)?;
+    // The cached index is read while sled opens (each takes a few hundred
+    // ms at a million records); it is used only if its stamp then matches
+    // the database's identity and generation.
+    let (store, cached) = std::thread::scope(|sc| {
+        let cached = sc.spawn(|| cache::read_stamped(db, kind));
+        let store = open_existing(db);
+        (store, cached.join().ok().flatten())
+    });
+    let store = store?;
     if timing() {
-        eprintln!("store opened in {:?}", t0.elapsed());
+        eprintln!("store opened (and the cache read) in {:?}", t0.elapsed());
     }
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    let ix = index_for(&store, kind)?;
+    let ix = index_for(&store, kind, cached)?;
     let personal = matches!(kind, Kind::Trainees | Kind::Cases);
     let shown = if req.lines {
         for (id, _, _) in ix.iter() {
@@ -57,6 +65,9 @@ pub fn search(g: &Globals, req: &SearchArgs) -> Result<ExitCode> {
         print_hits(&ix, kind, req, &mut out)?
     };
     out.flush()?;
+    // The process ends here: handing a million records' index back to the
+    // allocator page by page would only delay the exit.
+    std::mem::forget(ix);
     if req.reveal && personal && shown > 0 {
         let what = match &req.query {
             Some(q) => format!("search {} '{q}' --reveal", kind.name()),
@@ -84,14 +95,14 @@ fn shown(line: &str, reveal: bool) -> std::borrow::Cow<'_, str> {
 }
 
 /// The index of a kind: from the cache when current, else built and cached.
-fn index_for(store: &Store, kind: Kind) -> Result<Index> {
+fn index_for(store: &Store, kind: Kind, cached: Option<cache::Unchecked>) -> Result<Index> {
     let t0 = Instant::now();
     let generation = store.generation()?;
     let id = store.database_id()?;
     if timing() {
         eprintln!("generation read in {:?}", t0.elapsed());
     }
-    if let Some(ix) = cache::read(store.path(), kind, &id, generation) {
+    if let Some(ix) = cached.and_then(|c| c.take(&id, generation)) {
         if timing() {
             eprintln!("index from cache in {:?}", t0.elapsed());
         }

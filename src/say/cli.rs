@@ -177,8 +177,9 @@ pub fn cache_finding(f: &Finding, lang: Lang) -> String {
         Lang::En => f.to_string(),
         Lang::Zh => match &f.standing {
             Standing::Damaged { why } => format!(
-                "{}：已损坏（{why}）；不会被使用，`check --repair` 会删除它（下次启动时重建）",
-                f.path.display()
+                "{}：已损坏（{}）；不会被使用，`check --repair` 会删除它（下次启动时重建）",
+                f.path.display(),
+                damage_zh(why)
             ),
             Standing::Foreign { id } => format!(
                 "{}：由另一个数据库生成（编号 {id}）；不会被使用，`check --repair` 会删除它",
@@ -188,6 +189,17 @@ pub fn cache_finding(f: &Finding, lang: Lang) -> String {
                 format!("{}：已过期，下次启动时重建", f.path.display())
             }
         },
+    }
+}
+
+/// Why a derived file is damaged, in Chinese (`service::cache::unframe`'s words).
+fn damage_zh(why: &str) -> String {
+    match why {
+        "checksum mismatch" => "校验和不符".into(),
+        "its length field does not read" => "长度字段无法读取".into(),
+        "it is shorter than its length field says (cut short?)" => "文件比长度字段所说的短（被截断？）".into(),
+        "it has no checksum" => "缺少校验和".into(),
+        other => format!("原始信息「{other}」"),
     }
 }
 

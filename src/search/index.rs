@@ -358,8 +358,9 @@ pub(super) fn tsv_clean(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Index {
-    /// The index as text (the persisted search cache): a line of counts,
-    /// the shared texts, the tag lists, then one record per line,
+    /// The index as readable text (the golden test of the search cache
+    /// shows it beside the binary form): a line of counts, the shared
+    /// texts, the tag lists, then one record per line,
     /// `id TAB list TAB line TAB initials TAB pinyin`.
     pub fn write_tsv(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         writeln!(
@@ -389,54 +390,6 @@ impl Index {
             )?;
         }
         Ok(())
-    }
-
-    /// Read what [`Index::write_tsv`] wrote; `None` for anything else
-    /// (cut short, out of order, a reference out of range).
-    pub fn read_tsv(text: &str) -> Option<Index> {
-        let mut lines = text.split('\n');
-        let mut counts = lines.next()?.split(' ').map(|n| n.parse::<usize>().ok());
-        let (n, ntags, nlists) = (counts.next()??, counts.next()??, counts.next()??);
-        let mut ix = Index::default();
-        for _ in 0..ntags {
-            let t = lines.next()?;
-            ix.tags.by_text.insert(t.into(), ix.tags.hays.len() as u32);
-            ix.tags.hays.push(Hay::new(t.to_string()));
-        }
-        for _ in 0..nlists {
-            let l = lines.next()?;
-            let ids: Vec<u32> = if l.is_empty() {
-                Vec::new()
-            } else {
-                l.split(',').map(|x| x.parse().ok()).collect::<Option<_>>()?
-            };
-            if ids.iter().any(|t| *t as usize >= ntags) {
-                return None;
-            }
-            let ids = ids.into_boxed_slice();
-            ix.tags.by_list.insert(ids.clone(), ix.tags.lists.len() as u32);
-            ix.tags.lists.push(ids);
-        }
-        // The count is the file's word: reserve no more than its lines could hold.
-        let n_max = n.min(text.len() / 4);
-        ix.ids.reserve_exact(n_max);
-        ix.hays.reserve_exact(n_max);
-        ix.tag_lists.reserve_exact(n_max);
-        for l in lines.filter(|l| !l.is_empty()) {
-            let mut f = l.splitn(5, '\t');
-            let id: u64 = f.next()?.parse().ok()?;
-            let list: u32 = f.next()?.parse().ok()?;
-            let (line, initials, pinyin) = (f.next()?, f.next()?, f.next()?);
-            if (list as usize) >= nlists.max(1) || ix.ids.last().is_some_and(|last| *last >= id) {
-                return None;
-            }
-            ix.ids.push(id);
-            let slot = ix.place(Hay::from_parts(line, initials, pinyin).as_ref());
-            ix.hays.push(slot);
-            ix.tag_lists.push(list);
-        }
-        ix.arena.shrink_to_fit();
-        (ix.ids.len() == n).then_some(ix)
     }
 }
 
@@ -513,3 +466,267 @@ pub(super) fn counting_sort(hits: &mut [Hit]) -> bool {
 
 /// Below this many records one thread is faster than starting more.
 pub(super) const PARALLEL_FROM: usize = 20_000;
+
+/// The binary form of an index (the persisted search cache): the arrays a
+/// search reads, as they are in memory, so a start copies them instead of
+/// parsing text and working out every record's masks again. Little-endian:
+///
+/// `n u64, tags u32, lists u32, arena u64`; each shared text as `len u32`
+/// and its bytes; each tag list as `len u32` and its `u32`s; the ids
+/// (`n × u64`), each record's tag list (`n × u32`), each record's slot
+/// (`n × 48` bytes: arena offset u64, initials, pinyin, tail, end u32,
+/// the three masks u64), then the arena (every record's text, in order).
+mod bin {
+    use super::super::hay::{Hay, Slot};
+    use super::Index;
+
+    const SLOT: usize = 48;
+
+    pub(super) fn write(ix: &Index, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let n = ix.ids.len();
+        let live: usize = ix.hays.iter().map(|h| h.end as usize).sum();
+        w.write_all(&(n as u64).to_le_bytes())?;
+        w.write_all(&(ix.tags.hays.len() as u32).to_le_bytes())?;
+        w.write_all(&(ix.tags.lists.len() as u32).to_le_bytes())?;
+        w.write_all(&(live as u64).to_le_bytes())?;
+        for h in &ix.tags.hays {
+            let t = h.line().as_bytes();
+            w.write_all(&(t.len() as u32).to_le_bytes())?;
+            w.write_all(t)?;
+        }
+        for l in &ix.tags.lists {
+            w.write_all(&(l.len() as u32).to_le_bytes())?;
+            for t in l.iter() {
+                w.write_all(&t.to_le_bytes())?;
+            }
+        }
+        let mut buf = Vec::with_capacity(n * SLOT);
+        for id in &ix.ids {
+            buf.extend_from_slice(&id.to_le_bytes());
+        }
+        for l in &ix.tag_lists {
+            buf.extend_from_slice(&l.to_le_bytes());
+        }
+        w.write_all(&buf)?;
+        buf.clear();
+        // The arena is written compacted: each record's text right after
+        // the one before, so the offsets are recomputed here.
+        let mut at = 0u64;
+        for h in &ix.hays {
+            buf.extend_from_slice(&at.to_le_bytes());
+            for x in [h.initials_at, h.pinyin_at, h.tail_at, h.end] {
+                buf.extend_from_slice(&x.to_le_bytes());
+            }
+            for m in [h.ascii_mask, h.line_mask, h.cjk_bloom] {
+                buf.extend_from_slice(&m.to_le_bytes());
+            }
+            at += u64::from(h.end);
+        }
+        w.write_all(&buf)?;
+        for i in 0..n {
+            w.write_all(ix.view(i).text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// A little-endian reader over a byte slice; `None` past its end.
+    struct Cur<'a>(&'a [u8]);
+
+    impl<'a> Cur<'a> {
+        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+            if n > self.0.len() {
+                return None;
+            }
+            let (a, b) = self.0.split_at(n);
+            self.0 = b;
+            Some(a)
+        }
+        fn u32(&mut self) -> Option<u32> {
+            self.take(4)?.try_into().ok().map(u32::from_le_bytes)
+        }
+        fn u64(&mut self) -> Option<u64> {
+            self.take(8)?.try_into().ok().map(u64::from_le_bytes)
+        }
+        fn len(&mut self) -> Option<usize> {
+            usize::try_from(self.u64()?).ok()
+        }
+    }
+
+    fn u32_at(b: &[u8], at: usize) -> u32 {
+        b.get(at..at + 4)
+            .and_then(|x| x.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
+    }
+
+    fn u64_at(b: &[u8], at: usize) -> u64 {
+        b.get(at..at + 8)
+            .and_then(|x| x.try_into().ok())
+            .map_or(0, u64::from_le_bytes)
+    }
+
+    /// Read what [`write`] wrote, checking every reference and boundary;
+    /// `None` for anything else.
+    pub(super) fn read(bytes: &[u8]) -> Option<Index> {
+        let mut c = Cur(bytes);
+        let n = c.len()?;
+        let (ntags, nlists) = (c.u32()? as usize, c.u32()? as usize);
+        let arena_len = c.len()?;
+        let mut ix = Index::default();
+        for _ in 0..ntags {
+            let len = c.u32()? as usize;
+            let t = std::str::from_utf8(c.take(len)?).ok()?;
+            ix.tags.by_text.insert(t.into(), ix.tags.hays.len() as u32);
+            ix.tags.hays.push(Hay::new(t.to_string()));
+        }
+        if nlists > c.0.len() / 4 {
+            return None;
+        }
+        for _ in 0..nlists {
+            let len = c.u32()? as usize;
+            let raw = c.take(len.checked_mul(4)?)?;
+            let ids: Box<[u32]> = raw.chunks_exact(4).map(|x| u32_at(x, 0)).collect();
+            if ids.iter().any(|t| *t as usize >= ntags) {
+                return None;
+            }
+            ix.tags.by_list.insert(ids.clone(), ix.tags.lists.len() as u32);
+            ix.tags.lists.push(ids);
+        }
+        let ids = c.take(n.checked_mul(8)?)?;
+        let lists = c.take(n.checked_mul(4)?)?;
+        let slots = c.take(n.checked_mul(SLOT)?)?;
+        let arena = c.take(arena_len)?;
+        if !c.0.is_empty() {
+            return None;
+        }
+        let arena = std::str::from_utf8(arena).ok()?;
+        ix.ids = ids.chunks_exact(8).map(|x| u64_at(x, 0)).collect();
+        if ix.ids.windows(2).any(|w| w[0] >= w[1]) {
+            return None;
+        }
+        ix.tag_lists = lists.chunks_exact(4).map(|x| u32_at(x, 0)).collect();
+        if ix.tag_lists.iter().any(|l| *l as usize >= nlists.max(1)) {
+            return None;
+        }
+        let mut at = 0u64;
+        ix.hays.reserve_exact(n);
+        for s in slots.chunks_exact(SLOT) {
+            let slot = Slot {
+                text: u64_at(s, 0),
+                initials_at: u32_at(s, 8),
+                pinyin_at: u32_at(s, 12),
+                tail_at: u32_at(s, 16),
+                end: u32_at(s, 20),
+                ascii_mask: u64_at(s, 24),
+                line_mask: u64_at(s, 32),
+                cjk_bloom: u64_at(s, 40),
+            };
+            // Texts one after another, each cut at character boundaries.
+            let start = usize::try_from(slot.text).ok()?;
+            let text = arena.get(start..start.checked_add(slot.end as usize)?)?;
+            let ok = slot.text == at
+                && slot.tail_at <= slot.initials_at
+                && slot.initials_at <= slot.pinyin_at
+                && slot.pinyin_at <= slot.end
+                && [slot.tail_at, slot.initials_at, slot.pinyin_at]
+                    .iter()
+                    .all(|b| text.is_char_boundary(*b as usize));
+            if !ok {
+                return None;
+            }
+            at += u64::from(slot.end);
+            ix.hays.push(slot);
+        }
+        if at != arena_len as u64 {
+            return None;
+        }
+        ix.arena = arena.to_string();
+        Some(ix)
+    }
+}
+
+impl Index {
+    /// The index in its binary form (see [`bin`]).
+    pub fn write_bin(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        bin::write(self, w)
+    }
+
+    /// Read what [`Index::write_bin`] wrote; `None` for anything else (cut
+    /// short, out of order, a reference or a boundary out of range).
+    pub fn read_bin(bytes: &[u8]) -> Option<Index> {
+        bin::read(bytes)
+    }
+}
+
+#[cfg(test)]
+mod bin_tests {
+    use super::*;
+
+    fn sample() -> Index {
+        let mut ix = Index::new();
+        ix.upsert_tagged(
+            3,
+            Hay::new("王芳  焊工 13912345678".into()),
+            &["Danyang", "welder 电焊工"],
+        );
+        ix.upsert_tagged(7, Hay::new("李雷  车工".into()), &["Danyang"]);
+        ix.upsert(9, Hay::new("K9  no tags".into()));
+        // A replaced text leaves garbage in the arena: written compacted.
+        ix.upsert_tagged(7, Hay::new("李雷  数控车工".into()), &["Danyang"]);
+        ix
+    }
+
+    fn bytes(ix: &Index) -> Vec<u8> {
+        let mut b = Vec::new();
+        ix.write_bin(&mut b).expect("write");
+        b
+    }
+
+    #[test]
+    fn the_binary_form_reads_back_the_same_index() {
+        let ix = sample();
+        assert!(ix.garbage > 0);
+        let back = Index::read_bin(&bytes(&ix)).expect("reads");
+        assert_eq!(back.garbage, 0);
+        assert_eq!(back.ids(), ix.ids());
+        for (a, b) in ix.iter().zip(back.iter()) {
+            assert_eq!(a, b);
+        }
+        for q in ["danyang 焊", "lilei", "sk", "1391", "!danyang", "数控"] {
+            let q = Query::parse(q);
+            assert_eq!(back.search(&q, None, &|| false), ix.search(&q, None, &|| false));
+        }
+        assert!(Index::read_bin(&bytes(&Index::new())).is_some_and(|i| i.is_empty()));
+    }
+
+    #[test]
+    fn a_damaged_payload_is_refused_never_trusted() {
+        let good = bytes(&sample());
+        let n = 3;
+        // Where the arrays begin: after the counts, the tags and the lists.
+        let arrays = good.len() - (n * (8 + 4 + 48)) - sample().arena.len() + sample().garbage;
+        let ids = arrays;
+        let lists = ids + n * 8;
+        let slots = lists + n * 4;
+        let with = |at: usize, b: &[u8]| -> Vec<u8> {
+            let mut v = good.clone();
+            v[at..at + b.len()].copy_from_slice(b);
+            v
+        };
+        assert!(Index::read_bin(&good).is_some());
+        // Ids out of order.
+        assert!(Index::read_bin(&with(ids, &9u64.to_le_bytes())).is_none());
+        // A tag list that does not exist.
+        assert!(Index::read_bin(&with(lists, &99u32.to_le_bytes())).is_none());
+        // A record's form cut inside a character (王 is three bytes).
+        assert!(Index::read_bin(&with(slots + 8, &1u32.to_le_bytes())).is_none());
+        // A text that does not follow the one before it.
+        assert!(Index::read_bin(&with(slots + 48, &1u64.to_le_bytes())).is_none());
+        // A count no file could hold; cut short; a byte too many.
+        assert!(Index::read_bin(&with(0, &u64::MAX.to_le_bytes())).is_none());
+        assert!(Index::read_bin(&good[..good.len() - 1]).is_none());
+        assert!(Index::read_bin(&[good.as_slice(), &[0]].concat()).is_none());
+        // Not UTF-8 in the arena.
+        let last = good.len() - 1;
+        assert!(Index::read_bin(&with(last, &[0xff])).is_none());
+    }
+}

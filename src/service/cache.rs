@@ -5,12 +5,14 @@
 //! reports a damaged or foreign one ([`verify`]) and `check --repair`
 //! removes it.
 //!
-//! Format (UTF-8 text): the stamp line `skillbridge-search <version>
-//! <build> <database> <generation>` (see `store::codec::stamp`; the version
-//! is `codec::SEARCH_CACHE_VERSION`), the index as [`Index::write_tsv`]
-//! writes it, and a last line `end <crc32>`: the CRC-32 of every byte
-//! before it, in hex. A cache written by another version of skillbridge,
-//! or of the pinyin tables, is rebuilt rather than read.
+//! Format: the stamp line `skillbridge-search <version> <build>
+//! <database> <generation>` (see `store::codec::stamp`; the version is
+//! `codec::SEARCH_CACHE_VERSION`), then the payload's length (u64 LE), the
+//! index as [`Index::write_bin`] writes it, and the CRC-32 of the payload
+//! (u32 LE) — the same framing as the records snapshot. A cache written by
+//! another version of skillbridge, or of the pinyin tables, is rebuilt
+//! rather than read. The index is binary so that a start copies its arrays
+//! instead of parsing text and working out each record's masks again.
 
 use crate::domain::Kind;
 use crate::search::Index;
@@ -25,17 +27,20 @@ pub fn dir(db: &Path) -> PathBuf {
 }
 
 fn file(db: &Path, kind: Kind) -> PathBuf {
-    dir(db).join(format!("{}.tsv", kind.name()))
+    dir(db).join(format!("{}.idx", kind.name()))
 }
 
-/// Remove half-written files (`*.tmp*`) a process that died left behind.
+/// Remove half-written files (`*.tmp*`) a process that died left behind,
+/// and the search index files of the text format earlier versions wrote.
 pub fn clear_leftovers(db: &Path) {
     let Ok(entries) = std::fs::read_dir(dir(db)) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name();
-        if name.to_string_lossy().contains(".tmp") {
+        let name = name.to_string_lossy();
+        // `*.tsv`: the text form earlier versions wrote (now `*.idx`).
+        if name.contains(".tmp") || name.ends_with(".tsv") {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -67,35 +72,62 @@ pub(super) fn write_atomically(
     }
 }
 
-/// A writer that keeps the CRC-32 of what goes through it.
-struct Summed<'a, W: Write> {
-    w: &'a mut W,
-    crc: crc32fast::Hasher,
-}
-
-impl<W: Write> Write for Summed<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.w.write(buf)?;
-        self.crc.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.w.flush()
-    }
+/// Write a stamped, checksummed file: the stamp line, the payload's
+/// length, the payload, its CRC-32 (the framing [`unframe`] reads).
+pub(super) fn write_framed(path: &Path, stamp: &str, payload: &[u8]) -> std::io::Result<()> {
+    write_atomically(path, |w| {
+        writeln!(w, "{stamp}")?;
+        w.write_all(&(payload.len() as u64).to_le_bytes())?;
+        w.write_all(payload)?;
+        w.write_all(&crc32fast::hash(payload).to_le_bytes())
+    })
 }
 
 /// Write the index as the picture of `generation` of database `id`.
 pub fn write(db: &Path, kind: Kind, id: &str, generation: u64, ix: &Index) -> std::io::Result<()> {
-    write_atomically(&file(db, kind), |w| {
-        let mut s = Summed {
-            w,
-            crc: crc32fast::Hasher::new(),
-        };
-        writeln!(s, "{}", codec::stamp(MAGIC, SEARCH_CACHE_VERSION, id, generation))?;
-        ix.write_tsv(&mut s)?;
-        let crc = s.crc.finalize();
-        writeln!(s.w, "end {crc:08x}")
-    })
+    let mut payload = Vec::new();
+    ix.write_bin(&mut payload)?;
+    write_framed(
+        &file(db, kind),
+        &codec::stamp(MAGIC, SEARCH_CACHE_VERSION, id, generation),
+        &payload,
+    )
+}
+
+/// A file's stamp (database, generation) and payload.
+pub(super) type Stamped<'a> = ((String, u64), &'a [u8]);
+
+/// The stamp's (database, generation) and the payload of a file
+/// [`write_framed`] wrote, when its checksum holds; `Ok(None)` for a file
+/// of another kind or version; `Err` says why it is damaged.
+pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &str, version: u16) -> Result<Option<Stamped<'a>>, String> {
+    // The stamp line is short: a file whose first 200 bytes hold no line
+    // end is not one of ours.
+    let Some(end) = bytes.iter().take(200).position(|b| *b == b'\n') else {
+        return Ok(None);
+    };
+    let Some(stamp) = std::str::from_utf8(&bytes[..end])
+        .ok()
+        .and_then(|line| codec::read_stamp(line, magic, version))
+    else {
+        return Ok(None);
+    };
+    let rest = &bytes[end + 1..];
+    let len = rest
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes)
+        .and_then(|l| usize::try_from(l).ok())
+        .ok_or("its length field does not read")?;
+    let payload = 8usize
+        .checked_add(len)
+        .and_then(|stop| rest.get(8..stop))
+        .ok_or("it is shorter than its length field says (cut short?)")?;
+    let crc = rest.get(8 + len..).ok_or("it has no checksum")?;
+    if crc != crc32fast::hash(payload).to_le_bytes() {
+        return Err("checksum mismatch".into());
+    }
+    Ok(Some((stamp, payload)))
 }
 
 /// How a file under `search-cache/` stands.
@@ -113,65 +145,54 @@ pub enum Standing {
     Damaged { why: String },
 }
 
-/// The body of a cache file, if its checksum holds: (stamp line, index text).
-fn checked(text: &str) -> Result<(&str, &str), String> {
-    let body_end = text
-        .trim_end_matches('\n')
-        .rfind('\n')
-        .ok_or("it has no checksum line")?
-        + 1;
-    let (body, last) = text.split_at(body_end);
-    let want = last
-        .trim_end()
-        .strip_prefix("end ")
-        .and_then(|h| u32::from_str_radix(h, 16).ok())
-        .ok_or("its last line is not 'end <crc32>' (cut short?)")?;
-    let found = crc32fast::hash(body.as_bytes());
-    if found != want {
-        return Err(format!(
-            "checksum mismatch (the file says {want:08x}, its content gives {found:08x})"
-        ));
-    }
-    body.split_once('\n').ok_or_else(|| "it has no stamp line".to_string())
-}
-
 /// How the cache file of `kind` stands against database `id` at `generation`.
 pub fn standing(db: &Path, kind: Kind, id: &str, generation: u64) -> Option<Standing> {
     let bytes = std::fs::read(file(db, kind)).ok()?;
-    Some(stand(&bytes, id, generation))
+    Some(stand(&bytes, MAGIC, SEARCH_CACHE_VERSION, id, generation))
 }
 
-fn stand(bytes: &[u8], id: &str, generation: u64) -> Standing {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Standing::Damaged {
-            why: "it is not UTF-8 text".into(),
-        };
-    };
-    let first = text.split('\n').next().unwrap_or("");
-    let Some((owner, g)) = codec::read_stamp(first, MAGIC, SEARCH_CACHE_VERSION) else {
-        return Standing::OtherVersion;
-    };
-    if let Err(why) = checked(text) {
-        return Standing::Damaged { why };
-    }
-    if owner != id {
-        Standing::Foreign { id: owner }
-    } else if g != generation {
-        Standing::Stale
-    } else {
-        Standing::Current
+/// How a framed file's bytes stand against database `id` at `generation`.
+pub(super) fn stand(bytes: &[u8], magic: &str, version: u16, id: &str, generation: u64) -> Standing {
+    match unframe(bytes, magic, version) {
+        Err(why) => Standing::Damaged { why },
+        Ok(None) => Standing::OtherVersion,
+        Ok(Some(((owner, _), _))) if owner != id => Standing::Foreign { id: owner },
+        Ok(Some(((_, g), _))) if g != generation => Standing::Stale,
+        Ok(Some(_)) => Standing::Current,
     }
 }
 
 /// The cached index, if it is for this database at this generation, its
 /// checksum holds and it reads whole.
 pub fn read(db: &Path, kind: Kind, id: &str, generation: u64) -> Option<Index> {
-    let text = std::fs::read_to_string(file(db, kind)).ok()?;
-    if stand(text.as_bytes(), id, generation) != Standing::Current {
-        return None;
+    read_stamped(db, kind).and_then(|s| s.take(id, generation))
+}
+
+/// A cache file read whole, before the database is asked which
+/// generation it is at (so both can be read at the same time).
+pub struct Unchecked {
+    database: String,
+    generation: u64,
+    index: Index,
+}
+
+impl Unchecked {
+    /// The index, if it is the picture of `generation` of database `id`.
+    pub fn take(self, id: &str, generation: u64) -> Option<Index> {
+        (self.database == id && self.generation == generation).then_some(self.index)
     }
-    let (_, rest) = checked(&text).ok()?;
-    Index::read_tsv(rest)
+}
+
+/// The cache file of `kind`, if its checksum holds and it reads whole;
+/// whether it is current is for [`Unchecked::take`] to say.
+pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked> {
+    let bytes = std::fs::read(file(db, kind)).ok()?;
+    let ((database, generation), payload) = unframe(&bytes, MAGIC, SEARCH_CACHE_VERSION).ok()??;
+    Some(Unchecked {
+        database,
+        generation,
+        index: Index::read_bin(payload)?,
+    })
 }
 
 /// A file under `search-cache/` that `check` reports: damaged, or made
@@ -263,35 +284,48 @@ mod tests {
         );
         assert!(verify(dir.path(), "db1", 5).is_empty());
         let path = file(dir.path(), Kind::Trainees);
-        let text = std::fs::read_to_string(&path).expect("read");
-        std::fs::write(
-            &path,
-            text.replacen(codec::build_id(), "skillbridge-0.0.1+pinyin-0.1.0", 1),
-        )
-        .expect("other build");
+        let bytes = std::fs::read(&path).expect("read");
+        let swap = |from: &str, to: &str| -> Vec<u8> {
+            let at = bytes
+                .windows(from.len())
+                .position(|w| w == from.as_bytes())
+                .expect("in the file");
+            [&bytes[..at], to.as_bytes(), &bytes[at + from.len()..]].concat()
+        };
+        std::fs::write(&path, swap(codec::build_id(), "skillbridge-0.0.1+pinyin-0.1.0")).expect("other build");
         assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
+        assert_eq!(
+            standing(dir.path(), Kind::Trainees, "db1", 5),
+            Some(Standing::OtherVersion)
+        );
         let older = format!("{MAGIC} {} ", SEARCH_CACHE_VERSION - 1);
-        std::fs::write(
-            &path,
-            text.replacen(&format!("{MAGIC} {SEARCH_CACHE_VERSION} "), &older, 1),
-        )
-        .expect("older format");
+        std::fs::write(&path, swap(&format!("{MAGIC} {SEARCH_CACHE_VERSION} "), &older)).expect("older format");
         assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
-        std::fs::write(&path, &text[..text.len() - 20]).expect("cut");
-        assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
-        // One digit changed: the checksum fails, and check says so.
-        std::fs::write(&path, text.replacen("\n3\t1\t", "\n3\t2\t", 1)).expect("one digit");
+        std::fs::write(&path, &bytes[..bytes.len() - 20]).expect("cut");
         assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
         assert!(matches!(
             verify(dir.path(), "db1", 5)[0].standing,
             Standing::Damaged { .. }
         ));
-        std::fs::write(&path, text.replace("\n3\t1\t", "\n3\t99\t")).expect("bad list");
+        // One byte changed: the checksum fails, and check says so.
+        let mut flipped = bytes.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 0x10;
+        std::fs::write(&path, &flipped).expect("one byte");
         assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
-        let (head, rest) = text.split_once('\n').expect("header");
-        let (_, after_counts) = rest.split_once('\n').expect("counts");
-        std::fs::write(&path, format!("{head}\n100000000000 2 3\n{after_counts}")).expect("huge count");
+        assert_eq!(
+            verify(dir.path(), "db1", 5)[0].standing,
+            Standing::Damaged {
+                why: "checksum mismatch".into()
+            }
+        );
+        // A huge length field: refused before anything is reserved.
+        let end = bytes.iter().position(|b| *b == b'\n').expect("stamp") + 1;
+        let mut huge = bytes.clone();
+        huge[end..end + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(&path, &huge).expect("huge");
         assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
-        assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_none());
+        std::fs::write(&path, &bytes).expect("whole again");
+        assert!(read(dir.path(), Kind::Trainees, "db1", 5).is_some());
     }
 }

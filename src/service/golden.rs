@@ -66,8 +66,17 @@ fn the_search_cache_is_written_as_committed() {
     for kind in Kind::ALL {
         let ix = inner.index(kind).expect("an index per kind");
         cache::write(dir.path(), kind, "0123456789abcdef0123456789abcdef", 7, ix).expect("write");
-        let file = std::fs::read_to_string(cache::dir(dir.path()).join(format!("{}.tsv", kind.name()))).expect("read");
-        text += &format!("== {}.tsv\n{}", kind.name(), without_build(&file));
+        let bytes = std::fs::read(cache::dir(dir.path()).join(format!("{}.idx", kind.name()))).expect("read");
+        let end = bytes.iter().position(|b| *b == b'\n').expect("a stamp line");
+        let mut readable = Vec::new();
+        ix.write_tsv(&mut readable).expect("text form");
+        text += &format!(
+            "== {}.idx\n{}\n-- as text:\n{}-- bytes:\n{}\n",
+            kind.name(),
+            without_build(&String::from_utf8_lossy(&bytes[..end])),
+            String::from_utf8_lossy(&readable),
+            hex(&bytes[end + 1..])
+        );
         assert!(
             cache::read(dir.path(), kind, "0123456789abcdef0123456789abcdef", 7).is_some(),
             "{kind} reads back"

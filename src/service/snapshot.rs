@@ -17,7 +17,6 @@ use crate::domain::*;
 use crate::store::DemandUsage;
 use crate::store::codec::{self, SNAPSHOT_VERSION};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &str = "skillbridge-records";
@@ -79,67 +78,23 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
 
 /// Write a payload from [`encode`] as the picture of `generation` of database `id`.
 pub fn write_encoded(db: &Path, id: &str, generation: u64, payload: &[u8]) -> std::io::Result<()> {
-    super::cache::write_atomically(&file(db), |w| {
-        writeln!(w, "{}", codec::stamp(MAGIC, SNAPSHOT_VERSION, id, generation))?;
-        w.write_all(&(payload.len() as u64).to_le_bytes())?;
-        w.write_all(payload)?;
-        w.write_all(&crc32fast::hash(payload).to_le_bytes())
-    })
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 8)?.try_into().ok().map(u64::from_le_bytes)
-}
-
-/// A file's stamp (database, generation) and payload.
-type Stamped<'a> = ((String, u64), &'a [u8]);
-
-/// The stamp's (database, generation) and the payload, when the file's
-/// checksum holds; `Err` says why not.
-fn open(bytes: &[u8]) -> Result<Option<Stamped<'_>>, String> {
-    // The stamp line is short: a file whose first 200 bytes hold no line
-    // end is not one of ours.
-    let Some(end) = bytes.iter().take(200).position(|b| *b == b'\n') else {
-        return Ok(None);
-    };
-    let Some(stamp) = std::str::from_utf8(&bytes[..end])
-        .ok()
-        .and_then(|line| codec::read_stamp(line, MAGIC, SNAPSHOT_VERSION))
-    else {
-        return Ok(None);
-    };
-    let rest = &bytes[end + 1..];
-    let len = u64_at(rest, 0)
-        .and_then(|l| usize::try_from(l).ok())
-        .ok_or("its length field does not read")?;
-    let payload = 8usize
-        .checked_add(len)
-        .and_then(|stop| rest.get(8..stop))
-        .ok_or("it is shorter than its length field says (cut short?)")?;
-    let crc = rest.get(8 + len..).ok_or("it has no checksum")?;
-    if crc != crc32fast::hash(payload).to_le_bytes() {
-        return Err("checksum mismatch".into());
-    }
-    Ok(Some((stamp, payload)))
+    super::cache::write_framed(
+        &file(db),
+        &codec::stamp(MAGIC, SNAPSHOT_VERSION, id, generation),
+        payload,
+    )
 }
 
 /// How the file stands against database `id` at `generation` (see `cache::Standing`).
 pub fn standing(db: &Path, id: &str, generation: u64) -> Option<super::cache::Standing> {
-    use super::cache::Standing;
     let bytes = std::fs::read(file(db)).ok()?;
-    Some(match open(&bytes) {
-        Err(why) => Standing::Damaged { why },
-        Ok(None) => Standing::OtherVersion,
-        Ok(Some(((owner, _), _))) if owner != id => Standing::Foreign { id: owner },
-        Ok(Some(((_, g), _))) if g != generation => Standing::Stale,
-        Ok(Some(_)) => Standing::Current,
-    })
+    Some(super::cache::stand(&bytes, MAGIC, SNAPSHOT_VERSION, id, generation))
 }
 
 /// The picture of `generation` of database `id`, if the file holds exactly that, whole.
 pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
     let bytes = std::fs::read(file(db)).ok()?;
-    let ((owner, g), payload) = open(&bytes).ok()??;
+    let ((owner, g), payload) = super::cache::unframe(&bytes, MAGIC, SNAPSHOT_VERSION).ok()??;
     if owner != id || g != generation {
         return None;
     }

@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | a record in the store | `Record::VERSION` per kind, `EVENT_VERSION` | `store::golden` |
 //! | the records snapshot `search-cache/records.bin` | [`SNAPSHOT_VERSION`] | `service::golden` |
-//! | the search cache `search-cache/<kind>.tsv` | [`SEARCH_CACHE_VERSION`] | `service::golden` |
+//! | the search cache `search-cache/<kind>.idx` | [`SEARCH_CACHE_VERSION`] | `service::golden` |
 //! | a backup file | `io::backup::FORMAT_VERSION` | `io::backup` round trips |
 //!
 //! The two files under `search-cache/` are derived data, stamped (see
@@ -61,11 +61,11 @@ fn decode_config() -> bincode::config::Configuration<
 /// encodes to (a record's own `Record::VERSION` moves with it).
 pub const SNAPSHOT_VERSION: u16 = 3;
 
-/// Version of the search cache (`<kind>.tsv`). Bump it when the bytes or
+/// Version of the search cache (`<kind>.idx`). Bump it when the bytes or
 /// the search text change: the file's layout, or what a record's search
 /// line, pinyin forms or shared texts hold (the rows, the catalog's names,
 /// the matcher's forms).
-pub const SEARCH_CACHE_VERSION: u16 = 5;
+pub const SEARCH_CACHE_VERSION: u16 = 6;
 
 /// The program a derived file was written by: this skillbridge's version
 /// and the version of the pinyin tables it was built with (read from

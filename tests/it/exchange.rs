@@ -296,16 +296,24 @@ fn item_06_caches_are_checksummed_and_bound_to_their_database() {
     let svc = Service::open(Store::reopen(&db).unwrap()).unwrap();
     svc.wait_for_search_cache();
     drop(svc);
-    let tsv = db.join("search-cache/trainees.tsv");
-    let text = std::fs::read_to_string(&tsv).unwrap();
+    let idx = db.join("search-cache/trainees.idx");
+    let bytes = std::fs::read(&idx).unwrap();
     let wrong = li.id_number.as_str().replacen("2687", "2688", 1);
-    std::fs::write(&tsv, text.replace(li.id_number.as_str(), &wrong)).unwrap();
+    let forged = |b: &[u8]| -> Vec<u8> {
+        let (from, to) = (li.id_number.as_str().as_bytes(), wrong.as_bytes());
+        let at = b
+            .windows(from.len())
+            .position(|w| w == from)
+            .expect("the number is in the index");
+        [&b[..at], to, &b[at + from.len()..]].concat()
+    };
+    std::fs::write(&idx, forged(&bytes)).unwrap();
     let (ok, out) = sb(&["search", "trainees", "李静", "--json", "--reveal"], &db);
     assert!(ok, "{out}");
     assert!(out.contains(li.id_number.as_str()) && !out.contains(&wrong), "{out}");
-    std::fs::write(&tsv, text.replace(li.id_number.as_str(), &wrong)).unwrap();
+    std::fs::write(&idx, forged(&bytes)).unwrap();
     let (ok, out) = sb(&["check"], &db);
-    assert!(!ok && out.contains("trainees.tsv: damaged (checksum mismatch"), "{out}");
+    assert!(!ok && out.contains("trainees.idx: damaged (checksum mismatch"), "{out}");
     let (_, out) = sb(&["check", "--repair"], &db);
     assert!(out.contains("removed"), "{out}");
     // A second database at the same generation does not take the first's files.

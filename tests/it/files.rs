@@ -133,7 +133,7 @@ fn every_file_the_program_creates_is_private_from_the_start() {
     for want in [
         "city/db",
         "city/conf",
-        "city/search-cache/trainees.tsv",
+        "city/search-cache/trainees.idx",
         "city.backup",
         "trainees.csv",
         "all/trainees.csv",

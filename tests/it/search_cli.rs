@@ -33,7 +33,7 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
         all.iter().any(|l| l.contains("welder")),
         "English trade names are searchable text"
     );
-    let cache = db.join("search-cache").join("trainees.tsv");
+    let cache = db.join("search-cache").join("trainees.idx");
     assert!(cache.exists(), "the index is kept for the next lookup");
 
     // A name finds its record, with the highlight on the name.

@@ -147,7 +147,7 @@ fn a_damaged_snapshot_or_index_is_rebuilt_not_believed() {
     let at = bytes.len() / 3;
     bytes[at] ^= 1;
     std::fs::write(&records, &bytes).unwrap();
-    std::fs::write(cache.join("trainees.tsv"), "skillbridge-search 2 garbage").unwrap();
+    std::fs::write(cache.join("trainees.idx"), "skillbridge-search 2 garbage").unwrap();
     // A half-written file of a process that died goes at the next open.
     std::fs::write(cache.join("cases.tmp999-0"), "half").unwrap();
     let svc = open(&path);
