@@ -11,6 +11,28 @@
 //! and the order apply as to any search. Nothing of a note goes into the
 //! cases' search index: the normal search does not slow down and a note's
 //! words never show in a list's cells.
+//!
+//! Notes may hold personal data: a kiosk never reaches them. The service
+//! offers a case's notes to an operator's session…
+//!
+//! ```no_run
+//! use skillbridge::domain::CaseId;
+//! use skillbridge::service::Service;
+//! fn operator(s: &Service) {
+//!     let _ = s.case_notes(CaseId(1));
+//!     let _ = s.read().data.notes.len();
+//! }
+//! ```
+//!
+//! …and a kiosk's view has no such method and no way to the service's data:
+//!
+//! ```compile_fail
+//! use skillbridge::domain::CaseId;
+//! use skillbridge::service::public::PublicView;
+//! fn kiosk(v: &PublicView) {
+//!     let _ = v.case_notes(CaseId(1));
+//! }
+//! ```
 
 use super::list::sort_hits;
 use super::{Data, Found, Inner, SearchSpec, Service};

@@ -24,8 +24,11 @@ pub const NOTE_VERSION: u16 = 1;
 /// The tree's name (`TreeName::CaseNotes`), for messages.
 pub const NOTES_TREE: &str = "case_notes";
 
+/// A key and its value, as stored.
+type Entry = (Vec<u8>, Vec<u8>);
+
 /// The entry an event implies (`None`: the event carries no note).
-fn entry_of(ev: &Event) -> std::result::Result<Option<(Vec<u8>, Vec<u8>)>, codec::CodecError> {
+fn entry_of(ev: &Event) -> std::result::Result<Option<Entry>, codec::CodecError> {
     match note_of(ev) {
         None => Ok(None),
         Some(n) => Ok(Some((
@@ -71,7 +74,7 @@ impl Tx<'_> {
 }
 
 /// The note entry of an event in a bulk load (`BulkWriter::put_event`).
-pub(super) fn bulk_entry(store: &Store, ev: &Event) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+pub(super) fn bulk_entry(store: &Store, ev: &Event) -> Result<Option<Entry>> {
     entry_of(ev).map_err(|e| store.corrupt(format!("note of event {}/{}: {e}", ev.case, ev.seq)))
 }
 

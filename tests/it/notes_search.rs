@@ -182,6 +182,11 @@ fn a_restored_backup_finds_its_notes_and_repair_rebuilds_a_lost_tree() {
         raw.open_tree("case_notes").unwrap().clear().unwrap();
         raw.flush().unwrap();
     }
+    let (ok, said) = common::run_cli(&["--lang", "zh", "check"], &restored);
+    assert!(
+        !ok && said.contains("服务记录备注索引 K") && said.contains("缺少条目"),
+        "{said}"
+    );
     let (ok, said) = common::run_cli(&["--lang", "en", "check"], &restored);
     assert!(
         !ok && said.contains("case_notes K") && said.contains("the event's note has no entry"),
@@ -194,4 +199,24 @@ fn a_restored_backup_finds_its_notes_and_repair_rebuilds_a_lost_tree() {
     );
     let (ok, said) = common::run_cli(&["check"], &restored);
     assert!(ok, "{said}");
+}
+
+#[test]
+fn the_help_says_how_to_search_notes_in_both_languages() {
+    for (lang, example) in [(Lang::Zh, "注:夜班"), (Lang::En, "note:yeban")] {
+        let mut a = app(small_service(), lang);
+        press(&mut a, "alt-4 f1");
+        let screen = render(&a, 120, 400);
+        assert!(screen.contains(example), "{lang:?}:\n{screen}");
+    }
+}
+
+#[test]
+fn the_search_command_never_prints_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 300);
+    for q in ["注:夜班", "夜班", "'夜班太多"] {
+        let (_, out) = common::run_cli(&["search", "cases", q, "--reveal"], &db);
+        assert!(!out.contains("夜班"), "{q}: {out}");
+    }
 }
