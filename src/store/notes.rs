@@ -51,17 +51,16 @@ fn show_note_key(k: &[u8]) -> String {
 }
 
 impl Tx<'_> {
-    /// Keep the note entry of an event being written (called by
-    /// `put_event`, so every event written in a transaction keeps it).
+    /// Write the note entry of an event being written (called by
+    /// `put_event`, so every event written in a transaction has it). An
+    /// event without a note writes nothing: events are only ever
+    /// appended, so there is no older entry under its key to remove.
     pub(crate) fn put_note(&self, ev: &Event) -> TxResult<()> {
-        let key = event_key(ev.case, ev.seq);
         match entry_of(ev) {
-            Ok(Some((_, v))) => {
-                self.tree(TreeName::CaseNotes).insert(&key, v)?;
+            Ok(Some((k, v))) => {
+                self.tree(TreeName::CaseNotes).insert(k, v)?;
             }
-            Ok(None) => {
-                self.tree(TreeName::CaseNotes).remove(&key)?;
-            }
+            Ok(None) => {}
             Err(e) => {
                 return abort(StoreError::Corrupt {
                     path: self.path.to_path_buf(),
