@@ -225,13 +225,44 @@ mod tests {
         }
     }
 
-    /// A demo city of 300 trainees (its cohort has notes, follow-ups with
-    /// remarks and corrections), built by the bulk loader.
-    fn demo() -> (tempfile::TempDir, Store) {
+    /// A small city written by the bulk loader (as the demo city and a
+    /// restore are): the golden sample's records and one enrolled case
+    /// with three notes.
+    fn city() -> (tempfile::TempDir, Store, CaseId) {
         let dir = tempfile::tempdir().expect("tmp");
         let store = Store::open(&dir.path().join("db")).expect("open");
-        crate::demo::build(&store, &crate::demo::Options { trainees: 300, seed: 7 }).expect("demo");
-        (dir, store)
+        let s = crate::store::golden::sample();
+        let case = Case {
+            state: CaseState::Enrolled,
+            certification: None,
+            events: 4,
+            ..s.case.clone()
+        };
+        let mut w = crate::store::bulk::BulkWriter::new(&store);
+        w.put(&s.institution).expect("put");
+        w.put(&s.enterprise).expect("put");
+        w.put(&s.demand).expect("put");
+        w.put(&s.class).expect("put");
+        w.put(&s.trainee).expect("put");
+        w.put(&case).expect("put");
+        w.set_seats_used(s.class.id, 1).expect("seats");
+        let texts = ["", "本人说夜班太多", "企业人事电话确认在岗", "家住丹阳，通勤远"];
+        for (seq, text) in texts.iter().enumerate() {
+            w.put_event(&Event {
+                case: case.id,
+                seq: seq as u32,
+                at: 1_759_900_000 + seq as i64,
+                operator: "wang.fang".into(),
+                from: (seq > 0).then_some(CaseState::Enrolled),
+                to: CaseState::Enrolled,
+                action: (seq > 0).then_some(Move::Note),
+                note: text.to_string(),
+            })
+            .expect("event");
+        }
+        w.finish().expect("finish");
+        assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
+        (dir, store, case.id)
     }
 
     fn events_notes(store: &Store) -> Vec<CaseNote> {
@@ -240,51 +271,32 @@ mod tests {
 
     #[test]
     fn a_note_and_its_entry_are_written_together_and_read_back() {
-        let (_dir, store) = demo();
+        let (_dir, store, case) = city();
         let before = store.case_notes().expect("notes");
-        assert!(!before.is_empty(), "the demo's bulk load indexes its notes");
+        assert_eq!(before.len(), 3, "the bulk load writes each note's entry");
         assert_eq!(before, events_notes(&store));
-        let case = store
-            .all::<Case>()
-            .expect("cases")
-            .into_iter()
-            .find(|c| c.state.kind() == StateKind::Employed)
-            .expect("an employed case");
         let g = store.generation().expect("generation");
-        let moved = store
-            .add_note(case.id, &stamp(), "  本人说夜班太多，想换白班  ")
-            .expect("note");
+        let moved = store.add_note(case, &stamp(), "  本人想换白班  ").expect("note");
         assert_eq!(store.generation().expect("generation"), g + 1, "one transaction");
-        let mine = store.case_notes_of(case.id).expect("notes");
+        let mine = store.case_notes_of(case).expect("notes");
         let last = mine.last().expect("the note's entry");
         assert_eq!(
             (last.seq, last.text.as_str(), last.operator.as_str(), last.at),
-            (moved.events - 1, "本人说夜班太多，想换白班", "王敏", 1_760_000_000)
+            (moved.events - 1, "本人想换白班", "王敏", 1_760_000_000)
         );
         assert_eq!(store.case_notes().expect("notes"), events_notes(&store));
         assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
         // A step without words writes no entry.
-        let n = store.case_notes().expect("notes").len();
-        let referred = store
-            .all::<Case>()
-            .expect("cases")
-            .into_iter()
-            .find(|c| c.state.kind() == StateKind::Certified)
-            .expect("a certified case");
-        let _ = store.transition(
-            referred.id,
-            Move::Withdraw {
-                reason: "搬家".into()
-            },
-            &stamp(),
-            "",
-        );
-        assert_eq!(store.case_notes().expect("notes").len(), n);
+        store
+            .transition(case, Move::StartTraining, &stamp(), "")
+            .expect("start training");
+        assert_eq!(store.case_notes().expect("notes").len(), 4);
+        assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
     }
 
     #[test]
     fn check_finds_a_missing_a_wrong_and_a_stray_entry_and_repair_rebuilds_what_the_events_say() {
-        let (_dir, store) = demo();
+        let (_dir, store, _) = city();
         let incremental = store.read_tree(TreeName::CaseNotes).expect("tree");
         assert!(incremental.len() >= 3);
         let mut keys = incremental.keys();
@@ -324,7 +336,7 @@ mod tests {
 
     #[test]
     fn an_emptied_tree_is_filled_from_the_events() {
-        let (_dir, store) = demo();
+        let (_dir, store, _) = city();
         let incremental = store.read_tree(TreeName::CaseNotes).expect("tree");
         store.tree(TreeName::CaseNotes).clear().expect("clear");
         assert_eq!(store.check().problems.len(), incremental.len());
