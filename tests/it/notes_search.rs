@@ -98,10 +98,17 @@ fn a_note_added_in_the_workspace_is_found_at_once_and_only_in_the_operators_dist
     press(&mut a, "alt-4");
     type_text(&mut a, &format!("'{case}"));
     press(&mut a, "enter m");
-    type_text(&mut a, "本人要求调到周末班");
+    type_text(&mut a, "本人要求调到周末班，新手机13912345678");
     press(&mut a, "enter esc ctrl-u");
     type_text(&mut a, "注:周末班");
     assert_eq!(a.state.list().ids.to_vec(), vec![case.0]);
+    // The pane shows the note with its numbers masked, as everywhere.
+    let screen = render(&a, 120, 40);
+    assert!(
+        screen.contains("匹配的备注") && screen.contains("139****5678"),
+        "{screen}"
+    );
+    assert!(!screen.contains("13912345678"), "{screen}");
     // An operator of another district finds nothing.
     let region = {
         let r = svc.read();
