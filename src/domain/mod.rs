@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod entities;
 pub mod idno;
 pub mod kind;
+pub mod notes;
 pub mod pack;
 pub mod rules;
 pub mod subsidy;

@@ -5,6 +5,7 @@
 //! - `zh`, `en`: each language's words, in one place per language.
 
 mod en;
+pub mod notes;
 mod strings;
 pub mod subsidy;
 mod wish;

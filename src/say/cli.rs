@@ -952,6 +952,20 @@ const CHECK_ZH: &[(&str, &str)] = &[
         "read failed after {} records: {}; the rest of this tree is not checked. Restore a backup, or run `skillbridge salvage FILE` to save every record that still reads",
         "读取 {} 条记录后失败（原始信息：「{}」）；其余部分未检查。请恢复备份，或运行 `skillbridge salvage 文件` 抢救仍可读的记录",
     ),
+    // the case notes tree (#18)
+    ("the event's note has no entry", "经办记录中的备注在备注索引中缺少条目"),
+    (
+        "the entry differs from the event's note",
+        "条目与经办记录中的备注不一致",
+    ),
+    (
+        "entry with no note in the events behind it",
+        "条目在经办记录中没有对应的备注",
+    ),
+    (
+        "rebuilt from the events ({} entries written, {} stray removed)",
+        "已按经办记录重建（写入 {} 条，删除多余的 {} 条）",
+    ),
     // repair's changes
     (
         "pointed at the wrong record; now points at the one that holds the key",
@@ -993,6 +1007,7 @@ fn tree_zh(tree: &str) -> String {
         "idx_enrollment" => "报名索引".into(),
         "class_usage" => "培训班名额计数".into(),
         "demand_usage" => "岗位需求岗位计数".into(),
+        "case_notes" => "服务记录备注索引".into(),
         other => match Kind::from_name(other) {
             Some(k) => k.zh().into(),
             None => format!("「{other}」"),

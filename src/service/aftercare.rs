@@ -236,6 +236,10 @@ impl Service {
             };
             care.push((c.id, a));
         }
+        let mut notes = Vec::new();
+        for c in after {
+            notes.push((c.id, self.store.case_notes_of(c.id)?));
+        }
         {
             let mut w = self.write();
             for (c, n) in used {
@@ -253,6 +257,9 @@ impl Service {
             }
             for (id, a) in care {
                 w.data.keep_chain(id, a);
+            }
+            for (id, n) in notes {
+                w.data.keep_notes(id, n);
             }
         }
         self.bump();

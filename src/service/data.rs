@@ -25,6 +25,9 @@ pub struct Data {
     pub wishes: crate::domain::wish::Wishes,
     /// Training-subsidy claims (#21), read at a load (not in the snapshot).
     pub claims: BTreeMap<crate::domain::subsidy::ClaimId, crate::domain::subsidy::Claim>,
+    /// Every case's notes (#18), read from the notes tree at a load (not
+    /// in the snapshot); searched with a note prefix on the Cases tab.
+    pub notes: BTreeMap<CaseId, super::notes::CaseNotes>,
     /// (trainee, case) pairs, so a trainee's cases are a range: 16 bytes a
     /// case, where a map of lists cost about 70.
     cases_by_trainee: BTreeSet<(TraineeId, CaseId)>,
@@ -70,6 +73,7 @@ impl Data {
         d.load_aftercare(store)?;
         d.load_wishes(store)?;
         d.load_claims(store)?;
+        d.load_notes(store)?;
         Ok(d)
     }
 

@@ -12,6 +12,7 @@ pub mod data;
 mod golden;
 mod list;
 pub mod matching;
+pub mod notes;
 mod picture;
 pub mod public;
 mod reference;
@@ -105,6 +106,10 @@ impl Inner {
         within: Option<&[u64]>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Found> {
+        // A Cases query with a note prefix searches the notes (#18).
+        if let Some(nq) = notes::note_query(spec.kind, &spec.query.raw) {
+            return self.search_notes(spec, &nq, cancelled);
+        }
         let start = Instant::now();
         let index = self.indexes.get(&spec.kind)?;
         // An operator's district scope is a filter no later step may lose:
@@ -219,6 +224,7 @@ impl Service {
                     d.load_aftercare(&store)
                         .and_then(|()| d.load_wishes(&store))
                         .and_then(|()| d.load_claims(&store))
+                        .and_then(|()| d.load_notes(&store))
                         .map(|()| d),
                     true,
                 ),

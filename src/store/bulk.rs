@@ -53,6 +53,10 @@ impl<'a> BulkWriter<'a> {
         let bytes = codec::encode(EVENT_VERSION, ev)
             .map_err(|e| self.store.corrupt(format!("event {}/{}: {e}", ev.case, ev.seq)))?;
         self.insert(TreeName::Events, &event_key(ev.case, ev.seq), &bytes);
+        // A note's entry goes with its event (`store::notes`).
+        if let Some((k, v)) = super::notes::bulk_entry(self.store, ev)? {
+            self.insert(TreeName::CaseNotes, &k, &v);
+        }
         self.tick()
     }
 

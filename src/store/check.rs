@@ -163,6 +163,7 @@ impl Store {
         counters(&r, &d, &mut p);
         super::wish::check_into(self, &mut p);
         p.extend(self.check_subsidies(&r.classes, &r.cases));
+        p.extend(self.check_case_notes());
         Report {
             problems: p,
             records,

@@ -42,6 +42,11 @@ pub static STEPS: &[Step] = &[
         what: "keep the compiled-in Zhenjiang regions, occupations, programs and alliances in the database as its city pack",
         run: pack_from_compiled_catalog,
     },
+    Step {
+        from: 3,
+        what: "fill the case notes tree from the notes in the cases' events",
+        run: super::notes::fill_from_events,
+    },
 ];
 
 /// Schema 2 → 3: a database written before city packs meant the catalog

@@ -158,7 +158,20 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
         key: "-".into(),
         what: format!("rebuilt from the claims ({wrong} entries written, {stray} stray removed)"),
     });
-    if plan.edits.is_empty() && subsidy_change.is_none() {
+    // The case notes tree, rebuilt from the events where it differs (#18).
+    let notes = match store.repair_case_notes() {
+        Ok(n) => n,
+        Err(e) => {
+            discard(&copy);
+            return Err(e);
+        }
+    };
+    let notes_change = notes.map(|(wrong, stray)| Change {
+        tree: super::notes::NOTES_TREE,
+        key: "-".into(),
+        what: format!("rebuilt from the events ({wrong} entries written, {stray} stray removed)"),
+    });
+    if plan.edits.is_empty() && subsidy_change.is_none() && notes_change.is_none() {
         discard(&copy);
         return Ok(RepairReport {
             path: path.to_path_buf(),
@@ -170,6 +183,7 @@ pub fn repair(path: &Path) -> Result<RepairReport> {
     store.apply_repair(&plan.edits)?;
     let mut changes: Vec<Change> = plan.edits.into_iter().map(|(_, c)| c).collect();
     changes.extend(subsidy_change);
+    changes.extend(notes_change);
     Ok(RepairReport {
         path: path.to_path_buf(),
         backup: Some(copy),

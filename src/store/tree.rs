@@ -18,6 +18,9 @@ pub enum TreeName {
     ClassUsage,
     /// demand → (referred u32, hired u32).
     DemandUsage,
+    /// case ++ event seq → the note that event carries (`store::notes`),
+    /// written with its event; derived from the events.
+    CaseNotes,
 }
 
 /// Trees schema 1 kept and schema 2 dropped: secondary indexes that were
@@ -34,7 +37,7 @@ pub const DROPPED_IN_SCHEMA_2: [&str; 6] = [
 
 impl TreeName {
     /// Every tree, in the order of [`TreeName::slot`].
-    pub const ALL: [TreeName; 14] = [
+    pub const ALL: [TreeName; 15] = [
         TreeName::Meta,
         TreeName::Records(Kind::Demands),
         TreeName::Records(Kind::Classes),
@@ -49,6 +52,7 @@ impl TreeName {
         TreeName::IdxEnrollment,
         TreeName::ClassUsage,
         TreeName::DemandUsage,
+        TreeName::CaseNotes,
     ];
 
     /// The tree's position in `Store::trees` and in a transaction's view.
@@ -63,6 +67,7 @@ impl TreeName {
             TreeName::IdxEnrollment => 11,
             TreeName::ClassUsage => 12,
             TreeName::DemandUsage => 13,
+            TreeName::CaseNotes => 14,
         }
     }
 
@@ -77,6 +82,7 @@ impl TreeName {
             TreeName::IdxEnrollment => "idx_enrollment",
             TreeName::ClassUsage => "class_usage",
             TreeName::DemandUsage => "demand_usage",
+            TreeName::CaseNotes => "case_notes",
         }
     }
 

@@ -120,6 +120,8 @@ impl Tx<'_> {
             Err(e) => return abort(self.corrupt(format!("event {}/{}: {e}", ev.case, ev.seq))),
         };
         self.tree(TreeName::Events).insert(&event_key(ev.case, ev.seq), bytes)?;
+        // A note's entry goes with its event (`store::notes`).
+        self.put_note(ev)?;
         Ok(())
     }
 

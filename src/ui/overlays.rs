@@ -518,6 +518,13 @@ fn draw_help(frame: &mut Frame, app: &App, scroll: usize, body: Rect) {
             ]));
         }
     }
+    // The search line's syntax, with the Cases tab's note search (#18).
+    let ns = crate::i18n::notes::notes(app.state.lang);
+    lines.push(Line::from(Span::styled(
+        ns.help_heading,
+        Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
+    )));
+    lines.extend(ns.help_lines.iter().map(|l| Line::from(*l)));
     let max = lines.len().saturating_sub(inner.height as usize);
     frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max) as u16, 0)), inner);
 }

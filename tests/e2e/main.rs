@@ -11,6 +11,7 @@ mod classwork;
 mod crash;
 mod dashboard;
 mod kiosk;
+mod notes;
 mod ssh;
 mod ssh_attacks;
 mod subsidy;

@@ -29,6 +29,7 @@ mod keymap_files;
 mod kiosk;
 mod layers;
 mod masking;
+mod notes_search;
 mod pack_check;
 mod pack_import;
 mod precision;

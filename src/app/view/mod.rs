@@ -5,6 +5,7 @@
 //! many rows fit, and the renderer draws in the same places.
 
 pub mod mask;
+pub mod notes;
 pub mod record;
 pub mod subsidy;
 pub mod table;
@@ -191,7 +192,12 @@ pub fn build(st: &State, svc: &Service, area: Rect) -> View {
         _ => None,
     };
     let pane = match l.selected_ref() {
-        Some(r) if areas.pane.is_some() => masked(record_lines(data, r, st.today, t, lang, events_of(r))),
+        Some(r) if areas.pane.is_some() => {
+            let mut lines = record_lines(data, r, st.today, t, lang, events_of(r));
+            // A note search shows the notes it matched under the title (#18).
+            notes::insert_matching(&mut lines, data, st.tab, l.input.value(), r, lang);
+            masked(lines)
+        }
         _ => Vec::new(),
     };
     let overlays = st
