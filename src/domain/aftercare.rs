@@ -218,7 +218,7 @@ pub fn due_date(hired: NaiveDate, months: u8) -> NaiveDate {
 }
 
 /// One recorded follow-up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub months: u8,
     /// The business date it was recorded.
@@ -241,7 +241,7 @@ pub enum Slot<'a> {
 }
 
 /// An employed case's follow-ups, read from its events.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aftercare {
     pub hired: NaiveDate,
     pub demand: DemandId,
@@ -380,7 +380,7 @@ pub struct Chain {
 }
 
 /// A referral that ended without a hire, as the chain keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotHiredStep {
     pub seq: u32,
     pub demand: DemandId,

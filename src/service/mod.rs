@@ -220,9 +220,9 @@ impl Service {
                     .collect::<HashMap<Kind, Arc<Index>>>()
             });
             let (data, from_snapshot) = match snapshot::read(&db, &id, generation) {
+                // Follow-ups and not-hired steps come with the snapshot.
                 Some(mut d) => (
-                    d.load_aftercare(&store)
-                        .and_then(|()| d.load_wishes(&store))
+                    d.load_wishes(&store)
                         .and_then(|()| d.load_claims(&store))
                         .and_then(|()| d.load_notes(&store))
                         .map(|()| d),

@@ -33,6 +33,11 @@ struct Records {
     seats_used: Vec<(ClassId, u32)>,
     /// (demand, referred, hired)
     demand_usage: Vec<(DemandId, u32, u32)>,
+    /// What each hired case's events say after the job (follow-ups), and
+    /// each case's referrals that ended without a hire: kept here so a
+    /// start does not read the events of every such case (1 s at 1M).
+    aftercare: Vec<(CaseId, aftercare::Aftercare)>,
+    not_hired: Vec<(CaseId, Vec<aftercare::NotHiredStep>)>,
 }
 
 /// The same shape, borrowed, for writing without a copy.
@@ -46,6 +51,8 @@ struct RecordsOut<'a> {
     cases: Vec<&'a Case>,
     seats_used: Vec<(ClassId, u32)>,
     demand_usage: Vec<(DemandId, u32, u32)>,
+    aftercare: Vec<(CaseId, &'a aftercare::Aftercare)>,
+    not_hired: Vec<(CaseId, &'a Vec<aftercare::NotHiredStep>)>,
 }
 
 pub fn file(db: &Path) -> PathBuf {
@@ -72,6 +79,8 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
             .iter()
             .map(|(k, u)| (*k, u.referred, u.hired))
             .collect(),
+        aftercare: data.aftercare.iter().map(|(k, a)| (*k, a)).collect(),
+        not_hired: data.not_hired.iter().map(|(k, n)| (*k, n)).collect(),
     };
     codec::encode_bulk(&records).map_err(std::io::Error::other)
 }
@@ -113,6 +122,8 @@ pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
         .into_iter()
         .map(|(k, referred, hired)| (k, DemandUsage { referred, hired }))
         .collect();
+    d.aftercare = r.aftercare.into_iter().collect();
+    d.not_hired = r.not_hired.into_iter().collect();
     Some(d)
 }
 
@@ -137,6 +148,9 @@ mod tests {
         assert_eq!(back.enterprises, data.enterprises);
         assert_eq!(back.seats_used, data.seats_used);
         assert_eq!(back.demand_usage, data.demand_usage);
+        assert!(!data.aftercare.is_empty() && !data.not_hired.is_empty());
+        assert_eq!(back.aftercare, data.aftercare);
+        assert_eq!(back.not_hired, data.not_hired);
         let t = *data.trainees.keys().next().expect("a trainee");
         assert_eq!(
             back.trainee_cases(t).collect::<Vec<_>>(),
