@@ -89,6 +89,7 @@ pub struct JobDemand {
     pub wage_min: u32,
     pub wage_max: u32,
     pub min_level: Option<SkillLevel>,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub posted: NaiveDate,
     pub status: DemandStatus,
 }
@@ -191,7 +192,9 @@ pub struct TrainingClass {
     pub kind: ClassKind,
     pub program: ProgramId,
     pub quarter: Quarter,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub end: NaiveDate,
     pub capacity: u32,
     pub target_level: SkillLevel,
@@ -234,6 +237,7 @@ pub struct Trainee {
     pub region: RegionId,
     #[serde(deserialize_with = "wanted_from_list")]
     pub wanted: Wanted,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub created: NaiveDate,
 }
 
@@ -250,6 +254,7 @@ pub struct Certification {
     /// Inline (no allocation): most cases of a city end certified.
     pub certificate: CompactString,
     pub evaluation: Evaluation,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub date: NaiveDate,
 }
 
@@ -263,6 +268,7 @@ pub struct Case {
     pub certification: Option<Certification>,
     /// Number of events so far; the next event's sequence number.
     pub events: u32,
+    #[serde(deserialize_with = "super::date_serde::de")]
     pub opened: NaiveDate,
 }
 

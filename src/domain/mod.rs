@@ -4,6 +4,7 @@ pub mod access;
 pub mod aftercare;
 pub mod case;
 pub mod catalog;
+pub mod date_serde;
 pub mod entities;
 pub mod idno;
 pub mod kind;
