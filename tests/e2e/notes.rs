@@ -40,6 +40,9 @@ fn a_note_written_in_one_session_is_found_by_a_note_search_in_the_next() {
     t.keys(&["M-4"]);
     t.text(&format!("'{case}"));
     t.wait_for(&format!("搜索> '{case}"));
+    // The search runs off the input path: wait for its result (the case
+    // in the detail pane) before Enter, or Enter opens the old first row.
+    t.wait_for(&format!("│{case} "));
     t.keys(&["Enter"]);
     t.wait_for("经办记录");
     t.keys(&["m"]);
