@@ -1,6 +1,7 @@
 //! Per-keystroke search latency as percentiles (criterion reports means):
 //! on a demo city of 100k trainees (10k with SKILLBRIDGE_BENCH_SMALL=1; 1M
-//! added with SKILLBRIDGE_BENCH_1M=1, or SKILLBRIDGE_BENCH_DB=PATH for a city
+//! added with SKILLBRIDGE_BENCH_1M=1, 3M with SKILLBRIDGE_BENCH_3M=1, or
+//! SKILLBRIDGE_BENCH_DB=PATH for a city
 //! already built), two workloads through the workspace's own searcher
 //! (search, filter and sort; narrowing when a query only grows):
 //!
@@ -171,6 +172,9 @@ fn main() {
     }];
     if std::env::var_os("SKILLBRIDGE_BENCH_1M").is_some() {
         sizes.push(1_000_000);
+    }
+    if std::env::var_os("SKILLBRIDGE_BENCH_3M").is_some() {
+        sizes.push(3_000_000);
     }
     for n in sizes {
         let (_dir, svc) = city(n);

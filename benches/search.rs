@@ -1,5 +1,6 @@
 //! Per-keystroke search latency on demo cities of 10k and 100k trainees
-//! (1M with SKILLBRIDGE_BENCH_1M=1): full scans and narrowing.
+//! (1M with SKILLBRIDGE_BENCH_1M=1, 3M with SKILLBRIDGE_BENCH_3M=1): full
+//! scans and narrowing.
 //!
 //! `cargo bench --bench search`
 
@@ -36,6 +37,9 @@ fn bench(c: &mut Criterion) {
     let mut sizes = vec![10_000, 100_000];
     if std::env::var_os("SKILLBRIDGE_BENCH_1M").is_some() {
         sizes.push(1_000_000);
+    }
+    if std::env::var_os("SKILLBRIDGE_BENCH_3M").is_some() {
+        sizes.push(3_000_000);
     }
     for n in sizes {
         let (_dir, svc) = city(n);

@@ -6,7 +6,8 @@
 //! the first run left, idle, with every session idle, and under load.
 //!
 //! `cargo bench --bench ssh_load` (SKILLBRIDGE_LOAD_SESSIONS, _TRAINEES,
-//! _SECONDS override the defaults).
+//! _SECONDS override the defaults; SKILLBRIDGE_BENCH_3M=1 makes the city 3M
+//! trainees; SKILLBRIDGE_LOAD_DB=PATH uses a city already built).
 
 use russh::keys::{PrivateKey, PrivateKeyWithHashAlg};
 use russh::{ChannelMsg, client};
@@ -98,21 +99,33 @@ async fn session(
 
 fn main() {
     let sessions = env("SKILLBRIDGE_LOAD_SESSIONS", 50) as usize;
-    let trainees = env("SKILLBRIDGE_LOAD_TRAINEES", 100_000) as usize;
+    let default_size = if std::env::var_os("SKILLBRIDGE_BENCH_3M").is_some() {
+        3_000_000
+    } else {
+        100_000
+    };
+    let trainees = env("SKILLBRIDGE_LOAD_TRAINEES", default_size) as usize;
     let seconds = env("SKILLBRIDGE_LOAD_SECONDS", 20);
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_skillbridge");
     let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("db");
-    eprintln!("building a demo city of {trainees} trainees…");
-    let ok = Command::new(bin)
-        .args(["demo", "--build-only", "--trainees", &trainees.to_string(), "--db"])
-        .arg(&db)
-        .status()
-        .expect("demo");
-    assert!(ok.success());
+    // A city already built (SKILLBRIDGE_LOAD_DB): a 3M build takes minutes.
+    let db = match std::env::var_os("SKILLBRIDGE_LOAD_DB") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => {
+            let db = dir.path().join("db");
+            eprintln!("building a demo city of {trainees} trainees…");
+            let ok = Command::new(bin)
+                .args(["demo", "--build-only", "--trainees", &trainees.to_string(), "--db"])
+                .arg(&db)
+                .status()
+                .expect("demo");
+            assert!(ok.success());
+            db
+        }
+    };
     let key = PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).expect("key");
     let public = key.public_key().to_openssh().expect("public key");
     let keys = dir.path().join("authorized_keys");

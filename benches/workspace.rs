@@ -1,5 +1,6 @@
 //! Start-up, frames and writes on a demo city (10k by default; 100k with
-//! SKILLBRIDGE_BENCH_100K=1, 1M with SKILLBRIDGE_BENCH_1M=1):
+//! SKILLBRIDGE_BENCH_100K=1, 1M with SKILLBRIDGE_BENCH_1M=1, 3M with
+//! SKILLBRIDGE_BENCH_3M=1):
 //! - database open → first frame, and → search ready (service loaded);
 //! - one frame of each main tab on TestBackend (120×40);
 //! - an intake write (acknowledged = flushed) and an enroll transaction.
@@ -48,6 +49,9 @@ fn sizes() -> Vec<usize> {
     }
     if std::env::var_os("SKILLBRIDGE_BENCH_1M").is_some() {
         v.push(1_000_000);
+    }
+    if std::env::var_os("SKILLBRIDGE_BENCH_3M").is_some() {
+        v.push(3_000_000);
     }
     v
 }
