@@ -17,9 +17,9 @@ use std::time::Duration;
 pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
     let s = session(g)?;
     let _log = start_log();
-    let store = Store::open_for_service(&g.db_path())?;
-    super::make_private(&g.db_path());
-    let svc = Service::open(store)?;
+    let db = g.db_path();
+    let svc = Service::open_overlapped(&db, || Store::open_for_service(&db))?;
+    super::make_private(&db);
     skillbridge::server::serve(
         svc,
         s.keymap,

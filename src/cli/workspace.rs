@@ -75,7 +75,8 @@ pub fn tui(g: &Globals) -> Result<ExitCode> {
     // Before the screen changes: it may say so.
     super::make_private(&path);
     let s = session(g)?;
-    open_workspace(move || Ok(Store::open_for_service(&path)?), s)
+    let db = path.clone();
+    open_workspace(&db, move || Ok(Store::open_for_service(&path)?), s)
 }
 
 /// `skillbridge init`: an empty database at --db, where none is.
@@ -107,11 +108,16 @@ pub fn init(g: &Globals, pack_dir: Option<&Path>) -> Result<ExitCode> {
 /// The workspace on this terminal. `open` runs after the first (loading)
 /// frame is painted, so even a database that takes seconds to open shows
 /// the operator something at once.
-fn open_workspace(open: impl FnOnce() -> Result<Store>, s: Session) -> Result<ExitCode> {
+fn open_workspace(
+    db: &std::path::Path,
+    open: impl FnOnce() -> Result<Store> + Send + 'static,
+    s: Session,
+) -> Result<ExitCode> {
     let _log = start_log();
     let operator = format!("{} ({})", s.actor.name, s.actor.role);
+    let db = db.to_path_buf();
     let load = move || -> Result<Arc<Service>> {
-        let svc = Service::open(open()?)?;
+        let svc = Service::open_overlapped(&db, open)?;
         tracing::info!(db = %svc.db_path().display(), operator = %operator, "workspace opened");
         Ok(svc)
     };
@@ -141,12 +147,12 @@ pub fn demo(g: &Globals, args: &DemoArgs) -> Result<ExitCode> {
     };
     let lang = g.cli_lang()?;
     if built {
-        super::tell(Line::DemoBuilt { path }, lang);
+        super::tell(Line::DemoBuilt { path: path.clone() }, lang);
     } else {
-        super::tell(Line::DemoOpened { path }, lang);
+        super::tell(Line::DemoOpened { path: path.clone() }, lang);
     }
     match s {
-        Some(s) => open_workspace(|| Ok(store), s),
+        Some(s) => open_workspace(&path, || Ok(store), s),
         None => Ok(ExitCode::SUCCESS),
     }
 }

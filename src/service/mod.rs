@@ -165,6 +165,13 @@ impl Inner {
     }
 }
 
+/// What [`Service::open_overlapped`] read while sled opened, not yet
+/// checked against the database.
+struct Early {
+    records: Option<snapshot::Unchecked>,
+    indexes: Vec<(Kind, cache::Unchecked)>,
+}
+
 /// The process-wide service.
 /// Where a start found what it needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +212,39 @@ impl Service {
     /// persisted cache when it is current (read while the records load),
     /// else build them and persist them in the background.
     pub fn open(store: Store) -> Result<Arc<Service>> {
+        Self::open_with(store, None)
+    }
+
+    /// Open the store with `open_store` while the records snapshot and the
+    /// search indexes of the database at `db` are read and decoded on
+    /// other threads: at a million records sled's open and the decoding
+    /// each take the better part of a second, and neither needs the other.
+    /// What was read is used only if its stamp then matches the opened
+    /// database's identity and generation (read under sled's lock), so a
+    /// write in between makes it ignored, never trusted.
+    pub fn open_overlapped<E: From<crate::store::StoreError>>(
+        db: &std::path::Path,
+        open_store: impl FnOnce() -> std::result::Result<Store, E>,
+    ) -> std::result::Result<Arc<Service>, E> {
+        let (store, early) = std::thread::scope(|sc| {
+            let indexes = sc.spawn(|| {
+                Kind::ALL
+                    .iter()
+                    .filter_map(|k| cache::read_stamped(db, *k).map(|ix| (*k, ix)))
+                    .collect::<Vec<_>>()
+            });
+            let records = sc.spawn(|| snapshot::read_stamped(db));
+            let store = open_store();
+            let early = Early {
+                records: records.join().ok().flatten(),
+                indexes: indexes.join().unwrap_or_default(),
+            };
+            (store, early)
+        });
+        Ok(Self::open_with(store?, Some(early))?)
+    }
+
+    fn open_with(store: Store, early: Option<Early>) -> Result<Arc<Service>> {
         let t0 = Instant::now();
         let generation = store.generation()?;
         let id = store.database_id()?;
@@ -213,13 +253,25 @@ impl Service {
         // half-written cache file is a leftover of one that died.
         cache::clear_leftovers(&db);
         let (data, cached, from_snapshot) = std::thread::scope(|sc| {
-            let cached = sc.spawn(|| {
-                Kind::ALL
+            let (early_records, early_indexes) = match early {
+                Some(e) => (Some(e.records), Some(e.indexes)),
+                None => (None, None),
+            };
+            let cached = sc.spawn(|| match early_indexes {
+                Some(read) => read
+                    .into_iter()
+                    .filter_map(|(k, u)| u.take(&id, generation).map(|ix| (k, Arc::new(ix))))
+                    .collect::<HashMap<Kind, Arc<Index>>>(),
+                None => Kind::ALL
                     .iter()
                     .filter_map(|k| cache::read(&db, *k, &id, generation).map(|ix| (*k, Arc::new(ix))))
-                    .collect::<HashMap<Kind, Arc<Index>>>()
+                    .collect::<HashMap<Kind, Arc<Index>>>(),
             });
-            let (data, from_snapshot) = match snapshot::read(&db, &id, generation) {
+            let picture = match early_records {
+                Some(r) => r.and_then(|r| r.take(&id, generation)),
+                None => snapshot::read(&db, &id, generation),
+            };
+            let (data, from_snapshot) = match picture {
                 // Follow-ups and not-hired steps come with the snapshot.
                 Some(mut d) => (
                     d.load_wishes(&store)
