@@ -80,15 +80,15 @@ fn lines_json_digit_runs_and_a_cache_that_follows_writes() {
     assert!(out.contains("钱学森试"), "{out}");
 
     // A damaged cache is not trusted: rebuilt, with the same answers.
-    let text = std::fs::read_to_string(&cache).unwrap();
-    std::fs::write(&cache, &text[..text.len() / 2]).unwrap();
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).unwrap();
     let (ok, again) = run_cli(&["search", "trainees", "--lines"], &db);
     assert!(ok, "{again}");
     assert_eq!(lines(&again).len(), 3001);
-    assert_eq!(std::fs::read_to_string(&cache).unwrap().len(), {
+    assert_eq!(std::fs::read(&cache).unwrap().len(), {
         let (_, out) = run_cli(&["search", "trainees", "--lines"], &db);
         assert_eq!(lines(&out).len(), 3001);
-        std::fs::read_to_string(&cache).unwrap().len()
+        std::fs::read(&cache).unwrap().len()
     });
 
     // A wrong kind names the ones accepted.

@@ -51,8 +51,8 @@ fn picture(svc: &Service) -> String {
     let mut seats: Vec<_> = r.data.seats_used.iter().collect();
     seats.sort();
     format!(
-        "{:?}\n{:?}\n{:?}\n{seats:?}\n{:?}",
-        r.data.trainees, r.data.cases, r.data.classes, found.ids
+        "{:?}\n{:?}\n{:?}\n{seats:?}\n{:?}\n{:?}\n{:?}",
+        r.data.trainees, r.data.cases, r.data.classes, found.ids, r.data.aftercare, r.data.not_hired
     )
 }
 
@@ -233,4 +233,61 @@ fn a_write_the_picture_may_miss_is_never_hidden_by_the_caches() {
     let svc = exit_and_restart(svc, &path);
     assert!(svc.startup().records_from_snapshot);
     assert_eq!(svc.read().data.trainees[&again.id].name, "再改");
+}
+
+/// The server's and workspace's start: the files are read while sled
+/// opens, and used only when their stamps match the database it opened.
+#[test]
+fn an_overlapped_start_uses_what_it_read_early_only_when_it_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let store = Store::open(&path).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 400, seed: 5 }).unwrap();
+    }
+    let overlapped = || Service::open_overlapped(&path, || Store::reopen(&path)).expect("service");
+    let svc = overlapped();
+    assert!(!svc.startup().records_from_snapshot, "nothing written yet");
+    let cold = picture(&svc);
+    assert!(
+        !svc.read().data.aftercare.is_empty(),
+        "the demo has follow-ups for the snapshot to carry"
+    );
+    close(svc);
+    let svc = overlapped();
+    assert!(svc.startup().records_from_snapshot);
+    assert_eq!(svc.startup().indexes_from_cache, Kind::ALL.len());
+    assert_eq!(picture(&svc), cold, "the same picture from the files");
+    close(svc);
+    // A write behind the files' back: what was read early is stale, unused.
+    let store = Store::reopen(&path).unwrap();
+    let first = store.all::<Trainee>().unwrap().remove(0);
+    let renamed = store
+        .save(Trainee {
+            name: "早读测试".into(),
+            ..first
+        })
+        .unwrap();
+    drop(store);
+    let svc = overlapped();
+    assert!(!svc.startup().records_from_snapshot);
+    assert_eq!(svc.startup().indexes_from_cache, 0);
+    assert_eq!(svc.read().data.trainees[&renamed.id].name, "早读测试");
+    // A foreign database's files at the same generation are not taken either.
+    close(svc);
+    let other = dir.path().join("other");
+    {
+        let store = Store::open(&other).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 400, seed: 5 }).unwrap();
+    }
+    let svc = Service::open_overlapped(&other, || Store::reopen(&other)).expect("service");
+    close(svc);
+    let theirs = skillbridge::service::cache::dir(&other);
+    let ours = skillbridge::service::cache::dir(&path);
+    for f in std::fs::read_dir(&theirs).unwrap().flatten() {
+        std::fs::copy(f.path(), ours.join(f.file_name())).unwrap();
+    }
+    let svc = overlapped();
+    assert!(!svc.startup().records_from_snapshot, "another database's snapshot");
+    assert_eq!(svc.read().data.trainees[&renamed.id].name, "早读测试");
 }
