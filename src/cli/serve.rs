@@ -18,7 +18,11 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
     let s = session(g)?;
     let _log = start_log();
     let db = g.db_path();
+    let t0 = std::time::Instant::now();
     let svc = Service::open_overlapped(&db, || Store::open_for_service(&db))?;
+    if std::env::var_os("SKILLBRIDGE_TIMING").is_some() {
+        eprintln!("service ready (search ready) in {:?}", t0.elapsed());
+    }
     super::make_private(&db);
     skillbridge::server::serve(
         svc,

@@ -226,15 +226,30 @@ impl Service {
         db: &std::path::Path,
         open_store: impl FnOnce() -> std::result::Result<Store, E>,
     ) -> std::result::Result<Arc<Service>, E> {
+        let t0 = Instant::now();
+        let timing = std::env::var_os("SKILLBRIDGE_TIMING").is_some();
         let (store, early) = std::thread::scope(|sc| {
             let indexes = sc.spawn(|| {
-                Kind::ALL
+                let read = Kind::ALL
                     .iter()
                     .filter_map(|k| cache::read_stamped(db, *k).map(|ix| (*k, ix)))
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                if timing {
+                    eprintln!("{} indexes read early in {:?}", read.len(), t0.elapsed());
+                }
+                read
             });
-            let records = sc.spawn(|| snapshot::read_stamped(db));
+            let records = sc.spawn(|| {
+                let read = snapshot::read_stamped(db);
+                if timing {
+                    eprintln!("records snapshot read early in {:?}", t0.elapsed());
+                }
+                read
+            });
             let store = open_store();
+            if timing {
+                eprintln!("store opened in {:?}", t0.elapsed());
+            }
             let early = Early {
                 records: records.join().ok().flatten(),
                 indexes: indexes.join().unwrap_or_default(),
