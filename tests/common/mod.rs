@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 //! A small hand-made city for integration tests.
 
+pub mod ssh;
 pub mod subsidy;
 pub mod tmux;
 pub mod ui;

@@ -22,7 +22,7 @@ const RSS_BOUND_MIB: u64 = 300;
 /// The most a key may take to be answered, after a probe.
 const ANSWER: Duration = Duration::from_millis(200);
 
-const SSH_OPTS: &str = "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR";
+use common::ssh::SSH_OPTS;
 
 struct Served {
     child: Child,
