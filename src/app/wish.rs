@@ -37,27 +37,7 @@ impl WishQueue {
     }
 }
 
-/// The fields of the desk's wish form, top to bottom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WishField {
-    Name,
-    Mobile,
-    District,
-    Trade,
-    Group,
-    Consent,
-}
-
-impl WishField {
-    pub const ALL: [WishField; 6] = [
-        WishField::Name,
-        WishField::Mobile,
-        WishField::District,
-        WishField::Trade,
-        WishField::Group,
-        WishField::Consent,
-    ];
-}
+pub use crate::domain::wish::Field as WishField;
 
 /// What the desk's form holds.
 #[derive(Debug, Clone)]
@@ -86,7 +66,7 @@ impl WishForm {
     }
 
     fn index(&self) -> usize {
-        WishField::ALL.iter().position(|f| *f == self.focus).unwrap_or(0)
+        self.focus.index()
     }
 
     pub fn move_focus(&mut self, forward: bool) {

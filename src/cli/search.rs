@@ -95,7 +95,7 @@ fn shown(line: &str, reveal: bool) -> std::borrow::Cow<'_, str> {
 }
 
 /// The index of a kind: from the cache when current, else built and cached.
-fn index_for(store: &Store, kind: Kind, cached: Option<cache::Unchecked>) -> Result<Index> {
+fn index_for(store: &Store, kind: Kind, cached: Option<cache::Unchecked<Index>>) -> Result<Index> {
     let t0 = Instant::now();
     let generation = store.generation()?;
     let id = store.database_id()?;

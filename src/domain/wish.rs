@@ -325,6 +325,37 @@ pub fn check(draft: &Draft, id: WishId, source: Source, at: i64, date: NaiveDate
     })
 }
 
+/// The fields of a wish form (the kiosk's and the desk's), top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Mobile,
+    District,
+    Trade,
+    Group,
+    Consent,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [
+        Field::Name,
+        Field::Mobile,
+        Field::District,
+        Field::Trade,
+        Field::Group,
+        Field::Consent,
+    ];
+
+    pub fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    /// A field typed into (the others are chosen).
+    pub fn types_text(self) -> bool {
+        matches!(self, Field::Name | Field::Mobile)
+    }
+}
+
 /// The choice after (`forward`) or before `cur` in `all`, wrapping; from
 /// nothing chosen, the first (or the last).
 fn cycle<T: Copy + PartialEq>(all: &[T], cur: Option<T>, forward: bool) -> Option<T> {

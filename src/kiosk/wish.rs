@@ -18,35 +18,7 @@ use tui_input::Input;
 /// The most characters the mobile field takes (with +86 and spaces).
 pub const MAX_MOBILE_CHARS: usize = 16;
 
-/// The fields of the wish form, top to bottom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WishField {
-    Name,
-    Mobile,
-    District,
-    Trade,
-    Group,
-    Consent,
-}
-
-impl WishField {
-    pub const ALL: [WishField; 6] = [
-        WishField::Name,
-        WishField::Mobile,
-        WishField::District,
-        WishField::Trade,
-        WishField::Group,
-        WishField::Consent,
-    ];
-
-    fn index(self) -> usize {
-        WishField::ALL.iter().position(|f| *f == self).unwrap_or(0)
-    }
-
-    fn types_text(self) -> bool {
-        matches!(self, WishField::Name | WishField::Mobile)
-    }
-}
+pub use crate::service::wish::Field as WishField;
 
 /// The field a refusal sends the visitor back to.
 fn field_of(r: Refusal) -> WishField {

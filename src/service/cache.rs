@@ -168,30 +168,30 @@ pub fn read(db: &Path, kind: Kind, id: &str, generation: u64) -> Option<Index> {
     read_stamped(db, kind).and_then(|s| s.take(id, generation))
 }
 
-/// A cache file read whole, before the database is asked which
-/// generation it is at (so both can be read at the same time).
-pub struct Unchecked {
-    database: String,
-    generation: u64,
-    index: Index,
+/// A derived file read whole (an index, the records), before the database
+/// is asked which generation it is at, so both can be read at the same time.
+pub struct Unchecked<T> {
+    pub(super) database: String,
+    pub(super) generation: u64,
+    pub(super) value: T,
 }
 
-impl Unchecked {
-    /// The index, if it is the picture of `generation` of database `id`.
-    pub fn take(self, id: &str, generation: u64) -> Option<Index> {
-        (self.database == id && self.generation == generation).then_some(self.index)
+impl<T> Unchecked<T> {
+    /// What the file holds, if it is the picture of `generation` of database `id`.
+    pub fn take(self, id: &str, generation: u64) -> Option<T> {
+        (self.database == id && self.generation == generation).then_some(self.value)
     }
 }
 
 /// The cache file of `kind`, if its checksum holds and it reads whole;
 /// whether it is current is for [`Unchecked::take`] to say.
-pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked> {
+pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
     let bytes = std::fs::read(file(db, kind)).ok()?;
     let ((database, generation), payload) = unframe(&bytes, MAGIC, SEARCH_CACHE_VERSION).ok()??;
     Some(Unchecked {
         database,
         generation,
-        index: Index::read_bin(payload)?,
+        value: Index::read_bin(payload)?,
     })
 }
 

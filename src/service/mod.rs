@@ -168,8 +168,8 @@ impl Inner {
 /// What [`Service::open_overlapped`] read while sled opened, not yet
 /// checked against the database.
 struct Early {
-    records: Option<snapshot::Unchecked>,
-    indexes: Vec<(Kind, cache::Unchecked)>,
+    records: Option<cache::Unchecked<Data>>,
+    indexes: Vec<(Kind, cache::Unchecked<Index>)>,
 }
 
 /// The process-wide service.

@@ -105,30 +105,15 @@ pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
     read_stamped(db).and_then(|u| u.take(id, generation))
 }
 
-/// The records read whole, before the database is asked which generation
-/// it is at (so both can be read at the same time).
-pub struct Unchecked {
-    database: String,
-    generation: u64,
-    data: Data,
-}
-
-impl Unchecked {
-    /// The records, if they are the picture of `generation` of database `id`.
-    pub fn take(self, id: &str, generation: u64) -> Option<Data> {
-        (self.database == id && self.generation == generation).then_some(self.data)
-    }
-}
-
 /// The file's records, if its checksum holds and it decodes; whether they
-/// are current is for [`Unchecked::take`] to say.
-pub fn read_stamped(db: &Path) -> Option<Unchecked> {
+/// are current is for [`super::cache::Unchecked::take`] to say.
+pub fn read_stamped(db: &Path) -> Option<super::cache::Unchecked<Data>> {
     let bytes = std::fs::read(file(db)).ok()?;
     let ((database, generation), payload) = super::cache::unframe(&bytes, MAGIC, SNAPSHOT_VERSION).ok()??;
-    Some(Unchecked {
+    Some(super::cache::Unchecked {
         database,
         generation,
-        data: decode(payload)?,
+        value: decode(payload)?,
     })
 }
 

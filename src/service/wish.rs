@@ -273,7 +273,7 @@ impl Service {
 }
 
 pub use crate::domain::DEFAULT_KEY_GROUPS;
-pub use crate::domain::wish::{Draft, MAX_NAME_CHARS, WishId as Number, next_group, next_region, next_trade};
+pub use crate::domain::wish::{Draft, Field, MAX_NAME_CHARS, WishId as Number, next_group, next_region, next_trade};
 
 /// Why a kiosk's wish was not taken, in terms that echo nothing typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
