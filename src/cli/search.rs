@@ -125,9 +125,17 @@ fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> 
     let t0 = Instant::now();
     let q = Query::parse(req.query.as_deref().unwrap_or(""));
     let mut hits = ix.search(&q, None, &|| false).unwrap_or_default();
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+    let total = hits.len();
+    // Only the best `limit` are printed: pick them, then sort those (at a
+    // million matches, sorting them all took longer than finding them).
+    let cmp = |a: &skillbridge::search::Hit, b: &skillbridge::search::Hit| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
+    if req.limit < hits.len() {
+        hits.select_nth_unstable_by(req.limit, cmp);
+        hits.truncate(req.limit);
+    }
+    hits.sort_unstable_by(cmp);
     if timing() {
-        eprintln!("{} matches in {:?}", hits.len(), t0.elapsed());
+        eprintln!("{total} matches in {:?}", t0.elapsed());
     }
     for h in hits.iter().take(req.limit) {
         let Some(hay) = ix.get(h.id) else { continue };
@@ -146,14 +154,14 @@ fn print_hits(ix: &Index, kind: Kind, req: &SearchArgs, out: &mut dyn Write) -> 
             writeln!(out, "{}", shown(&ix.full_line(h.id).unwrap_or_default(), req.reveal))?;
         }
     }
-    if !req.json && hits.len() > req.limit {
+    if !req.json && total > req.limit {
         super::tell(
             skillbridge::say::cli::Line::Shown {
                 shown: req.limit,
-                total: hits.len(),
+                total,
             },
             super::spoken(),
         );
     }
-    Ok(hits.len().min(req.limit))
+    Ok(total.min(req.limit))
 }

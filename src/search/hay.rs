@@ -30,6 +30,12 @@ pub struct HayOf<T> {
     /// ASCII characters of the line itself (not of its pinyin).
     pub(super) line_mask: u64,
     pub(super) cjk_bloom: u64,
+    /// The pairs of ASCII characters next to each other in the initials
+    /// and the pinyin forms (see [`pair_bit`]): a run of two or more
+    /// characters, of digits above all, is dropped before it is looked for
+    /// when one of its pairs is missing. Most of an ID number's single
+    /// digits are in every record; its pairs are not.
+    pub(super) pairs: [u64; 2],
 }
 
 pub(super) fn ascii_bit(c: char) -> u64 {
@@ -47,6 +53,29 @@ pub(super) fn cjk_bit(c: char) -> u64 {
         0
     } else {
         1 << ((c as u32).wrapping_mul(2_654_435_761) >> 26)
+    }
+}
+
+/// Where the pair `a b` of ASCII bytes falls in a [`HayOf::pairs`] bloom:
+/// pairs of digits in the first word, every other pair in the second.
+pub(super) fn pair_bit(a: u8, b: u8) -> (usize, u64) {
+    let word = usize::from(!(a.is_ascii_digit() && b.is_ascii_digit()));
+    let h = ((u64::from(a) << 8) | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58;
+    (word, 1 << h)
+}
+
+/// The pairs of ASCII bytes next to each other in `bytes`, into `into`.
+pub(super) fn add_pairs(bytes: impl Iterator<Item = u8>, into: &mut [u64; 2]) {
+    let mut prev: Option<u8> = None;
+    for b in bytes {
+        if let Some(a) = prev
+            && a.is_ascii()
+            && b.is_ascii()
+        {
+            let (w, bit) = pair_bit(a, b);
+            into[w] |= bit;
+        }
+        prev = Some(b);
     }
 }
 
@@ -119,6 +148,7 @@ impl Hay {
             ascii_mask: 0,
             line_mask: 0,
             cjk_bloom: 0,
+            pairs: [0; 2],
         };
         let (mut cjk, mut line, mut ascii) = (0, 0, 0);
         for c in h.line().chars() {
@@ -132,7 +162,10 @@ impl Hay {
         for c in ih.chars().chain(ph.chars()).chain(tail.chars()) {
             ascii |= ascii_bit(c);
         }
-        (h.cjk_bloom, h.line_mask, h.ascii_mask) = (cjk, line, ascii);
+        let mut pairs = [0; 2];
+        add_pairs(ih.bytes().chain(tail.bytes()), &mut pairs);
+        add_pairs(ph.bytes().chain(tail.bytes()), &mut pairs);
+        (h.cjk_bloom, h.line_mask, h.ascii_mask, h.pairs) = (cjk, line, ascii, pairs);
         h
     }
 
@@ -169,6 +202,7 @@ impl<T> HayOf<T> {
             ascii_mask: self.ascii_mask,
             line_mask: self.line_mask,
             cjk_bloom: self.cjk_bloom,
+            pairs: self.pairs,
         }
     }
 }
@@ -216,6 +250,12 @@ impl<T: AsRef<str>> HayOf<T> {
     /// Could `term` possibly match? (No false negatives.)
     pub(super) fn may_match(&self, term: &Term) -> bool {
         (term.ascii_mask & !self.ascii_mask) == 0 && (term.cjk_bloom & !self.cjk_bloom) == 0
+    }
+
+    /// Could `term` be found as a run (in the initials or the pinyin form,
+    /// or the line's ASCII, which the initials form holds lower-cased)?
+    pub(super) fn may_hold_run(&self, term: &Term) -> bool {
+        (term.pairs[0] & !self.pairs[0]) == 0 && (term.pairs[1] & !self.pairs[1]) == 0
     }
 }
 

@@ -321,3 +321,69 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod pair_tests {
+    use super::*;
+
+    /// The pairs bloom drops no record that matches: every piece of every
+    /// form of a line, as a run, exact, anchored or fuzzy, scores the same
+    /// as against the same hay with every pair let through.
+    #[test]
+    fn the_pairs_bloom_never_changes_what_matches() {
+        let lines = [
+            "谢明  321102199312246574  15969878355  t20252",
+            "装配钳工等级认定班（高新区·1月）  k20253  321102",
+            "焊工 welder 电焊工 6-18-02-04 | Danyang",
+            "ÉCOLE  x-1  A1b2",
+            "王芳",
+        ];
+        let mut tried = 0;
+        for line in lines {
+            let hay = Hay::new(line.to_string());
+            let mut open = hay.clone();
+            open.pairs = [u64::MAX; 2];
+            let forms = [
+                hay.initials().into_owned(),
+                hay.pinyin().into_owned(),
+                line.to_lowercase(),
+            ];
+            for form in &forms {
+                let chars: Vec<char> = form.chars().collect();
+                for len in 1..=7 {
+                    for w in chars.windows(len) {
+                        let piece: String = w.iter().collect();
+                        if piece.contains(' ') || !piece.is_ascii() {
+                            continue;
+                        }
+                        for q in [
+                            piece.clone(),
+                            format!("'{piece}"),
+                            format!("^{piece}"),
+                            format!("{piece}$"),
+                            format!("!{piece}"),
+                            format!("{piece}q"),
+                        ] {
+                            let q = Query::parse(&q);
+                            assert_eq!(score(&hay, &q), score(&open, &q), "{:?} in {line:?}", q.raw);
+                            tried += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(tried > 1000, "{tried}");
+    }
+
+    #[test]
+    fn a_missing_pair_drops_the_record_before_it_is_looked_at() {
+        let hay = Hay::new("谢明  321102199312246574  15969878355".into());
+        for q in ["139159", "hg", "'zz", "99x"] {
+            let t = &Query::parse(q).terms[0];
+            assert!(!hay.may_hold_run(t), "{q}");
+            assert!(score(&hay, &Query::parse(q)).is_none(), "{q}");
+        }
+        assert!(hay.may_hold_run(&Query::parse("1996").terms[0]) || score(&hay, &Query::parse("1996")).is_none());
+        assert!(hay.may_hold_run(&Query::parse("xm").terms[0]));
+    }
+}

@@ -1,6 +1,6 @@
 //! fzf's extended query syntax.
 
-use super::hay::{ascii_bit, cjk_bit, is_wide};
+use super::hay::{add_pairs, ascii_bit, cjk_bit, is_wide};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermKind {
@@ -25,9 +25,16 @@ pub struct Term {
     pub wide: bool,
     pub(super) ascii_mask: u64,
     pub(super) cjk_bloom: u64,
+    /// The term's pairs of characters (see `HayOf::pairs`); none for a wide
+    /// term, which is matched against the line as written.
+    pub(super) pairs: [u64; 2],
     /// A SIMD substring searcher for `text`, built once per query (a scan
-    /// looks for it in every record).
+    /// looks for it in long texts; see [`Term::find`]).
     pub(super) finder: memchr::memmem::Finder<'static>,
+    /// [`Term::is_run`], worked out once (a scan asks per record).
+    run: bool,
+    /// The forms of a record this term is looked for in.
+    pub(super) forms: &'static [super::hay::Form],
 }
 
 impl PartialEq for Term {
@@ -92,6 +99,10 @@ impl Term {
     /// mobile is typed in order, and digits scattered over a line of them
     /// match nearly every record.
     pub fn is_run(&self) -> bool {
+        self.run
+    }
+
+    fn works_out_run(&self) -> bool {
         self.kind == TermKind::Fuzzy
             && !self.wide
             && (self.text.len() < super::FUZZY_MIN_ASCII
@@ -153,7 +164,12 @@ impl Term {
                 ascii_mask |= ascii_bit(c);
             }
         }
-        Some(Term {
+        let mut pairs = [0; 2];
+        if !wide {
+            add_pairs(text.bytes(), &mut pairs);
+        }
+        let mut term = Term {
+            pairs,
             finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
             kind,
             negated,
@@ -161,7 +177,23 @@ impl Term {
             wide,
             ascii_mask,
             cjk_bloom,
-        })
+            run: false,
+            forms: &[],
+        };
+        term.run = term.works_out_run();
+        term.forms = super::score::forms_for(&term);
+        Some(term)
+    }
+
+    /// Where the term's text first occurs in `hay`.
+    pub(super) fn find(&self, hay: &[u8]) -> Option<usize> {
+        self.finder.find(hay)
+    }
+
+    /// Where the term's text occurs in `hay`, left to right, not
+    /// overlapping.
+    pub(super) fn find_iter<'a>(&'a self, hay: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        self.finder.find_iter(hay)
     }
 }
 

@@ -68,15 +68,14 @@ pub(super) fn term_form(
             let n = pat.chars().count() as i64;
             return hit.map(|(s, idx)| (if term.wide { s.min(32 * n - 1) } else { s }, idx));
         }
-        TermKind::Exact => match term.finder.find_iter(hay.as_bytes()).find(|b| starts_ok(*b)) {
+        TermKind::Exact => match term.find_iter(hay.as_bytes()).find(|b| starts_ok(*b)) {
             Some(b) => Some((hay, "", b, 2)),
             // The tail is ASCII: every position starts its own "syllable".
-            None => term.finder.find(tail.as_bytes()).map(|b| (hay, tail, b, 2)),
+            None => term.find(tail.as_bytes()).map(|b| (hay, tail, b, 2)),
         },
         TermKind::Prefix => hay.starts_with(pat).then_some((hay, "", 0, 3)),
         // `$` ends a cell (cells are joined by two spaces), not only the line.
         TermKind::Suffix => term
-            .finder
             .find_iter(hay.as_bytes())
             .find(|b| {
                 let after = &hay[b + pat.len()..];
@@ -84,8 +83,7 @@ pub(super) fn term_form(
             })
             .map(|b| (hay, "", b, 3))
             .or_else(|| {
-                term.finder
-                    .find_iter(tail.as_bytes())
+                term.find_iter(tail.as_bytes())
                     .find(|b| {
                         let after = &tail[b + pat.len()..];
                         after.is_empty() || after.starts_with(CELL_SEP)
@@ -154,7 +152,13 @@ pub(super) fn exact_hit(
             s.chars().take(64).count()
         }
     };
-    let start = joined_before.map_or(0, count) + count(before);
+    // A tail is ASCII (see `Hay`): its characters are its bytes.
+    let before_chars = if joined_before.is_some() {
+        before.len()
+    } else {
+        count(before)
+    };
+    let start = joined_before.map_or(0, count) + before_chars;
     let n = pat.chars().count();
     // A run at the start of a word ranks higher, and earlier runs (the
     // visible cells) above later ones (hidden names and aliases).
@@ -176,7 +180,13 @@ pub(super) fn term_hit<T: AsRef<str>>(hay: &HayOf<T>, term: &Term) -> Option<i64
         return None;
     }
     let mut best: Option<i64> = None;
-    for f in forms_for(term) {
+    // Everything but a fuzzy pass over the line looks for a run.
+    let runs = hay.may_hold_run(term);
+    for f in term.forms {
+        let fuzzy_line = *f == Form::Line && term.kind == TermKind::Fuzzy;
+        if !runs && !fuzzy_line {
+            continue;
+        }
         // The fuzzy pass is the costly one: skip it when a run already
         // matched, or when the line lacks one of the term's characters.
         if *f == Form::Line && term.kind == TermKind::Fuzzy {
@@ -184,7 +194,7 @@ pub(super) fn term_hit<T: AsRef<str>>(hay: &HayOf<T>, term: &Term) -> Option<i64
                 continue;
             }
             if term.wide {
-                if let Some(b) = term.finder.find(hay.line().as_bytes()) {
+                if let Some(b) = term.find(hay.line().as_bytes()) {
                     best = Some(exact_hit(hay.line(), "", b, &term.text, 2, false).0);
                     continue;
                 }
@@ -230,7 +240,8 @@ pub fn score<T: AsRef<str>>(hay: &HayOf<T>, q: &Query) -> Option<i64> {
 pub fn highlight<T: AsRef<str>>(hay: &HayOf<T>, q: &Query) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for t in q.terms.iter().filter(|t| !t.negated) {
-        let best = forms_for(t)
+        let best = t
+            .forms
             .iter()
             .filter_map(|f| term_form(t, *f, hay.parts(*f), hay.line(), true).map(|(s, idx)| (s, *f, idx)))
             .max_by_key(|(s, _, _)| *s);

@@ -128,6 +128,16 @@ impl Inner {
                 elapsed: start.elapsed(),
             });
         }
+        if !scoped && spec.filters.is_empty() && spec.sort == Sort::Relevance && !spec.query.is_empty() {
+            // What an operator types: ranked straight from the scan. What is
+            // shown and what a narrowing search starts from are one copy.
+            let ids = index.search_ranked(&spec.query, within, cancelled)?;
+            return Some(Found {
+                hits: ids.clone(),
+                ids,
+                elapsed: start.elapsed(),
+            });
+        }
         let mut hits = index.search(&spec.query, within, cancelled)?;
         let data = &self.data;
         if scoped {
