@@ -235,7 +235,7 @@ fn write_cohort(
             };
             let created = start - Duration::days(g.rng.range(12, 30) as i64);
             let t = g.person(region, vec![occ], created)?;
-            g.w.put(&t)?;
+            g.put_trainee(&t)?;
             cohort_case(g, &t, &class, made)?;
             made += 1;
         }
@@ -402,7 +402,7 @@ fn finish(
     for ev in &w.events {
         g.w.put_event(ev)?;
     }
-    g.w.put(&Case {
+    g.put_case(&Case {
         id: w.case,
         trainee: trainee.id,
         class: class.id,

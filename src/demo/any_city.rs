@@ -33,6 +33,7 @@ pub fn build_any(store: &Store, opts: &Options) -> Result<()> {
         demands: Vec::new(),
         usage: HashMap::new(),
         cert_seq: 0,
+        book: Default::default(),
     };
     let short = |r: RegionId| r.get().map(|r| r.short_zh).unwrap_or("");
 
@@ -184,12 +185,8 @@ pub fn build_any(store: &Store, opts: &Options) -> Result<()> {
         g.w.put(c)?;
     }
     g.w.finish()?;
-    let mut used: HashMap<ClassId, u32> = HashMap::new();
-    for case in store.all::<Case>()? {
-        if case.state.holds_seat() {
-            *used.entry(case.class).or_default() += 1;
-        }
-    }
+    // Seat counters from the generator's book: no case is read back.
+    let used = g.book.seats();
     let mut w = BulkWriter::new(store);
     for (class, n) in used {
         w.set_seats_used(class, n)?;

@@ -41,11 +41,72 @@ pub(super) struct Gen<'a> {
     pub(super) demands: Vec<JobDemand>,
     pub(super) usage: HashMap<DemandId, DemandUsage>,
     pub(super) cert_seq: u32,
+    /// What was written of people and cases (see [`Book`]).
+    pub(super) book: Book,
+}
+
+/// What the generator keeps of the people and cases it writes, so that the
+/// steps after it (seat counters, wishes, claims) need not read every
+/// trainee and case back and decode it: at a million trainees those reads
+/// were seconds each and most of the build's peak memory.
+#[derive(Default)]
+pub(super) struct Book {
+    /// Every trainee written, and whether they have a mobile, in the order
+    /// written (which is id order).
+    pub(super) people: Vec<(TraineeId, bool)>,
+    /// Every case written, in the order written (which is id order).
+    pub(super) cases: Vec<Brief>,
+}
+
+/// The facts of a case the steps after the generator read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Brief {
+    pub(super) id: CaseId,
+    pub(super) trainee: TraineeId,
+    pub(super) class: ClassId,
+    pub(super) holds_seat: bool,
+    /// The level of its certificate, if it has one.
+    pub(super) certified: Option<SkillLevel>,
+}
+
+impl Brief {
+    pub(super) fn of(c: &Case) -> Brief {
+        Brief {
+            id: c.id,
+            trainee: c.trainee,
+            class: c.class,
+            holds_seat: c.state.holds_seat(),
+            certified: c.certification.as_ref().map(|x| x.level),
+        }
+    }
+}
+
+impl Book {
+    /// Seat-holding cases per class (the classes' seat counters).
+    pub(super) fn seats(&self) -> HashMap<ClassId, u32> {
+        let mut seats: HashMap<ClassId, u32> = HashMap::new();
+        for c in self.cases.iter().filter(|c| c.holds_seat) {
+            *seats.entry(c.class).or_default() += 1;
+        }
+        seats
+    }
 }
 
 impl Gen<'_> {
     pub(super) fn id(&self) -> Result<u64> {
         self.w.new_id()
+    }
+
+    /// Write a trainee, noted in the book.
+    pub(super) fn put_trainee(&mut self, t: &Trainee) -> Result<()> {
+        self.book.people.push((t.id, t.mobile.is_some()));
+        self.w.put(t)
+    }
+
+    /// Write a case, noted in the book.
+    pub(super) fn put_case(&mut self, c: &Case) -> Result<()> {
+        self.book.cases.push(Brief::of(c));
+        self.w.put(c)
     }
 
     pub(super) fn person(
@@ -144,20 +205,24 @@ impl Gen<'_> {
         {
             return Some(d.id);
         }
-        let candidates: Vec<DemandId> = self
+        // Each candidate with its district, gathered in one pass (looking
+        // each one's district up again was a scan of every demand per
+        // candidate).
+        let fitting: Vec<(DemandId, RegionId)> = self
             .demands
             .iter()
             .filter(|d| fits(d, &self.usage))
-            .map(|d| d.id)
+            .map(|d| (d.id, d.region))
             .collect();
-        if candidates.is_empty() {
+        if fitting.is_empty() {
             return None;
         }
+        let candidates: Vec<DemandId> = fitting.iter().map(|(id, _)| *id).collect();
         // Same district first, as an operator would.
-        let local: Vec<DemandId> = candidates
+        let local: Vec<DemandId> = fitting
             .iter()
-            .copied()
-            .filter(|id| self.demands.iter().any(|d| d.id == *id && d.region == class.region))
+            .filter(|(_, region)| *region == class.region)
+            .map(|(id, _)| *id)
             .collect();
         let pool = if local.is_empty() || self.rng.chance(0.3) {
             &candidates
@@ -294,7 +359,7 @@ impl Gen<'_> {
             })?;
             state = next;
         }
-        self.w.put(&Case {
+        self.put_case(&Case {
             id: case_id,
             trainee: trainee.id,
             class: class.id,

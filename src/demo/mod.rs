@@ -62,6 +62,7 @@ impl Default for Options {
 
 /// Build the demo city into an empty store.
 pub fn build(store: &Store, opts: &Options) -> Result<()> {
+    let mut clock = Phases::start();
     let today = as_of();
     let mut g = Gen {
         rng: Rng(opts.seed),
@@ -72,6 +73,7 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         demands: Vec::new(),
         usage: HashMap::new(),
         cert_seq: 0,
+        book: Default::default(),
     };
 
     // Institutions: 30, star ratings weighted towards the middle.
@@ -320,7 +322,7 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
             };
             let created = (class.start - Duration::days(g.rng.range(5, 30) as i64)).min(today);
             let t = g.person(region, wanted, created)?;
-            g.w.put(&t)?;
+            g.put_trainee(&t)?;
             g.case(&t, class)?;
             seats += 1;
             made += 1;
@@ -335,7 +337,7 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         let region = RegionId(g.rng.below(8) as u8);
         let created = date(2025, 9, 1) + Duration::days(g.rng.below(44) as i64);
         let t = g.person(region, vec![occ], created)?;
-        g.w.put(&t)?;
+        g.put_trainee(&t)?;
         made += 1;
     }
     // The spring cohort, whose follow-ups are due (#18).
@@ -360,23 +362,22 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         g.w.put(c)?;
     }
     g.w.finish()?;
-    // Seat counters from the cases written (withdrawn cases hold none).
-    let mut seats: HashMap<ClassId, u32> = HashMap::new();
-    for case in store.all::<Case>()? {
-        if case.state.holds_seat() {
-            *seats.entry(case.class).or_default() += 1;
-        }
-    }
+    clock.done("people, cases and events written");
+    // Seat counters from the cases written (withdrawn cases hold none),
+    // counted from the book: no case is read back.
     let mut w = BulkWriter::new(store);
-    for (class, n) in seats {
+    for (class, n) in g.book.seats() {
         w.set_seats_used(class, n)?;
     }
     w.finish()?;
     // People's training wishes (#25), in their own trees.
-    wishes::build(store, &mut g.rng, &mut g.mobiles, today)?;
+    clock.done("seat counters");
+    wishes::build(store, &mut g.rng, &mut g.mobiles, today, &g.book, &classes)?;
+    clock.done("wishes");
     store.set_meta(META_AS_OF, &today.to_string())?;
     // Training-subsidy claims in every state (#21).
-    subsidy::build(store, today)?;
+    subsidy::build(store, today, &classes, &g.book)?;
+    clock.done("subsidy claims");
     store.set_meta(
         META_DEMO,
         &format!(
@@ -385,4 +386,26 @@ pub fn build(store: &Store, opts: &Options) -> Result<()> {
         ),
     )?;
     Ok(())
+}
+
+/// `SKILLBRIDGE_TIMING=1` prints how long each step of the build took.
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            on: std::env::var_os("SKILLBRIDGE_TIMING").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, what: &str) {
+        if self.on {
+            eprintln!("demo build: {what} in {:?}", self.last.elapsed());
+        }
+        self.last = std::time::Instant::now();
+    }
 }

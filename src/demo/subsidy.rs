@@ -6,7 +6,7 @@
 //! subsidized class"). People not certified in their class are on the
 //! rosters as not eligible. Deterministic: classes in (end, id) order.
 
-use super::city::unix;
+use super::city::{Book, Brief, unix};
 use crate::domain::subsidy::{Candidate, ClassFacts, Standards, Step};
 use crate::domain::*;
 use crate::store::bulk::BulkWriter;
@@ -25,8 +25,19 @@ pub const FILER: &str = "机构经办员";
 pub const FIRST: &str = "初审员";
 pub const SECOND: &str = "复核员";
 
-fn roster(c: &TrainingClass, cases: &[&Case], trainees: &BTreeMap<TraineeId, Trainee>) -> Roster {
-    Roster {
+fn roster(store: &Store, c: &TrainingClass, cases: &[&Brief]) -> Result<Roster> {
+    let mut people = Vec::with_capacity(cases.len());
+    for k in cases {
+        people.push(Candidate {
+            case: k.id,
+            trainee: k.trainee,
+            certified: k.certified,
+            key_group: store
+                .get::<Trainee>(k.trainee.0)?
+                .and_then(|t| t.key_group.as_ref().map(|g| g.to_string())),
+        });
+    }
+    Ok(Roster {
         class: c.id,
         institution: c.institution,
         program: c.program,
@@ -36,51 +47,46 @@ fn roster(c: &TrainingClass, cases: &[&Case], trainees: &BTreeMap<TraineeId, Tra
             end: c.end,
         },
         status: c.status,
-        people: cases
-            .iter()
-            .map(|k| Candidate {
-                case: k.id,
-                trainee: k.trainee,
-                certified: k.certification.as_ref().map(|x| x.level),
-                key_group: trainees
-                    .get(&k.trainee)
-                    .and_then(|t| t.key_group.as_ref().map(|g| g.to_string())),
-            })
-            .collect(),
-    }
+        people,
+    })
 }
 
-/// Put the sample standard in and build the demo's claims.
-pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
+/// Put the sample standard in and build the demo's claims. `all` is every
+/// class and `book` every case the generator wrote: only the trainees on
+/// the rosters are read back.
+pub(super) fn build(store: &Store, today: NaiveDate, all: &[TrainingClass], book: &Book) -> Result<()> {
     let stamp = |op: &str, minute: u32| Stamp {
         operator: op.to_string(),
         at: unix(today, minute),
         today,
     };
     store.set_subsidy_standards(&Standards::sample(), &stamp(super::OPERATOR, 0))?;
-    let mut classes: Vec<TrainingClass> = store
-        .all::<TrainingClass>()?
-        .into_iter()
+    let mut classes: Vec<TrainingClass> = all
+        .iter()
         .filter(|c| c.status == ClassStatus::Finished)
+        .cloned()
         .collect();
     classes.sort_by_key(|c| (c.end, c.id));
-    histories(store, today, &classes)?;
-    let cases = store.all::<Case>()?;
-    let trainees: BTreeMap<TraineeId, Trainee> = store.all::<Trainee>()?.into_iter().map(|t| (t.id, t)).collect();
+    // Every case in id order, as the tree holds them.
+    let mut cases = book.cases.clone();
+    cases.sort_by_key(|k| k.id);
+    let extra = histories(store, today, &classes, &cases)?;
+    // The cases histories added come after (their ids are newer).
+    cases.extend(extra);
     // Each class's cases, gathered once (a scan per class is slow at 1M).
-    let mut by_class: BTreeMap<ClassId, Vec<&Case>> = BTreeMap::new();
+    let mut by_class: BTreeMap<ClassId, Vec<&Brief>> = BTreeMap::new();
     for k in &cases {
         by_class.entry(k.class).or_default().push(k);
     }
-    let of = |c: ClassId| -> Vec<&Case> { by_class.get(&c).cloned().unwrap_or_default() };
+    let of = |c: ClassId| -> Vec<&Brief> { by_class.get(&c).cloned().unwrap_or_default() };
     let subsidized: Vec<&TrainingClass> = classes.iter().filter(|c| c.kind == ClassKind::Subsidized).collect();
     let mut minute = 1;
     for (i, class) in subsidized.iter().take(CLAIMS).enumerate() {
         let people = of(class.id);
-        if !people.iter().any(|k| k.certification.is_some()) {
+        if !people.iter().any(|k| k.certified.is_some()) {
             continue;
         }
-        let claim = store.build_claim(&roster(class, &people, &trainees), &stamp(FILER, minute))?;
+        let claim = store.build_claim(&roster(store, class, &people)?, &stamp(FILER, minute))?;
         minute += 1;
         let mut step = |s: Step, who: &str| -> Result<()> {
             minute += 1;
@@ -111,7 +117,7 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
     }
     // A claim built for a certification class: nobody is eligible.
     if let Some(c) = classes.iter().find(|c| c.kind == ClassKind::Certification) {
-        store.build_claim(&roster(c, &of(c.id), &trainees), &stamp(FILER, minute))?;
+        store.build_claim(&roster(store, c, &of(c.id))?, &stamp(FILER, minute))?;
     }
     Ok(())
 }
@@ -127,26 +133,27 @@ pub(super) fn build(store: &Store, today: NaiveDate) -> Result<()> {
 /// outside the window. No random draw: the first fitting class and person
 /// in (end, id) order, so the rest of the city does not move; a city too
 /// small to have such classes gets none.
-fn histories(store: &Store, today: NaiveDate, classes: &[TrainingClass]) -> Result<()> {
+///
+/// `cases` is every case in id order; the cases written are returned.
+fn histories(store: &Store, today: NaiveDate, classes: &[TrainingClass], cases: &[Brief]) -> Result<Vec<Brief>> {
     let standards = Standards::sample();
-    let cases = store.all::<Case>()?;
     let subsidized: Vec<&TrainingClass> = classes
         .iter()
         .filter(|c| c.kind == ClassKind::Subsidized)
         .take(CLAIMS)
         .collect();
     let in_time = |c: &TrainingClass| (today - c.end).num_days() <= i64::from(standards.window_days);
-    let mut by_class: BTreeMap<ClassId, Vec<&Case>> = BTreeMap::new();
-    for k in cases.iter().filter(|k| k.certification.is_some()) {
+    let mut by_class: BTreeMap<ClassId, Vec<&Brief>> = BTreeMap::new();
+    for k in cases.iter().filter(|k| k.certified.is_some()) {
         by_class.entry(k.class).or_default().push(k);
     }
-    let certified = |c: ClassId| -> Vec<&Case> {
-        let mut v: Vec<&Case> = by_class.get(&c).cloned().unwrap_or_default();
+    let certified = |c: ClassId| -> Vec<&Brief> {
+        let mut v: Vec<&Brief> = by_class.get(&c).cloned().unwrap_or_default();
         v.sort_by_key(|k| k.id);
         v
     };
     let mut used: BTreeMap<ClassId, u32> = BTreeMap::new();
-    for k in cases.iter().filter(|k| k.state.holds_seat()) {
+    for k in cases.iter().filter(|k| k.holds_seat) {
         *used.entry(k.class).or_default() += 1;
     }
     // Classes whose claim is filed, with room for one more.
@@ -201,16 +208,18 @@ fn histories(store: &Store, today: NaiveDate, classes: &[TrainingClass]) -> Resu
         }
     }
     if extra.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut w = BulkWriter::new(store);
+    let mut written = Vec::with_capacity(extra.len());
     for (n, (trainee, class)) in extra.iter().enumerate() {
-        certified_case(&mut w, *trainee, class, n as u32, today)?;
+        written.push(certified_case(&mut w, *trainee, class, n as u32, today)?);
     }
     for (class, n) in used.into_iter().filter(|(c, _)| extra.iter().any(|(_, x)| x.id == *c)) {
         w.set_seats_used(class, n)?;
     }
-    w.finish()
+    w.finish()?;
+    Ok(written)
 }
 
 /// A case enrolled, trained and certified at the class's level, its chain
@@ -221,7 +230,7 @@ fn certified_case(
     class: &TrainingClass,
     n: u32,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<Brief> {
     let id = CaseId(w.new_id()?);
     let enrolled = class.start - Duration::days(7);
     let certified_on = (class.end + Duration::days(4)).min(today);
@@ -273,7 +282,7 @@ fn certified_case(
         })?;
         state = next;
     }
-    w.put(&Case {
+    let case = Case {
         id,
         trainee,
         class: class.id,
@@ -281,5 +290,7 @@ fn certified_case(
         certification: Some(certification),
         events: steps.len() as u32 + 1,
         opened: enrolled,
-    })
+    };
+    w.put(&case)?;
+    Ok(Brief::of(&case))
 }

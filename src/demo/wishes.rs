@@ -7,7 +7,7 @@
 //! invented; the mobiles are new ones except where a wish is the
 //! duplicate of a demo trainee.
 
-use super::city::unix;
+use super::city::{Book, Brief, unix};
 use super::names;
 use crate::domain::wish::{Draft, Outcome, Source};
 use crate::domain::*;
@@ -102,10 +102,22 @@ impl W<'_> {
 }
 
 /// Write the demo's wishes (after the records, into the finished store).
-pub(super) fn build(store: &Store, rng: &mut Rng, mobiles: &mut HashSet<String>, today: NaiveDate) -> Result<()> {
-    let trainees = store.all::<Trainee>()?;
-    let cases = store.all::<Case>()?;
-    let classes = store.all::<TrainingClass>()?;
+/// `book` holds the trainees and cases written and `classes` every class:
+/// only the few trainees a wish names are read back.
+pub(super) fn build(
+    store: &Store,
+    rng: &mut Rng,
+    mobiles: &mut HashSet<String>,
+    today: NaiveDate,
+    book: &Book,
+    classes: &[TrainingClass],
+) -> Result<()> {
+    // In id order, as the trees hold them.
+    let mut people = book.people.clone();
+    people.sort_by_key(|(id, _)| *id);
+    let mut cases = book.cases.clone();
+    cases.sort_by_key(|c| c.id);
+    let trainee = |id: TraineeId| store.get::<Trainee>(id.0);
     let mut w = W {
         store,
         rng,
@@ -141,11 +153,16 @@ pub(super) fn build(store: &Store, rng: &mut Rng, mobiles: &mut HashSet<String>,
     // A set, not a scan of every case per trainee: at a million trainees
     // that scan was quadratic (the 1M demo build never finished).
     let with_case: HashSet<TraineeId> = cases.iter().map(|c| c.trainee).collect();
-    let waiting_list: Vec<&Trainee> = trainees
+    let mut waiting_list: Vec<Trainee> = Vec::new();
+    for (id, _) in people
         .iter()
-        .filter(|t| t.mobile.is_some() && !with_case.contains(&t.id))
+        .filter(|(id, mobile)| *mobile && !with_case.contains(id))
         .take(4)
-        .collect();
+    {
+        if let Some(t) = trainee(*id)? {
+            waiting_list.push(t);
+        }
+    }
     for (i, t) in waiting_list.iter().enumerate() {
         let Some(m) = t.mobile else { continue };
         let x = w.wish(
@@ -163,14 +180,14 @@ pub(super) fn build(store: &Store, rng: &mut Rng, mobiles: &mut HashSet<String>,
         w.outcome(x.id, 7 - i as i64, o)?;
     }
     // Answered: registered, then enrolled in a class of the trade wished.
-    let enrolled: Vec<(&Case, &TrainingClass)> = cases
+    let enrolled: Vec<(&Brief, &TrainingClass)> = cases
         .iter()
-        .filter(|c| c.state.holds_seat())
+        .filter(|c| c.holds_seat)
         .filter_map(|c| classes.iter().find(|k| k.id == c.class).map(|k| (c, k)))
         .take(3)
         .collect();
     for (case, class) in enrolled {
-        let Some(t) = trainees.iter().find(|t| t.id == case.trainee) else {
+        let Some(t) = trainee(case.trainee)? else {
             continue;
         };
         let Some(m) = t.mobile else { continue };
