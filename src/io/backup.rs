@@ -847,6 +847,9 @@ impl Lines {
         let read = self.r.read_line(buf)?;
         if read > 0 {
             self.n += 1;
+            // A line read is work done: the command's watchdog must not
+            // take a long backup's reading for a hang.
+            crate::store::progress::tick();
         }
         Ok(read > 0)
     }
