@@ -2,6 +2,7 @@
 //! employment center, behind a keyboard-driven terminal front end.
 
 pub mod app;
+pub mod bytes;
 pub mod demo;
 pub mod domain;
 pub mod figures;

@@ -254,16 +254,19 @@ impl Index {
     /// Returns `None` when `cancelled()` turns true mid-scan.
     pub fn search(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Hit>> {
         let parts = self.scan(q, within, cancelled)?;
-        Some(
-            parts
-                .iter()
-                .flatten()
-                .map(|&(i, score)| Hit {
-                    id: self.ids[i as usize],
-                    score: i64::from(score),
-                })
-                .collect(),
-        )
+        Some(self.hits_of(&parts))
+    }
+
+    /// The scan's parts as hits, in index order.
+    fn hits_of(&self, parts: &[Vec<(u32, i32)>]) -> Vec<Hit> {
+        parts
+            .iter()
+            .flatten()
+            .map(|&(i, score)| Hit {
+                id: self.ids[i as usize],
+                score: i64::from(score),
+            })
+            .collect()
     }
 
     /// The ids of every record matching `q`, best first (as
@@ -290,33 +293,12 @@ impl Index {
             .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)));
         let range = i64::from(hi) - i64::from(lo);
         if n < 2 || range >= COUNTING_RANGE {
-            let mut hits: Vec<Hit> = parts
-                .iter()
-                .flatten()
-                .map(|&(i, score)| Hit {
-                    id: self.ids[i as usize],
-                    score: i64::from(score),
-                })
-                .collect();
+            let mut hits = self.hits_of(parts);
             sort_best_first(&mut hits);
             return hits.iter().map(|h| h.id).collect();
         }
-        // A counting sort by score: bucket b holds score hi - b; filled
-        // from the newest record back, each bucket is newest first.
-        let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
-        let mut starts = vec![0usize; range as usize + 2];
-        for &(_, s) in parts.iter().flatten() {
-            starts[bucket(s) + 1] += 1;
-        }
-        for b in 1..starts.len() {
-            starts[b] += starts[b - 1];
-        }
-        let mut order = vec![0u32; n];
-        for &(i, s) in parts.iter().rev().flat_map(|p| p.iter().rev()) {
-            let b = bucket(s);
-            order[starts[b]] = i;
-            starts[b] += 1;
-        }
+        let scored = || parts.iter().flatten().map(|&(i, s)| (i, i64::from(s)));
+        let order = counting_order(scored, n, i64::from(hi), range, 0u32);
         order.iter().map(|&i| self.ids[i as usize]).collect()
     }
 
@@ -542,23 +524,43 @@ pub(super) fn counting_sort(hits: &mut [Hit]) -> bool {
     let Some(range) = hi.checked_sub(lo).filter(|r| *r < MAX_RANGE) else {
         return false;
     };
-    // Bucket b holds score hi - b; starts[b] is where its run begins.
-    let bucket = |h: &Hit| (hi - h.score) as usize;
+    let out = counting_order(
+        || hits.iter().map(|h| (*h, h.score)),
+        hits.len(),
+        hi,
+        range,
+        Hit { id: 0, score: 0 },
+    );
+    hits.copy_from_slice(&out);
+    true
+}
+
+/// Items given in ascending id order, with scores within `hi - range ..=
+/// hi`, best score first and then the later item first: a counting sort
+/// (bucket b holds score hi - b; filled from the last item back, each
+/// bucket is newest first). `items` is walked twice.
+fn counting_order<T: Copy, I: DoubleEndedIterator<Item = (T, i64)>>(
+    items: impl Fn() -> I,
+    n: usize,
+    hi: i64,
+    range: i64,
+    fill: T,
+) -> Vec<T> {
+    let bucket = |s: i64| (hi - s) as usize;
     let mut starts = vec![0usize; range as usize + 2];
-    for h in hits.iter() {
-        starts[bucket(h) + 1] += 1;
+    for (_, s) in items() {
+        starts[bucket(s) + 1] += 1;
     }
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
-    let mut out = vec![Hit { id: 0, score: 0 }; hits.len()];
-    for h in hits.iter().rev() {
-        let b = bucket(h);
-        out[starts[b]] = *h;
+    let mut out = vec![fill; n];
+    for (t, s) in items().rev() {
+        let b = bucket(s);
+        out[starts[b]] = t;
         starts[b] += 1;
     }
-    hits.copy_from_slice(&out);
-    true
+    out
 }
 
 /// No tag of the list matched the term.
@@ -582,6 +584,7 @@ pub(super) const PARALLEL_FROM: usize = 20_000;
 mod bin {
     use super::super::hay::{Hay, Slot};
     use super::Index;
+    use crate::bytes::Cur;
 
     pub(super) const SLOT: usize = 64;
 
@@ -632,27 +635,9 @@ mod bin {
         Ok(())
     }
 
-    /// A little-endian reader over a byte slice; `None` past its end.
-    struct Cur<'a>(&'a [u8]);
-
-    impl<'a> Cur<'a> {
-        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-            if n > self.0.len() {
-                return None;
-            }
-            let (a, b) = self.0.split_at(n);
-            self.0 = b;
-            Some(a)
-        }
-        fn u32(&mut self) -> Option<u32> {
-            self.take(4)?.try_into().ok().map(u32::from_le_bytes)
-        }
-        fn u64(&mut self) -> Option<u64> {
-            self.take(8)?.try_into().ok().map(u64::from_le_bytes)
-        }
-        fn len(&mut self) -> Option<usize> {
-            usize::try_from(self.u64()?).ok()
-        }
+    /// The counts, as `usize`.
+    fn len(c: &mut Cur<'_>) -> Option<usize> {
+        usize::try_from(c.u64_le()?).ok()
     }
 
     fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -671,9 +656,9 @@ mod bin {
     /// `None` for anything else.
     pub(super) fn read(bytes: &[u8]) -> Option<Index> {
         let mut c = Cur(bytes);
-        let n = c.len()?;
+        let n = len(&mut c)?;
         let (ntags, nlists) = (c.u32()? as usize, c.u32()? as usize);
-        let arena_len = c.len()?;
+        let arena_len = len(&mut c)?;
         let mut ix = Index::default();
         for _ in 0..ntags {
             let len = c.u32()? as usize;

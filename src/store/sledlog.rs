@@ -135,22 +135,10 @@ pub enum ScanError {
 
 // ---- sled's varints and values, bounds-checked
 
-struct Cur<'a>(&'a [u8]);
+use crate::bytes::Cur;
 
-impl<'a> Cur<'a> {
-    fn u8(&mut self) -> Option<u8> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(b)
-    }
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
-    }
+/// sled's varints and values, on top of the shared reader.
+impl Cur<'_> {
     fn u64(&mut self) -> Option<u64> {
         let b0 = self.u8()?;
         Some(match b0 {
@@ -169,18 +157,9 @@ impl<'a> Cur<'a> {
             }
         })
     }
-    fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
     fn ivec(&mut self) -> Option<Vec<u8>> {
         let n = usize::try_from(self.u64()?).ok()?;
         Some(self.take(n)?.to_vec())
-    }
-    fn empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
