@@ -18,6 +18,7 @@ use pinyin::ToPinyin;
 /// ([`HayRef`]), or an offset into an index's arena (one buffer for all of
 /// a list's records: no allocation, no allocator overhead per record).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct HayOf<T> {
     pub(super) text: T,
     pub(super) initials_at: u32,
@@ -101,6 +102,14 @@ pub type Hay = HayOf<Box<str>>;
 pub type HayRef<'a> = HayOf<&'a str>;
 /// A record's hay in an index: its text starts at this arena offset.
 pub(super) type Slot = HayOf<u64>;
+
+// SAFETY: a slot is nine plain integers laid out in order (`repr(C)`): an
+// u64, four u32, five u64 — 64 bytes with no padding, and any bit pattern
+// is a slot (the index checks its offsets before reading through them).
+// This is what lets a mapped search cache be read in place.
+unsafe impl bytemuck::Zeroable for Slot {}
+unsafe impl bytemuck::Pod for Slot {}
+const _: () = assert!(size_of::<Slot>() == 64 && align_of::<Slot>() == 8);
 
 impl Hay {
     pub fn new(line: String) -> Hay {

@@ -4,6 +4,7 @@
 
 use super::Query;
 use super::hay::{Hay, HayRef, Slot};
+use super::mapped::{Arr, Text};
 use super::score::{TAG_PENALTY, term_hit, term_score};
 
 /// One hit: a record id and its score.
@@ -67,14 +68,14 @@ impl Tags {
 /// The searchable records of one kind, in ascending id order.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
-    ids: Vec<u64>,
-    hays: Vec<Slot>,
+    ids: Arr<u64>,
+    hays: Arr<Slot>,
     /// Every record's text, one after another (see [`HayOf`]).
-    pub(super) arena: String,
+    pub(super) arena: Text,
     /// Bytes of the arena no record uses any more (replaced texts).
     pub(super) garbage: usize,
     /// Per record, its list of tags (see [`Tags`]).
-    tag_lists: Vec<u32>,
+    tag_lists: Arr<u32>,
     tags: Tags,
 }
 
@@ -118,19 +119,13 @@ impl Index {
     /// Put a hay's text at the arena's end: its slot.
     fn place(&mut self, hay: HayRef<'_>) -> Slot {
         let at = self.arena.len() as u64;
-        self.arena.push_str(hay.text);
+        self.arena.to_mut().push_str(hay.text);
         hay.with_text(at)
     }
 
     /// A record's hay, read from the arena.
     fn view(&self, i: usize) -> HayRef<'_> {
-        let h = &self.hays[i];
-        let start = usize::try_from(h.text).unwrap_or(usize::MAX);
-        let text = start
-            .checked_add(h.end as usize)
-            .and_then(|end| self.arena.get(start..end))
-            .unwrap_or("");
-        h.with_text(text)
+        view_in(&self.hays, &self.arena, i)
     }
 
     fn upsert_with_list(&mut self, id: u64, hay: HayRef<'_>, list: u32) {
@@ -138,8 +133,8 @@ impl Index {
         match self.ids.binary_search(&id) {
             Ok(i) => {
                 self.garbage += self.hays[i].end as usize;
-                self.hays[i] = slot;
-                self.tag_lists[i] = list;
+                self.hays.to_mut()[i] = slot;
+                self.tag_lists.to_mut()[i] = list;
                 // Replaced texts stay in the arena until they are half of it.
                 if self.garbage > (1 << 20) && self.garbage * 2 > self.arena.len() {
                     self.compact();
@@ -147,9 +142,9 @@ impl Index {
             }
             Err(i) => {
                 // New ids only grow, so this is nearly always a push.
-                self.ids.insert(i, id);
-                self.hays.insert(i, slot);
-                self.tag_lists.insert(i, list);
+                self.ids.to_mut().insert(i, id);
+                self.hays.to_mut().insert(i, slot);
+                self.tag_lists.to_mut().insert(i, list);
             }
         }
     }
@@ -157,12 +152,14 @@ impl Index {
     /// Rewrite the arena with only the texts records use.
     fn compact(&mut self) {
         let mut arena = String::with_capacity(self.arena.len() - self.garbage);
-        for i in 0..self.hays.len() {
+        let mut hays = self.hays.to_vec();
+        for (i, h) in hays.iter_mut().enumerate() {
             let at = arena.len() as u64;
             arena.push_str(self.view(i).text);
-            self.hays[i].text = at;
+            h.text = at;
         }
-        self.arena = arena;
+        self.hays = Arr::Own(hays);
+        self.arena = Text::Own(arena);
         self.garbage = 0;
     }
 
@@ -171,10 +168,11 @@ impl Index {
     pub fn concat(parts: Vec<Index>) -> Index {
         let mut out = Index::default();
         let n: usize = parts.iter().map(Index::len).sum();
-        out.ids.reserve_exact(n);
-        out.hays.reserve_exact(n);
-        out.tag_lists.reserve_exact(n);
+        out.ids.to_mut().reserve_exact(n);
+        out.hays.to_mut().reserve_exact(n);
+        out.tag_lists.to_mut().reserve_exact(n);
         out.arena
+            .to_mut()
             .reserve_exact(parts.iter().map(|p| p.arena.len() - p.garbage).sum());
         for part in parts {
             // The part's lists, renumbered as lists of this index.
@@ -197,9 +195,9 @@ impl Index {
                     out.upsert_with_list(id, hay, list);
                 } else {
                     let slot = out.place(hay);
-                    out.ids.push(id);
-                    out.hays.push(slot);
-                    out.tag_lists.push(list);
+                    out.ids.to_mut().push(id);
+                    out.hays.to_mut().push(slot);
+                    out.tag_lists.to_mut().push(list);
                 }
             }
         }
@@ -208,10 +206,19 @@ impl Index {
 
     /// Drop spare capacity once a build is done.
     pub fn shrink(&mut self) {
-        self.ids.shrink_to_fit();
-        self.hays.shrink_to_fit();
-        self.tag_lists.shrink_to_fit();
-        self.arena.shrink_to_fit();
+        // A mapped index holds no spare capacity: left as it is.
+        if let Arr::Own(v) = &mut self.ids {
+            v.shrink_to_fit();
+        }
+        if let Arr::Own(v) = &mut self.hays {
+            v.shrink_to_fit();
+        }
+        if let Arr::Own(v) = &mut self.tag_lists {
+            v.shrink_to_fit();
+        }
+        if let Text::Own(s) = &mut self.arena {
+            s.shrink_to_fit();
+        }
     }
 
     /// A record's own text (what highlights refer to).
@@ -363,9 +370,11 @@ impl Index {
                 }
             }
         }
+        // The arrays, taken once (a mapped index's arrays are looked up).
+        let (hays, arena, tag_lists) = (&self.hays[..], &self.arena[..], &self.tag_lists[..]);
         let record_score = |i: usize| -> Option<i64> {
-            let list = self.tag_lists[i] as usize;
-            let hay = self.view(i);
+            let list = tag_lists[i] as usize;
+            let hay = view_in(hays, arena, i);
             let mut total = 0;
             for (k, t) in q.terms.iter().enumerate() {
                 let tag_best = list_best
@@ -426,6 +435,17 @@ impl Index {
         });
         parts.into_iter().collect()
     }
+}
+
+/// Record `i`'s hay, its text read from the arena.
+fn view_in<'a>(hays: &[Slot], arena: &'a str, i: usize) -> HayRef<'a> {
+    let h = &hays[i];
+    let start = usize::try_from(h.text).unwrap_or(usize::MAX);
+    let text = start
+        .checked_add(h.end as usize)
+        .and_then(|end| arena.get(start..end))
+        .unwrap_or("");
+    h.with_text(text)
 }
 
 pub(super) fn tsv_clean(s: &str) -> std::borrow::Cow<'_, str> {
@@ -573,52 +593,59 @@ const COUNTING_RANGE: i64 = 1 << 12;
 pub(super) const PARALLEL_FROM: usize = 20_000;
 
 /// The binary form of an index (the persisted search cache): the arrays a
-/// search reads, as they are in memory, so a start copies them instead of
-/// parsing text and working out every record's masks again. Little-endian:
+/// search reads, as they are in memory, so a start copies them, or a
+/// one-shot search maps them, instead of parsing text and working out every
+/// record's masks again. Little-endian:
 ///
 /// `n u64, tags u32, lists u32, arena u64`; each shared text as `len u32`
-/// and its bytes; each tag list as `len u32` and its `u32`s; the ids
-/// (`n × u64`), each record's tag list (`n × u32`), each record's slot
-/// (`n × 64` bytes: arena offset u64, initials, pinyin, tail, end u32,
-/// the three masks and the two words of pairs u64), then the arena (every record's text, in order).
+/// and its bytes; each tag list as `len u32` and its `u32`s; `pad u8` and
+/// that many zero bytes, so that the arrays begin 8-aligned in the file;
+/// the ids (`n × u64`), each record's slot (`n × 64` bytes: arena offset
+/// u64, initials, pinyin, tail, end u32, the three masks and the two words
+/// of pairs u64), each record's tag list (`n × u32`), then the arena (every
+/// record's text, in order).
 mod bin {
     use super::super::hay::{Hay, Slot};
+    use super::super::mapped::{Arr, Map, Text};
     use super::Index;
     use crate::bytes::Cur;
 
     pub(super) const SLOT: usize = 64;
+    const _: () = assert!(size_of::<Slot>() == SLOT);
 
-    pub(super) fn write(ix: &Index, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    /// Write `ix`; `base` is where in its file the first byte will be (the
+    /// arrays are padded to begin 8-aligned there).
+    pub(super) fn write(ix: &Index, w: &mut dyn std::io::Write, base: usize) -> std::io::Result<()> {
         let n = ix.ids.len();
         let live: usize = ix.hays.iter().map(|h| h.end as usize).sum();
-        w.write_all(&(n as u64).to_le_bytes())?;
-        w.write_all(&(ix.tags.hays.len() as u32).to_le_bytes())?;
-        w.write_all(&(ix.tags.lists.len() as u32).to_le_bytes())?;
-        w.write_all(&(live as u64).to_le_bytes())?;
+        let mut head = Vec::new();
+        head.extend_from_slice(&(n as u64).to_le_bytes());
+        head.extend_from_slice(&(ix.tags.hays.len() as u32).to_le_bytes());
+        head.extend_from_slice(&(ix.tags.lists.len() as u32).to_le_bytes());
+        head.extend_from_slice(&(live as u64).to_le_bytes());
         for h in &ix.tags.hays {
             let t = h.line().as_bytes();
-            w.write_all(&(t.len() as u32).to_le_bytes())?;
-            w.write_all(t)?;
+            head.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            head.extend_from_slice(t);
         }
         for l in &ix.tags.lists {
-            w.write_all(&(l.len() as u32).to_le_bytes())?;
+            head.extend_from_slice(&(l.len() as u32).to_le_bytes());
             for t in l.iter() {
-                w.write_all(&t.to_le_bytes())?;
+                head.extend_from_slice(&t.to_le_bytes());
             }
         }
+        let pad = (8 - (base + head.len() + 1) % 8) % 8;
+        head.push(pad as u8);
+        head.extend_from_slice(&[0; 8][..pad]);
+        w.write_all(&head)?;
         let mut buf = Vec::with_capacity(n * SLOT);
-        for id in &ix.ids {
+        for id in ix.ids.iter() {
             buf.extend_from_slice(&id.to_le_bytes());
         }
-        for l in &ix.tag_lists {
-            buf.extend_from_slice(&l.to_le_bytes());
-        }
-        w.write_all(&buf)?;
-        buf.clear();
         // The arena is written compacted: each record's text right after
         // the one before, so the offsets are recomputed here.
         let mut at = 0u64;
-        for h in &ix.hays {
+        for h in ix.hays.iter() {
             buf.extend_from_slice(&at.to_le_bytes());
             for x in [h.initials_at, h.pinyin_at, h.tail_at, h.end] {
                 buf.extend_from_slice(&x.to_le_bytes());
@@ -627,6 +654,9 @@ mod bin {
                 buf.extend_from_slice(&m.to_le_bytes());
             }
             at += u64::from(h.end);
+        }
+        for l in ix.tag_lists.iter() {
+            buf.extend_from_slice(&l.to_le_bytes());
         }
         w.write_all(&buf)?;
         for i in 0..n {
@@ -652,9 +682,36 @@ mod bin {
             .map_or(0, u64::from_le_bytes)
     }
 
+    fn slot_at(s: &[u8]) -> Slot {
+        Slot {
+            text: u64_at(s, 0),
+            initials_at: u32_at(s, 8),
+            pinyin_at: u32_at(s, 12),
+            tail_at: u32_at(s, 16),
+            end: u32_at(s, 20),
+            ascii_mask: u64_at(s, 24),
+            line_mask: u64_at(s, 32),
+            cjk_bloom: u64_at(s, 40),
+            pairs: [u64_at(s, 48), u64_at(s, 56)],
+        }
+    }
+
+    /// Where the bytes being read are: in a map, at this offset (the big
+    /// arrays are then read in place), or anywhere (they are copied).
+    type Place<'m> = Option<(&'m Map, usize)>;
+
+    /// `n` items at `pos` of the bytes: read in place from the map when
+    /// the bytes are mapped, aligned and little-endian, else copied.
+    fn arr<T: bytemuck::Pod>(raw: &[u8], pos: usize, n: usize, place: Place<'_>, each: fn(&[u8]) -> T) -> Arr<T> {
+        place
+            .filter(|_| cfg!(target_endian = "little"))
+            .and_then(|(map, base)| Arr::mapped(map, base + pos, n))
+            .unwrap_or_else(|| Arr::Own(raw.chunks_exact(size_of::<T>()).map(each).collect()))
+    }
+
     /// Read what [`write`] wrote, checking every reference and boundary;
     /// `None` for anything else.
-    pub(super) fn read(bytes: &[u8]) -> Option<Index> {
+    pub(super) fn read(bytes: &[u8], place: Place<'_>) -> Option<Index> {
         let mut c = Cur(bytes);
         let n = len(&mut c)?;
         let (ntags, nlists) = (c.u32()? as usize, c.u32()? as usize);
@@ -679,70 +736,85 @@ mod bin {
             ix.tags.by_list.insert(ids.clone(), ix.tags.lists.len() as u32);
             ix.tags.lists.push(ids);
         }
+        let pad = c.take(1)?[0] as usize;
+        if pad >= 8 || c.take(pad)?.iter().any(|b| *b != 0) {
+            return None;
+        }
+        let at = |c: &Cur<'_>| bytes.len() - c.0.len();
+        let ids_at = at(&c);
         let ids = c.take(n.checked_mul(8)?)?;
-        let lists = c.take(n.checked_mul(4)?)?;
+        let slots_at = at(&c);
         let slots = c.take(n.checked_mul(SLOT)?)?;
+        let lists_at = at(&c);
+        let lists = c.take(n.checked_mul(4)?)?;
+        let arena_at = at(&c);
         let arena = c.take(arena_len)?;
         if !c.0.is_empty() {
             return None;
         }
-        let arena = std::str::from_utf8(arena).ok()?;
-        ix.ids = ids.chunks_exact(8).map(|x| u64_at(x, 0)).collect();
+        ix.ids = arr(ids, ids_at, n, place, |x| u64_at(x, 0));
+        ix.hays = arr(slots, slots_at, n, place, slot_at);
+        ix.tag_lists = arr(lists, lists_at, n, place, |x| u32_at(x, 0));
+        ix.arena = match place.and_then(|(map, base)| Text::mapped(map, base + arena_at, arena_len)) {
+            Some(t) => t,
+            None => Text::Own(std::str::from_utf8(arena).ok()?.to_string()),
+        };
         if ix.ids.windows(2).any(|w| w[0] >= w[1]) {
             return None;
         }
-        ix.tag_lists = lists.chunks_exact(4).map(|x| u32_at(x, 0)).collect();
         if ix.tag_lists.iter().any(|l| *l as usize >= nlists.max(1)) {
             return None;
         }
+        let text: &str = &ix.arena;
         let mut at = 0u64;
-        ix.hays.reserve_exact(n);
-        for s in slots.chunks_exact(SLOT) {
-            let slot = Slot {
-                text: u64_at(s, 0),
-                initials_at: u32_at(s, 8),
-                pinyin_at: u32_at(s, 12),
-                tail_at: u32_at(s, 16),
-                end: u32_at(s, 20),
-                ascii_mask: u64_at(s, 24),
-                line_mask: u64_at(s, 32),
-                cjk_bloom: u64_at(s, 40),
-                pairs: [u64_at(s, 48), u64_at(s, 56)],
-            };
+        for slot in ix.hays.iter() {
             // Texts one after another, each cut at character boundaries.
             let start = usize::try_from(slot.text).ok()?;
-            let text = arena.get(start..start.checked_add(slot.end as usize)?)?;
+            let t = text.get(start..start.checked_add(slot.end as usize)?)?;
             let ok = slot.text == at
                 && slot.tail_at <= slot.initials_at
                 && slot.initials_at <= slot.pinyin_at
                 && slot.pinyin_at <= slot.end
                 && [slot.tail_at, slot.initials_at, slot.pinyin_at]
                     .iter()
-                    .all(|b| text.is_char_boundary(*b as usize));
+                    .all(|b| t.is_char_boundary(*b as usize));
             if !ok {
                 return None;
             }
             at += u64::from(slot.end);
-            ix.hays.push(slot);
         }
         if at != arena_len as u64 {
             return None;
         }
-        ix.arena = arena.to_string();
         Some(ix)
     }
 }
 
 impl Index {
-    /// The index in its binary form (see [`bin`]).
-    pub fn write_bin(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        bin::write(self, w)
+    /// The index in its binary form (see [`bin`]), as the bytes of a file
+    /// from byte `base` on.
+    pub fn write_bin(&self, w: &mut dyn std::io::Write, base: usize) -> std::io::Result<()> {
+        bin::write(self, w, base)
     }
 
-    /// Read what [`Index::write_bin`] wrote; `None` for anything else (cut
-    /// short, out of order, a reference or a boundary out of range).
+    /// Read what [`Index::write_bin`] wrote, copying it; `None` for
+    /// anything else (cut short, out of order, a reference or a boundary
+    /// out of range).
     pub fn read_bin(bytes: &[u8]) -> Option<Index> {
-        bin::read(bytes)
+        bin::read(bytes, None)
+    }
+
+    /// Read what [`Index::write_bin`] wrote at bytes `range` of `map`, with
+    /// the same checks as [`Index::read_bin`]; the large arrays are read in
+    /// place from the map (a one-shot search: nothing copied).
+    pub fn map_bin(map: &super::mapped::Map, range: std::ops::Range<usize>) -> Option<Index> {
+        let at = range.start;
+        bin::read(map.get(range)?, Some((map, at)))
+    }
+
+    /// Whether the index's arrays are read in place from a mapped file.
+    pub fn is_mapped(&self) -> bool {
+        self.hays.is_mapped()
     }
 }
 
@@ -766,7 +838,7 @@ mod bin_tests {
 
     fn bytes(ix: &Index) -> Vec<u8> {
         let mut b = Vec::new();
-        ix.write_bin(&mut b).expect("write");
+        ix.write_bin(&mut b, 0).expect("write");
         b
     }
 
@@ -794,8 +866,8 @@ mod bin_tests {
         // Where the arrays begin: after the counts, the tags and the lists.
         let arrays = good.len() - (n * (8 + 4 + bin::SLOT)) - sample().arena.len() + sample().garbage;
         let ids = arrays;
-        let lists = ids + n * 8;
-        let slots = lists + n * 4;
+        let slots = ids + n * 8;
+        let lists = slots + n * bin::SLOT;
         let with = |at: usize, b: &[u8]| -> Vec<u8> {
             let mut v = good.clone();
             v[at..at + b.len()].copy_from_slice(b);
@@ -862,5 +934,85 @@ mod position_tests {
                 &want[..]
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod mapped_tests {
+    use super::*;
+
+    /// `ix` written at byte `base` of a file, and the file mapped.
+    fn mapped(ix: &Index, base: usize) -> (super::super::mapped::Map, std::ops::Range<usize>) {
+        let mut bytes = vec![7u8; base];
+        ix.write_bin(&mut bytes, base).expect("write");
+        let f = tempfile::tempfile().expect("temp");
+        std::io::Write::write_all(&mut &f, &bytes).expect("write");
+        // SAFETY: a temp file no one else can reach.
+        let map = unsafe { memmap2::Mmap::map(&f) }.expect("map");
+        (std::sync::Arc::new(map), base..bytes.len())
+    }
+
+    fn sample() -> Index {
+        let mut ix = Index::new();
+        for id in 1..=300u64 {
+            let name = ["王芳", "李雷", "韩梅梅"][id as usize % 3];
+            ix.upsert_tagged(
+                id,
+                Hay::new(format!("{name}  t{id}  1391234{id:04}")),
+                &["Danyang", "welder 焊工"],
+            );
+        }
+        ix
+    }
+
+    #[test]
+    fn a_mapped_index_is_read_in_place_searches_the_same_and_copies_on_change() {
+        let ix = sample();
+        // At any offset in its file: the arrays are padded to 8-aligned.
+        for base in [0, 1, 5, 29, 64] {
+            let (map, range) = mapped(&ix, base);
+            let m = Index::map_bin(&map, range.clone()).expect("maps");
+            assert!(m.is_mapped(), "base {base}: read in place");
+            assert!(!Index::read_bin(&map[range]).expect("reads").is_mapped());
+            for q in ["wf", "王芳 t1", "1391234", "!danyang", "焊工 lilei", "hmm 9"] {
+                let q = Query::parse(q);
+                assert_eq!(m.search(&q, None, &|| false), ix.search(&q, None, &|| false));
+                assert_eq!(
+                    m.search_ranked(&q, None, &|| false),
+                    ix.search_ranked(&q, None, &|| false)
+                );
+            }
+            assert_eq!(m.full_line(150), ix.full_line(150));
+        }
+        // A change copies the arrays; the map is left as it was.
+        let (map, range) = mapped(&ix, 3);
+        let mut m = Index::map_bin(&map, range.clone()).expect("maps");
+        m.upsert(150, Hay::new("赵敏  t150".into()));
+        m.upsert(999, Hay::new("周芷若  t999".into()));
+        assert!(!m.is_mapped());
+        assert_eq!(m.len(), 301);
+        let hits = m.search(&Query::parse("zm"), None, &|| false).expect("done");
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![150]);
+        assert_eq!(
+            Index::map_bin(&map, range).expect("maps").full_line(150),
+            ix.full_line(150)
+        );
+    }
+
+    #[test]
+    fn a_damaged_mapped_index_is_refused() {
+        let ix = sample();
+        let (map, range) = mapped(&ix, 0);
+        let good = map[range.clone()].to_vec();
+        // Cut short, and one text's offset moved: refused either way.
+        assert!(Index::map_bin(&map, range.start..range.end - 1).is_none());
+        let slots = good.len() - ix.len() * (8 + 4 + bin::SLOT) - ix.arena.len() + ix.garbage + ix.len() * 8;
+        let mut bad = good.clone();
+        bad[slots + bin::SLOT] ^= 1;
+        let f = tempfile::tempfile().expect("temp");
+        std::io::Write::write_all(&mut &f, &bad).expect("write");
+        // SAFETY: a temp file no one else can reach.
+        let map = std::sync::Arc::new(unsafe { memmap2::Mmap::map(&f) }.expect("map"));
+        assert!(Index::map_bin(&map, 0..bad.len()).is_none());
     }
 }

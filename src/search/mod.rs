@@ -12,11 +12,13 @@
 
 mod hay;
 mod index;
+mod mapped;
 mod query;
 mod score;
 
 pub use hay::{Hay, HayOf, HayRef, is_wide};
 pub use index::{Hit, Index, sort_best_first};
+pub use mapped::Map;
 pub use query::{Query, Term, TermKind};
 pub use score::{FUZZY_MIN_ASCII, highlight, score};
 

@@ -85,13 +85,11 @@ pub(super) fn write_framed(path: &Path, stamp: &str, payload: &[u8]) -> std::io:
 
 /// Write the index as the picture of `generation` of database `id`.
 pub fn write(db: &Path, kind: Kind, id: &str, generation: u64, ix: &Index) -> std::io::Result<()> {
+    let stamp = codec::stamp(MAGIC, SEARCH_CACHE_VERSION, id, generation);
     let mut payload = Vec::new();
-    ix.write_bin(&mut payload)?;
-    write_framed(
-        &file(db, kind),
-        &codec::stamp(MAGIC, SEARCH_CACHE_VERSION, id, generation),
-        &payload,
-    )
+    // The payload follows the stamp line and its length (u64).
+    ix.write_bin(&mut payload, stamp.len() + 1 + 8)?;
+    write_framed(&file(db, kind), &stamp, &payload)
 }
 
 /// A file's stamp (database, generation) and payload.
@@ -192,6 +190,25 @@ pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
         database,
         generation,
         value: Index::read_bin(payload)?,
+    })
+}
+
+/// The cache file of `kind` mapped into memory and checked as
+/// [`read_stamped`] checks it, its arrays read in place rather than copied:
+/// for a one-shot search, which reads each record once.
+pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
+    let file = std::fs::File::open(file(db, kind)).ok()?;
+    // SAFETY: cache files are never written in place, only replaced whole
+    // by a rename (`write_atomically`), so the mapped file does not change.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
+    let map: crate::search::Map = std::sync::Arc::new(map);
+    let ((database, generation), payload) = unframe(&map, MAGIC, SEARCH_CACHE_VERSION).ok()??;
+    let at = payload.as_ptr() as usize - map.as_ptr() as usize;
+    let range = at..at + payload.len();
+    Some(Unchecked {
+        database,
+        generation,
+        value: Index::map_bin(&map, range)?,
     })
 }
 

@@ -81,6 +81,13 @@ fn the_search_cache_is_written_as_committed() {
             cache::read(dir.path(), kind, "0123456789abcdef0123456789abcdef", 7).is_some(),
             "{kind} reads back"
         );
+        // A one-shot search maps it: the arrays are aligned in the file,
+        // read in place.
+        let mapped = cache::map_stamped(dir.path(), kind).and_then(|c| c.take("0123456789abcdef0123456789abcdef", 7));
+        assert!(
+            mapped.is_some_and(|m| m.is_mapped() && m.len() == ix.len()),
+            "{kind} maps in place"
+        );
     }
     assert_golden(
         "src/service/golden/search-cache.txt",

@@ -65,7 +65,7 @@ pub const SNAPSHOT_VERSION: u16 = 4;
 /// the search text change: the file's layout, or what a record's search
 /// line, pinyin forms or shared texts hold (the rows, the catalog's names,
 /// the matcher's forms).
-pub const SEARCH_CACHE_VERSION: u16 = 7;
+pub const SEARCH_CACHE_VERSION: u16 = 8;
 
 /// The program a derived file was written by: this skillbridge's version
 /// and the version of the pinyin tables it was built with (read from

@@ -12,6 +12,7 @@
 //!   `backup`: copies of the directory; `fault`: errors an operator can act on.
 
 pub mod aftercare;
+pub mod at_rest;
 pub mod audit;
 pub mod backup;
 pub mod batch;
@@ -274,6 +275,18 @@ impl Store {
     /// under a running process still takes writes (into files no one will
     /// read again), so the flush is refused when the log file is no longer
     /// the one opened.
+    /// Close this handle and, when it was the last one, record the
+    /// database at rest (see [`at_rest`]): the next one-shot command can
+    /// then know its identity and generation without opening it. Returns
+    /// whether the record was made.
+    pub fn close_at_rest(self) -> Result<bool> {
+        let (id, generation) = (self.database_id()?, self.generation()?);
+        self.flush()?;
+        let path = self.path.clone();
+        drop(self);
+        Ok(at_rest::record(&path, &id, generation))
+    }
+
     pub fn flush(&self) -> Result<()> {
         self.db.flush().map_err(|e| self.write_err(e))?;
         if log_file_id(&self.path) != self.log_file {

@@ -131,3 +131,77 @@ fn numbers_are_masked_unless_revealed_and_a_reveal_is_recorded() {
     assert_eq!(records[0]["people"], 300);
     assert_eq!(records[0]["role"], "admin");
 }
+
+/// `search` with `SKILLBRIDGE_TIMING`, which says which way it read the
+/// index; (succeeded, stdout, stderr).
+fn timed_search(db: &std::path::Path, query: &str) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+        .args(["search", "trainees", query, "--limit", "100000"])
+        .arg("--db")
+        .arg(db)
+        .env_remove("SKILLBRIDGE_DB")
+        .env("LC_ALL", "C")
+        .env("SKILLBRIDGE_TIMING", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        err,
+    )
+}
+
+#[test]
+fn a_database_at_rest_is_searched_unopened_and_never_from_a_stale_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_city(dir.path(), 400);
+    const AT_REST: &str = "database at rest";
+
+    // The first search opens the database and records it at rest; the
+    // next reads the mapped index without opening it, and finds the same.
+    let (ok, first, err) = timed_search(&db, "wang");
+    assert!(ok, "{err}");
+    assert!(!err.contains(AT_REST), "{err}");
+    assert!(lines(&first).len() > 3, "{first}");
+    let (ok, again, err) = timed_search(&db, "wang");
+    assert!(ok && err.contains(AT_REST), "{err}");
+    assert_eq!(again, first);
+
+    // Open in another process (here: this one): never taken to be at
+    // rest; the search says the database is in use, as before.
+    {
+        let held = skillbridge::store::Store::reopen(&db).unwrap();
+        let (ok, out, err) = timed_search(&db, "wang");
+        assert!(!ok, "searched a database another process has open: {out}");
+        assert!(!err.contains(AT_REST), "{err}");
+        drop(held);
+    }
+
+    // A write (by a command that does not record the database at rest):
+    // the next search opens the database and finds the new record.
+    let id = IdNumber::from_parts("321102", chrono::NaiveDate::from_ymd_opt(1990, 3, 4).unwrap(), 777).unwrap();
+    let csv = dir.path().join("new.csv");
+    std::fs::write(&csv, format!("姓名,身份证号\n王钱学试,{id}\n")).unwrap();
+    let (ok, out) = run_cli(&["import", "trainees", csv.to_str().unwrap()], &db);
+    assert!(ok, "{out}");
+    let (ok, after, err) = timed_search(&db, "wang");
+    assert!(ok, "{err}");
+    assert!(!err.contains(AT_REST), "a stale picture was searched: {err}");
+    assert!(after.contains("王钱学试"), "{after}");
+    assert_eq!(lines(&after).len(), lines(&first).len() + 1);
+    let (ok, again, err) = timed_search(&db, "wang");
+    assert!(ok && err.contains(AT_REST), "{err}");
+    assert_eq!(again, after);
+
+    // A damaged cache file is refused on the way in, and rebuilt.
+    let idx = db.join("search-cache").join("trainees.idx");
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&idx, bytes).unwrap();
+    let (ok, out, err) = timed_search(&db, "wang");
+    assert!(ok && !err.contains(AT_REST), "{err}");
+    assert_eq!(out, after);
+}
