@@ -266,11 +266,12 @@ impl Index {
 
     /// The scan's parts as hits, in index order.
     fn hits_of(&self, parts: &[Vec<(u32, i32)>]) -> Vec<Hit> {
+        let ids = &self.ids[..];
         parts
             .iter()
             .flatten()
             .map(|&(i, score)| Hit {
-                id: self.ids[i as usize],
+                id: ids[i as usize],
                 score: i64::from(score),
             })
             .collect()
@@ -306,7 +307,8 @@ impl Index {
         }
         let scored = || parts.iter().flatten().map(|&(i, s)| (i, i64::from(s)));
         let order = counting_order(scored, n, i64::from(hi), range, 0u32);
-        order.iter().map(|&i| self.ids[i as usize]).collect()
+        let ids = &self.ids[..];
+        order.iter().map(|&i| ids[i as usize]).collect()
     }
 
     /// Where each of `ids` is in the index, ascending (earlier results come
@@ -323,11 +325,12 @@ impl Index {
         want.sort_unstable();
         let mut p = Vec::with_capacity(want.len());
         let mut j = 0;
+        let all = &self.ids[..];
         for id in want {
-            while j < self.ids.len() && self.ids[j] < id {
+            while j < all.len() && all[j] < id {
                 j += 1;
             }
-            if self.ids.get(j) == Some(&id) {
+            if all.get(j) == Some(&id) {
                 p.push(j);
             }
         }

@@ -93,12 +93,30 @@ pub fn write(db: &Path, kind: Kind, id: &str, generation: u64, ix: &Index) -> st
 }
 
 /// A file's stamp (database, generation) and payload.
-pub(super) type Stamped<'a> = ((String, u64), &'a [u8]);
+pub(super) type Stamped<'a> = (Stamp, &'a [u8]);
+
+/// A stamp's database and generation.
+type Stamp = (String, u64);
+
+/// A file's stamp, payload and the bytes of its checksum.
+type Framed<'a> = (Stamp, &'a [u8], &'a [u8]);
 
 /// The stamp's (database, generation) and the payload of a file
 /// [`write_framed`] wrote, when its checksum holds; `Ok(None)` for a file
 /// of another kind or version; `Err` says why it is damaged.
 pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &str, version: u16) -> Result<Option<Stamped<'a>>, String> {
+    let Some((stamp, payload, crc)) = frame(bytes, magic, version)? else {
+        return Ok(None);
+    };
+    if crc != crc32fast::hash(payload).to_le_bytes() {
+        return Err("checksum mismatch".into());
+    }
+    Ok(Some((stamp, payload)))
+}
+
+/// The stamp, the payload and the bytes of the checksum the file says the
+/// payload has (not yet compared: see [`unframe`]).
+fn frame<'a>(bytes: &'a [u8], magic: &str, version: u16) -> Result<Option<Framed<'a>>, String> {
     // The stamp line is short: a file whose first 200 bytes hold no line
     // end is not one of ours.
     let Some(end) = bytes.iter().take(200).position(|b| *b == b'\n') else {
@@ -122,10 +140,7 @@ pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &str, version: u16) -> Result<
         .and_then(|stop| rest.get(8..stop))
         .ok_or("it is shorter than its length field says (cut short?)")?;
     let crc = rest.get(8 + len..).ok_or("it has no checksum")?;
-    if crc != crc32fast::hash(payload).to_le_bytes() {
-        return Err("checksum mismatch".into());
-    }
-    Ok(Some((stamp, payload)))
+    Ok(Some((stamp, payload, crc)))
 }
 
 /// How a file under `search-cache/` stands.
@@ -202,13 +217,21 @@ pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
     // by a rename (`write_atomically`), so the mapped file does not change.
     let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
     let map: crate::search::Map = std::sync::Arc::new(map);
-    let ((database, generation), payload) = unframe(&map, MAGIC, SEARCH_CACHE_VERSION).ok()??;
+    let ((database, generation), payload, crc) = frame(&map, MAGIC, SEARCH_CACHE_VERSION).ok()??;
     let at = payload.as_ptr() as usize - map.as_ptr() as usize;
     let range = at..at + payload.len();
+    // The checksum on one core while the other checks the arrays (every
+    // offset and boundary, as a copied read does): both must hold.
+    let (sum, value) = std::thread::scope(|sc| {
+        let sum = sc.spawn(|| crc32fast::hash(payload));
+        let value = Index::map_bin(&map, range);
+        (sum.join().ok(), value)
+    });
+    (sum.map(u32::to_le_bytes).as_ref().map(|s| &s[..]) == Some(crc)).then_some(())?;
     Some(Unchecked {
         database,
         generation,
-        value: Index::map_bin(&map, range)?,
+        value: value?,
     })
 }
 
