@@ -87,5 +87,8 @@ pub fn run(
     // The terminal is back; nothing writes now: leave the records and the
     // search index for the next start.
     ws.app.svc.save_search_cache();
+    let svc = ws.app.svc.clone();
+    drop(ws);
+    svc.close_at_rest();
     Ok(())
 }

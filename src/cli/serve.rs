@@ -24,6 +24,7 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
         eprintln!("service ready (search ready) in {:?}", t0.elapsed());
     }
     super::make_private(&db);
+    let last = svc.clone();
     skillbridge::server::serve(
         svc,
         s.keymap,
@@ -43,6 +44,8 @@ pub fn serve(g: &Globals, req: ServeArgs) -> Result<ExitCode> {
             import_dir: req.import_dir.unwrap_or_else(paths::import_dir),
         },
     )?;
+    // Stopped and flushed: recorded at rest for the one-shot commands.
+    last.close_at_rest();
     Ok(ExitCode::SUCCESS)
 }
 

@@ -434,6 +434,26 @@ impl Service {
         self.cached_generation.store(generation, Ordering::Release);
     }
 
+    /// Let go of this handle and, when it was the last one and no write
+    /// came after the caller's last, record the database at rest (see
+    /// `store::at_rest`): the next one-shot search then need not open it.
+    /// Call it at exit, after [`Service::save_search_cache`]; whether the
+    /// record was made is logged.
+    pub fn close_at_rest(self: Arc<Self>) -> bool {
+        let store = self.store.clone();
+        drop(self);
+        match store.close_at_rest() {
+            Ok(made) => {
+                tracing::info!(made, "database at rest recorded at exit");
+                made
+            }
+            Err(e) => {
+                tracing::warn!("the database could not be recorded at rest: {e}");
+                false
+            }
+        }
+    }
+
     /// The business date (a demo database runs at its simulated date).
     pub fn today(&self) -> NaiveDate {
         self.today

@@ -4,19 +4,26 @@
 //! needs only the identity and the generation, to know that its cached
 //! index is current.
 //!
-//! A process that closed the database ([`record`]) writes `PATH/at-rest`:
-//! the database's identity and generation and the signature of sled's log
-//! file (`PATH/db`: device, inode, length, modified and changed times). Any
-//! write to the database writes that log, so while the log's signature is
-//! the one recorded, the database is still that generation ([`read`]).
+//! A process that closes the database (`Store::close_at_rest`) writes
+//! `PATH/at-rest`: the database's identity and generation and the
+//! signature of sled's log file (`PATH/db`: device, inode, length, modified
+//! and changed times). Any write to the database writes that log, so while
+//! the log's signature is the one recorded, the database is still that
+//! generation ([`read`]).
 //!
-//! Both sides hold a shared lock on the log file while they look: sled
-//! holds it exclusively as long as the database is open, so a database
-//! another process has open is never taken to be at rest, and no writer
-//! can start in between. A write in the same tick of the file clock as the
-//! last one recorded would leave the modified time as it was: the record
-//! is made only once the log is [`SETTLED`] (waiting out the rest of that
-//! while, under the lock), so any later write is a later tick.
+//! - The signature is taken ([`settled`]) after a flush and before the
+//!   generation is read, and the record is made ([`record`]) only if the
+//!   log still has that signature once the database is closed: a write by
+//!   any other handle in between (which sled writes to the log by the time
+//!   it closes) means no record, never a wrong one.
+//! - Both sides hold a shared lock on the log file while they look: sled
+//!   holds it exclusively as long as the database is open, so a database
+//!   a process has open is never taken to be at rest, and no writer can
+//!   start in between.
+//! - A write in the same tick of the file clock as the write before would
+//!   leave the modified time as it was: the signature is taken only once
+//!   the log has been untouched for [`SETTLED`], so any later write is a
+//!   later tick.
 
 use super::codec;
 use std::path::{Path, PathBuf};
@@ -71,33 +78,47 @@ fn lock_shared(path: &Path) -> Option<std::fs::File> {
     Some(f)
 }
 
-/// Record that the database at `path` is database `id` at `generation`.
-/// Call it once the last handle of the store is dropped, with what the
-/// store said just before; it does nothing (and returns `false`) when the
-/// database is open again, or still held by sled, after [`RELEASE_WAIT`].
-pub fn record(path: &Path, id: &str, generation: u64) -> bool {
+/// The log's signature once it has been untouched for [`SETTLED`] (the
+/// rest of that while is waited out); take it after a flush, before the
+/// generation is read. `None` when the log cannot be read, or keeps being
+/// written.
+pub fn settled(path: &Path) -> Option<Log> {
+    for _ in 0..10 {
+        let meta = std::fs::metadata(log(path)).ok()?;
+        let age = SystemTime::now()
+            .duration_since(meta.modified().ok()?)
+            .unwrap_or(Duration::ZERO);
+        if age >= SETTLED {
+            return Some(Log(signature(&meta)));
+        }
+        std::thread::sleep(SETTLED - age);
+    }
+    None
+}
+
+/// The signature of the log at a moment (see [`settled`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Log(String);
+
+/// Record that the database at `path` is database `id` at `generation`,
+/// as it was when its log had signature `seen` ([`settled`]). Call it once
+/// the store is closed: it waits up to [`RELEASE_WAIT`] for sled to let go
+/// of the log, and records nothing (returns `false`) if it does not, or if
+/// the log was written since `seen`.
+pub fn record(path: &Path, id: &str, generation: u64, seen: &Log) -> bool {
     let start = std::time::Instant::now();
     let lock = loop {
         match lock_shared(path) {
             Some(l) => break l,
-            None if start.elapsed() < RELEASE_WAIT => std::thread::sleep(Duration::from_millis(5)),
+            None if start.elapsed() < RELEASE_WAIT => std::thread::sleep(Duration::from_millis(2)),
             None => return false,
         }
     };
     let Ok(meta) = lock.metadata() else { return false };
-    if let Some(age) = meta
-        .modified()
-        .ok()
-        .and_then(|m| SystemTime::now().duration_since(m).ok())
-        && age < SETTLED
-    {
-        std::thread::sleep(SETTLED - age);
+    if signature(&meta) != seen.0 {
+        return false;
     }
-    let text = format!(
-        "{}\n{}\n",
-        codec::stamp(MAGIC, VERSION, id, generation),
-        signature(&meta)
-    );
+    let text = format!("{}\n{}\n", codec::stamp(MAGIC, VERSION, id, generation), seen.0);
     let tmp = file(path).with_extension(format!("tmp{}", std::process::id()));
     let ok = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, file(path)));
     if ok.is_err() {
@@ -129,7 +150,10 @@ mod tests {
         let p = dir.path();
         std::fs::write(log(p), b"log").expect("log");
         assert_eq!(read(p), None, "nothing recorded yet");
-        assert!(record(p, "abc", 7));
+        let t = std::time::Instant::now();
+        let seen = settled(p).expect("settles");
+        assert!(t.elapsed() >= SETTLED / 2, "a log just written is waited for");
+        assert!(record(p, "abc", 7, &seen));
         assert_eq!(read(p), Some(("abc".to_string(), 7)));
         // Open (sled holds the log exclusively): not at rest, and nothing
         // is recorded over it.
@@ -137,16 +161,21 @@ mod tests {
         held.lock().expect("lock");
         assert_eq!(read(p), None);
         let t = std::time::Instant::now();
-        assert!(!record(p, "abc", 8));
+        assert!(!record(p, "abc", 8, &seen));
         assert!(t.elapsed() >= RELEASE_WAIT);
         drop(held);
         assert_eq!(read(p), Some(("abc".to_string(), 7)));
-        // Written (same length, at once: a later tick, since the record
-        // waited for the log to settle).
+        // Written (same length, at once: a later tick, since the signature
+        // was taken once the log had settled): not at rest, and a record
+        // made with the signature seen before the write is refused.
         std::fs::write(log(p), b"LOG").expect("write");
         assert_eq!(read(p), None);
+        assert!(!record(p, "abc", 8, &seen));
+        assert_eq!(read(p), None);
         // Another build's record, or a damaged one, is not read.
-        assert!(record(p, "abc", 9));
+        let seen = settled(p).expect("settles");
+        assert!(record(p, "abc", 9, &seen));
+        assert_eq!(read(p), Some(("abc".to_string(), 9)));
         let text = std::fs::read_to_string(file(p)).expect("read");
         std::fs::write(
             file(p),

@@ -280,11 +280,17 @@ impl Store {
     /// then know its identity and generation without opening it. Returns
     /// whether the record was made.
     pub fn close_at_rest(self) -> Result<bool> {
-        let (id, generation) = (self.database_id()?, self.generation()?);
+        // Flushed, the log's signature, then the generation: a write by
+        // another handle after the signature changes the log by the close,
+        // and then nothing is recorded (see `at_rest`).
         self.flush()?;
+        let Some(seen) = at_rest::settled(&self.path) else {
+            return Ok(false);
+        };
+        let (id, generation) = (self.database_id()?, self.generation()?);
         let path = self.path.clone();
         drop(self);
-        Ok(at_rest::record(&path, &id, generation))
+        Ok(at_rest::record(&path, &id, generation, &seen))
     }
 
     pub fn flush(&self) -> Result<()> {

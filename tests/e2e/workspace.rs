@@ -61,6 +61,19 @@ fn search_pair_enroll_quit_reopen_check() {
     t.wait_for("EXITED 0");
     drop(t);
 
+    // Quit after a write: the caches were saved and the database recorded
+    // at rest, so a one-shot search of cases reads the index without
+    // opening it, and finds the new case.
+    let out = Command::new(bin())
+        .args(["search", "cases", &case, "--db"])
+        .arg(&db)
+        .env("SKILLBRIDGE_TIMING", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("database at rest"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&case), "{out:?}");
+
     assert_eq!(stats(&db)["cases"].as_u64().unwrap(), before + 1);
     let check = Command::new(bin()).args(["check", "--db"]).arg(&db).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
