@@ -1,7 +1,8 @@
 //! `skillbridge search`: the workspace's search without the workspace. It
-//! reads the persisted search index when it is current (see
-//! `service::cache`), so a lookup does not load every record.
-//! `SKILLBRIDGE_TIMING` prints how long each step took.
+//! maps the persisted search index when it is current (see
+//! `service::cache`), so a lookup does not load every record; on a
+//! database at rest (see `store::at_rest`) it does not even open sled.
+//! `SKILLBRIDGE_TIMING` prints how long each step took, and which way.
 //!
 //! ID numbers and mobiles are printed masked (`3211**********1234`,
 //! `139****1111`), as on screen; a search by a whole or partial number
