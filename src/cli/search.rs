@@ -98,8 +98,10 @@ pub fn search(g: &Globals, req: &SearchArgs) -> Result<ExitCode> {
 /// The cached index of `kind`, mapped, when the database is at rest at the
 /// generation the cache was made from (see `store::at_rest`).
 fn at_rest_index(db: &std::path::Path, kind: Kind) -> Option<Index> {
-    let (id, generation) = skillbridge::store::at_rest::read(db)?;
-    cache::map_stamped(db, kind)?.take(&id, generation)
+    // Held while the cache is mapped: no process opens the database (and
+    // rewrites the cache) in between.
+    let rest = skillbridge::store::at_rest::read(db)?;
+    cache::map_stamped(db, kind)?.take(&rest.database, rest.generation)
 }
 
 /// Print the matches (or every line, `--lines`); how many were printed.

@@ -128,62 +128,88 @@ pub fn record(path: &Path, id: &str, generation: u64, seen: &Log) -> bool {
     ok.is_ok()
 }
 
-/// The identity and generation of the database at `path` when it is at
-/// rest as last recorded: no process has it open and its log is as it
-/// was. `None` otherwise (open it to know).
-pub fn read(path: &Path) -> Option<(String, u64)> {
+/// A database found at rest: which one and at which generation. It stays
+/// at rest while this is held (the log stays locked shared, so no process
+/// can open the database): hold it while reading what was derived from
+/// that generation.
+#[derive(Debug)]
+pub struct AtRest {
+    pub database: String,
+    pub generation: u64,
+    _lock: std::fs::File,
+}
+
+/// The database at `path`, when it is at rest as last recorded: no process
+/// has it open and its log is as it was. `None` otherwise (open it to
+/// know).
+pub fn read(path: &Path) -> Option<AtRest> {
     let lock = lock_shared(path)?;
     let meta = lock.metadata().ok()?;
     let text = std::fs::read_to_string(file(path)).ok()?;
     let mut lines = text.lines();
-    let stamp = codec::read_stamp(lines.next()?, MAGIC, VERSION)?;
-    (lines.next()? == signature(&meta)).then_some(stamp)
+    let (database, generation) = codec::read_stamp(lines.next()?, MAGIC, VERSION)?;
+    (lines.next()? == signature(&meta)).then_some(AtRest {
+        database,
+        generation,
+        _lock: lock,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(p: &Path) -> Option<(String, u64)> {
+        read(p).map(|r| (r.database, r.generation))
+    }
+
     #[test]
     fn a_database_is_at_rest_until_its_log_is_written_or_it_is_opened() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path();
         std::fs::write(log(p), b"log").expect("log");
-        assert_eq!(read(p), None, "nothing recorded yet");
+        assert_eq!(at(p), None, "nothing recorded yet");
         let t = std::time::Instant::now();
         let seen = settled(p).expect("settles");
         assert!(t.elapsed() >= SETTLED / 2, "a log just written is waited for");
         assert!(record(p, "abc", 7, &seen));
-        assert_eq!(read(p), Some(("abc".to_string(), 7)));
+        assert_eq!(at(p), Some(("abc".to_string(), 7)));
         // Open (sled holds the log exclusively): not at rest, and nothing
         // is recorded over it.
         let held = std::fs::File::open(log(p)).expect("open");
         held.lock().expect("lock");
-        assert_eq!(read(p), None);
+        assert_eq!(at(p), None);
         let t = std::time::Instant::now();
         assert!(!record(p, "abc", 8, &seen));
         assert!(t.elapsed() >= RELEASE_WAIT);
         drop(held);
-        assert_eq!(read(p), Some(("abc".to_string(), 7)));
+        assert_eq!(at(p), Some(("abc".to_string(), 7)));
         // Written (same length, at once: a later tick, since the signature
         // was taken once the log had settled): not at rest, and a record
         // made with the signature seen before the write is refused.
         std::fs::write(log(p), b"LOG").expect("write");
-        assert_eq!(read(p), None);
+        assert_eq!(at(p), None);
         assert!(!record(p, "abc", 8, &seen));
-        assert_eq!(read(p), None);
+        assert_eq!(at(p), None);
         // Another build's record, or a damaged one, is not read.
         let seen = settled(p).expect("settles");
         assert!(record(p, "abc", 9, &seen));
-        assert_eq!(read(p), Some(("abc".to_string(), 9)));
+        assert_eq!(at(p), Some(("abc".to_string(), 9)));
+        // Found at rest, it stays so while held: no process can open it.
+        let rest = read(p).expect("at rest");
+        let f = std::fs::File::open(log(p)).expect("open");
+        assert!(f.try_lock().is_err(), "sled's exclusive lock is refused");
+        drop(rest);
+        assert!(f.try_lock().is_ok());
+        drop(f);
         let text = std::fs::read_to_string(file(p)).expect("read");
         std::fs::write(
             file(p),
             text.replacen("skillbridge-at-rest 1", "skillbridge-at-rest 0", 1),
         )
         .expect("w");
-        assert_eq!(read(p), None);
+        assert_eq!(at(p), None);
         std::fs::write(file(p), "garbage").expect("w");
-        assert_eq!(read(p), None);
+        assert_eq!(at(p), None);
     }
 }
