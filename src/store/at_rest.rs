@@ -26,6 +26,7 @@
 //!   later tick.
 
 use super::codec;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -145,7 +146,10 @@ pub struct AtRest {
 pub fn read(path: &Path) -> Option<AtRest> {
     let lock = lock_shared(path)?;
     let meta = lock.metadata().ok()?;
-    let text = std::fs::read_to_string(file(path)).ok()?;
+    // A record is two short lines: a file of any size is read no further.
+    let mut text = String::new();
+    let mut f = std::fs::File::open(file(path)).ok()?.take(4096);
+    f.read_to_string(&mut text).ok()?;
     let mut lines = text.lines();
     let (database, generation) = codec::read_stamp(lines.next()?, MAGIC, VERSION)?;
     (lines.next()? == signature(&meta)).then_some(AtRest {
