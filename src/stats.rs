@@ -82,7 +82,71 @@ impl Serialize for Stats {
     }
 }
 
+/// The names of the figures the summary's lines hold (see [`Stats::figures`]).
+const FIGURES: [&str; 15] = [
+    "regions",
+    "institutions",
+    "enterprises",
+    "demands",
+    "skilled",
+    "technical",
+    "regular",
+    "regular_seats",
+    "project",
+    "project_seats",
+    "linked_posts",
+    "project_enterprises",
+    "trainees",
+    "cases",
+    "seats_used",
+];
+
+/// The summary's lines in English and in Chinese: each `{name}` is one of
+/// [`FIGURES`] (the languages order them differently).
+const SUMMARY_EN: &str = "regions {regions}  institutions {institutions}  enterprises {enterprises}
+demands {demands} ({skilled} skilled posts, {technical} technical-management posts)
+classes {regular} regular ({regular_seats} seats) + {project} project-based ({project_seats} seats, linked to {linked_posts} posts of {project_enterprises} enterprises)
+trainees {trainees}  cases {cases}  seats used {seats_used}
+";
+const SUMMARY_ZH: &str = "区域 {regions}  培训机构 {institutions}  企业 {enterprises}
+岗位需求 {demands} 条（技能岗 {skilled} 个，技术管理岗 {technical} 个）
+常规培训班 {regular} 个（名额 {regular_seats}）+ 项目化培训班 {project} 个（名额 {project_seats}，对接 {project_enterprises} 家企业的 {linked_posts} 个岗位）
+学员 {trainees}  服务记录 {cases}  已占名额 {seats_used}
+";
+
 impl Stats {
+    /// The figures the summary's lines name, in the order of [`FIGURES`].
+    fn figures(&self) -> [String; 15] {
+        let t = &self.totals;
+        [
+            REGIONS.len().to_string(),
+            t.institutions.to_string(),
+            t.enterprises.to_string(),
+            t.demands.to_string(),
+            t.demand_posts.skilled.to_string(),
+            t.demand_posts.technical_management.to_string(),
+            t.classes.regular.to_string(),
+            t.seats.regular.to_string(),
+            t.classes.project.to_string(),
+            t.seats.project.to_string(),
+            t.project_linked_posts.to_string(),
+            t.project_enterprises.to_string(),
+            t.trainees.to_string(),
+            t.cases.to_string(),
+            t.seats_used.to_string(),
+        ]
+    }
+
+    /// `template` with each `{name}` replaced by its figure.
+    fn fill(&self, template: &str) -> String {
+        FIGURES
+            .iter()
+            .zip(self.figures())
+            .fold(template.to_string(), |s, (name, v)| {
+                s.replace(&format!("{{{name}}}"), &v)
+            })
+    }
+
     /// A short human-readable summary.
     pub fn text(&self) -> String {
         let t = &self.totals;
@@ -90,27 +154,7 @@ impl Stats {
         if let Some(d) = &self.demo {
             s.push_str(&format!("{d}\n"));
         }
-        s.push_str(&format!(
-            "regions {}  institutions {}  enterprises {}\n\
-             demands {} ({} skilled posts, {} technical-management posts)\n\
-             classes {} regular ({} seats) + {} project-based ({} seats, linked to {} posts of {} enterprises)\n\
-             trainees {}  cases {}  seats used {}\n",
-            REGIONS.len(),
-            t.institutions,
-            t.enterprises,
-            t.demands,
-            t.demand_posts.skilled,
-            t.demand_posts.technical_management,
-            t.classes.regular,
-            t.seats.regular,
-            t.classes.project,
-            t.seats.project,
-            t.project_linked_posts,
-            t.project_enterprises,
-            t.trainees,
-            t.cases,
-            t.seats_used,
-        ));
+        s.push_str(&self.fill(SUMMARY_EN));
         let states: Vec<String> = t.cases_by_state.iter().map(|(k, v)| format!("{k} {v}")).collect();
         s.push_str(&format!("cases by state: {}\n", states.join(", ")));
         s
@@ -126,27 +170,7 @@ impl Stats {
                 t.trainees
             ));
         }
-        s.push_str(&format!(
-            "区域 {}  培训机构 {}  企业 {}\n\
-             岗位需求 {} 条（技能岗 {} 个，技术管理岗 {} 个）\n\
-             常规培训班 {} 个（名额 {}）+ 项目化培训班 {} 个（名额 {}，对接 {} 家企业的 {} 个岗位）\n\
-             学员 {}  服务记录 {}  已占名额 {}\n",
-            REGIONS.len(),
-            t.institutions,
-            t.enterprises,
-            t.demands,
-            t.demand_posts.skilled,
-            t.demand_posts.technical_management,
-            t.classes.regular,
-            t.seats.regular,
-            t.classes.project,
-            t.seats.project,
-            t.project_enterprises,
-            t.project_linked_posts,
-            t.trainees,
-            t.cases,
-            t.seats_used,
-        ));
+        s.push_str(&self.fill(SUMMARY_ZH));
         let states: Vec<String> = t
             .cases_by_state
             .iter()
@@ -161,5 +185,28 @@ impl Stats {
             .collect();
         s.push_str(&format!("各状态服务记录：{}\n", states.join("，")));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_summaries_name_every_figure_once_and_nothing_else() {
+        for template in [SUMMARY_EN, SUMMARY_ZH] {
+            let names: Vec<&str> = template
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+                .collect();
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), names.len(), "a figure named twice: {template}");
+            let mut known = FIGURES.to_vec();
+            known.sort_unstable();
+            assert_eq!(sorted, known, "{template}");
+        }
     }
 }
