@@ -77,12 +77,12 @@ impl<T: bytemuck::Pod + std::fmt::Debug> std::fmt::Debug for Arr<T> {
     }
 }
 
-/// Text: its own, or `len` bytes at byte `at` of a map, checked as UTF-8
-/// when made.
+/// Text: its own, or bytes of a map checked as UTF-8 when made (an
+/// [`Arr`] of bytes that is always UTF-8).
 #[derive(Clone)]
 pub(super) enum Text {
     Own(String),
-    Mapped { map: Map, at: usize, len: usize },
+    Mapped(Arr<u8>),
 }
 
 impl Default for Text {
@@ -94,22 +94,19 @@ impl Default for Text {
 impl Text {
     /// The `len` bytes at `at` of `map`, when they are there and UTF-8.
     pub(super) fn mapped(map: &Map, at: usize, len: usize) -> Option<Self> {
-        std::str::from_utf8(map.get(at..at.checked_add(len)?)?).ok()?;
-        Some(Text::Mapped {
-            map: map.clone(),
-            at,
-            len,
-        })
+        let bytes = Arr::mapped(map, at, len)?;
+        std::str::from_utf8(&bytes).ok()?;
+        Some(Text::Mapped(bytes))
     }
 
     /// The text, to change: a mapped text is copied first.
     pub(super) fn to_mut(&mut self) -> &mut String {
-        if let Text::Mapped { .. } = self {
+        if let Text::Mapped(_) = self {
             *self = Text::Own(self.to_string());
         }
         match self {
             Text::Own(s) => s,
-            Text::Mapped { .. } => unreachable!("copied just above"),
+            Text::Mapped(_) => unreachable!("copied just above"),
         }
     }
 }
@@ -119,13 +116,10 @@ impl std::ops::Deref for Text {
     fn deref(&self) -> &str {
         match self {
             Text::Own(s) => s,
-            Text::Mapped { map, at, len } => match map.get(*at..*at + *len) {
-                // SAFETY: these bytes were checked to be UTF-8 when the
-                // text was made (`Text::mapped`), and a map never changes:
-                // the file under it is only ever replaced by a rename.
-                Some(b) => unsafe { std::str::from_utf8_unchecked(b) },
-                None => "",
-            },
+            // SAFETY: these bytes were checked to be UTF-8 when the text
+            // was made (`Text::mapped`), and a map never changes: the file
+            // under it is only ever replaced by a rename.
+            Text::Mapped(bytes) => unsafe { std::str::from_utf8_unchecked(bytes) },
         }
     }
 }

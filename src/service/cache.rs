@@ -17,7 +17,7 @@
 use crate::domain::Kind;
 use crate::search::Index;
 use crate::store::codec::{self, SEARCH_CACHE_VERSION};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &str = "skillbridge-search";
@@ -46,36 +46,10 @@ pub fn clear_leftovers(db: &Path) {
     }
 }
 
-/// Write `path` in the cache directory atomically: into a temp file (named
-/// so `clear_leftovers` finds it), renamed over the old one when whole.
-pub(super) fn write_atomically(
-    path: &Path,
-    body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
-    let written = (|| {
-        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        body(&mut w)?;
-        w.flush()
-    })();
-    match written {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
 /// Write a stamped, checksummed file: the stamp line, the payload's
 /// length, the payload, its CRC-32 (the framing [`unframe`] reads).
 pub(super) fn write_framed(path: &Path, stamp: &str, payload: &[u8]) -> std::io::Result<()> {
-    write_atomically(path, |w| {
+    crate::store::write_atomically(path, |w| {
         writeln!(w, "{stamp}")?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
         w.write_all(payload)?;
@@ -214,7 +188,7 @@ pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
 pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
     let file = std::fs::File::open(file(db, kind)).ok()?;
     // SAFETY: cache files are never written in place, only replaced whole
-    // by a rename (`write_atomically`), so the mapped file does not change.
+    // by a rename (`store::write_atomically`), so the mapped file does not change.
     let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
     let map: crate::search::Map = std::sync::Arc::new(map);
     let ((database, generation), payload, crc) = frame(&map, MAGIC, SEARCH_CACHE_VERSION).ok()??;

@@ -120,11 +120,7 @@ pub fn record(path: &Path, id: &str, generation: u64, seen: &Log) -> bool {
         return false;
     }
     let text = format!("{}\n{}\n", codec::stamp(MAGIC, VERSION, id, generation), seen.0);
-    let tmp = file(path).with_extension(format!("tmp{}", std::process::id()));
-    let ok = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, file(path)));
-    if ok.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    let ok = super::write_atomically(&file(path), |w| std::io::Write::write_all(w, text.as_bytes()));
     drop(lock);
     ok.is_ok()
 }

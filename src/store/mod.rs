@@ -350,3 +350,30 @@ impl Store {
             .all(|t| self.tree(*t).is_empty())
     }
 }
+
+/// Write `path` atomically: into a temp file beside it
+/// (`<name>.tmp<pid>-<n>`, which the search cache's `clear_leftovers`
+/// finds), renamed over the old one when whole.
+pub fn write_atomically(
+    path: &Path,
+    body: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
+    let written = (|| {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        body(&mut w)?;
+        std::io::Write::flush(&mut w)
+    })();
+    match written {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
