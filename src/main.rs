@@ -79,14 +79,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         lang,
         operator,
     };
-    let stays_up = match &command {
-        Some(Command::Demo(args)) => !args.build_only,
-        Some(Command::Serve(_) | Command::Kiosk(_) | Command::Tui) | None => true,
-        _ => false,
-    };
-    if stays_up {
-        cli::guard::hold_little();
-    }
     match command {
         Some(Command::Keymap { command }) => match command {
             KeymapCommand::Check { path } => keymap::check(path, g.cli_lang()?),

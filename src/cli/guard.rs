@@ -20,12 +20,12 @@
 use mimalloc::MiMalloc;
 use skillbridge::say::Say;
 use skillbridge::say::cli::{CliError, Stopped};
-use std::alloc::{GlobalAlloc, Layout};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Set in the child: it runs the command itself.
@@ -39,46 +39,144 @@ pub const TEST_FAULT: &str = "SKILLBRIDGE_GUARD_TEST";
 const PANIC_CODE: i32 = 70;
 const MEMORY_CODE: i32 = 71;
 
-/// The global allocator: mimalloc, ending the process with
-/// [`MEMORY_CODE`] (and one line, written without allocating) when an
-/// allocation fails, instead of Rust's abort.
+/// The global allocator: mimalloc for a command that runs and ends, the
+/// system's for one that stays up, ending the process with [`MEMORY_CODE`]
+/// (and one line, written without allocating) when an allocation fails,
+/// instead of Rust's abort.
 ///
-/// mimalloc rather than the system's: most of a bulk write's time is
-/// sled's, and much of sled's is allocating and freeing nodes; with glibc's
-/// allocator a third of the CPU of building a demo city went to malloc and
-/// free. With mimalloc the 1M city took 74 s of CPU instead of 138 s
-/// (46.6 s instead of 96.5 s on 2 cores, run in turn), the 300k city 14 s
-/// instead of 22 s, at the same peak. A process that stays up gives freed
-/// memory back at once ([`hold_little`]).
+/// mimalloc for the commands that run and end: most of a bulk write's
+/// time is sled's, and much of sled's is allocating and freeing nodes; with
+/// glibc's allocator a third of the CPU of building a demo city went to
+/// malloc and free. With mimalloc the 1M city took 74–86 s of CPU instead
+/// of 138 s (47–53 s instead of 85–97 s on 2 cores, run in turn), the 100k
+/// city 3.8–4.8 s instead of 6.0–6.7 s, at the same peak.
+///
+/// The system's for serve, kiosk and the workspace on a database: with
+/// mimalloc a server held more for as long as it ran (1M: 717–724 against
+/// 701–702 MiB; 100k with 50 idle sessions: 141–146 against 123–124 MiB),
+/// and glibc's gives back what loading freed (`malloc_trim`).
+///
+/// The choice is made from the command line by the start-up entry
+/// [`CHOOSE`], before anything is allocated, and never changes: every block
+/// is freed by the allocator that made it.
 pub struct OutOfMemory;
 
-// SAFETY: every call is passed straight to the system allocator; only a
-// failed allocation is handled here, by ending the process with `_exit`,
-// which neither allocates nor returns.
+const UNDECIDED: u8 = 0;
+const SYSTEM: u8 = 1;
+const MIMALLOC: u8 = 2;
+static CHOICE: AtomicU8 = AtomicU8::new(UNDECIDED);
+
+/// The allocator of this process. Should anything allocate before the
+/// start-up entry ran, the system's is fixed for good.
+fn choice() -> u8 {
+    match CHOICE.load(Ordering::Relaxed) {
+        UNDECIDED => match CHOICE.compare_exchange(UNDECIDED, SYSTEM, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => SYSTEM,
+            Err(c) => c,
+        },
+        c => c,
+    }
+}
+
+/// Whether the command line is that of a process that stays up: serve,
+/// kiosk, tui, or no subcommand (the workspace). `demo` counts as one
+/// that ends: most of it is the build. Only the first word that is not an
+/// option (nor a global option's value) is looked at.
+fn stays_up<'a>(args: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    let mut args = args.into_iter().skip(1);
+    while let Some(a) = args.next() {
+        if matches!(a, b"--db" | b"--keymap" | b"--lang" | b"--operator") {
+            args.next();
+        } else if !a.starts_with(b"-") {
+            return matches!(a, b"serve" | b"kiosk" | b"tui");
+        }
+    }
+    true
+}
+
+/// Run by the C start-up code, with the process's arguments, before Rust's
+/// own start and before mimalloc's constructor (priority 101): choose the
+/// allocator, and for mimalloc have arenas committed as they are used
+/// (mimalloc reads that option when it makes its first arena; a guarded
+/// command's data limit then counts only what is used).
+#[used]
+#[unsafe(link_section = ".init_array.00100")]
+static CHOOSE: extern "C" fn(std::ffi::c_int, *const *const std::ffi::c_char) = {
+    extern "C" fn choose(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) {
+        let n = usize::try_from(argc).unwrap_or(0);
+        let args = (0..n).filter_map(|i| {
+            // SAFETY: the C start-up code passes argc entries of argv, each
+            // a NUL-terminated string that lives as long as the process.
+            let p = unsafe { *argv.add(i) };
+            (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes())
+        });
+        let pick = if argv.is_null() || stays_up(args) {
+            SYSTEM
+        } else {
+            MIMALLOC
+        };
+        if pick == MIMALLOC {
+            // SAFETY: setting an option takes no pointers; nothing has
+            // been allocated yet.
+            unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) }
+        }
+        let _ = CHOICE.compare_exchange(UNDECIDED, pick, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    choose
+};
+
+// SAFETY: every call is passed straight to the allocator chosen once for
+// the process; only a failed allocation is handled here, by ending the
+// process with `_exit`, which neither allocates nor returns.
 unsafe impl GlobalAlloc for OutOfMemory {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract for `alloc` is passed on unchanged.
-        let p = unsafe { MiMalloc.alloc(layout) };
+        let p = unsafe {
+            if choice() == MIMALLOC {
+                MiMalloc.alloc(layout)
+            } else {
+                System.alloc(layout)
+            }
+        };
         if p.is_null() {
             out_of_memory();
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract for `dealloc` is passed on unchanged.
-        unsafe { MiMalloc.dealloc(ptr, layout) }
+        // SAFETY: the caller's contract for `dealloc` is passed on
+        // unchanged, to the allocator that made the block.
+        unsafe {
+            if choice() == MIMALLOC {
+                MiMalloc.dealloc(ptr, layout)
+            } else {
+                System.dealloc(ptr, layout)
+            }
+        }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe { MiMalloc.alloc_zeroed(layout) };
+        let p = unsafe {
+            if choice() == MIMALLOC {
+                MiMalloc.alloc_zeroed(layout)
+            } else {
+                System.alloc_zeroed(layout)
+            }
+        };
         if p.is_null() {
             out_of_memory();
         }
         p
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract for `realloc` is passed on unchanged.
-        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
+        // SAFETY: as for `dealloc`.
+        let p = unsafe {
+            if choice() == MIMALLOC {
+                MiMalloc.realloc(ptr, layout, new_size)
+            } else {
+                System.realloc(ptr, layout, new_size)
+            }
+        };
         if p.is_null() {
             out_of_memory();
         }
@@ -86,42 +184,11 @@ unsafe impl GlobalAlloc for OutOfMemory {
     }
 }
 
-/// mimalloc's options by their number in its `mimalloc.h` (version 3.3.2,
+/// mimalloc's option by its number in its `mimalloc.h` (version 3.3.2,
 /// the one `libmimalloc-sys` 0.1.49 builds; its binding does not name
-/// these). A test fails when another version is built, so that the
-/// numbers are read again.
+/// it). A test fails when another version is built, so that the number is
+/// read again.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-const MI_OPTION_PURGE_DECOMMITS: libmimalloc_sys::mi_option_t = 5;
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// For a process that stays up (a server, the workspace, a kiosk): memory
-/// freed is given back to the system at once and arenas are committed as
-/// they are used, so the steady footprint is what is held. With mimalloc's
-/// defaults (freed memory kept 10 ms per page, arenas committed whole) a
-/// 1M server settled at 1.12–1.17 GB against 701 MB with glibc's
-/// allocator; with these, at 718 MB.
-pub fn hold_little() {
-    // SAFETY: setting an option takes no pointers and is allowed at any
-    // time; these only change when and how mimalloc returns free memory.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DECOMMITS, 1);
-    }
-}
-
-/// Arenas committed as they are used, not whole: read when mimalloc makes
-/// its first arena, at its own start, so set before it, from the binary's
-/// start-up list at a priority ahead of mimalloc's constructor (101).
-/// Without it a 1M server settled 55 MB higher.
-#[used]
-#[unsafe(link_section = ".init_array.00100")]
-static COMMIT_AS_USED: extern "C" fn() = {
-    extern "C" fn commit_as_used() {
-        // SAFETY: as in `hold_little`; it runs before any allocation.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) }
-    }
-    commit_as_used
-};
 
 fn out_of_memory() -> ! {
     const MSG: &[u8] = b"skillbridge: out of memory\n";
@@ -303,21 +370,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_option_numbers_are_those_of_the_mimalloc_built() {
-        // SAFETY: mi_version and mi_option_get take no pointers.
+    fn the_option_number_is_that_of_the_mimalloc_built() {
+        // SAFETY: mi_version takes no pointers.
         let version = unsafe { libmimalloc_sys::mi_version() };
-        assert_eq!(version, 30302, "read the option numbers again from this mimalloc.h");
-        hold_little();
-        // SAFETY: as above.
-        let (delay, decommits, eager) = unsafe {
-            (
-                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
-                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DECOMMITS),
-                libmimalloc_sys::mi_option_get(MI_OPTION_ARENA_EAGER_COMMIT),
-            )
+        assert_eq!(version, 30302, "read the option number again from this mimalloc.h");
+    }
+
+    #[test]
+    fn servers_and_the_workspace_keep_the_systems_allocator_and_the_rest_take_mimalloc() {
+        let up = |line: &str| stays_up(line.split(' ').map(str::as_bytes));
+        for line in [
+            "skillbridge",
+            "skillbridge serve --listen 0.0.0.0:2222",
+            "skillbridge --db serve kiosk",
+            "skillbridge --db /srv/city --lang zh tui",
+            "skillbridge --operator wang kiosk --db x",
+            "skillbridge --lang zh",
+        ] {
+            assert!(up(line), "{line}");
+        }
+        for line in [
+            "skillbridge demo",
+            "skillbridge demo --build-only --trainees 1000000",
+            "skillbridge --db serve search trainees 王芳",
+            "skillbridge --db=/srv/city import trainees.csv",
+            "skillbridge restore serve.jsonl",
+            "skillbridge check --repair",
+        ] {
+            assert!(!up(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_choice_was_made_at_start_up_from_this_command_line() {
+        let args: Vec<String> = std::env::args().collect();
+        let want = if stays_up(args.iter().map(|a| a.as_bytes())) {
+            SYSTEM
+        } else {
+            MIMALLOC
         };
-        // The binary's start-up list ran before this test: arenas are
-        // committed as used.
-        assert_eq!((delay, decommits, eager), (0, 1, 0));
+        assert_eq!(CHOICE.load(Ordering::Relaxed), want);
     }
 }

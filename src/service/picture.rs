@@ -73,10 +73,6 @@ pub(super) fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-    // SAFETY: mi_collect frees what mimalloc holds unused (the binary's
-    // allocator); it takes no pointers. Where the allocator is the
-    // system's (tests, benches) it has nothing to free.
-    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Records the service keeps in memory after a save.
