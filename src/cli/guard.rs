@@ -51,20 +51,25 @@ const MEMORY_CODE: i32 = 71;
 /// of 138 s (47–53 s instead of 85–97 s on 2 cores, run in turn), the 100k
 /// city 3.8–4.8 s instead of 6.0–6.7 s, at the same peak.
 ///
-/// The system's for serve, kiosk and the workspace on a database: with
-/// mimalloc a server held more for as long as it ran (1M: 717–724 against
-/// 701–702 MiB; 100k with 50 idle sessions: 141–146 against 123–124 MiB),
-/// and glibc's gives back what loading freed (`malloc_trim`).
+/// The system's for serve, kiosk, tui and no subcommand: with mimalloc a
+/// server held more for as long as it ran (1M: 717–724 against 701–702
+/// MiB; 100k with 50 idle sessions: 141–146 against 123–124 MiB), and
+/// glibc's gives back what loading freed (`malloc_trim`). `demo` runs on
+/// mimalloc, build and all, and has it give freed memory back at once if
+/// it goes on to open the workspace ([`give_back_at_once`]).
 ///
 /// The choice is made from the command line by the start-up entry
-/// [`CHOOSE`], before anything is allocated, and never changes: every block
-/// is freed by the allocator that made it.
+/// `CHOOSE`, before anything is allocated, and never changes (should
+/// anything allocate before it, the system's is fixed): every block is
+/// freed by the allocator that made it.
 pub struct OutOfMemory;
 
 const UNDECIDED: u8 = 0;
 const SYSTEM: u8 = 1;
 const MIMALLOC: u8 = 2;
 static CHOICE: AtomicU8 = AtomicU8::new(UNDECIDED);
+/// Set by [`CHOOSE`] once it ran (a test reads it).
+static CHOSE_AT_START: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The allocator of this process. Should anything allocate before the
 /// start-up entry ran, the system's is fixed for good.
@@ -80,7 +85,7 @@ fn choice() -> u8 {
 
 /// Whether the command line is that of a process that stays up: serve,
 /// kiosk, tui, or no subcommand (the workspace). `demo` counts as one
-/// that ends: most of it is the build. Only the first word that is not an
+/// that ends: its build is the part the allocator matters to. Only the first word that is not an
 /// option (nor a global option's value) is looked at.
 fn stays_up<'a>(args: impl IntoIterator<Item = &'a [u8]>) -> bool {
     let mut args = args.into_iter().skip(1);
@@ -94,11 +99,15 @@ fn stays_up<'a>(args: impl IntoIterator<Item = &'a [u8]>) -> bool {
     true
 }
 
-/// Run by the C start-up code, with the process's arguments, before Rust's
-/// own start and before mimalloc's constructor (priority 101): choose the
+/// Run by glibc's start-up code, with the process's arguments, before
+/// Rust's `main` and before any unnumbered constructor (mimalloc's, built
+/// by gcc, is one; the linker puts numbered entries first): choose the
 /// allocator, and for mimalloc have arenas committed as they are used
-/// (mimalloc reads that option when it makes its first arena; a guarded
-/// command's data limit then counts only what is used).
+/// (mimalloc reads that option whenever it reserves an arena, the first
+/// time at its first allocation; a guarded command's data limit then
+/// counts only what is used). Only glibc passes argc and argv to these
+/// entries, as std's own entry at 99 relies on.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[used]
 #[unsafe(link_section = ".init_array.00100")]
 static CHOOSE: extern "C" fn(std::ffi::c_int, *const *const std::ffi::c_char) = {
@@ -116,11 +125,12 @@ static CHOOSE: extern "C" fn(std::ffi::c_int, *const *const std::ffi::c_char) = 
             MIMALLOC
         };
         if pick == MIMALLOC {
-            // SAFETY: setting an option takes no pointers; nothing has
-            // been allocated yet.
+            // SAFETY: setting an option takes no pointers and is allowed
+            // at any time.
             unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) }
         }
         let _ = CHOICE.compare_exchange(UNDECIDED, pick, Ordering::Relaxed, Ordering::Relaxed);
+        CHOSE_AT_START.store(true, Ordering::Relaxed);
     }
     choose
 };
@@ -184,11 +194,29 @@ unsafe impl GlobalAlloc for OutOfMemory {
     }
 }
 
-/// mimalloc's option by its number in its `mimalloc.h` (version 3.3.2,
+/// mimalloc's options by their number in its `mimalloc.h` (version 3.3.2,
 /// the one `libmimalloc-sys` 0.1.49 builds; its binding does not name
-/// it). A test fails when another version is built, so that the number is
-/// read again.
+/// them). A test fails when another version is built, so that the numbers
+/// are read again.
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DECOMMITS: libmimalloc_sys::mi_option_t = 5;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// For `demo` when it goes on to open the workspace (it ran on mimalloc
+/// for the build, and the allocator never changes): memory freed is given
+/// back to the system at once, so the session holds about what it uses
+/// (with mimalloc's defaults a 1M server held 1.12–1.17 GB, with these
+/// 0.78 GB, with glibc's allocator 0.70 GB).
+pub fn give_back_at_once() {
+    if choice() == MIMALLOC {
+        // SAFETY: setting an option takes no pointers and is allowed at
+        // any time; these only change when and how free memory is returned.
+        unsafe {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DECOMMITS, 1);
+        }
+    }
+}
 
 fn out_of_memory() -> ! {
     const MSG: &[u8] = b"skillbridge: out of memory\n";
@@ -403,6 +431,7 @@ mod tests {
 
     #[test]
     fn the_choice_was_made_at_start_up_from_this_command_line() {
+        assert!(CHOSE_AT_START.load(Ordering::Relaxed), "the start-up entry did not run");
         let args: Vec<String> = std::env::args().collect();
         let want = if stays_up(args.iter().map(|a| a.as_bytes())) {
             SYSTEM
@@ -410,5 +439,12 @@ mod tests {
             MIMALLOC
         };
         assert_eq!(CHOICE.load(Ordering::Relaxed), want);
+        if want == MIMALLOC {
+            // SAFETY: mi_option_get takes no pointers.
+            assert_eq!(
+                unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_ARENA_EAGER_COMMIT) },
+                0
+            );
+        }
     }
 }

@@ -152,7 +152,11 @@ pub fn demo(g: &Globals, args: &DemoArgs) -> Result<ExitCode> {
         super::tell(Line::DemoOpened { path: path.clone() }, lang);
     }
     match s {
-        Some(s) => open_workspace(&path, || Ok(store), s),
+        Some(s) => {
+            // The build ran on mimalloc; the session that follows stays up.
+            super::guard::give_back_at_once();
+            open_workspace(&path, || Ok(store), s)
+        }
         None => Ok(ExitCode::SUCCESS),
     }
 }
