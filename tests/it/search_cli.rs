@@ -205,3 +205,56 @@ fn a_database_at_rest_is_searched_unopened_and_never_from_a_stale_picture() {
     assert!(ok && !err.contains(AT_REST), "{err}");
     assert_eq!(out, after);
 }
+
+/// A server stopped by SIGTERM records the database at rest as it closes
+/// (`Service::close_at_rest` after `serve` returns), so the next one-shot
+/// search does not open sled. sled may still tidy its log as it closes,
+/// which leaves no record (the safe outcome): a few starts are allowed
+/// for that, and at least one must leave the record.
+#[test]
+fn a_stopped_server_leaves_the_database_at_rest_for_the_next_search() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_city(dir.path(), 300);
+    let key = russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+    let keys = dir.path().join("authorized_keys");
+    std::fs::write(&keys, format!("{} wang\n", key.public_key().to_openssh().unwrap())).unwrap();
+    let mut recorded = false;
+    let mut said = String::new();
+    for _ in 0..3 {
+        let _ = std::fs::remove_file(db.join("at-rest"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
+            .arg(&keys)
+            .arg("--host-key")
+            .arg(dir.path().join("host_key"))
+            .arg("--db")
+            .arg(&db)
+            .env_remove("SKILLBRIDGE_DB")
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut said_by_serve = BufReader::new(child.stderr.take().unwrap()).lines();
+        assert!(
+            said_by_serve
+                .by_ref()
+                .map_while(Result::ok)
+                .any(|l| l.starts_with("connect:")),
+            "serve did not start"
+        );
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "serve ended with {status}");
+        let (ok, out, err) = timed_search(&db, "wang");
+        assert!(ok, "{err}");
+        assert!(!lines(&out).is_empty(), "{out}");
+        said = err;
+        if said.contains("database at rest") {
+            recorded = true;
+            break;
+        }
+    }
+    assert!(recorded, "no stop of the server left the database at rest: {said}");
+}
