@@ -135,62 +135,45 @@ static CHOOSE: extern "C" fn(std::ffi::c_int, *const *const std::ffi::c_char) = 
     choose
 };
 
+/// `$call` on the allocator chosen for the process ([`choice`]).
+macro_rules! on_chosen {
+    ($call:ident($($arg:expr),*)) => {
+        if choice() == MIMALLOC {
+            MiMalloc.$call($($arg),*)
+        } else {
+            System.$call($($arg),*)
+        }
+    };
+}
+
+/// A block as allocated; a failed allocation ends the process.
+fn or_out_of_memory(p: *mut u8) -> *mut u8 {
+    if p.is_null() {
+        out_of_memory();
+    }
+    p
+}
+
 // SAFETY: every call is passed straight to the allocator chosen once for
-// the process; only a failed allocation is handled here, by ending the
-// process with `_exit`, which neither allocates nor returns.
+// the process, so a block is freed by the allocator that made it; only a
+// failed allocation is handled here, by ending the process with `_exit`,
+// which neither allocates nor returns.
 unsafe impl GlobalAlloc for OutOfMemory {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract for `alloc` is passed on unchanged.
-        let p = unsafe {
-            if choice() == MIMALLOC {
-                MiMalloc.alloc(layout)
-            } else {
-                System.alloc(layout)
-            }
-        };
-        if p.is_null() {
-            out_of_memory();
-        }
-        p
+        or_out_of_memory(unsafe { on_chosen!(alloc(layout)) })
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract for `dealloc` is passed on
-        // unchanged, to the allocator that made the block.
-        unsafe {
-            if choice() == MIMALLOC {
-                MiMalloc.dealloc(ptr, layout)
-            } else {
-                System.dealloc(ptr, layout)
-            }
-        }
+        // SAFETY: the caller's contract for `dealloc` is passed on unchanged.
+        unsafe { on_chosen!(dealloc(ptr, layout)) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe {
-            if choice() == MIMALLOC {
-                MiMalloc.alloc_zeroed(layout)
-            } else {
-                System.alloc_zeroed(layout)
-            }
-        };
-        if p.is_null() {
-            out_of_memory();
-        }
-        p
+        or_out_of_memory(unsafe { on_chosen!(alloc_zeroed(layout)) })
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `dealloc`.
-        let p = unsafe {
-            if choice() == MIMALLOC {
-                MiMalloc.realloc(ptr, layout, new_size)
-            } else {
-                System.realloc(ptr, layout, new_size)
-            }
-        };
-        if p.is_null() {
-            out_of_memory();
-        }
-        p
+        or_out_of_memory(unsafe { on_chosen!(realloc(ptr, layout, new_size)) })
     }
 }
 

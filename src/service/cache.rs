@@ -82,10 +82,15 @@ pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &str, version: u16) -> Result<
     let Some((stamp, payload, crc)) = frame(bytes, magic, version)? else {
         return Ok(None);
     };
-    if crc != crc32fast::hash(payload).to_le_bytes() {
+    if !sum_matches(crc32fast::hash(payload), crc) {
         return Err("checksum mismatch".into());
     }
     Ok(Some((stamp, payload)))
+}
+
+/// Whether a payload's CRC-32 is the checksum its file holds.
+fn sum_matches(sum: u32, crc: &[u8]) -> bool {
+    crc == sum.to_le_bytes()
 }
 
 /// The stamp, the payload and the bytes of the checksum the file says the
@@ -201,7 +206,9 @@ pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
         let value = Index::map_bin(&map, range);
         (sum.join().ok(), value)
     });
-    (sum.map(u32::to_le_bytes).as_ref().map(|s| &s[..]) == Some(crc)).then_some(())?;
+    if !sum_matches(sum?, crc) {
+        return None;
+    }
     Some(Unchecked {
         database,
         generation,

@@ -93,34 +93,42 @@ impl Gathered {
         self.bytes.extend_from_slice(value);
     }
 
-    fn key(&self, (at, k, _): (usize, u32, u32)) -> &[u8] {
-        &self.bytes[at..at + k as usize]
+    /// A write's key and value.
+    fn pair(&self, (at, k, v): (usize, u32, u32)) -> (&[u8], &[u8]) {
+        let (k, v) = (k as usize, v as usize);
+        (&self.bytes[at..at + k], &self.bytes[at + k..at + k + v])
     }
 
-    /// The writes in key order, the last write of a key winning.
-    fn sorted(mut self) -> (Vec<u8>, Vec<(usize, u32, u32)>) {
+    /// The writes put in key order, the last write of a key winning.
+    fn sorted(mut self) -> Self {
         let mut at = std::mem::take(&mut self.at);
         // Stable: of equal keys the later write stays later.
-        at.sort_by(|a, b| self.key(*a).cmp(self.key(*b)));
+        at.sort_by(|a, b| self.pair(*a).0.cmp(self.pair(*b).0));
         let mut out: Vec<(usize, u32, u32)> = Vec::with_capacity(at.len());
         for w in at {
             match out.last_mut() {
-                Some(last) if self.key(*last) == self.key(w) => *last = w,
+                Some(last) if self.pair(*last).0 == self.pair(w).0 => *last = w,
                 _ => out.push(w),
             }
         }
-        (self.bytes, out)
+        self.at = out;
+        self
     }
 
     /// Insert the writes into `tree`, in key order.
     fn write(self, tree: &sled::Tree) -> std::result::Result<(), sled::Error> {
-        let (bytes, at) = self.sorted();
-        for (at, k, v) in at {
-            let (k, v) = (k as usize, v as usize);
-            tree.insert(&bytes[at..at + k], &bytes[at + k..at + k + v])?;
+        let sorted = self.sorted();
+        for w in &sorted.at {
+            let (k, v) = sorted.pair(*w);
+            tree.insert(k, v)?;
         }
         Ok(())
     }
+}
+
+/// What a writer thread that panicked is reported as.
+fn panicked() -> sled::Error {
+    sled::Error::ReportableBug("a bulk writer's thread panicked".into())
 }
 
 fn write_loads(from: Receiver<Load>) -> std::result::Result<(), sled::Error> {
@@ -242,9 +250,7 @@ impl<'a> BulkWriter<'a> {
             let ended = match done.join() {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(self.store.write_err(e)),
-                Err(_) => Err(self
-                    .store
-                    .write_err(sled::Error::ReportableBug("a bulk writer's thread panicked".into()))),
+                Err(_) => Err(self.store.write_err(panicked())),
             };
             if out.is_ok() {
                 out = ended;
@@ -272,13 +278,14 @@ impl<'a> BulkWriter<'a> {
         self.store.bump_generation()?;
         self.store.flush()
     }
-}
 
-impl BulkWriter<'_> {
     /// The index trees, each in key order, the largest on a thread of its
     /// own beside the others.
     fn write_later(&mut self) -> Result<()> {
         let mut later: Vec<(TreeName, Gathered)> = self.later.drain().collect();
+        if later.is_empty() {
+            return Ok(());
+        }
         later.sort_by_key(|(_, g)| std::cmp::Reverse(g.at.len()));
         let store = self.store;
         let write = |part: Vec<(TreeName, Gathered)>| -> std::result::Result<(), sled::Error> {
@@ -287,17 +294,11 @@ impl BulkWriter<'_> {
             }
             Ok(())
         };
-        let rest = if later.len() > 1 {
-            later.split_off(1)
-        } else {
-            Vec::new()
-        };
+        let rest = later.split_off(1);
         let (first, second) = std::thread::scope(|sc| {
             let other = sc.spawn(|| write(rest));
             let first = write(later);
-            let second = other
-                .join()
-                .unwrap_or_else(|_| Err(sled::Error::ReportableBug("a bulk writer's thread panicked".into())));
+            let second = other.join().unwrap_or_else(|_| Err(panicked()));
             (first, second)
         });
         first.and(second).map_err(|e| self.store.write_err(e))
@@ -324,14 +325,8 @@ mod tests {
         g.push(b"3201", b"short");
         g.push(b"320102", b"new");
         g.push(b"", b"empty key");
-        let (bytes, at) = g.sorted();
-        let got: Vec<(&[u8], &[u8])> = at
-            .iter()
-            .map(|&(at, k, v)| {
-                let (k, v) = (k as usize, v as usize);
-                (&bytes[at..at + k], &bytes[at + k..at + k + v])
-            })
-            .collect();
+        let g = g.sorted();
+        let got: Vec<(&[u8], &[u8])> = g.at.iter().map(|w| g.pair(*w)).collect();
         let want: Vec<(&[u8], &[u8])> = vec![
             (b"", b"empty key"),
             (b"110101", b"a"),
