@@ -397,6 +397,29 @@ async fn accept(
     }
 }
 
+/// SIGTERM and SIGINT, caught from the moment this is made.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.int.recv() => {},
+        }
+    }
+}
+
 /// Serve until SIGTERM or ctrl-c; then tell sessions, let them finish,
 /// flush the database and remove the address note.
 pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::Result<()> {
@@ -425,6 +448,10 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
     svc.restrict_imports_to(opts.import_dir.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
+        // The stop signals are caught before the server says where it
+        // listens: a SIGTERM sent as soon as "connect:" is printed must
+        // stop it cleanly (sessions told, database flushed), not kill it.
+        let mut stop_signals = StopSignals::install()?;
         let listener = tokio::net::TcpListener::bind(&opts.listen)
             .await
             .map_err(|e| ServeError::Listen {
@@ -474,18 +501,7 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
                 }
             })
         };
-        {
-            #[cfg(unix)]
-            {
-                let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {},
-                    _ = term.recv() => {},
-                }
-            }
-            #[cfg(not(unix))]
-            tokio::signal::ctrl_c().await?;
-        }
+        stop_signals.wait().await;
         eprintln!("stopping: telling {} sessions", shared.sessions.load(Ordering::Acquire));
         stopping.store(true, Ordering::Release);
         for _ in 0..40 {
