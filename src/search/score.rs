@@ -23,8 +23,12 @@ pub(super) fn forms_for(term: &Term) -> &'static [Form] {
         &[Form::Line]
     } else if term.is_run() {
         // The initials form holds the line's ASCII too, lower-cased; a
-        // digit (and a record's code) is the same in every form.
-        if term.text.bytes().all(|b| b.is_ascii_digit()) || term.is_code() {
+        // digit (and a record's code) is the same in every form. So is one
+        // character: where it starts a syllable of the full pinyin, the
+        // initials hold it as that hanzi's initial, no later and after the
+        // same character, so the pinyin form can never score higher (and
+        // walking its syllables cost a first keystroke most of its time).
+        if term.text.len() == 1 || term.text.bytes().all(|b| b.is_ascii_digit()) || term.is_code() {
             &[Form::Initials]
         } else {
             &[Form::Initials, Form::Pinyin]
@@ -68,10 +72,18 @@ pub(super) fn term_form(
             let n = pat.chars().count() as i64;
             return hit.map(|(s, idx)| (if term.wide { s.min(32 * n - 1) } else { s }, idx));
         }
-        TermKind::Exact => match term.find_iter(hay.as_bytes()).find(|b| starts_ok(*b)) {
-            Some(b) => Some((hay, "", b, 2)),
-            // The tail is ASCII: every position starts its own "syllable".
-            None => term.find(tail.as_bytes()).map(|b| (hay, tail, b, 2)),
+        // One byte (a first keystroke, looked for in every record) by
+        // memchr itself, without the substring searcher's set-up per text.
+        TermKind::Exact => match pat.as_bytes() {
+            &[c] => match memchr::memchr_iter(c, hay.as_bytes()).find(|b| starts_ok(*b)) {
+                Some(b) => Some((hay, "", b, 2)),
+                None => memchr::memchr(c, tail.as_bytes()).map(|b| (hay, tail, b, 2)),
+            },
+            _ => match term.find_iter(hay.as_bytes()).find(|b| starts_ok(*b)) {
+                Some(b) => Some((hay, "", b, 2)),
+                // The tail is ASCII: every position starts its own "syllable".
+                None => term.find(tail.as_bytes()).map(|b| (hay, tail, b, 2)),
+            },
         },
         TermKind::Prefix => hay.starts_with(pat).then_some((hay, "", 0, 3)),
         // `$` ends a cell (cells are joined by two spaces), not only the line.
