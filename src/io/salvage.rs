@@ -120,6 +120,16 @@ pub fn salvage(db: &Path, out: &Path) -> Result<Report, SalvageError> {
     c.trainees = decode(&scan, &mut lost);
     c.cases = decode(&scan, &mut lost);
     for (k, v) in scan.trees.get("events").into_iter().flatten() {
+        if k.len() == 8 {
+            // A case's run: every event that decodes is kept.
+            for (i, ev) in crate::store::run::frames(v).into_iter().enumerate() {
+                match ev {
+                    Ok(ev) => c.events.push(ev),
+                    Err(e) => lost.push(format!("events {k:02x?} #{i}: does not decode ({e}), left out")),
+                }
+            }
+            continue;
+        }
         match codec::decode::<Event>(v, EVENT_VERSION) {
             Ok((_, ev)) => c.events.push(ev),
             Err(e) => lost.push(format!("events {k:02x?}: does not decode ({e}), left out")),

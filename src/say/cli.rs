@@ -1071,6 +1071,10 @@ const SALVAGE_ZH: &[(&str, &str)] = &[
     ("{}: records before {}", "{}：{} 之前的记录"),
     ("{}: records from {} up to {}", "{}：从 {} 到 {} 的记录"),
     (
+        "{} {}: does not decode ({}), left out",
+        "{} {}：无法解码（原始信息：「{}」），未收录",
+    ),
+    (
         "{} {}: stored under another key, left out",
         "{} {}：存放在另一个键下，未收录",
     ),
@@ -1172,6 +1176,14 @@ mod tests {
         assert_eq!(holes("malformed counter", "malformed counter!"), None);
         assert_eq!(translate("class C12 does not exist", CHECK_ZH), "培训班 C12 不存在");
         assert!(translate("something new", CHECK_ZH).contains("「something new」"));
+        // Salvage's word for an event left out, alone or in a case's run.
+        for line in [
+            "events [00, 00, 00, 07, 00, 00, 00, 01]: does not decode (bad), left out",
+            "events [00, 00, 00, 07] #2: does not decode (bad), left out",
+        ] {
+            let zh = translate(line, SALVAGE_ZH);
+            assert!(zh.contains("无法解码") && !zh.contains("left out"), "{zh}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::ops::Stamp;
 use super::record::{EVENT_VERSION, demand_status, event_key};
+use super::run::run_key;
 use super::tx::{Tx, TxResult, abort};
 use super::{Result, Store, StoreError, TreeName, codec};
 use crate::domain::aftercare::{self as ac, AftercareError, Chain, CorrectionRight, FollowUpOutcome, Schedule, Slot};
@@ -129,8 +130,22 @@ impl Store {
 impl Tx<'_> {
     /// A case's events, read one by one (a transaction has no range scan).
     pub(crate) fn events_of(&self, case: &Case) -> TxResult<Vec<Event>> {
-        let mut out = Vec::with_capacity(case.events as usize);
-        for seq in 0..case.events {
+        let corrupt = |detail: String| {
+            abort(StoreError::Corrupt {
+                path: self.path.to_path_buf(),
+                detail,
+            })
+        };
+        // The case's run of events (a bulk load's), then single events.
+        let mut out = match self.tree(TreeName::Events).get(run_key(case.id))? {
+            Some(v) => match super::run::decode_item(&run_key(case.id), &v) {
+                Ok(evs) => evs,
+                Err(e) => return corrupt(format!("events of case {}: {e}", case.id)),
+            },
+            None => Vec::with_capacity(case.events as usize),
+        };
+        let from = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        for seq in from..case.events {
             let Some(v) = self.tree(TreeName::Events).get(event_key(case.id, seq))? else {
                 return abort(StoreError::Corrupt {
                     path: self.path.to_path_buf(),

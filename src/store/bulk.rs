@@ -42,6 +42,9 @@ pub struct BulkWriter<'a> {
     pending: usize,
     /// The writer threads, once started: one per [`lane`].
     writers: Vec<Writer>,
+    /// The events of the case being written, kept as one run
+    /// (`store::run`) until another case's event comes.
+    events: Option<super::run::Run>,
 }
 
 /// A writer thread and the way to it.
@@ -150,6 +153,7 @@ impl<'a> BulkWriter<'a> {
             later: HashMap::new(),
             pending: 0,
             writers: Vec::new(),
+            events: None,
         }
     }
 
@@ -182,12 +186,34 @@ impl<'a> BulkWriter<'a> {
     pub fn put_event(&mut self, ev: &Event) -> Result<()> {
         let bytes = codec::encode(EVENT_VERSION, ev)
             .map_err(|e| self.store.corrupt(format!("event {}/{}: {e}", ev.case, ev.seq)))?;
-        self.insert(TreeName::Events, &event_key(ev.case, ev.seq), &bytes);
+        // A case's events from seq 0 on, in order, make its run; one that
+        // does not follow on (another case's came between) is written
+        // alone under its own key, after the run, as a transaction would.
+        match &mut self.events {
+            Some(run) if run.case == ev.case && run.next == ev.seq => run.push(&bytes),
+            _ => {
+                self.end_run();
+                if ev.seq == 0 {
+                    let mut run = super::run::Run::new(ev.case);
+                    run.push(&bytes);
+                    self.events = Some(run);
+                } else {
+                    self.insert(TreeName::Events, &event_key(ev.case, ev.seq), &bytes);
+                }
+            }
+        }
         // A note's entry goes with its event (`store::notes`).
         if let Some((k, v)) = super::notes::bulk_entry(self.store, ev)? {
             self.insert(TreeName::CaseNotes, &k, &v);
         }
         self.tick()
+    }
+
+    /// Hand the run being written to the batch.
+    fn end_run(&mut self) {
+        if let Some(run) = self.events.take() {
+            self.insert(TreeName::Events, &super::run::run_key(run.case), run.bytes());
+        }
     }
 
     pub fn set_seats_used(&mut self, class: ClassId, n: u32) -> Result<()> {
@@ -263,6 +289,7 @@ impl<'a> BulkWriter<'a> {
     /// gathered a whole batch (a restore's every 500 records) writes on
     /// this thread: no thread is started for it.
     pub fn finish(mut self) -> Result<()> {
+        self.end_run();
         if self.writers.is_empty() {
             for (tree, run) in std::mem::take(&mut self.batches) {
                 let tree = self.store.tree(tree);

@@ -9,6 +9,7 @@
 //! | format | version | golden test |
 //! |---|---|---|
 //! | a record in the store | `Record::VERSION` per kind, `EVENT_VERSION` | `store::golden` |
+//! | a case's run of events (`store::run`) | `RUN_MAGIC`, then `EVENT_VERSION` per event | `store::run` |
 //! | the records snapshot `search-cache/records.bin` | [`SNAPSHOT_VERSION`] | `service::golden` |
 //! | the search cache `search-cache/<kind>.idx` | [`SEARCH_CACHE_VERSION`] | `service::golden` |
 //! | a backup file | `io::backup::FORMAT_VERSION` | `io::backup` round trips |

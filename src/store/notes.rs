@@ -11,7 +11,7 @@
 //! writes every event again, and with it every note's entry.
 
 use super::check::{Problem, show_key};
-use super::record::{EVENT_VERSION, event_key};
+use super::record::event_key;
 use super::tx::{Edit, Tx, TxResult, abort};
 use super::{Result, Store, StoreError, TreeName, codec};
 use crate::domain::notes::{CaseNote, note_of};
@@ -85,6 +85,14 @@ struct Wanted {
     unread: BTreeSet<Vec<u8>>,
 }
 
+impl Wanted {
+    /// Is the entry under `key` (case ++ seq) behind an event that does
+    /// not decode: its own, or its case's whole run?
+    fn unread_holds(&self, key: &[u8]) -> bool {
+        self.unread.contains(key) || key.get(..8).is_some_and(|case| self.unread.contains(case))
+    }
+}
+
 impl Store {
     /// Every note, by case and event.
     pub fn case_notes(&self) -> Result<Vec<CaseNote>> {
@@ -115,12 +123,14 @@ impl Store {
         for item in self.tree(TreeName::Events).iter() {
             super::progress::tick();
             let (k, v) = item.map_err(|e| self.read_err(e))?;
-            match codec::decode::<Event>(&v, EVENT_VERSION) {
-                Ok((_, ev)) => {
-                    if let Some((key, value)) =
-                        entry_of(&ev).map_err(|e| self.corrupt(format!("note of event {}/{}: {e}", ev.case, ev.seq)))?
-                    {
-                        w.entries.insert(key, value);
+            match super::run::decode_item(&k, &v) {
+                Ok(evs) => {
+                    for ev in evs {
+                        if let Some((key, value)) = entry_of(&ev)
+                            .map_err(|e| self.corrupt(format!("note of event {}/{}: {e}", ev.case, ev.seq)))?
+                        {
+                            w.entries.insert(key, value);
+                        }
                     }
                 }
                 Err(_) => {
@@ -145,7 +155,7 @@ impl Store {
             .collect();
         let stray = have
             .keys()
-            .filter(|k| !want.entries.contains_key(*k) && !want.unread.contains(*k))
+            .filter(|k| !want.entries.contains_key(*k) && !want.unread_holds(k))
             .cloned()
             .collect();
         Ok((wrong, stray))

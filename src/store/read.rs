@@ -1,7 +1,7 @@
 //! Reads: one record, every record of a kind, a case's events, the unique
 //! lookups and the counters.
 
-use super::record::{DemandUsage, EVENT_VERSION, Record, name_key, u32_from, u64_from};
+use super::record::{DemandUsage, Record, name_key, u32_from, u64_from};
 use super::{Result, Store, TreeName, codec};
 use crate::domain::*;
 
@@ -38,14 +38,20 @@ impl Store {
         self.tree(R::TREE).len()
     }
 
+    /// How many items a tree holds (a walk of the tree).
+    pub fn items_in(&self, tree: TreeName) -> usize {
+        self.tree(tree).len()
+    }
+
     pub fn events_of(&self, case: CaseId) -> Result<Vec<Event>> {
         let mut out = Vec::new();
         super::progress::tick();
-        for item in self.tree(TreeName::Events).scan_prefix(case.0.to_be_bytes()) {
-            let (_, v) = item.map_err(|e| self.read_err(e))?;
-            let (_, ev) = codec::decode::<Event>(&v, EVENT_VERSION)
-                .map_err(|e| self.corrupt(format!("events of case {case}: {e}")))?;
-            out.push(ev);
+        // The case's run (its 8-byte key sorts first), then single events.
+        for item in self.tree(TreeName::Events).scan_prefix(super::run::run_key(case)) {
+            let (k, v) = item.map_err(|e| self.read_err(e))?;
+            let evs =
+                super::run::decode_item(&k, &v).map_err(|e| self.corrupt(format!("events of case {case}: {e}")))?;
+            out.extend(evs);
         }
         Ok(out)
     }
@@ -55,10 +61,9 @@ impl Store {
         let mut out = Vec::new();
         for item in self.tree(TreeName::Events).iter() {
             super::progress::tick();
-            let (_, v) = item.map_err(|e| self.read_err(e))?;
-            let (_, ev) =
-                codec::decode::<Event>(&v, EVENT_VERSION).map_err(|e| self.corrupt(format!("events: {e}")))?;
-            out.push(ev);
+            let (k, v) = item.map_err(|e| self.read_err(e))?;
+            let evs = super::run::decode_item(&k, &v).map_err(|e| self.corrupt(format!("events: {e}")))?;
+            out.extend(evs);
         }
         Ok(out)
     }

@@ -347,3 +347,77 @@ fn a_corrupted_value_is_reported_not_misread() {
     assert!(e.to_string().contains("trainees"), "{e}");
     assert!(!store.check().problems.is_empty());
 }
+
+/// A bulk load (the demo city, a restore) keeps each case's events as one
+/// item, a run (schema 5); a transaction appends single events after it.
+/// The case's events, all events, `check`, a backup and its restore all
+/// read one unbroken sequence.
+#[test]
+fn a_bulk_loaded_case_keeps_its_events_in_one_run_and_appends_after_it() {
+    use skillbridge::io::backup;
+    use skillbridge::store::TreeName;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let store = Store::open(&path).unwrap();
+    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 200, seed: 5 }).unwrap();
+    let cases: Vec<Case> = store.all().unwrap();
+    let events = store.all_events().unwrap();
+    // A run per case that has events (and a single event where the demo
+    // came back to a case later): far fewer items than events.
+    let with_events = cases.iter().filter(|c| c.events > 0).count();
+    let items = store.items_in(TreeName::Events);
+    assert!(
+        items >= with_events && items * 2 < events.len(),
+        "{items} items, {} events",
+        events.len()
+    );
+    // Notes appended after a run, twice, to two cases.
+    let mut noted = Vec::new();
+    for c in cases.iter().filter(|c| c.events > 1) {
+        if store.add_note(c.id, &stamp(), "第一条补记").is_ok() {
+            store.add_note(c.id, &stamp(), "第二条补记").unwrap();
+            noted.push(c.clone());
+            if noted.len() == 2 {
+                break;
+            }
+        }
+    }
+    assert_eq!(noted.len(), 2, "no case took a note");
+    assert_eq!(store.items_in(TreeName::Events), items + 4);
+    for c in &noted {
+        let evs = store.events_of(c.id).unwrap();
+        assert_eq!(evs.len(), c.events as usize + 2);
+        assert!(
+            evs.iter()
+                .enumerate()
+                .all(|(i, e)| e.seq as usize == i && e.case == c.id)
+        );
+        assert_eq!(evs[evs.len() - 1].note, "第二条补记");
+        assert_eq!(
+            evs[..c.events as usize],
+            events.iter().filter(|e| e.case == c.id).cloned().collect::<Vec<_>>()[..]
+        );
+    }
+    assert_eq!(store.all_events().unwrap().len(), events.len() + 4);
+    assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
+    // A backup reads them all; its restore writes one run per case.
+    let file = dir.path().join("city.sbk");
+    backup::backup(&store, &file).unwrap();
+    drop(store);
+    let again = dir.path().join("restored");
+    backup::restore(&file, &again).unwrap();
+    let restored = Store::open(&again).unwrap();
+    // The notes appended as single events are in their cases' runs now
+    // (a restore ends its writer every so many lines, which may leave a
+    // case's later events single, as the demo build may).
+    let restored_items = restored.items_in(TreeName::Events);
+    assert!(
+        restored_items >= with_events && restored_items < items + 4,
+        "{restored_items} items, {with_events} cases, {items} + 4 before"
+    );
+    assert_eq!(restored.all_events().unwrap().len(), events.len() + 4);
+    for c in &noted {
+        assert_eq!(restored.events_of(c.id).unwrap().last().unwrap().note, "第二条补记");
+    }
+    assert!(restored.check().problems.is_empty());
+}
