@@ -125,7 +125,10 @@ pub fn salvage(db: &Path, out: &Path) -> Result<Report, SalvageError> {
             for (i, ev) in crate::store::run::frames(v).into_iter().enumerate() {
                 match ev {
                     Ok(ev) => c.events.push(ev),
-                    Err(e) => lost.push(format!("events {k:02x?} #{i}: does not decode ({e}), left out")),
+                    Err(e) => lost.push(format!(
+                        "events {k:02x?} #{i}: does not decode ({}), left out",
+                        e.detail
+                    )),
                 }
             }
             continue;

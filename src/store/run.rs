@@ -60,18 +60,27 @@ impl Run {
     }
 }
 
+/// Why an event of a run does not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameError {
+    /// The run is cut here: nothing after it can be found.
+    pub cut: bool,
+    pub detail: String,
+}
+
 /// Each event of a run, decoded, in order; a frame that does not decode
 /// is an error in its place. A length that overruns the value ends the
-/// list with one error (nothing after it can be found).
-pub fn frames(value: &[u8]) -> Vec<Result<Event, String>> {
+/// list with one error marked `cut` (nothing after it can be found).
+pub fn frames(value: &[u8]) -> Vec<Result<Event, FrameError>> {
+    let cut = |detail: String| Err(FrameError { cut: true, detail });
     let mut out = Vec::new();
     let Some((&RUN_MAGIC, mut rest)) = value.split_first() else {
-        out.push(Err(format!("not a run of events (first byte {:?})", value.first())));
+        out.push(cut(format!("not a run of events (first byte {:?})", value.first())));
         return out;
     };
     while !rest.is_empty() {
         let Some((len, body)) = rest.split_first_chunk::<4>() else {
-            out.push(Err(format!(
+            out.push(cut(format!(
                 "a run of events ends inside a length ({} bytes left)",
                 rest.len()
             )));
@@ -79,7 +88,7 @@ pub fn frames(value: &[u8]) -> Vec<Result<Event, String>> {
         };
         let len = u32::from_le_bytes(*len) as usize;
         let Some((frame, after)) = (len <= body.len()).then(|| body.split_at(len)) else {
-            out.push(Err(format!(
+            out.push(cut(format!(
                 "an event of the run says {len} bytes, {} are left",
                 body.len()
             )));
@@ -88,7 +97,10 @@ pub fn frames(value: &[u8]) -> Vec<Result<Event, String>> {
         out.push(
             codec::decode::<Event>(frame, EVENT_VERSION)
                 .map(|(_, ev)| ev)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| FrameError {
+                    cut: false,
+                    detail: e.to_string(),
+                }),
         );
         rest = after;
     }
@@ -99,7 +111,7 @@ pub fn frames(value: &[u8]) -> Vec<Result<Event, String>> {
 /// else one event. The first failure is the error.
 pub fn decode_item(key: &[u8], value: &[u8]) -> Result<Vec<Event>, String> {
     if key.len() == 8 {
-        frames(value).into_iter().collect()
+        frames(value).into_iter().map(|r| r.map_err(|e| e.detail)).collect()
     } else {
         codec::decode::<Event>(value, EVENT_VERSION)
             .map(|(_, ev)| vec![ev])
@@ -177,17 +189,18 @@ mod tests {
         long[1..5].copy_from_slice(&u32::MAX.to_le_bytes());
         let got = frames(&long);
         assert_eq!(got.len(), 1);
-        assert!(
-            got[0].as_ref().unwrap_err().contains("says 4294967295 bytes"),
-            "{got:?}"
-        );
+        let e = got[0].as_ref().unwrap_err();
+        assert!(e.cut && e.detail.contains("says 4294967295 bytes"), "{got:?}");
         // One event's bytes damaged: that one fails, the others read.
         let mut flipped = bytes.clone();
         let second = 1 + 4 + u32::from_le_bytes(bytes[1..5].try_into().unwrap()) as usize;
         flipped[second + 4] ^= 0xFF;
         let got = frames(&flipped);
         assert_eq!(got.len(), 3);
-        assert!(got[0].is_ok() && got[1].is_err() && got[2].is_ok(), "{got:?}");
+        assert!(
+            got[0].is_ok() && got[1].as_ref().is_err_and(|e| !e.cut) && got[2].is_ok(),
+            "{got:?}"
+        );
         // Not a run at all.
         assert!(decode_item(&run_key(CaseId(7)), &[0xB1, 0, 2]).is_err());
         assert!(decode_item(&run_key(CaseId(7)), &[]).is_err());

@@ -227,3 +227,74 @@ fn the_search_command_never_prints_a_note() {
         assert!(!out.contains("夜班"), "{q}: {out}");
     }
 }
+
+/// One event of a case's run that does not decode costs only its own
+/// note's entry: the run's other events still say what the notes tree
+/// must hold, so a lost entry of a readable event is found and rebuilt.
+#[test]
+fn a_damaged_event_in_a_run_leaves_its_neighbours_notes_checked_and_repaired() {
+    use skillbridge::store::{TreeName, event_key};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    // Cases with a note, and which of their events carry one.
+    let noted_cases: Vec<(CaseId, Vec<usize>)> = {
+        let store = Store::open(&path).unwrap();
+        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 300, seed: 7 }).unwrap();
+        assert!(store.items_in(TreeName::Events) * 2 < store.all_events().unwrap().len());
+        let cases: Vec<Case> = store.all().unwrap();
+        cases
+            .iter()
+            .filter_map(|c| {
+                let evs = store.events_of(c.id).ok()?;
+                let noted: Vec<usize> = (0..evs.len()).filter(|i| note_of(&evs[*i]).is_some()).collect();
+                (!noted.is_empty()).then_some((c.id, noted))
+            })
+            .collect()
+    };
+    let (case, noted) = {
+        let raw = common::raw_open(&path);
+        let events = raw.open_tree("events").unwrap();
+        // Where each event's frame starts in a run.
+        let starts = |run: &[u8]| {
+            let mut at = 1;
+            let mut out = Vec::new();
+            while at < run.len() {
+                out.push(at);
+                at += 4 + u32::from_le_bytes(run[at..at + 4].try_into().unwrap()) as usize;
+            }
+            out
+        };
+        let (case, noted, damaged, mut run) = noted_cases
+            .iter()
+            .find_map(|(case, noted)| {
+                let run = events.get(case.0.to_be_bytes()).ok()??.to_vec();
+                let n = starts(&run).len();
+                let noted = *noted.iter().find(|i| **i < n)?;
+                let damaged = (0..n).find(|i| *i != noted)?;
+                Some((*case, noted, damaged, run))
+            })
+            .expect("a run with a noted event and another");
+        // Break the damaged event's envelope (its first byte).
+        let at = starts(&run)[damaged];
+        run[at + 4] ^= 0xFF;
+        events.insert(case.0.to_be_bytes(), run).unwrap();
+        raw.open_tree("case_notes")
+            .unwrap()
+            .remove(event_key(case, noted as u32))
+            .unwrap()
+            .expect("the noted event's entry");
+        raw.flush().unwrap();
+        (case, noted)
+    };
+    let (ok, said) = common::run_cli(&["--lang", "en", "check"], &path);
+    let entry = format!("case_notes {case}/{noted}");
+    assert!(
+        !ok && said.contains(&entry) && said.contains("the event's note has no entry"),
+        "{said}"
+    );
+    let (_, said) = common::run_cli(&["--lang", "en", "check", "--repair"], &path);
+    assert!(said.contains("rebuilt from the events"), "{said}");
+    let store = Store::reopen(&path).unwrap();
+    let n = store.case_notes_of(case).unwrap();
+    assert!(n.iter().any(|n| n.seq as usize == noted), "{n:?}");
+}

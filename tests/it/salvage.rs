@@ -292,3 +292,45 @@ fn the_guard_ends_hangs_growth_and_panics_with_a_message() {
         assert!(!text.contains("panicked"), "{fault}: {text}");
     }
 }
+
+/// Salvage reads a demo city's runs of events (a case's events as one
+/// item) event by event: one event whose bytes are broken is named and
+/// left out, with its case (restore wants a case's every event), and every
+/// other case comes back with all its events.
+#[test]
+fn salvage_reads_runs_of_events_and_leaves_out_only_a_broken_ones_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 200);
+    let (all, victim, victims_events) = {
+        let store = Store::reopen(&db).unwrap();
+        let all = store.all_events().unwrap();
+        assert!(store.items_in(skillbridge::store::TreeName::Events) * 2 < all.len());
+        let victim = all.iter().find(|e| e.seq == 2).expect("a case with three events").case;
+        let n = all.iter().filter(|e| e.case == victim).count();
+        (all.len(), victim, n)
+    };
+    {
+        let raw = common::raw_open(&db);
+        let events = raw.open_tree("events").unwrap();
+        let mut run = events
+            .get(victim.0.to_be_bytes())
+            .unwrap()
+            .expect("the case's run")
+            .to_vec();
+        let second = 1 + 4 + u32::from_le_bytes(run[1..5].try_into().unwrap()) as usize;
+        run[second + 4] ^= 0xFF;
+        events.insert(victim.0.to_be_bytes(), run).unwrap();
+        raw.flush().unwrap();
+    }
+    let out = dir.path().join("s.skb");
+    let (ok, text) = common::run_cli(&["--lang", "en", "salvage", out.to_str().unwrap()], &db);
+    assert!(!ok, "something was lost: {text}");
+    assert!(text.contains("#1: does not decode"), "{text}");
+    let (ok, text) = common::run_cli(&["restore", out.to_str().unwrap()], &dir.path().join("r"));
+    assert!(ok, "{text}");
+    let restored = Store::reopen(&dir.path().join("r")).unwrap();
+    let kept = restored.all_events().unwrap();
+    assert!(kept.iter().all(|e| e.case != victim));
+    assert_eq!(kept.len(), all - victims_events);
+    assert!(restored.check().problems.is_empty());
+}
