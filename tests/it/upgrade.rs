@@ -133,3 +133,39 @@ fn the_schema_2_demo_city_gets_zhenjiangs_pack_and_keeps_its_meaning() {
     let again = Store::reopen(&path).unwrap();
     assert_eq!(again.pack().unwrap(), Some(skillbridge::pack::Pack::zhenjiang()));
 }
+
+/// A database of schema 4 (each event its own item) needs nothing
+/// converted for schema 5 (a case's events may be one run): it is backed
+/// up, its version moves, it checks clean with the same figures and every
+/// event, and a note appended lands after the case's events.
+#[test]
+fn the_schema_4_demo_city_keeps_its_single_events_and_takes_new_ones() {
+    let (dir, path) = copy_of("v4-demo");
+    assert_eq!(schema_version(&path), 4, "the fixture is a schema-4 database");
+    let items = raw_open(&path).open_tree("events").unwrap().len();
+    let store = Store::reopen(&path).unwrap();
+    let report = store.check();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.events, items, "every event of schema 4 is an item of its own");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("v4-demo.stats.json")).unwrap()).unwrap();
+    let stats = serde_json::to_value(skillbridge::stats::compute(&store).unwrap()).unwrap();
+    assert_eq!(stats, expected, "the figures changed in the upgrade");
+    let cases: Vec<skillbridge::domain::Case> = store.all().unwrap();
+    let noted = cases
+        .iter()
+        .find(|c| c.events > 0 && store.add_note(c.id, &common::stamp(), "升级后补记").is_ok())
+        .expect("a case that takes a note");
+    let evs = store.events_of(noted.id).unwrap();
+    assert_eq!(evs.len(), noted.events as usize + 1);
+    assert_eq!(evs.last().map(|e| e.note.as_str()), Some("升级后补记"));
+    assert!(store.check().problems.is_empty());
+    drop(store);
+    assert_eq!(schema_version(&path), SCHEMA_VERSION);
+    let backups = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("db.bak-"))
+        .count();
+    assert_eq!(backups, 1, "the upgrade backs the database up first");
+}
