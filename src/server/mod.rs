@@ -345,8 +345,8 @@ async fn accept(
     listener: tokio::net::TcpListener,
     limits: Limits,
     stop: tokio::sync::broadcast::Sender<()>,
+    mut stopped: tokio::sync::broadcast::Receiver<()>,
 ) {
-    let mut stopped = stop.subscribe();
     let mut next_id = 0u64;
     let mut refused = 0u64;
     let mut noted = std::time::Instant::now() - Duration::from_secs(60);
@@ -487,7 +487,16 @@ pub fn serve(svc: Arc<Service>, keymap: Arc<KeyMap>, opts: Options) -> anyhow::R
         });
         let config = Arc::new(config(key));
         let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(4);
-        let accepting = tokio::spawn(accept(shared.clone(), config, listener, limits, stop_tx.clone()));
+        // Subscribed before the task is spawned: a stop that comes before
+        // the task first runs must still end it.
+        let accepting = tokio::spawn(accept(
+            shared.clone(),
+            config,
+            listener,
+            limits,
+            stop_tx.clone(),
+            stop_tx.subscribe(),
+        ));
         let watcher = {
             let shared = shared.clone();
             let mut stopped = stop_tx.subscribe();

@@ -213,40 +213,14 @@ fn a_database_at_rest_is_searched_unopened_and_never_from_a_stale_picture() {
 /// for that, and at least one must leave the record.
 #[test]
 fn a_stopped_server_leaves_the_database_at_rest_for_the_next_search() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     let db = demo_city(dir.path(), 300);
-    let key = russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
-    let keys = dir.path().join("authorized_keys");
-    std::fs::write(&keys, format!("{} wang\n", key.public_key().to_openssh().unwrap())).unwrap();
     let mut recorded = false;
     let mut said = String::new();
     for _ in 0..3 {
         let _ = std::fs::remove_file(db.join("at-rest"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
-            .arg(&keys)
-            .arg("--host-key")
-            .arg(dir.path().join("host_key"))
-            .arg("--db")
-            .arg(&db)
-            .env_remove("SKILLBRIDGE_DB")
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut said_by_serve = BufReader::new(child.stderr.take().unwrap()).lines();
-        assert!(
-            said_by_serve
-                .by_ref()
-                .map_while(Result::ok)
-                .any(|l| l.starts_with("connect:")),
-            "serve did not start"
-        );
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let status = child.wait().unwrap();
-        assert!(status.success(), "serve ended with {status}");
+        let status = serve_and_stop_at_once(dir.path(), &db);
+        assert!(status.is_some_and(|s| s.success()), "serve ended with {status:?}");
         let (ok, out, err) = timed_search(&db, "wang");
         assert!(ok, "{err}");
         assert!(!lines(&out).is_empty(), "{out}");
@@ -257,4 +231,66 @@ fn a_stopped_server_leaves_the_database_at_rest_for_the_next_search() {
         }
     }
     assert!(recorded, "no stop of the server left the database at rest: {said}");
+}
+
+/// A server stopped the moment it says where it listens ends cleanly,
+/// every time: its stop signals are caught, and its accept loop hears the
+/// stop, from before either could miss it.
+#[test]
+fn a_server_stopped_as_soon_as_it_listens_always_ends_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_city(dir.path(), 50);
+    for round in 0..30 {
+        let status = serve_and_stop_at_once(dir.path(), &db);
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "round {round}: serve ended with {status:?}"
+        );
+    }
+}
+
+/// Start `serve` on `db`, send it SIGTERM as soon as it prints how to
+/// connect, and wait for it to end (`None`: still running after 20 s, then
+/// killed).
+fn serve_and_stop_at_once(dir: &std::path::Path, db: &std::path::Path) -> Option<std::process::ExitStatus> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let keys = dir.join("authorized_keys");
+    if !keys.exists() {
+        let key = russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+        std::fs::write(&keys, format!("{} wang\n", key.public_key().to_openssh().unwrap())).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillbridge"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
+        .arg(&keys)
+        .arg("--host-key")
+        .arg(dir.join("host_key"))
+        .arg("--db")
+        .arg(db)
+        .env_remove("SKILLBRIDGE_DB")
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said_by_serve = BufReader::new(child.stderr.take().unwrap()).lines();
+    assert!(
+        said_by_serve
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.starts_with("connect:")),
+        "serve did not start"
+    );
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    // Read on, so a server that says more is never held by a full pipe.
+    std::thread::spawn(move || said_by_serve.for_each(drop));
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(20) {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
