@@ -15,7 +15,7 @@ use super::backup::{self, BackupError, Contents, Summary};
 use crate::domain::*;
 use crate::store::codec;
 use crate::store::sledlog::{self, Lost, Scan, ScanError};
-use crate::store::{EVENT_VERSION, Record, StoreError};
+use crate::store::{Record, StoreError, run};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -120,22 +120,19 @@ pub fn salvage(db: &Path, out: &Path) -> Result<Report, SalvageError> {
     c.trainees = decode(&scan, &mut lost);
     c.cases = decode(&scan, &mut lost);
     for (k, v) in scan.trees.get("events").into_iter().flatten() {
-        if k.len() == 8 {
-            // A case's run: every event that decodes is kept.
-            for (i, ev) in crate::store::run::frames(v).into_iter().enumerate() {
-                match ev {
-                    Ok(ev) => c.events.push(ev),
-                    Err(e) => lost.push(format!(
-                        "events {k:02x?} #{i}: does not decode ({}), left out",
-                        e.detail
-                    )),
+        // Every event that decodes is kept, each of a case's run on its own.
+        for (i, ev) in run::each(k, v).into_iter().enumerate() {
+            match ev {
+                Ok(ev) => c.events.push(ev),
+                Err(e) => {
+                    let at = if run::is_run(k) {
+                        format!(" #{i}")
+                    } else {
+                        String::new()
+                    };
+                    lost.push(format!("events {k:02x?}{at}: does not decode ({}), left out", e.detail));
                 }
             }
-            continue;
-        }
-        match codec::decode::<Event>(v, EVENT_VERSION) {
-            Ok((_, ev)) => c.events.push(ev),
-            Err(e) => lost.push(format!("events {k:02x?}: does not decode ({e}), left out")),
         }
     }
     make_whole(&mut c, &mut lost);

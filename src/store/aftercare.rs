@@ -4,10 +4,10 @@
 //! and is flushed before it returns.
 
 use super::ops::Stamp;
-use super::record::{EVENT_VERSION, demand_status, event_key};
+use super::record::{demand_status, event_key};
 use super::run::run_key;
 use super::tx::{Tx, TxResult, abort};
-use super::{Result, Store, StoreError, TreeName, codec};
+use super::{Result, Store, StoreError, TreeName};
 use crate::domain::aftercare::{self as ac, AftercareError, Chain, CorrectionRight, FollowUpOutcome, Schedule, Slot};
 use crate::domain::*;
 
@@ -137,8 +137,9 @@ impl Tx<'_> {
             })
         };
         // The case's run of events (a bulk load's), then single events.
-        let mut out = match self.tree(TreeName::Events).get(run_key(case.id))? {
-            Some(v) => match super::run::decode_item(&run_key(case.id), &v) {
+        let run = run_key(case.id);
+        let mut out = match self.tree(TreeName::Events).get(run)? {
+            Some(v) => match super::run::decode_item(&run, &v) {
                 Ok(evs) => evs,
                 Err(e) => return corrupt(format!("events of case {}: {e}", case.id)),
             },
@@ -146,20 +147,13 @@ impl Tx<'_> {
         };
         let from = u32::try_from(out.len()).unwrap_or(u32::MAX);
         for seq in from..case.events {
-            let Some(v) = self.tree(TreeName::Events).get(event_key(case.id, seq))? else {
-                return abort(StoreError::Corrupt {
-                    path: self.path.to_path_buf(),
-                    detail: format!("case {} lacks its event {seq}", case.id),
-                });
+            let key = event_key(case.id, seq);
+            let Some(v) = self.tree(TreeName::Events).get(key)? else {
+                return corrupt(format!("case {} lacks its event {seq}", case.id));
             };
-            match codec::decode::<Event>(&v, EVENT_VERSION) {
-                Ok((_, ev)) => out.push(ev),
-                Err(e) => {
-                    return abort(StoreError::Corrupt {
-                        path: self.path.to_path_buf(),
-                        detail: format!("event {}/{seq}: {e}", case.id),
-                    });
-                }
+            match super::run::decode_item(&key, &v) {
+                Ok(evs) => out.extend(evs),
+                Err(e) => return corrupt(format!("event {}/{seq}: {e}", case.id)),
             }
         }
         Ok(out)

@@ -77,27 +77,24 @@ pub(super) fn bulk_entry(store: &Store, ev: &Event) -> Result<Option<Entry>> {
     entry_of(ev).map_err(|e| store.corrupt(format!("note of event {}/{}: {e}", ev.case, ev.seq)))
 }
 
-/// The events an item of the events tree holds, each with its note
-/// entry's key; `None` for one that does not decode, under its own entry's
-/// key (an event of a run is read one by one), or under the run's key when
+/// The events an item of the events tree holds, each read on its own; for
+/// one that does not decode, the key under which its note's entry is kept
+/// as it is: its own (a run's events are `case ++ i`), or the run's when
 /// the run is cut there (what follows cannot be told).
-fn events_for_notes(k: &[u8], v: &[u8]) -> Vec<(Vec<u8>, Option<Event>)> {
-    match k.first_chunk::<8>() {
-        Some(case) if k.len() == 8 => super::run::frames(v)
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let seq = u32::try_from(i).unwrap_or(u32::MAX);
-                let at = event_key(CaseId(u64::from_be_bytes(*case)), seq).to_vec();
-                match r {
-                    Ok(ev) => (at, Some(ev)),
-                    Err(e) if e.cut => (k.to_vec(), None),
-                    Err(_) => (at, None),
+fn events_for_notes(k: &[u8], v: &[u8]) -> Vec<std::result::Result<Event, Vec<u8>>> {
+    let case = k.first_chunk::<8>().map(|c| CaseId(u64::from_be_bytes(*c)));
+    super::run::each(k, v)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map_err(|e| match case {
+                Some(case) if super::run::is_run(k) && !e.cut => {
+                    event_key(case, u32::try_from(i).unwrap_or(u32::MAX)).to_vec()
                 }
+                _ => k.to_vec(),
             })
-            .collect(),
-        _ => vec![(k.to_vec(), super::run::decode_item(k, v).ok().and_then(|mut e| e.pop()))],
-    }
+        })
+        .collect()
 }
 
 /// What the events imply for the tree.
@@ -146,17 +143,17 @@ impl Store {
         for item in self.tree(TreeName::Events).iter() {
             super::progress::tick();
             let (k, v) = item.map_err(|e| self.read_err(e))?;
-            for (at, ev) in events_for_notes(&k, &v) {
+            for ev in events_for_notes(&k, &v) {
                 match ev {
-                    Some(ev) => {
+                    Ok(ev) => {
                         if let Some((key, value)) = entry_of(&ev)
                             .map_err(|e| self.corrupt(format!("note of event {}/{}: {e}", ev.case, ev.seq)))?
                         {
                             w.entries.insert(key, value);
                         }
                     }
-                    None => {
-                        w.unread.insert(at);
+                    Err(kept) => {
+                        w.unread.insert(kept);
                     }
                 }
             }

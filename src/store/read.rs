@@ -35,7 +35,7 @@ impl Store {
     }
 
     pub fn count<R: Record>(&self) -> usize {
-        self.tree(R::TREE).len()
+        self.items_in(R::TREE)
     }
 
     /// How many items a tree holds (a walk of the tree).

@@ -94,29 +94,40 @@ pub fn frames(value: &[u8]) -> Vec<Result<Event, FrameError>> {
             )));
             break;
         };
-        out.push(
-            codec::decode::<Event>(frame, EVENT_VERSION)
-                .map(|(_, ev)| ev)
-                .map_err(|e| FrameError {
-                    cut: false,
-                    detail: e.to_string(),
-                }),
-        );
+        out.push(decode_one(frame));
         rest = after;
     }
     out
 }
 
-/// The events an item of the events tree holds: a run under an 8-byte key,
-/// else one event. The first failure is the error.
-pub fn decode_item(key: &[u8], value: &[u8]) -> Result<Vec<Event>, String> {
-    if key.len() == 8 {
-        frames(value).into_iter().map(|r| r.map_err(|e| e.detail)).collect()
-    } else {
-        codec::decode::<Event>(value, EVENT_VERSION)
-            .map(|(_, ev)| vec![ev])
-            .map_err(|e| e.to_string())
+/// Is this key of the events tree a case's run (else one event's)?
+pub fn is_run(key: &[u8]) -> bool {
+    key.len() == 8
+}
+
+/// Each event an item of the events tree holds, in order: a run's under
+/// an 8-byte key ([`frames`]), else the one event.
+pub fn each(key: &[u8], value: &[u8]) -> Vec<Result<Event, FrameError>> {
+    if is_run(key) {
+        return frames(value);
     }
+    vec![decode_one(value)]
+}
+
+/// One event as the codec writes it.
+fn decode_one(bytes: &[u8]) -> Result<Event, FrameError> {
+    codec::decode::<Event>(bytes, EVENT_VERSION)
+        .map(|(_, ev)| ev)
+        .map_err(|e| FrameError {
+            cut: false,
+            detail: e.to_string(),
+        })
+}
+
+/// The events an item of the events tree holds. The first failure is the
+/// error.
+pub fn decode_item(key: &[u8], value: &[u8]) -> Result<Vec<Event>, String> {
+    each(key, value).into_iter().map(|r| r.map_err(|e| e.detail)).collect()
 }
 
 #[cfg(test)]

@@ -178,6 +178,14 @@ pub fn run_cli(args: &[&str], db: &std::path::Path) -> (bool, String) {
 }
 
 /// Build a demo city of `trainees` with the binary, into `dir/city`.
+/// A demo city built in-process into a new database at `path` (the bulk
+/// writer's layout: a case's events in one run).
+pub fn demo_store(path: &std::path::Path, trainees: usize, seed: u64) -> Store {
+    let store = Store::open(path).unwrap();
+    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees, seed }).unwrap();
+    store
+}
+
 pub fn demo_city(dir: &std::path::Path, trainees: usize) -> std::path::PathBuf {
     let db = dir.join("city");
     let (ok, text) = run_cli(&["demo", "--build-only", "--trainees", &trainees.to_string()], &db);

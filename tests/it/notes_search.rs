@@ -238,8 +238,7 @@ fn a_damaged_event_in_a_run_leaves_its_neighbours_notes_checked_and_repaired() {
     let path = dir.path().join("db");
     // Cases with a note, and which of their events carry one.
     let noted_cases: Vec<(CaseId, Vec<usize>)> = {
-        let store = Store::open(&path).unwrap();
-        skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 300, seed: 7 }).unwrap();
+        let store = common::demo_store(&path, 300, 7);
         assert!(store.items_in(TreeName::Events) * 2 < store.all_events().unwrap().len());
         let cases: Vec<Case> = store.all().unwrap();
         cases

@@ -358,8 +358,7 @@ fn a_bulk_loaded_case_keeps_its_events_in_one_run_and_appends_after_it() {
     use skillbridge::store::TreeName;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");
-    let store = Store::open(&path).unwrap();
-    skillbridge::demo::build(&store, &skillbridge::demo::Options { trainees: 200, seed: 5 }).unwrap();
+    let store = demo_store(&path, 200, 5);
     let cases: Vec<Case> = store.all().unwrap();
     let events = store.all_events().unwrap();
     // A run per case that has events (and a single event where the demo
