@@ -119,7 +119,7 @@ impl Index {
     /// Put a hay's text at the arena's end: its slot.
     fn place(&mut self, hay: HayRef<'_>) -> Slot {
         let at = self.arena.len() as u64;
-        self.arena.to_mut().push_str(hay.text);
+        self.arena.push_str(hay.text);
         hay.with_text(at)
     }
 
@@ -133,8 +133,8 @@ impl Index {
         match self.ids.binary_search(&id) {
             Ok(i) => {
                 self.garbage += self.hays[i].end as usize;
-                self.hays.to_mut()[i] = slot;
-                self.tag_lists.to_mut()[i] = list;
+                self.hays.set(i, slot);
+                self.tag_lists.set(i, list);
                 // Replaced texts stay in the arena until they are half of it.
                 if self.garbage > (1 << 20) && self.garbage * 2 > self.arena.len() {
                     self.compact();
@@ -142,9 +142,9 @@ impl Index {
             }
             Err(i) => {
                 // New ids only grow, so this is nearly always a push.
-                self.ids.to_mut().insert(i, id);
-                self.hays.to_mut().insert(i, slot);
-                self.tag_lists.to_mut().insert(i, list);
+                self.ids.insert(i, id);
+                self.hays.insert(i, slot);
+                self.tag_lists.insert(i, list);
             }
         }
     }
@@ -819,6 +819,28 @@ impl Index {
     pub fn is_mapped(&self) -> bool {
         self.hays.is_mapped()
     }
+
+    /// Whether its arrays are private mappings, changed in place.
+    pub fn is_private(&self) -> bool {
+        self.hays.is_private()
+    }
+
+    /// Map the arrays read in place from a shared map of `file` (see
+    /// [`Index::map_bin`]) privately from it instead: a change then copies
+    /// the pages it writes, not the arrays. Nothing changes unless every
+    /// array can be; returns whether they were.
+    pub fn privately(&mut self, file: &std::fs::File) -> bool {
+        let (Some(ids), Some(hays), Some(tag_lists), Some(arena)) = (
+            self.ids.privately(file),
+            self.hays.privately(file),
+            self.tag_lists.privately(file),
+            self.arena.privately(file),
+        ) else {
+            return false;
+        };
+        (self.ids, self.hays, self.tag_lists, self.arena) = (ids, hays, tag_lists, arena);
+        true
+    }
 }
 
 #[cfg(test)]
@@ -946,13 +968,100 @@ mod mapped_tests {
 
     /// `ix` written at byte `base` of a file, and the file mapped.
     fn mapped(ix: &Index, base: usize) -> (super::super::mapped::Map, std::ops::Range<usize>) {
+        let (_, map, range) = mapped_file(ix, base);
+        (map, range)
+    }
+
+    /// The same, with the file.
+    fn mapped_file(ix: &Index, base: usize) -> (std::fs::File, super::super::mapped::Map, std::ops::Range<usize>) {
         let mut bytes = vec![7u8; base];
         ix.write_bin(&mut bytes, base).expect("write");
         let f = tempfile::tempfile().expect("temp");
         std::io::Write::write_all(&mut &f, &bytes).expect("write");
         // SAFETY: a temp file no one else can reach.
         let map = unsafe { memmap2::Mmap::map(&f) }.expect("map");
-        (std::sync::Arc::new(map), base..bytes.len())
+        (f, std::sync::Arc::new(map), base..bytes.len())
+    }
+
+    /// Every way the tests ask an index what it holds, as one value.
+    fn answers(ix: &Index) -> Vec<String> {
+        let mut out = vec![format!("{} {:?}", ix.len(), ix.ids())];
+        for q in [
+            "wf",
+            "王芳 t1",
+            "1391234",
+            "!danyang",
+            "焊工 lilei",
+            "hmm 9",
+            "zm",
+            "t9",
+            "zr",
+        ] {
+            let q = Query::parse(q);
+            out.push(format!("{:?}", ix.search(&q, None, &|| false)));
+            out.push(format!("{:?}", ix.search_ranked(&q, None, &|| false)));
+        }
+        out.extend(ix.iter().map(|(id, hay, tags)| format!("{id} {} {tags:?}", hay.line())));
+        out
+    }
+
+    #[test]
+    fn a_privately_mapped_index_changes_in_place_as_an_owned_one_does_and_leaves_its_file_alone() {
+        let ix = sample();
+        for base in [0, 3, 4093, 4096, 5000] {
+            let (file, map, range) = mapped_file(&ix, base);
+            let mut p = Index::map_bin(&map, range.clone()).expect("maps");
+            assert!(p.privately(&file), "base {base}: mapped privately");
+            drop(map);
+            assert!(p.is_private() && p.is_mapped());
+            assert_eq!(answers(&p), answers(&ix), "base {base}: as read");
+            let mut own = ix.clone();
+            // A record replaced, one added at the end, one in the middle.
+            let changes: [(u64, &str, &[&str]); 4] = [
+                (150, "赵敏  t150", &["Danyang"]),
+                (999, "周芷若  t999", &[]),
+                (150, "赵敏  t150  13900000000", &["welder 焊工"]),
+                (0, "张无忌  t0", &["new tag"]),
+            ];
+            for (id, line, tags) in changes {
+                p.upsert_tagged(id, Hay::new(line.into()), tags);
+                own.upsert_tagged(id, Hay::new(line.into()), tags);
+            }
+            assert!(p.is_private(), "base {base}: changed in place, not copied");
+            assert_eq!(answers(&p), answers(&own), "base {base}: changed");
+            // A copy is its own: changing it leaves the mapped index alone.
+            let mut copy = p.clone();
+            assert!(!copy.is_mapped());
+            copy.upsert(151, Hay::new("殷素素".into()));
+            assert_eq!(answers(&p), answers(&own));
+            // The file still holds what was written.
+            let (again, _) = {
+                // SAFETY: a temp file no one else can reach.
+                let m = std::sync::Arc::new(unsafe { memmap2::Mmap::map(&file) }.expect("map"));
+                (Index::map_bin(&m, range.clone()).expect("maps"), ())
+            };
+            assert_eq!(answers(&again), answers(&ix), "base {base}: the file is untouched");
+        }
+    }
+
+    #[test]
+    fn a_privately_mapped_index_grown_past_its_room_is_copied_and_stays_whole() {
+        let ix = sample();
+        let (file, map, range) = mapped_file(&ix, 11);
+        let mut p = Index::map_bin(&map, range).expect("maps");
+        assert!(p.privately(&file));
+        let mut own = ix.clone();
+        // A slot is 64 bytes: 1 MiB of room holds 16384 more records.
+        for id in 1000..20_000u64 {
+            let line = format!("学员{id}  t{id}");
+            p.upsert(id, Hay::new(line.clone()));
+            own.upsert(id, Hay::new(line));
+            if id == 1000 + 16_000 {
+                assert!(p.is_private(), "still in its room at {id}");
+            }
+        }
+        assert!(!p.is_private(), "grown past its room: copied");
+        assert_eq!(answers(&p), answers(&own));
     }
 
     fn sample() -> Index {

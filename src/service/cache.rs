@@ -176,27 +176,50 @@ impl<T> Unchecked<T> {
 }
 
 /// The cache file of `kind`, if its checksum holds and it reads whole;
-/// whether it is current is for [`Unchecked::take`] to say.
+/// whether it is current is for [`Unchecked::take`] to say. For a process
+/// that keeps the index and changes it: checked through a shared map as
+/// [`map_stamped`] checks it, then mapped privately (see
+/// `search::mapped::Private`), so nothing is copied and a change copies
+/// only the pages it writes; read into memory when it cannot be mapped.
 pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
-    let bytes = std::fs::read(file(db, kind)).ok()?;
-    let ((database, generation), payload) = unframe(&bytes, MAGIC, SEARCH_CACHE_VERSION).ok()??;
-    Some(Unchecked {
-        database,
-        generation,
-        value: Index::read_bin(payload)?,
-    })
+    let file = std::fs::File::open(file(db, kind)).ok()?;
+    match map_checked(&file) {
+        Some(Ok(mut u)) => {
+            // The shared map (and its pages in this process) goes with the
+            // arrays it held: unmapped when this returns.
+            u.value.privately(&file);
+            Some(u)
+        }
+        Some(Err(())) => None,
+        None => {
+            let bytes = std::fs::read(self::file(db, kind)).ok()?;
+            let ((database, generation), payload) = unframe(&bytes, MAGIC, SEARCH_CACHE_VERSION).ok()??;
+            Some(Unchecked {
+                database,
+                generation,
+                value: Index::read_bin(payload)?,
+            })
+        }
+    }
 }
 
 /// The cache file of `kind` mapped into memory and checked as
 /// [`read_stamped`] checks it, its arrays read in place rather than copied:
 /// for a one-shot search, which reads each record once.
 pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
-    let file = std::fs::File::open(file(db, kind)).ok()?;
+    map_checked(&std::fs::File::open(file(db, kind)).ok()?)?.ok()
+}
+
+/// `file` mapped (shared, read only) and checked: `None` when it cannot be
+/// mapped, `Some(Err)` when it is not a whole cache file.
+fn map_checked(file: &std::fs::File) -> Option<Result<Unchecked<Index>, ()>> {
     // SAFETY: cache files are never written in place, only replaced whole
     // by a rename (`store::write_atomically`), so the mapped file does not change.
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()?;
     let map: crate::search::Map = std::sync::Arc::new(map);
-    let ((database, generation), payload, crc) = frame(&map, MAGIC, SEARCH_CACHE_VERSION).ok()??;
+    let Some(((database, generation), payload, crc)) = frame(&map, MAGIC, SEARCH_CACHE_VERSION).ok().flatten() else {
+        return Some(Err(()));
+    };
     let at = payload.as_ptr() as usize - map.as_ptr() as usize;
     let range = at..at + payload.len();
     // The checksum on one core while the other checks the arrays (every
@@ -206,13 +229,13 @@ pub fn map_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
         let value = Index::map_bin(&map, range);
         (sum.join().ok(), value)
     });
-    if !sum_matches(sum?, crc) {
-        return None;
-    }
-    Some(Unchecked {
-        database,
-        generation,
-        value: value?,
+    Some(match (sum, value) {
+        (Some(sum), Some(value)) if sum_matches(sum, crc) => Ok(Unchecked {
+            database,
+            generation,
+            value,
+        }),
+        _ => Err(()),
     })
 }
 

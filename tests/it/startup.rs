@@ -32,14 +32,14 @@ fn exit_and_restart(svc: Arc<Service>, path: &Path) -> Arc<Service> {
     open(path)
 }
 
-/// Everything a start has: records, counters and the trainee search.
+/// Everything a start has: records, counters and the trainee and case searches.
 fn picture(svc: &Service) -> String {
     let r = svc.read();
-    let found = r
-        .search(
+    let search = |kind, q| {
+        r.search(
             &SearchSpec {
-                kind: Kind::Trainees,
-                query: Query::parse("wang"),
+                kind,
+                query: Query::parse(q),
                 filters: Filters::default(),
                 sort: Sort::Relevance,
                 districts: None,
@@ -47,12 +47,15 @@ fn picture(svc: &Service) -> String {
             None,
             &|| false,
         )
-        .expect("search");
+        .expect("search")
+        .ids
+    };
+    let found = (search(Kind::Trainees, "wang"), search(Kind::Cases, "w"));
     let mut seats: Vec<_> = r.data.seats_used.iter().collect();
     seats.sort();
     format!(
         "{:?}\n{:?}\n{:?}\n{seats:?}\n{:?}\n{:?}\n{:?}",
-        r.data.trainees, r.data.cases, r.data.classes, found.ids, r.data.aftercare, r.data.not_hired
+        r.data.trainees, r.data.cases, r.data.classes, found, r.data.aftercare, r.data.not_hired
     )
 }
 
@@ -78,6 +81,9 @@ fn a_start_uses_the_snapshot_only_when_it_is_current() {
     assert!(svc.startup().records_from_snapshot);
     assert_eq!(svc.startup().indexes_from_cache, Kind::ALL.len());
     assert_eq!(picture(&svc), cold);
+    // Its indexes are the cache files mapped privately, not copies.
+    let private = |svc: &Service, kind| svc.read().index(kind).is_some_and(|ix| ix.is_private());
+    assert!(Kind::ALL.iter().all(|k| private(&svc, *k)));
 
     // A write, and the process ends without writing the files (a crash):
     // the next start sees they are stale and walks the database.
@@ -103,6 +109,8 @@ fn a_start_uses_the_snapshot_only_when_it_is_current() {
         .enroll(trainee, class, &skillbridge::service::Actor::admin("test"), "")
         .unwrap();
     let after_write = picture(&svc);
+    // Changed in place (the pages written are copied, not the index).
+    assert!(private(&svc, Kind::Cases));
     drop(svc);
     let svc = open(&path);
     assert!(!svc.startup().records_from_snapshot, "a stale snapshot is not used");
