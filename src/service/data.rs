@@ -1,5 +1,6 @@
 //! The in-memory picture of the database a service keeps current.
 
+use super::idmap::IdMap;
 use crate::domain::*;
 use crate::store::{DemandUsage, Result, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -10,8 +11,8 @@ pub struct Data {
     pub enterprises: BTreeMap<EnterpriseId, Enterprise>,
     pub demands: BTreeMap<DemandId, JobDemand>,
     pub classes: BTreeMap<ClassId, TrainingClass>,
-    pub trainees: BTreeMap<TraineeId, Trainee>,
-    pub cases: BTreeMap<CaseId, Case>,
+    pub trainees: super::idmap::IdMap<Trainee>,
+    pub cases: super::idmap::IdMap<Case>,
     pub seats_used: HashMap<ClassId, u32>,
     pub demand_usage: HashMap<DemandId, DemandUsage>,
     /// Employed cases' follow-ups, read from their events at a load (not
@@ -67,8 +68,8 @@ impl Data {
         // Collected, not inserted one by one: a map built from a sorted
         // run fills its nodes, where inserting in order leaves them about
         // half empty (measured: some 80 MB at a million records).
-        d.trainees = trainees.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
-        d.cases = cases.map_err(|_| gone())??.into_iter().map(|r| (r.id, r)).collect();
+        d.trainees = IdMap::from_records(trainees.map_err(|_| gone())??);
+        d.cases = IdMap::from_records(cases.map_err(|_| gone())??);
         d.link_cases();
         d.load_aftercare(store)?;
         d.load_wishes(store)?;

@@ -10,6 +10,7 @@ mod commands;
 pub mod data;
 #[cfg(test)]
 mod golden;
+pub mod idmap;
 mod list;
 pub mod matching;
 pub mod notes;

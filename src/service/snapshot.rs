@@ -124,8 +124,8 @@ fn decode(payload: &[u8]) -> Option<Data> {
     d.enterprises = r.enterprises.into_iter().map(|x| (x.id, x)).collect();
     d.demands = r.demands.into_iter().map(|x| (x.id, x)).collect();
     d.classes = r.classes.into_iter().map(|x| (x.id, x)).collect();
-    d.trainees = r.trainees.into_iter().map(|x| (x.id, x)).collect();
-    d.cases = r.cases.into_iter().map(|x| (x.id, x)).collect();
+    d.trainees = super::idmap::IdMap::from_records(r.trainees);
+    d.cases = super::idmap::IdMap::from_records(r.cases);
     d.link_cases();
     d.seats_used = r.seats_used.into_iter().collect();
     d.demand_usage = r
