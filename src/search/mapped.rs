@@ -296,6 +296,20 @@ impl<T: bytemuck::Pod> Private<T> {
                 )
             };
             if got != base {
+                // A failed MAP_FIXED may have unmapped part of the range:
+                // cover it again, so that what `me`'s drop unmaps is ours
+                // and not a mapping made meanwhile in the hole.
+                // SAFETY: the range is our reservation's.
+                unsafe {
+                    libc::mmap(
+                        base,
+                        used,
+                        libc::PROT_NONE,
+                        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED | libc::MAP_NORESERVE,
+                        -1,
+                        0,
+                    );
+                }
                 return None; // `me` is dropped: the reservation is unmapped
             }
         }

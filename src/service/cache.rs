@@ -180,7 +180,9 @@ impl<T> Unchecked<T> {
 /// that keeps the index and changes it: checked through a shared map as
 /// [`map_stamped`] checks it, then mapped privately (see
 /// `search::mapped::Private`), so nothing is copied and a change copies
-/// only the pages it writes; read into memory when it cannot be mapped.
+/// only the pages it writes. Kept in the shared map when it cannot be
+/// mapped privately (its first change then copies it), and read into
+/// memory when it cannot be mapped at all.
 pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
     let file = std::fs::File::open(file(db, kind)).ok()?;
     match map_checked(&file) {

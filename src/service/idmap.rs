@@ -97,14 +97,15 @@ impl<V: Keyed> IdMap<V> {
         if !items.is_sorted_by(|a, b| a.id() < b.id()) {
             // Stable, so of one id the later stays later, and is kept.
             items.sort_by(|a, b| a.id().cmp(b.id()));
-            let mut kept: Vec<V> = Vec::with_capacity(items.len());
-            for v in items {
-                match kept.last_mut() {
-                    Some(last) if last.id() == v.id() => *last = v,
-                    _ => kept.push(v),
+            // In place: of a run of one id the kept (first) slot takes
+            // each later record in turn.
+            items.dedup_by(|later, kept| {
+                let same = later.id() == kept.id();
+                if same {
+                    std::mem::swap(later, kept);
                 }
-            }
-            items = kept;
+                same
+            });
         }
         IdMap { items }
     }
