@@ -255,7 +255,7 @@ impl<T: bytemuck::Pod> Private<T> {
         let used = off.checked_add(bytes)?.checked_next_multiple_of(page)?;
         let reserved = used.checked_add(bytes.max(1 << 20).checked_next_multiple_of(page)?)?;
         let file_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-        if at.checked_add(bytes)? > file_len || !(start + off).is_multiple_of(align_of::<T>()) {
+        if at.checked_add(bytes)? > file_len || !at.is_multiple_of(align_of::<T>()) {
             return None;
         }
         // SAFETY: a fresh anonymous mapping at an address of the kernel's

@@ -194,7 +194,9 @@ pub fn read_stamped(db: &Path, kind: Kind) -> Option<Unchecked<Index>> {
         }
         Some(Err(())) => None,
         None => {
-            let bytes = std::fs::read(self::file(db, kind)).ok()?;
+            // The file already open, not its path again.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
             let ((database, generation), payload) = unframe(&bytes, MAGIC, SEARCH_CACHE_VERSION).ok()??;
             Some(Unchecked {
                 database,
