@@ -241,10 +241,25 @@ pub struct Trainee {
     pub created: NaiveDate,
 }
 
-/// Read the wanted trades as a `Vec` reads them: a damaged length in the
-/// bytes then reserves little (SmallVec would reserve all it claims).
+/// Read the wanted trades one at a time: a damaged length in the bytes
+/// reserves nothing (SmallVec's own reading reserves all it claims), and
+/// no `Vec` is made in between (a start decodes a million of these).
 fn wanted_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Wanted, D::Error> {
-    Ok(Vec::<OccupationId>::deserialize(d)?.into_iter().collect())
+    struct List;
+    impl<'de> serde::de::Visitor<'de> for List {
+        type Value = Wanted;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of trades")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Wanted, A::Error> {
+            let mut out = Wanted::new();
+            while let Some(o) = seq.next_element::<OccupationId>()? {
+                out.push(o);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(List)
 }
 
 /// A certification a case earned.

@@ -98,10 +98,21 @@ macro_rules! inline_text {
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                ascii_array(&s)
-                    .map($ty)
-                    .ok_or_else(|| serde::de::Error::custom(format!($refusal, s)))
+                // Read from the decoder's own bytes (no `String` each: a
+                // start decodes a million of these).
+                struct Text;
+                impl serde::de::Visitor<'_> for Text {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("the text of a ", stringify!($ty)))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$ty, E> {
+                        ascii_array(s)
+                            .map($ty)
+                            .ok_or_else(|| E::custom(format!($refusal, s)))
+                    }
+                }
+                d.deserialize_str(Text)
             }
         }
     };
@@ -370,6 +381,14 @@ mod tests {
         let e = serde_json::from_str::<IdNumber>("\"3211\"").unwrap_err().to_string();
         assert!(e.contains("ID number '3211'"), "{e}");
         assert!(serde_json::from_str::<Mobile>("\"139\"").is_err());
+        // Read in place from bincode's bytes, refused the same way; and
+        // from JSON with an escape (a text the reader had to unescape).
+        let short = bincode::serde::encode_to_vec("3211", cfg).unwrap();
+        let e = bincode::serde::decode_from_slice::<IdNumber, _>(&short, cfg)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ID number '3211'"), "{e}");
+        assert_eq!(serde_json::from_str::<Mobile>("\"1391596861\\u0033\"").unwrap(), m);
         assert_eq!(format!("{id:?}"), format!("IdNumber({:?})", id.as_str()));
     }
 
