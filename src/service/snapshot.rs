@@ -9,10 +9,20 @@
 //! A stale, damaged or foreign file is ignored (and replaced), never
 //! trusted. Format: the stamp line `skillbridge-records <version> <build>
 //! <database> <generation>` (see `store::codec::stamp`; the version is
-//! `codec::SNAPSHOT_VERSION`), the payload's length (u64 LE), the payload
-//! (`codec::encode_bulk` of [`Records`]), and its CRC-32 (u32 LE).
+//! `codec::SNAPSHOT_VERSION`), the payload's length (u64 LE), the payload,
+//! and its CRC-32 (u32 LE). The payload is three parts, each
+//! `codec::encode_bulk` of its records: the length of the first two (u64
+//! LE each), then [`Rest`] (everything but trainees and cases), the
+//! trainees, the cases. The two big parts decode on their own threads: at
+//! a million trainees each takes a quarter of a second.
+//!
+//! The file is read through a shared read-only map where it can be (the
+//! payload is decoded straight from the page cache, not copied into the
+//! process first); cache files are only ever replaced whole by a rename,
+//! never written in place, so the mapped bytes do not change.
 
 use super::data::Data;
+use super::idmap::IdMap;
 use crate::domain::*;
 use crate::store::DemandUsage;
 use crate::store::codec::{self, SNAPSHOT_VERSION};
@@ -21,15 +31,14 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &str = "skillbridge-records";
 
-/// What the file holds: every record and the two counters.
+/// What the file holds besides the trainees and the cases: the other
+/// records and the counters.
 #[derive(Serialize, Deserialize)]
-struct Records {
+struct Rest {
     institutions: Vec<Institution>,
     enterprises: Vec<Enterprise>,
     demands: Vec<JobDemand>,
     classes: Vec<TrainingClass>,
-    trainees: Vec<Trainee>,
-    cases: Vec<Case>,
     seats_used: Vec<(ClassId, u32)>,
     /// (demand, referred, hired)
     demand_usage: Vec<(DemandId, u32, u32)>,
@@ -42,13 +51,11 @@ struct Records {
 
 /// The same shape, borrowed, for writing without a copy.
 #[derive(Serialize)]
-struct RecordsOut<'a> {
+struct RestOut<'a> {
     institutions: Vec<&'a Institution>,
     enterprises: Vec<&'a Enterprise>,
     demands: Vec<&'a JobDemand>,
     classes: Vec<&'a TrainingClass>,
-    trainees: Vec<&'a Trainee>,
-    cases: Vec<&'a Case>,
     seats_used: Vec<(ClassId, u32)>,
     demand_usage: Vec<(DemandId, u32, u32)>,
     aftercare: Vec<(CaseId, &'a aftercare::Aftercare)>,
@@ -66,13 +73,11 @@ pub fn write(db: &Path, id: &str, generation: u64, data: &Data) -> std::io::Resu
 
 /// The records as the file's payload (what needs the records in hand).
 pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
-    let records = RecordsOut {
+    let rest = RestOut {
         institutions: data.institutions.values().collect(),
         enterprises: data.enterprises.values().collect(),
         demands: data.demands.values().collect(),
         classes: data.classes.values().collect(),
-        trainees: data.trainees.values().collect(),
-        cases: data.cases.values().collect(),
         seats_used: data.seats_used.iter().map(|(k, v)| (*k, *v)).collect(),
         demand_usage: data
             .demand_usage
@@ -82,7 +87,17 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
         aftercare: data.aftercare.iter().map(|(k, a)| (*k, a)).collect(),
         not_hired: data.not_hired.iter().map(|(k, n)| (*k, n)).collect(),
     };
-    codec::encode_bulk(&records).map_err(std::io::Error::other)
+    let rest = codec::encode_bulk(&rest).map_err(std::io::Error::other)?;
+    let trainees = codec::encode_bulk(&data.trainees.values().collect::<Vec<_>>()).map_err(std::io::Error::other)?;
+    let cases = codec::encode_bulk(&data.cases.values().collect::<Vec<_>>()).map_err(std::io::Error::other)?;
+    let mut out = Vec::with_capacity(16 + rest.len() + trainees.len() + cases.len());
+    for part in [&rest, &trainees] {
+        out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+    }
+    for part in [rest, trainees, cases] {
+        out.extend_from_slice(&part);
+    }
+    Ok(out)
 }
 
 /// Write a payload from [`encode`] as the picture of `generation` of database `id`.
@@ -108,8 +123,22 @@ pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
 /// The file's records, if its checksum holds and it decodes; whether they
 /// are current is for [`super::cache::Unchecked::take`] to say.
 pub fn read_stamped(db: &Path) -> Option<super::cache::Unchecked<Data>> {
-    let bytes = std::fs::read(file(db)).ok()?;
-    let ((database, generation), payload) = super::cache::unframe(&bytes, MAGIC, SNAPSHOT_VERSION).ok()??;
+    let file = std::fs::File::open(file(db)).ok()?;
+    // SAFETY: the file is only ever replaced whole by a rename
+    // (`cache::write_framed`), never written in place: the mapped bytes
+    // do not change while they are read.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
+    let copied;
+    let bytes: &[u8] = match &map {
+        Ok(map) => map,
+        Err(_) => {
+            let mut read = Vec::new();
+            std::io::Read::read_to_end(&mut &file, &mut read).ok()?;
+            copied = read;
+            &copied
+        }
+    };
+    let ((database, generation), payload) = super::cache::unframe(bytes, MAGIC, SNAPSHOT_VERSION).ok()??;
     Some(super::cache::Unchecked {
         database,
         generation,
@@ -117,16 +146,43 @@ pub fn read_stamped(db: &Path) -> Option<super::cache::Unchecked<Data>> {
     })
 }
 
+/// The payload's three parts: the rest, the trainees, the cases.
+fn parts(payload: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let len = |at: usize| -> Option<usize> {
+        let b: [u8; 8] = payload.get(at..at + 8)?.try_into().ok()?;
+        usize::try_from(u64::from_le_bytes(b)).ok()
+    };
+    let (rest, trainees) = (len(0)?, len(8)?);
+    let body = payload.get(16..)?;
+    let (rest_part, body) = body.split_at_checked(rest)?;
+    let (trainee_part, case_part) = body.split_at_checked(trainees)?;
+    Some((rest_part, trainee_part, case_part))
+}
+
 fn decode(payload: &[u8]) -> Option<Data> {
-    let r: Records = codec::decode_bulk(payload).ok()?;
-    let mut d = Data::default();
+    let (rest, trainees, cases) = parts(payload)?;
+    // The trainees on their own thread, the cases (and the links made
+    // from them) on this one, then the small rest.
+    let (trainees, d) = std::thread::scope(|sc| {
+        let trainees = sc.spawn(|| {
+            codec::decode_bulk::<Vec<Trainee>>(trainees)
+                .ok()
+                .map(IdMap::from_records)
+        });
+        let mut d = Data::default();
+        let cases = codec::decode_bulk::<Vec<Case>>(cases).ok().map(|c| {
+            d.cases = IdMap::from_records(c);
+            d.link_cases();
+        });
+        (trainees.join().ok().flatten(), cases.map(|()| d))
+    });
+    let mut d = d?;
+    d.trainees = trainees?;
+    let r: Rest = codec::decode_bulk(rest).ok()?;
     d.institutions = r.institutions.into_iter().map(|x| (x.id, x)).collect();
     d.enterprises = r.enterprises.into_iter().map(|x| (x.id, x)).collect();
     d.demands = r.demands.into_iter().map(|x| (x.id, x)).collect();
     d.classes = r.classes.into_iter().map(|x| (x.id, x)).collect();
-    d.trainees = super::idmap::IdMap::from_records(r.trainees);
-    d.cases = super::idmap::IdMap::from_records(r.cases);
-    d.link_cases();
     d.seats_used = r.seats_used.into_iter().collect();
     d.demand_usage = r
         .demand_usage
@@ -141,6 +197,25 @@ fn decode(payload: &[u8]) -> Option<Data> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_whose_part_lengths_do_not_fit_reads_as_nothing() {
+        let data = Data::default();
+        let good = encode(&data).expect("encode");
+        assert!(decode(&good).is_some());
+        let with_lengths = |rest: u64, trainees: u64| {
+            let mut p = good.clone();
+            p[..8].copy_from_slice(&rest.to_le_bytes());
+            p[8..16].copy_from_slice(&trainees.to_le_bytes());
+            p
+        };
+        let body = (good.len() - 16) as u64;
+        for (rest, trainees) in [(body + 1, 0), (0, body + 1), (u64::MAX, 1), (1, u64::MAX), (body, 0)] {
+            assert!(decode(&with_lengths(rest, trainees)).is_none(), "{rest} {trainees}");
+        }
+        assert!(decode(&good[..15]).is_none());
+        assert!(decode(&[]).is_none());
+    }
 
     #[test]
     fn a_written_picture_reads_back_only_for_its_generation_and_whole() {
