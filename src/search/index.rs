@@ -85,6 +85,10 @@ pub(super) const CANCEL_EVERY: usize = 2048;
 /// How many records ahead a scan asks for a record's slot, and its text.
 const PREFETCH_SLOT: usize = 16;
 const PREFETCH_TEXT: usize = 8;
+/// From how many records an index is scanned with prefetching: a smaller
+/// one stays in the processor's caches, and the requests only cost
+/// (at 100k, typing p99 4.4-4.6 ms with them against 3.4-4.6 without).
+const PREFETCH_FROM: usize = 1 << 18;
 
 /// A hint to the processor to bring `p`'s cache line in; never faults.
 #[inline(always)]
@@ -419,9 +423,12 @@ impl Index {
         };
         let n = if within.is_some() { slots.len() } else { self.ids.len() };
         let at = |k: usize| if within.is_some() { slots[k] } else { k };
+        let prefetching = self.ids.len() >= PREFETCH_FROM;
         let scan = |range: std::ops::Range<usize>| -> Option<Vec<(u32, i32)>> {
             let mut out = Vec::with_capacity(range.len().min(1 << 16));
-            let end = range.end;
+            // No record is asked for ahead past this: the part's end, or
+            // none at all in a small index.
+            let end = if prefetching { range.end } else { 0 };
             for k in range {
                 if k.is_multiple_of(CANCEL_EVERY) && cancelled() {
                     return None;
