@@ -5,7 +5,7 @@
 //! headers chosen for import are machine output and keep their keys.
 
 use super::Say;
-use crate::domain::Kind;
+use crate::domain::{Kind, OccupationId};
 use crate::i18n::Lang;
 use crate::service::cache::{Finding, Standing};
 use crate::store::audit::{AccessEvent, AccessKind};
@@ -889,13 +889,28 @@ fn holes<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
 fn translate(text: &str, table: &[(&str, &str)]) -> String {
     for (en, zh) in table {
         if let Some(v) = holes(en, text) {
-            // A value that is a record's word (`two trainee records…`) is said in Chinese.
-            let v: Vec<&str> = v.into_iter().map(|x| backup_word(x).unwrap_or(x)).collect();
+            // A value that is a record's word (`two trainee records…`), a
+            // trade, a claim's state or a tree is said in Chinese.
+            let v: Vec<&str> = v.into_iter().map(|x| value_zh(x).unwrap_or(x)).collect();
             let args: Vec<&dyn std::fmt::Display> = v.iter().map(|s| s as &dyn std::fmt::Display).collect();
             return crate::i18n::fill(zh, &args);
         }
     }
     format!("（原始信息：「{text}」）")
+}
+
+/// A value `check` puts in its English that has a Chinese name: a
+/// record's word, a trade (`fitter`), a claim's state, a tree.
+fn value_zh(x: &str) -> Option<&'static str> {
+    backup_word(x)
+        .or_else(|| OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh))
+        .or_else(|| {
+            crate::domain::subsidy::ClaimState::ALL
+                .into_iter()
+                .find(|s| s.en() == x)
+                .map(|s| s.zh())
+        })
+        .or_else(|| tree_zh_known(x))
 }
 
 /// What `check` and `repair` find, in Chinese, message by message as
@@ -993,10 +1008,52 @@ const CHECK_ZH: &[(&str, &str)] = &[
         "status was {} with {} of {} posts hired; now {}",
         "状态原为 {}，{} 个岗位中已录用 {} 个；现为 {}",
     ),
+    // the subsidy claims (#21; `store::subsidy`)
+    ("the subsidy trees cannot be opened", "补贴数据无法打开"),
+    ("read failed: {}", "读取失败（原始信息：「{}」）"),
+    ("key does not match claim {}", "键与申领 {} 不一致"),
+    (
+        "occupation or end date differs from class {}",
+        "工种或结业日期与培训班 {} 不一致",
+    ),
+    (
+        "line of case {} is not a case of class {} for {}",
+        "明细中的服务记录 {} 不是培训班 {} 中 {} 的服务记录",
+    ),
+    ("class {} has another claim ({})", "培训班 {} 另有一份申领（{}）"),
+    (
+        "{} is subsidized twice for {} at one level (also {})",
+        "学员 {} 在{}工种同一等级重复享受补贴（另见申领 {}）",
+    ),
+    (
+        "claim says {} events, {} read",
+        "申领记载 {} 条经办记录，实际读到 {} 条",
+    ),
+    ("the first step is not a build", "第一步不是生成申领"),
+    ("leads to {} but says {}", "应为「{}」，记载的却是「{}」"),
+    ("state differs from its last event", "状态与最后一条经办记录不一致"),
+    (
+        "{} subsidies in one year (limit {})",
+        "一年内享受 {} 次补贴（上限 {} 次）",
+    ),
+    (
+        "the subsidy index differs from the claims ({} entries missing or wrong, {} stray)",
+        "补贴索引与申领不一致（缺失或不符 {} 条，多余 {} 条）",
+    ),
+    (
+        "rebuilt from the claims ({} entries written, {} stray removed)",
+        "已按申领重建（写入 {} 条，删除多余的 {} 条）",
+    ),
+    // the training wishes (#25; `store::wish`)
+    ("wish {} is open but not in '{}'", "培训意愿 {} 仍在排队，却不在{}中"),
+    ("'{}' names wish {} that is not open", "{}中列有已不在排队的培训意愿 {}"),
 ];
 
 /// A tree of the store in Chinese (`TreeName::name`).
 fn tree_zh(tree: &str) -> String {
+    if let Some(zh) = tree_zh_known(tree) {
+        return zh.into();
+    }
     match tree {
         "-" => "数据库".into(),
         "meta" => "设置".into(),
@@ -1007,12 +1064,26 @@ fn tree_zh(tree: &str) -> String {
         "idx_enrollment" => "报名索引".into(),
         "class_usage" => "培训班名额计数".into(),
         "demand_usage" => "岗位需求岗位计数".into(),
-        "case_notes" => "服务记录备注索引".into(),
         other => match Kind::from_name(other) {
             Some(k) => k.zh().into(),
             None => format!("「{other}」"),
         },
     }
+}
+
+/// The trees with a Chinese name of their own (the record kinds' trees
+/// take their kind's).
+fn tree_zh_known(tree: &str) -> Option<&'static str> {
+    use crate::store::{subsidy, wish};
+    Some(match tree {
+        "case_notes" => "服务记录备注索引",
+        subsidy::STANDARDS_TREE => "补贴标准",
+        subsidy::CLAIMS_TREE => "补贴申领",
+        subsidy::CLAIM_EVENTS_TREE => "申领经办记录",
+        subsidy::INDEX_TREE => "补贴索引",
+        wish::WAITING_TREE => "意愿排队索引",
+        _ => return None,
+    })
 }
 
 /// One problem `check` found: the tree, the key and what is wrong.
@@ -1176,6 +1247,23 @@ mod tests {
         assert_eq!(holes("malformed counter", "malformed counter!"), None);
         assert_eq!(translate("class C12 does not exist", CHECK_ZH), "培训班 C12 不存在");
         assert!(translate("something new", CHECK_ZH).contains("「something new」"));
+        // A trade, a claim's state and a tree inside a message are said in Chinese.
+        let trade = OccupationId::all().next().expect("a trade");
+        assert_eq!(
+            translate(
+                &format!("T3 is subsidized twice for {} at one level (also S9)", trade.en()),
+                CHECK_ZH
+            ),
+            format!("学员 T3 在{}工种同一等级重复享受补贴（另见申领 S9）", trade.zh())
+        );
+        assert_eq!(
+            translate("leads to first review passed but says paid", CHECK_ZH),
+            "应为「初审通过」，记载的却是「已拨付」"
+        );
+        assert_eq!(
+            translate("wish Y3 is open but not in 'wish_waiting'", CHECK_ZH),
+            "培训意愿 Y3 仍在排队，却不在意愿排队索引中"
+        );
         // Salvage's word for an event left out, alone or in a case's run.
         for line in [
             "events [00, 00, 00, 07, 00, 00, 00, 01]: does not decode (bad), left out",

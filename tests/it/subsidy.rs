@@ -361,3 +361,68 @@ fn check_repair_rebuilds_the_subsidy_index_from_the_claims() {
     let (ok, text) = run_cli(&["check", "--repair"], &path);
     assert!(ok && text.contains("nothing to repair"), "{text}");
 }
+
+/// `check` in Chinese says what it finds in the subsidy claims and the
+/// training wishes in Chinese: their trees by name, the problems by
+/// template, never the English quoted as a message it does not know.
+#[test]
+fn check_says_subsidy_and_wish_problems_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let claim = {
+        let (svc, t) = open(dir.path());
+        let filer = Actor::operator("机构.李");
+        let c = svc.build_claim(t.earlier, &filer).unwrap();
+        svc.claim_step(c.id, Step::File, &filer).unwrap();
+        assert!(svc.check().problems.is_empty());
+        c.id
+    };
+    {
+        let raw = raw_open(&path);
+        let index = raw.open_tree("subsidy_index").unwrap();
+        index.clear().unwrap();
+        index.insert(b"Zstray", &[1u8]).unwrap();
+        // The claim's last step (its filing) lost: two said, one read,
+        // and the state no longer what the last step left.
+        let events = raw.open_tree("subsidy_events").unwrap();
+        let (last, _) = events.scan_prefix(claim.0.to_be_bytes()).last().unwrap().unwrap();
+        events.remove(last).unwrap();
+        raw.open_tree("wish_waiting")
+            .unwrap()
+            .insert(b"Zstray", &999u64.to_be_bytes())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    let (ok, en) = run_cli(&["check"], &path);
+    assert!(!ok, "{en}");
+    for said in [
+        "the subsidy index differs from the claims",
+        "claim says 2 events, 1 read",
+        "state differs from its last event",
+        "'wish_waiting' names wish",
+    ] {
+        assert!(en.contains(said), "{said}: {en}");
+    }
+    let (ok, zh) = run_cli(&["check", "--lang", "zh"], &path);
+    assert!(!ok, "{zh}");
+    for said in [
+        "补贴索引：补贴索引与申领不一致",
+        "申领经办记录",
+        "申领记载 2 条经办记录，实际读到 1 条",
+        "补贴申领",
+        "状态与最后一条经办记录不一致",
+        "意愿排队索引：意愿排队索引中列有已不在排队的培训意愿",
+    ] {
+        assert!(zh.contains(said), "{said}: {zh}");
+    }
+    for english in [
+        "原始信息",
+        "differs",
+        "claim says",
+        "names wish",
+        "subsidy_",
+        "wish_waiting",
+    ] {
+        assert!(!zh.contains(english), "{english}: {zh}");
+    }
+}
