@@ -125,8 +125,10 @@ pub fn read(db: &Path, id: &str, generation: u64) -> Option<Data> {
 pub fn read_stamped(db: &Path) -> Option<super::cache::Unchecked<Data>> {
     let file = std::fs::File::open(file(db)).ok()?;
     // SAFETY: the file is only ever replaced whole by a rename
-    // (`cache::write_framed`), never written in place: the mapped bytes
-    // do not change while they are read.
+    // (`cache::write_framed`), never written in place, so the mapped
+    // bytes do not change while they are read (the map lasts one decode).
+    // Like the search cache files, it must not be edited in place from
+    // outside (see the README's Storage).
     let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
     let copied;
     let bytes: &[u8] = match &map {
@@ -161,20 +163,29 @@ fn parts(payload: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 
 fn decode(payload: &[u8]) -> Option<Data> {
     let (rest, trainees, cases) = parts(payload)?;
-    // The trainees on their own thread, the cases (and the links made
-    // from them) on this one, then the small rest.
+    let decode_trainees = || {
+        codec::decode_bulk::<Vec<Trainee>>(trainees)
+            .ok()
+            .map(IdMap::from_records)
+    };
+    // The trainees on their own thread (on this one after the cases when
+    // no thread can be started), the cases and the links made from them
+    // on this one, then the small rest.
     let (trainees, d) = std::thread::scope(|sc| {
-        let trainees = sc.spawn(|| {
-            codec::decode_bulk::<Vec<Trainee>>(trainees)
-                .ok()
-                .map(IdMap::from_records)
-        });
+        let apart = std::thread::Builder::new()
+            .name("snapshot-trainees".into())
+            .spawn_scoped(sc, decode_trainees)
+            .ok();
         let mut d = Data::default();
         let cases = codec::decode_bulk::<Vec<Case>>(cases).ok().map(|c| {
             d.cases = IdMap::from_records(c);
             d.link_cases();
         });
-        (trainees.join().ok().flatten(), cases.map(|()| d))
+        let trainees = match apart {
+            Some(t) => t.join().ok().flatten(),
+            None => decode_trainees(),
+        };
+        (trainees, cases.map(|()| d))
     });
     let mut d = d?;
     d.trainees = trainees?;
