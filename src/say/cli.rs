@@ -889,9 +889,10 @@ fn holes<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
 fn translate(text: &str, table: &[(&str, &str)]) -> String {
     for (en, zh) in table {
         if let Some(v) = holes(en, text) {
-            // A value that is a record's word (`two trainee records…`), a
-            // trade, a claim's state or a tree is said in Chinese.
-            let v: Vec<&str> = v.into_iter().map(|x| value_zh(x).unwrap_or(x)).collect();
+            // A value that is a record's word (`two trainee records…`) or
+            // a tree, and where the message holds one a trade or a claim's
+            // state, is said in Chinese.
+            let v: Vec<&str> = v.into_iter().map(|x| value_zh(en, x).unwrap_or(x)).collect();
             let args: Vec<&dyn std::fmt::Display> = v.iter().map(|s| s as &dyn std::fmt::Display).collect();
             return crate::i18n::fill(zh, &args);
         }
@@ -899,19 +900,26 @@ fn translate(text: &str, table: &[(&str, &str)]) -> String {
     format!("（原始信息：「{text}」）")
 }
 
-/// A value `check` puts in its English that has a Chinese name: a
-/// record's word, a trade (`fitter`), a claim's state, a tree.
-fn value_zh(x: &str) -> Option<&'static str> {
-    backup_word(x)
-        .or_else(|| OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh))
-        .or_else(|| {
-            crate::domain::subsidy::ClaimState::ALL
-                .into_iter()
-                .find(|s| s.en() == x)
-                .map(|s| s.zh())
-        })
-        .or_else(|| tree_zh_known(x))
+/// A value `check` put in the English of `template` that has a Chinese
+/// name: a record's word or a tree; a trade (`fitter`) or a claim's state
+/// only in the messages that hold one (a city pack may name a trade
+/// anything, `class` or `paid` included).
+fn value_zh(template: &str, x: &str) -> Option<&'static str> {
+    if template == SUBSIDIZED_TWICE {
+        return OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh);
+    }
+    if template == LEADS_TO {
+        return crate::domain::subsidy::ClaimState::ALL
+            .into_iter()
+            .find(|s| s.en() == x)
+            .map(|s| s.zh());
+    }
+    backup_word(x).or_else(|| tree_zh_known(x))
 }
+
+/// The two messages of `check` that hold a trade, and claim states.
+const SUBSIDIZED_TWICE: &str = "{} is subsidized twice for {} at one level (also {})";
+const LEADS_TO: &str = "leads to {} but says {}";
 
 /// What `check` and `repair` find, in Chinese, message by message as
 /// `store::check` and `store::derived` word them.
@@ -1011,7 +1019,7 @@ const CHECK_ZH: &[(&str, &str)] = &[
     // the subsidy claims (#21; `store::subsidy`)
     ("the subsidy trees cannot be opened", "补贴数据无法打开"),
     ("read failed: {}", "读取失败（原始信息：「{}」）"),
-    ("key does not match claim {}", "键与申领 {} 不一致"),
+    ("key does not match claim {}", "键与申报 {} 不一致"),
     (
         "occupation or end date differs from class {}",
         "工种或结业日期与培训班 {} 不一致",
@@ -1020,17 +1028,14 @@ const CHECK_ZH: &[(&str, &str)] = &[
         "line of case {} is not a case of class {} for {}",
         "明细中的服务记录 {} 不是培训班 {} 中 {} 的服务记录",
     ),
-    ("class {} has another claim ({})", "培训班 {} 另有一份申领（{}）"),
-    (
-        "{} is subsidized twice for {} at one level (also {})",
-        "学员 {} 在{}工种同一等级重复享受补贴（另见申领 {}）",
-    ),
+    ("class {} has another claim ({})", "培训班 {} 另有一份申报（{}）"),
+    (SUBSIDIZED_TWICE, "学员 {} 在{}工种同一等级重复享受补贴（另见申报 {}）"),
     (
         "claim says {} events, {} read",
-        "申领记载 {} 条经办记录，实际读到 {} 条",
+        "申报记载 {} 条经办记录，实际读到 {} 条",
     ),
-    ("the first step is not a build", "第一步不是生成申领"),
-    ("leads to {} but says {}", "应为「{}」，记载的却是「{}」"),
+    ("the first step is not a build", "第一步不是「生成申报」"),
+    (LEADS_TO, "应为「{}」，记载的却是「{}」"),
     ("state differs from its last event", "状态与最后一条经办记录不一致"),
     (
         "{} subsidies in one year (limit {})",
@@ -1038,11 +1043,11 @@ const CHECK_ZH: &[(&str, &str)] = &[
     ),
     (
         "the subsidy index differs from the claims ({} entries missing or wrong, {} stray)",
-        "补贴索引与申领不一致（缺失或不符 {} 条，多余 {} 条）",
+        "补贴索引与申报不一致（缺失或不符 {} 条，多余 {} 条）",
     ),
     (
         "rebuilt from the claims ({} entries written, {} stray removed)",
-        "已按申领重建（写入 {} 条，删除多余的 {} 条）",
+        "已按申报重建（写入 {} 条，删除多余的 {} 条）",
     ),
     // the training wishes (#25; `store::wish`)
     ("wish {} is open but not in '{}'", "培训意愿 {} 仍在排队，却不在{}中"),
@@ -1078,8 +1083,8 @@ fn tree_zh_known(tree: &str) -> Option<&'static str> {
     Some(match tree {
         "case_notes" => "服务记录备注索引",
         subsidy::STANDARDS_TREE => "补贴标准",
-        subsidy::CLAIMS_TREE => "补贴申领",
-        subsidy::CLAIM_EVENTS_TREE => "申领经办记录",
+        subsidy::CLAIMS_TREE => "补贴申报",
+        subsidy::CLAIM_EVENTS_TREE => "补贴申报经办记录",
         subsidy::INDEX_TREE => "补贴索引",
         wish::WAITING_TREE => "意愿排队索引",
         _ => return None,
@@ -1254,12 +1259,14 @@ mod tests {
                 &format!("T3 is subsidized twice for {} at one level (also S9)", trade.en()),
                 CHECK_ZH
             ),
-            format!("学员 T3 在{}工种同一等级重复享受补贴（另见申领 S9）", trade.zh())
+            format!("学员 T3 在{}工种同一等级重复享受补贴（另见申报 S9）", trade.zh())
         );
         assert_eq!(
             translate("leads to first review passed but says paid", CHECK_ZH),
             "应为「初审通过」，记载的却是「已拨付」"
         );
+        // Only there: a value elsewhere that reads as a state stays as it is.
+        assert_eq!(translate("class paid does not exist", CHECK_ZH), "培训班 paid 不存在");
         assert_eq!(
             translate("wish Y3 is open but not in 'wish_waiting'", CHECK_ZH),
             "培训意愿 Y3 仍在排队，却不在意愿排队索引中"
