@@ -78,6 +78,15 @@ fn ascii_str(b: &[u8]) -> &str {
 /// string has the wrong length.
 macro_rules! inline_text {
     ($ty:ident, $refusal:literal) => {
+        impl $ty {
+            /// The value as stored (its text, exactly as long as the type
+            /// holds, in ASCII), as a stored record reads it: the text is
+            /// checked when it is first entered, not each time it is read.
+            pub fn from_stored(s: &str) -> Option<$ty> {
+                ascii_array(s).map($ty)
+            }
+        }
+
         impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_tuple(stringify!($ty)).field(&self.as_str()).finish()
@@ -107,9 +116,7 @@ macro_rules! inline_text {
                         f.write_str(concat!("the text of a ", stringify!($ty)))
                     }
                     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$ty, E> {
-                        ascii_array(s)
-                            .map($ty)
-                            .ok_or_else(|| E::custom(format!($refusal, s)))
+                        $ty::from_stored(s).ok_or_else(|| E::custom(format!($refusal, s)))
                     }
                 }
                 d.deserialize_str(Text)

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod notes;
 mod picture;
 pub mod public;
+mod records_codec;
 mod reference;
 pub mod results;
 pub mod rows;

@@ -10,11 +10,11 @@
 //! trusted. Format: the stamp line `skillbridge-records <version> <build>
 //! <database> <generation>` (see `store::codec::stamp`; the version is
 //! `codec::SNAPSHOT_VERSION`), the payload's length (u64 LE), the payload,
-//! and its CRC-32 (u32 LE). The payload is three parts, each
-//! `codec::encode_bulk` of its records: the length of the first two (u64
-//! LE each), then [`Rest`] (everything but trainees and cases), the
-//! trainees, the cases. The two big parts decode on their own threads: at
-//! a million trainees each takes a quarter of a second.
+//! and its CRC-32 (u32 LE). The payload is three parts: the length of the
+//! first two (u64 LE each), then [`Rest`] (everything but trainees and
+//! cases, `codec::encode_bulk`), the trainees and the cases (each in the
+//! fixed-width encoding of `records_codec`). The two big parts decode on
+//! their own threads.
 //!
 //! The file is read through a shared read-only map where it can be (the
 //! payload is decoded straight from the page cache, not copied into the
@@ -23,6 +23,7 @@
 
 use super::data::Data;
 use super::idmap::IdMap;
+use super::records_codec;
 use crate::domain::*;
 use crate::store::DemandUsage;
 use crate::store::codec::{self, SNAPSHOT_VERSION};
@@ -88,8 +89,9 @@ pub fn encode(data: &Data) -> std::io::Result<Vec<u8>> {
         not_hired: data.not_hired.iter().map(|(k, n)| (*k, n)).collect(),
     };
     let rest = codec::encode_bulk(&rest).map_err(std::io::Error::other)?;
-    let trainees = codec::encode_bulk(&data.trainees.values().collect::<Vec<_>>()).map_err(std::io::Error::other)?;
-    let cases = codec::encode_bulk(&data.cases.values().collect::<Vec<_>>()).map_err(std::io::Error::other)?;
+    let too_long = || std::io::Error::other("a record's text or list is longer than 4 GB");
+    let trainees = records_codec::encode_trainees(data.trainees.values()).ok_or_else(too_long)?;
+    let cases = records_codec::encode_cases(data.cases.values()).ok_or_else(too_long)?;
     let mut out = Vec::with_capacity(16 + rest.len() + trainees.len() + cases.len());
     for part in [&rest, &trainees] {
         out.extend_from_slice(&(part.len() as u64).to_le_bytes());
@@ -163,11 +165,7 @@ fn parts(payload: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 
 fn decode(payload: &[u8]) -> Option<Data> {
     let (rest, trainees, cases) = parts(payload)?;
-    let decode_trainees = || {
-        codec::decode_bulk::<Vec<Trainee>>(trainees)
-            .ok()
-            .map(IdMap::from_records)
-    };
+    let decode_trainees = || records_codec::decode_trainees(trainees).map(IdMap::from_records);
     // The trainees on their own thread (on this one after the cases when
     // no thread can be started), the cases and the links made from them
     // on this one, then the small rest.
@@ -177,7 +175,7 @@ fn decode(payload: &[u8]) -> Option<Data> {
             .spawn_scoped(sc, decode_trainees)
             .ok();
         let mut d = Data::default();
-        let cases = codec::decode_bulk::<Vec<Case>>(cases).ok().map(|c| {
+        let cases = records_codec::decode_cases(cases).map(|c| {
             d.cases = IdMap::from_records(c);
             d.link_cases();
         });

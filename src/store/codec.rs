@@ -60,7 +60,7 @@ fn decode_config() -> bincode::config::Configuration<
 /// Version of the records snapshot (`records.bin`). Bump it when the bytes
 /// change: the file's layout, or what a record, a counter or their order
 /// encodes to (a record's own `Record::VERSION` moves with it).
-pub const SNAPSHOT_VERSION: u16 = 5;
+pub const SNAPSHOT_VERSION: u16 = 6;
 
 /// Version of the search cache (`<kind>.idx`). Bump it when the bytes or
 /// the search text change: the file's layout, or what a record's search
