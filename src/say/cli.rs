@@ -892,7 +892,11 @@ fn translate(text: &str, table: &[(&str, &str)]) -> String {
             // A value that is a record's word (`two trainee records…`) or
             // a tree, and where the message holds one a trade or a claim's
             // state, is said in Chinese.
-            let v: Vec<&str> = v.into_iter().map(|x| value_zh(en, x).unwrap_or(x)).collect();
+            let v: Vec<&str> = v
+                .into_iter()
+                .enumerate()
+                .map(|(slot, x)| value_zh(en, slot, x).unwrap_or(x))
+                .collect();
             let args: Vec<&dyn std::fmt::Display> = v.iter().map(|s| s as &dyn std::fmt::Display).collect();
             return crate::i18n::fill(zh, &args);
         }
@@ -900,26 +904,41 @@ fn translate(text: &str, table: &[(&str, &str)]) -> String {
     format!("（原始信息：「{text}」）")
 }
 
-/// A value `check` put in the English of `template` that has a Chinese
-/// name: a record's word or a tree; a trade (`fitter`) or a claim's state
-/// only in the messages that hold one (a city pack may name a trade
-/// anything, `class` or `paid` included).
-fn value_zh(template: &str, x: &str) -> Option<&'static str> {
-    if template == SUBSIDIZED_TWICE {
-        return OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh);
+/// The value in slot `slot` of `template` that `check` put in its English,
+/// by its Chinese name: a record's word or a tree; a trade (`fitter`), a
+/// claim's state or a claim's step only in the slots that hold one (a city
+/// pack may name a trade anything, `class` or `paid` included, and
+/// `filed` is both a state and a step).
+fn value_zh(template: &str, slot: usize, x: &str) -> Option<&'static str> {
+    use crate::domain::subsidy::{ClaimState, Step};
+    let state = || ClaimState::ALL.into_iter().find(|s| s.en() == x).map(|s| s.zh());
+    let step = || {
+        [
+            Step::Build,
+            Step::Rebuild,
+            Step::File,
+            Step::FirstApprove,
+            Step::SecondApprove,
+            Step::Pay,
+            Step::Return { reason: String::new() },
+        ]
+        .into_iter()
+        .find(|s| s.en() == x)
+        .map(|s| s.zh())
+    };
+    match (template, slot) {
+        (SUBSIDIZED_TWICE, 1) => OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh),
+        (LEADS_TO, _) | (CANNOT_FOLLOW, 1) => state(),
+        (CANNOT_FOLLOW, _) => step(),
+        (SUBSIDIZED_TWICE, _) => None,
+        _ => backup_word(x).or_else(|| tree_zh_known(x)),
     }
-    if template == LEADS_TO {
-        return crate::domain::subsidy::ClaimState::ALL
-            .into_iter()
-            .find(|s| s.en() == x)
-            .map(|s| s.zh());
-    }
-    backup_word(x).or_else(|| tree_zh_known(x))
 }
 
-/// The two messages of `check` that hold a trade, and claim states.
+/// The messages of `check` that hold a trade, claim states or a step.
 const SUBSIDIZED_TWICE: &str = "{} is subsidized twice for {} at one level (also {})";
 const LEADS_TO: &str = "leads to {} but says {}";
+const CANNOT_FOLLOW: &str = "{} cannot follow a {} claim";
 
 /// What `check` and `repair` find, in Chinese, message by message as
 /// `store::check` and `store::derived` word them.
@@ -1036,6 +1055,15 @@ const CHECK_ZH: &[(&str, &str)] = &[
     ),
     ("the first step is not a build", "第一步不是「生成申报」"),
     (LEADS_TO, "应为「{}」，记载的却是「{}」"),
+    (CANNOT_FOLLOW, "「{}」不能接在「{}」的申报之后"),
+    (
+        "a return needs a reason (1 to {} characters)",
+        "退回须写明原因（1 至 {} 个字）",
+    ),
+    (
+        "the return reason has {} characters; at most {}",
+        "退回原因有 {} 个字，最多 {} 个",
+    ),
     ("state differs from its last event", "状态与最后一条经办记录不一致"),
     (
         "{} subsidies in one year (limit {})",
@@ -1264,6 +1292,14 @@ mod tests {
         assert_eq!(
             translate("leads to first review passed but says paid", CHECK_ZH),
             "应为「初审通过」，记载的却是「已拨付」"
+        );
+        assert_eq!(
+            translate("claim says 2 events, 1 read", CHECK_ZH),
+            "申报记载 2 条经办记录，实际读到 1 条"
+        );
+        assert_eq!(
+            translate("filed cannot follow a paid claim", CHECK_ZH),
+            "「申报」不能接在「已拨付」的申报之后"
         );
         // Only there: a value elsewhere that reads as a state stays as it is.
         assert_eq!(translate("class paid does not exist", CHECK_ZH), "培训班 paid 不存在");

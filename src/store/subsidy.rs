@@ -676,7 +676,14 @@ impl Store {
                 let next = match (state, &e.step) {
                     (None, Step::Build) => Ok(ClaimState::Draft),
                     (None, _) => Err("the first step is not a build".to_string()),
-                    (Some(s), step) => sub::next_claim_state(c.id, s, step).map_err(|x| x.to_string()),
+                    // Worded for check (and its Chinese, `say::cli`): the
+                    // step and the state it cannot follow.
+                    (Some(s), step) => sub::next_claim_state(c.id, s, step).map_err(|x| match x {
+                        sub::SubsidyError::Illegal { from, step, .. } => {
+                            format!("{} cannot follow a {} claim", step.en(), from.en())
+                        }
+                        other => other.to_string(),
+                    }),
                 };
                 match next {
                     Ok(s) if s == e.to => {}

@@ -382,11 +382,13 @@ fn check_says_subsidy_and_wish_problems_in_chinese() {
         let index = raw.open_tree("subsidy_index").unwrap();
         index.clear().unwrap();
         index.insert(b"Zstray", &[1u8]).unwrap();
-        // The claim's last step (its filing) lost: two said, one read,
-        // and the state no longer what the last step left.
+        // The claim's filing overwritten by its build: a build cannot follow
+        // a draft, the second step says it is the first, and the state is
+        // no longer what the last step left.
         let events = raw.open_tree("subsidy_events").unwrap();
-        let (last, _) = events.scan_prefix(claim.0.to_be_bytes()).last().unwrap().unwrap();
-        events.remove(last).unwrap();
+        let steps: Vec<_> = events.scan_prefix(claim.0.to_be_bytes()).map(|x| x.unwrap()).collect();
+        assert_eq!(steps.len(), 2, "built and filed");
+        events.insert(&steps[1].0, &steps[0].1).unwrap();
         raw.open_tree("wish_waiting")
             .unwrap()
             .insert(b"Zstray", &999u64.to_be_bytes())
@@ -397,7 +399,8 @@ fn check_says_subsidy_and_wish_problems_in_chinese() {
     assert!(!ok, "{en}");
     for said in [
         "the subsidy index differs from the claims",
-        "claim says 2 events, 1 read",
+        "built cannot follow a draft claim",
+        "out of sequence (expected 1)",
         "state differs from its last event",
         "'wish_waiting' names wish",
     ] {
@@ -408,7 +411,8 @@ fn check_says_subsidy_and_wish_problems_in_chinese() {
     for said in [
         "补贴索引：补贴索引与申报不一致",
         "补贴申报经办记录 ",
-        "申报记载 2 条经办记录，实际读到 1 条",
+        "「生成申报」不能接在「草稿」的申报之后",
+        "顺序不对（应为第 1 条）",
         "补贴申报 ",
         "状态与最后一条经办记录不一致",
         "意愿排队索引：意愿排队索引中列有已不在排队的培训意愿",
@@ -418,7 +422,7 @@ fn check_says_subsidy_and_wish_problems_in_chinese() {
     for english in [
         "原始信息",
         "differs",
-        "claim says",
+        "cannot follow",
         "names wish",
         "subsidy_",
         "wish_waiting",
