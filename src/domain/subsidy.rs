@@ -543,6 +543,19 @@ impl Step {
             Step::Return { .. } => "退回",
         }
     }
+    /// Every step, a return with `reason`.
+    pub fn each(reason: &str) -> [Step; 7] {
+        [
+            Step::Build,
+            Step::Rebuild,
+            Step::File,
+            Step::FirstApprove,
+            Step::SecondApprove,
+            Step::Pay,
+            Step::Return { reason: reason.into() },
+        ]
+    }
+
     pub fn en(&self) -> &'static str {
         match self {
             Step::Build => "built",

@@ -912,20 +912,7 @@ fn translate(text: &str, table: &[(&str, &str)]) -> String {
 fn value_zh(template: &str, slot: usize, x: &str) -> Option<&'static str> {
     use crate::domain::subsidy::{ClaimState, Step};
     let state = || ClaimState::ALL.into_iter().find(|s| s.en() == x).map(|s| s.zh());
-    let step = || {
-        [
-            Step::Build,
-            Step::Rebuild,
-            Step::File,
-            Step::FirstApprove,
-            Step::SecondApprove,
-            Step::Pay,
-            Step::Return { reason: String::new() },
-        ]
-        .into_iter()
-        .find(|s| s.en() == x)
-        .map(|s| s.zh())
-    };
+    let step = || Step::each("").into_iter().find(|s| s.en() == x).map(|s| s.zh());
     match (template, slot) {
         (SUBSIDIZED_TWICE, 1) => OccupationId::all().find(|o| o.en() == x).map(OccupationId::zh),
         (LEADS_TO, _) | (CANNOT_FOLLOW, 1) => state(),

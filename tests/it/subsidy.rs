@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use serde_json::Value;
-use skillbridge::domain::subsidy::{ClaimState, Ineligible, Step, Verdict};
+use skillbridge::domain::subsidy::{ClaimId, ClaimState, Ineligible, Step, Verdict};
 use skillbridge::domain::*;
 use skillbridge::service::Actor;
 use skillbridge::store::StoreError;
@@ -316,19 +316,24 @@ fn the_demo_city_shows_every_ineligibility_reason_and_every_claim_state() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
 
+/// A claim built and filed for the finished class of a new city in `dir`,
+/// which `check` then finds clean.
+fn filed_claim(dir: &std::path::Path) -> ClaimId {
+    let (svc, t) = open(dir);
+    let filer = Actor::operator("机构.李");
+    let c = svc.build_claim(t.earlier, &filer).unwrap();
+    svc.claim_step(c.id, Step::File, &filer).unwrap();
+    assert!(svc.check().problems.is_empty());
+    c.id
+}
+
 /// `check` finds a subsidy index that differs from the claims, and
 /// `check --repair` rebuilds it from them (after its backup) and says so.
 #[test]
 fn check_repair_rebuilds_the_subsidy_index_from_the_claims() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");
-    {
-        let (svc, t) = open(dir.path());
-        let filer = Actor::operator("机构.李");
-        let c = svc.build_claim(t.earlier, &filer).unwrap();
-        svc.claim_step(c.id, Step::File, &filer).unwrap();
-        assert!(svc.check().problems.is_empty());
-    }
+    filed_claim(dir.path());
     let index = |path: &std::path::Path| -> Vec<(Vec<u8>, Vec<u8>)> {
         let raw = raw_open(path);
         raw.open_tree("subsidy_index")
@@ -369,14 +374,7 @@ fn check_repair_rebuilds_the_subsidy_index_from_the_claims() {
 fn check_says_subsidy_and_wish_problems_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");
-    let claim = {
-        let (svc, t) = open(dir.path());
-        let filer = Actor::operator("机构.李");
-        let c = svc.build_claim(t.earlier, &filer).unwrap();
-        svc.claim_step(c.id, Step::File, &filer).unwrap();
-        assert!(svc.check().problems.is_empty());
-        c.id
-    };
+    let claim = filed_claim(dir.path());
     {
         let raw = raw_open(&path);
         let index = raw.open_tree("subsidy_index").unwrap();

@@ -256,9 +256,8 @@ fn every_reason_reads_in_both_languages() {
 fn every_legal_transition() {
     use ClaimState as S;
     let c = ClaimId(1);
-    let r = || Step::Return {
-        reason: "材料不全".into(),
-    };
+    let reason = "材料不全";
+    let r = || Step::Return { reason: reason.into() };
     let legal = [
         (S::Draft, Step::Rebuild, S::Draft),
         (S::Draft, Step::File, S::Filed),
@@ -273,15 +272,7 @@ fn every_legal_transition() {
         assert_eq!(next_claim_state(c, *from, step), Ok(*to), "{from:?} {step:?}");
     }
     // Every other pair is refused, naming the legal steps.
-    let steps = [
-        Step::Build,
-        Step::Rebuild,
-        Step::File,
-        Step::FirstApprove,
-        Step::SecondApprove,
-        Step::Pay,
-        r(),
-    ];
+    let steps = Step::each(reason);
     let mut refused = 0;
     for from in ClaimState::ALL {
         for step in &steps {
