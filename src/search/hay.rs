@@ -216,6 +216,19 @@ impl<T> HayOf<T> {
     }
 }
 
+impl<T> HayOf<T> {
+    /// Could `term` possibly match? (No false negatives.)
+    pub(super) fn may_match(&self, term: &Term) -> bool {
+        (term.ascii_mask & !self.ascii_mask) == 0 && (term.cjk_bloom & !self.cjk_bloom) == 0
+    }
+
+    /// Could `term` be found as a run (in the initials or the pinyin form,
+    /// or the line's ASCII, which the initials form holds lower-cased)?
+    pub(super) fn may_hold_run(&self, term: &Term) -> bool {
+        (term.pairs[0] & !self.pairs[0]) == 0 && (term.pairs[1] & !self.pairs[1]) == 0
+    }
+}
+
 impl<T: AsRef<str>> HayOf<T> {
     /// What the user reads.
     pub fn line(&self) -> &str {
@@ -254,17 +267,6 @@ impl<T: AsRef<str>> HayOf<T> {
     /// The line lower-cased, each hanzi replaced by its plain syllable.
     pub fn pinyin(&self) -> std::borrow::Cow<'_, str> {
         self.joined(Form::Pinyin)
-    }
-
-    /// Could `term` possibly match? (No false negatives.)
-    pub(super) fn may_match(&self, term: &Term) -> bool {
-        (term.ascii_mask & !self.ascii_mask) == 0 && (term.cjk_bloom & !self.cjk_bloom) == 0
-    }
-
-    /// Could `term` be found as a run (in the initials or the pinyin form,
-    /// or the line's ASCII, which the initials form holds lower-cased)?
-    pub(super) fn may_hold_run(&self, term: &Term) -> bool {
-        (term.pairs[0] & !self.pairs[0]) == 0 && (term.pairs[1] & !self.pairs[1]) == 0
     }
 }
 

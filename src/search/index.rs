@@ -5,7 +5,7 @@
 use super::Query;
 use super::hay::{Hay, HayRef, Slot};
 use super::mapped::{Arr, Text};
-use super::score::{TAG_PENALTY, term_hit, term_score};
+use super::score::{TAG_PENALTY, initials_run_only, run_in_initials, term_hit, term_score};
 
 /// One hit: a record id and its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,20 +317,72 @@ impl Index {
     /// Best first, then newest, from parts in index order.
     fn ranked(&self, parts: &[Vec<(u32, i32)>]) -> std::sync::Arc<[u64]> {
         let n: usize = parts.iter().map(Vec::len).sum();
-        let (lo, hi) = parts
-            .iter()
-            .flatten()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)));
+        let parallel = n >= PARALLEL_FROM && parts.len() > 1;
+        let bounds = |part: &Vec<(u32, i32)>| {
+            part.iter()
+                .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)))
+        };
+        let (lo, hi) = on_each(parts, parallel, bounds)
+            .into_iter()
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
         let range = i64::from(hi) - i64::from(lo);
         if n < 2 || range >= COUNTING_RANGE {
             let mut hits = self.hits_of(parts);
             sort_best_first(&mut hits);
             return hits.iter().map(|h| h.id).collect();
         }
+        if parallel {
+            return self.ranked_on_each(parts, n, hi, range as usize + 1);
+        }
         let scored = || parts.iter().flatten().map(|&(i, s)| (i, i64::from(s)));
         let order = counting_order(scored, n, i64::from(hi), range, 0u32);
         let ids = &self.ids[..];
         order.iter().map(|&i| ids[i as usize]).collect()
+    }
+
+    /// [`Index::ranked`]'s counting sort with each part counted and placed
+    /// on a thread of its own (at a million hits one thread took as long as
+    /// the matching). Scores lie in `hi - buckets + 1 ..= hi`. The output
+    /// holds, for each score best first, each part's hits of that score,
+    /// the last part first and each part's newest first: the order the one
+    /// thread's sort gives.
+    fn ranked_on_each(&self, parts: &[Vec<(u32, i32)>], n: usize, hi: i32, buckets: usize) -> std::sync::Arc<[u64]> {
+        let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
+        let counts = on_each(parts, true, |part| {
+            let mut c = vec![0usize; buckets];
+            for &(_, s) in part {
+                c[bucket(s)] += 1;
+            }
+            c
+        });
+        // Where each part's hits of each score begin.
+        let mut starts = vec![vec![0usize; buckets]; parts.len()];
+        let mut at = 0;
+        for b in 0..buckets {
+            for p in (0..parts.len()).rev() {
+                starts[p][b] = at;
+                at += counts[p][b];
+            }
+        }
+        debug_assert_eq!(at, n);
+        let zeroed = std::sync::Arc::<[u64]>::new_zeroed_slice(n);
+        // SAFETY: zeroed memory is a valid u64 (0).
+        let mut out = unsafe { zeroed.assume_init() };
+        let Some(place) = std::sync::Arc::get_mut(&mut out) else {
+            return out;
+        };
+        let place = Shared(place.as_mut_ptr(), n);
+        let ids = &self.ids[..];
+        let parted: Vec<(&Part, Vec<usize>)> = parts.iter().zip(starts).collect();
+        on_each(&parted, true, |(part, starts)| {
+            let mut next = starts.clone();
+            for &(i, s) in part.iter().rev() {
+                let b = bucket(s);
+                place.put(next[b], ids[i as usize]);
+                next[b] += 1;
+            }
+        });
+        out
     }
 
     /// Where each of `ids` is in the index, ascending (earlier results come
@@ -397,17 +449,46 @@ impl Index {
         }
         // The arrays, taken once (a mapped index's arrays are looked up).
         let (hays, arena, tag_lists) = (&self.hays[..], &self.arena[..], &self.tag_lists[..]);
+        // A query of runs in the initials only (a first keystroke, an ID
+        // number, a mobile) is scored by its own path.
+        let all_fast = q.terms.iter().all(initials_run_only);
+        let bytes = arena.as_bytes();
         let record_score = |i: usize| -> Option<i64> {
             let list = tag_lists[i] as usize;
-            let hay = view_in(hays, arena, i);
-            let mut total = 0;
-            for (k, t) in q.terms.iter().enumerate() {
-                let tag_best = list_best
+            let tag_best = |k: usize| {
+                list_best
                     .get(k * lists + list)
                     .copied()
                     .filter(|b| *b != NO_TAG)
-                    .map(i64::from);
-                total += term_score(&hay, t, tag_best)?;
+                    .map(i64::from)
+            };
+            let mut total = 0;
+            if all_fast {
+                // Straight from the slot and the arena's bytes.
+                let slot = &hays[i];
+                let text = usize::try_from(slot.text)
+                    .ok()
+                    .and_then(|at| bytes.get(at..))
+                    .unwrap_or_default();
+                for (k, t) in q.terms.iter().enumerate() {
+                    total += match (run_in_initials(slot, text, t), tag_best(k)) {
+                        (Some(a), Some(b)) => a.max(b),
+                        (a, b) => a.or(b)?,
+                    };
+                }
+                return Some(total);
+            }
+            // A term whose characters the record lacks, and that no tag of
+            // it holds, fails it before its text is read.
+            let slot = &hays[i];
+            for (k, t) in q.terms.iter().enumerate() {
+                if !t.negated && !slot.may_match(t) && tag_best(k).is_none() {
+                    return None;
+                }
+            }
+            let hay = view_in(hays, arena, i);
+            for (k, t) in q.terms.iter().enumerate() {
+                total += term_score(&hay, t, tag_best(k))?;
             }
             Some(total)
         };
@@ -624,6 +705,49 @@ fn counting_order<T: Copy, I: DoubleEndedIterator<Item = (T, i64)>>(
     out
 }
 
+/// `f` of each of `items`: the first on this thread and every other on a
+/// thread of its own when `parallel` (the scan's parts: one per core).
+fn on_each<T: Sync, R: Send>(items: &[T], parallel: bool, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let Some((first, rest)) = items.split_first().filter(|_| parallel) else {
+        return items.iter().map(&f).collect();
+    };
+    std::thread::scope(|sc| {
+        let f = &f;
+        let handles: Vec<_> = rest.iter().map(|t| sc.spawn(move || f(t))).collect();
+        let mut out = vec![f(first)];
+        // A thread that could not finish is done again here.
+        out.extend(
+            handles
+                .into_iter()
+                .zip(rest)
+                .map(|(h, t)| h.join().unwrap_or_else(|_| f(t))),
+        );
+        out
+    })
+}
+
+/// A list that threads fill at places no two of them share (the counting
+/// sort's: each part's run of each score is its own).
+#[derive(Clone, Copy)]
+struct Shared(*mut u64, usize);
+
+// SAFETY: the pointer is only written through `put`, at indices the
+// counting sort gives each thread apart, while the list it points into is
+// borrowed mutably by the caller and outlives the threads (scoped).
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    fn put(self, at: usize, v: u64) {
+        assert!(at < self.1, "a place past the list");
+        // SAFETY: in bounds (checked above); no other thread writes `at`.
+        unsafe { self.0.add(at).write(v) }
+    }
+}
+
+/// One part of a scan: its matches' positions, ascending, and scores.
+type Part = Vec<(u32, i32)>;
+
 /// No tag of the list matched the term.
 const NO_TAG: i32 = i32::MIN;
 
@@ -631,7 +755,8 @@ const NO_TAG: i32 = i32::MIN;
 const COUNTING_RANGE: i64 = 1 << 12;
 
 /// Below this many records one thread is faster than starting more.
-pub(super) const PARALLEL_FROM: usize = 20_000;
+/// (Unit tests split from a thousand, so they walk the threads' paths too.)
+pub(super) const PARALLEL_FROM: usize = if cfg!(test) { 1_000 } else { 20_000 };
 
 /// The binary form of an index (the persisted search cache): the arrays a
 /// search reads, as they are in memory, so a start copies them, or a
@@ -985,9 +1110,11 @@ mod position_tests {
             } else {
                 "电焊工 丹阳"
             };
-            ix.upsert(id, Hay::new(format!("{name}  {id}")));
+            // Scores spread by where the number falls and what it holds.
+            let pad = " ".repeat((id % 7) as usize);
+            ix.upsert(id, Hay::new(format!("{name}{pad}  {id}  {}", id * 37)));
         }
-        for q in ["hg", "焊工", "dy", "1", "99", "zzz"] {
+        for q in ["hg", "焊工", "dy", "1", "99", "zzz", "3", "12", "d", "2 1"] {
             let q = Query::parse(q);
             let mut hits = ix.search(&q, None, &|| false).expect("not cancelled");
             sort_best_first(&mut hits);

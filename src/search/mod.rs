@@ -186,6 +186,16 @@ mod tests {
         assert_eq!(ids("welder"), vec![3, 1], "own text first");
         assert_eq!(ix.full_line(2).unwrap(), "李雷  车工 Danyang lathe turner");
         assert_eq!(ix.tags_of(3), vec!["Jurong"]);
+        // A run in the initials alone (digits) is found in tags too, below
+        // the same run on a record's own line.
+        let mut codes = Index::new();
+        codes.upsert_tagged(1, Hay::new("赵六  13800001111".into()), &["6-18-02-04"]);
+        codes.upsert_tagged(2, Hay::new("钱七  13900001818".into()), &["6-20-01"]);
+        codes.upsert_tagged(3, Hay::new("孙八".into()), &["6-20-01"]);
+        assert_eq!(ids_in(&codes, "18"), vec![2, 1]);
+        assert_eq!(ids_in(&codes, "20"), vec![2, 3]);
+        assert_eq!(ids_in(&codes, "20 13"), vec![2]);
+        assert_eq!(ids_in(&codes, "4"), vec![1]);
         // Replacing a record replaces its tags.
         ix.upsert_tagged(2, Hay::new("李雷  车工".into()), &["Jurong"]);
         assert_eq!(ids_in(&ix, "danyang"), vec![1]);
@@ -224,6 +234,53 @@ mod tests {
         for q in ["district 2", "group !district", "hg", "xy"] {
             let q = Query::parse(q);
             assert_eq!(joined.search(&q, None, &|| false), whole.search(&q, None, &|| false));
+        }
+    }
+
+    #[test]
+    fn a_run_in_the_initials_scores_by_its_own_path_as_by_the_general_one() {
+        use super::score::{initials_run_only, run_in_initials, term_hit};
+        let lines = [
+            "王芳  321102198104229572  13915968613",
+            "谢明  K20253  32110219931224657X",
+            "装配钳工等级认定班（高新区·1月）  k20253  321102",
+            "欧阳秀英3211  13",
+            "（·）王 3 13  1313 3",
+            "abc 1 d12 k2  99",
+            "1",
+            "13",
+            "  3",
+            "",
+            "x3y 33 z",
+            "中华人民共和国居民身份证号码一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃 3",
+        ];
+        let queries = [
+            "3", "1", "13", "32", "3211", "321102", "1313", "x", "w", "k", "k20253", "d12", "k2", "99", "9", "z", "33",
+        ];
+        for line in lines {
+            let hay = Hay::new(line.to_string());
+            // What follows a record in an arena (here: text holding every
+            // query) is never read as the record's.
+            let mut arena = hay.text.as_bytes().to_vec();
+            arena.extend_from_slice(b" 3 13 321102 k20253 d12 99 33 1313 xwz");
+            for q in queries {
+                let q = Query::parse(q);
+                let t = &q.terms[0];
+                assert!(initials_run_only(t), "{}", q.raw);
+                let want = term_hit(&hay, t);
+                assert_eq!(
+                    run_in_initials(&hay, hay.text.as_bytes(), t),
+                    want,
+                    "{line} / {}",
+                    q.raw
+                );
+                assert_eq!(run_in_initials(&hay, &arena, t), want, "{line} / {} (arena)", q.raw);
+            }
+        }
+        // Only runs looked for in the initials alone take the path.
+        for q in ["hg", "wang", "'3", "^3", "3$", "!3", "王", "3 wf"] {
+            let q = Query::parse(q);
+            assert!(!q.terms.iter().all(initials_run_only), "{}", q.raw);
         }
     }
 
