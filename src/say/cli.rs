@@ -918,9 +918,14 @@ fn value_zh(template: &str, slot: usize, x: &str) -> Option<&'static str> {
         (LEADS_TO, _) | (CANNOT_FOLLOW, 1) => state(),
         (CANNOT_FOLLOW, _) => step(),
         (SUBSIDIZED_TWICE, _) => None,
+        (CASE_STARTS_FROM | CASE_CANNOT_STEP, _) if x == NO_STATE => Some("（无）"),
+        (CASE_STARTS_FROM | CASE_CANNOT_STEP, _) => StateKind::ALL.into_iter().find(|k| k.en() == x).map(StateKind::zh),
         _ => backup_word(x).or_else(|| tree_zh_known(x)),
     }
 }
+
+use crate::domain::StateKind;
+use crate::store::check::{CASE_CANNOT_STEP, CASE_STARTS_FROM, NO_STATE};
 
 /// The messages of `check` that hold a trade, claim states or a step.
 const SUBSIDIZED_TWICE: &str = "{} is subsidized twice for {} at one level (also {})";
@@ -967,6 +972,26 @@ const CHECK_ZH: &[(&str, &str)] = &[
         "状态为 {}，但 {} 个岗位已录用 {} 个",
     ),
     ("malformed counter", "计数格式错误"),
+    (CASE_STARTS_FROM, "起始状态为「{}」，但服务记录当时是「{}」"),
+    (CASE_CANNOT_STEP, "服务记录不能从「{}」转到「{}」"),
+    // a record or a case's events that do not decode (`store::codec`); the
+    // decoder's own words stay in the English report
+    (
+        "value is not a skillbridge record (no envelope)",
+        "不是 skillbridge 写入的记录（缺少记录头），内容已损坏",
+    ),
+    (
+        "record version {} is newer than this program reads (up to {})",
+        "记录版本 {} 比本程序能读的版本更新（最高 {}）；请用写入它的新版 skillbridge 检查",
+    ),
+    (
+        "record does not decode: {}",
+        "记录无法解码，内容已损坏（解码器的说明见 --lang en 的报告）",
+    ),
+    (
+        "the events do not decode: {}",
+        "经办记录无法解码，内容已损坏（解码器的说明见 --lang en 的报告）",
+    ),
     ("counter for a class that does not exist", "计数对应的培训班不存在"),
     ("counter for a demand that does not exist", "计数对应的岗位需求不存在"),
     ("index entry missing", "缺少索引项"),

@@ -175,7 +175,13 @@ impl Store {
         let evs = match self.events_of(c.id) {
             Ok(e) => e,
             Err(e) => {
-                p.push(problem("events", c.id, e.to_string()));
+                // Damage is said as such (the store's advice on what to run
+                // next is `check`'s own report); a failed read as it came.
+                let why = match e {
+                    super::StoreError::Corrupt { detail, .. } => format!("the events do not decode: {detail}"),
+                    other => other.to_string(),
+                };
+                p.push(problem("events", c.id, why));
                 return 0;
             }
         };
@@ -195,7 +201,7 @@ impl Store {
                 p.push(problem("events", &at, format!("out of sequence (expected {i})")));
             }
             if let Err(e) = crate::domain::aftercare::apply(&mut chain, &evs[..i], ev) {
-                p.push(problem("events", &at, e.to_string()));
+                p.push(problem("events", &at, chain_break(&e)));
                 // Read on from what the event says, to report each break once.
                 chain.state = Some(ev.to.clone());
             }
@@ -355,6 +361,31 @@ fn counters(r: &Records, d: &Derived, p: &mut Vec<Problem>) {
         }
     }
 }
+
+/// A break in a case's chain as `check` words it: states by their names
+/// (the error's own words print them as Rust values), in templates the
+/// Chinese report knows.
+fn chain_break(e: &crate::domain::aftercare::ChainError) -> String {
+    use crate::domain::aftercare::ChainError;
+    let name = |s: &Option<crate::domain::CaseState>| s.as_ref().map_or(NO_STATE, |s| s.kind().en());
+    match e {
+        ChainError::Start { from, was, .. } => fill2(CASE_STARTS_FROM, name(from), name(was)),
+        ChainError::Illegal { from, to, .. } => fill2(CASE_CANNOT_STEP, name(from), to.kind().en()),
+        ChainError::Aftercare { source, .. } => source.to_string(),
+    }
+}
+
+fn fill2(template: &str, a: &str, b: &str) -> String {
+    template.replacen("{}", a, 1).replacen("{}", b, 1)
+}
+
+/// How `check` words a case's event that starts from another state than
+/// the case was in, and a step the state machine has no arrow for; the
+/// Chinese report translates both (a state in either slot).
+pub const CASE_STARTS_FROM: &str = "starts from {} but the case was {}";
+pub const CASE_CANNOT_STEP: &str = "a case cannot step from {} to {}";
+/// A chain's state before its first event.
+pub const NO_STATE: &str = "no state";
 
 fn malformed(tree: TreeName, key: &[u8]) -> Problem {
     problem(tree.name(), show_key(key), "malformed counter".into())

@@ -556,3 +556,99 @@ fn english_and_machine_output_stay_as_they_were() {
     let (_, text) = common::run_cli(&["--lang", "zh", "check"], &dir.path().join("none"));
     assert!(text.contains("没有数据库"), "{text}");
 }
+
+/// `check` in Chinese says what is wrong with a record that does not
+/// decode, that has no envelope, or that a newer program wrote, and with
+/// an event that does not decode, in Chinese: nothing quoted in English.
+#[test]
+fn check_says_damaged_records_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 30);
+    {
+        let raw = common::raw_open(&db);
+        let trainees = raw.open_tree("trainees").unwrap();
+        let first: Vec<(sled::IVec, sled::IVec)> = trainees.iter().take(3).map(|x| x.unwrap()).collect();
+        assert_eq!(first.len(), 3, "three trainees to damage");
+        trainees.insert(&first[0].0, b"not a record".to_vec()).unwrap();
+        let mut cut = first[1].1.to_vec();
+        cut.truncate(6);
+        trainees.insert(&first[1].0, cut).unwrap();
+        let mut newer = first[2].1.to_vec();
+        newer[1] = 0x7f;
+        trainees.insert(&first[2].0, newer).unwrap();
+        let events = raw.open_tree("events").unwrap();
+        let (k, _) = events.iter().next().unwrap().unwrap();
+        events.insert(&k, vec![0xB1u8, 0, 1, 0xff, 0xff]).unwrap();
+        raw.flush().unwrap();
+    }
+    let (ok, en) = common::run_cli(&["check"], &db);
+    assert!(!ok, "{en}");
+    for said in [
+        "no envelope",
+        "record does not decode",
+        "is newer than this program reads",
+        "the events do not decode",
+    ] {
+        assert!(en.contains(said), "{said}: {en}");
+    }
+    let (ok, zh) = common::run_cli(&["--lang", "zh", "check"], &db);
+    assert!(!ok, "{zh}");
+    for said in [
+        "不是 skillbridge 写入的记录",
+        "：记录无法解码",
+        "比本程序能读的版本更新",
+        "经办记录无法解码",
+    ] {
+        assert!(zh.contains(said), "{said}: {zh}");
+    }
+    assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
+    assert!(!zh.contains("原始信息"), "{zh}");
+}
+
+/// `check` names the states of a case's broken chain (an event that starts
+/// from another state than the case was in, a step with no arrow in the
+/// state machine) by their names, and in Chinese by their Chinese names.
+#[test]
+fn check_says_a_broken_case_chain_in_chinese() {
+    use skillbridge::domain::{CaseState, Event};
+    use skillbridge::store::{EVENT_VERSION, Store, codec, run};
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::demo_city(dir.path(), 30);
+    let (case, mut evs): (_, Vec<Event>) = {
+        let store = Store::open(&db).unwrap();
+        let all = store.all_events().unwrap();
+        let case = all
+            .iter()
+            .map(|e| e.case)
+            .find(|c| all.iter().filter(|e| e.case == *c).count() >= 3)
+            .expect("a case with three events");
+        (case, all.into_iter().filter(|e| e.case == case).collect())
+    };
+    // The second event starts from nothing; the third steps back to enrolled.
+    evs[1].from = None;
+    evs[2].to = CaseState::Enrolled;
+    {
+        let raw = common::raw_open(&db);
+        let events = raw.open_tree("events").unwrap();
+        for k in events.scan_prefix(run::run_key(case)).keys() {
+            events.remove(k.unwrap()).unwrap();
+        }
+        let mut r = run::Run::new(case);
+        for ev in &evs {
+            r.push(&codec::encode(EVENT_VERSION, ev).unwrap());
+        }
+        events.insert(run::run_key(case), r.bytes()).unwrap();
+        raw.flush().unwrap();
+    }
+    let (ok, en) = common::run_cli(&["check"], &db);
+    assert!(!ok, "{en}");
+    assert!(en.contains("starts from no state but the case was"), "{en}");
+    assert!(en.contains("a case cannot step from"), "{en}");
+    assert!(!en.contains("Some("), "states by name, not as Rust values: {en}");
+    let (ok, zh) = common::run_cli(&["--lang", "zh", "check"], &db);
+    assert!(!ok, "{zh}");
+    assert!(zh.contains("起始状态为「（无）」，但服务记录当时是「"), "{zh}");
+    assert!(zh.contains("」转到「已报名」"), "{zh}");
+    assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
+    assert!(!zh.contains("原始信息"), "{zh}");
+}
