@@ -544,18 +544,14 @@ impl Index {
         if n < PARALLEL_FROM || threads < 2 {
             return Some(vec![scan(0..n)?]);
         }
-        // Split the scan over the cores; each part keeps index order.
-        let chunk = n.div_ceil(threads);
-        let parts: Vec<Option<Vec<(u32, i32)>>> = std::thread::scope(|sc| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                    sc.spawn(move || scan(range))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(None)).collect()
-        });
-        parts.into_iter().collect()
+        // Split the scan over the cores, in pieces each core takes as it
+        // is free (a core slowed by other work takes fewer); each piece
+        // keeps index order, and the pieces are in order.
+        let piece = n.div_ceil(threads * PIECES_PER_CORE);
+        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(piece))
+            .map(|p| p * piece..((p + 1) * piece).min(n))
+            .collect();
+        on_each(&ranges, true, |r| scan(r.clone())).into_iter().collect()
     }
 }
 
@@ -705,26 +701,45 @@ fn counting_order<T: Copy, I: DoubleEndedIterator<Item = (T, i64)>>(
     out
 }
 
-/// `f` of each of `items`: the first on this thread and every other on a
-/// thread of its own when `parallel` (the scan's parts: one per core).
+/// `f` of each of `items`, in order: on this thread, or when `parallel` on
+/// one thread per core (this one too), each taking the next item not yet
+/// taken. An item a thread could not finish (it panicked, or could not
+/// start) is done here afterwards.
 fn on_each<T: Sync, R: Send>(items: &[T], parallel: bool, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let Some((first, rest)) = items.split_first().filter(|_| parallel) else {
+    let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let workers = if parallel { cores.min(items.len()) } else { 1 };
+    if workers < 2 {
         return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Option<R>>> = std::sync::Mutex::new(items.iter().map(|_| None).collect());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(t) = items.get(i) else { break };
+            let r = f(t);
+            done.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
+        }
     };
     std::thread::scope(|sc| {
-        let f = &f;
-        let handles: Vec<_> = rest.iter().map(|t| sc.spawn(move || f(t))).collect();
-        let mut out = vec![f(first)];
-        // A thread that could not finish is done again here.
-        out.extend(
-            handles
-                .into_iter()
-                .zip(rest)
-                .map(|(h, t)| h.join().unwrap_or_else(|_| f(t))),
-        );
-        out
-    })
+        let helpers: Vec<_> = (1..workers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(sc, work).ok())
+            .collect();
+        work();
+        for h in helpers {
+            // A panic is answered below: its item is done again here.
+            let _ = h.join();
+        }
+    });
+    let done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.into_iter()
+        .zip(items)
+        .map(|(r, t)| r.unwrap_or_else(|| f(t)))
+        .collect()
 }
+
+/// Pieces of a scan per core (see [`Index::scan`]).
+const PIECES_PER_CORE: usize = 4;
 
 /// A list that threads fill at places no two of them share (the counting
 /// sort's: each part's run of each score is its own).
@@ -1099,6 +1114,24 @@ mod position_tests {
         assert!(many.len() * 16 >= ix.len());
         assert_eq!(ix.positions_of(&many), (0..150).collect::<Vec<_>>());
         assert_eq!(ix.positions_of(&[1_000_000; 40]), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn work_on_each_comes_back_in_order_even_when_a_helper_dies() {
+        let items: Vec<u64> = (0..40).collect();
+        let want: Vec<u64> = items.iter().map(|x| x * 3).collect();
+        assert_eq!(on_each(&items, true, |x| x * 3), want);
+        assert_eq!(on_each(&items, false, |x| x * 3), want);
+        // Every item a helper thread takes panics there; the calling
+        // thread does it again, so nothing is lost or out of place.
+        let caller = std::thread::current().id();
+        let got = on_each(&items, true, |x| {
+            assert_eq!(std::thread::current().id(), caller, "a helper dies");
+            // Slow enough that a helper surely takes an item meanwhile.
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            x * 3
+        });
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -238,6 +238,7 @@ pub(super) fn initials_run_only(term: &Term) -> bool {
 /// `text` begins with the hay's text and may go on past its end (a scan
 /// passes the rest of the arena): the run is looked for 16 bytes at a time,
 /// and nothing of the text is read when the masks say no.
+#[inline]
 pub(super) fn run_in_initials<T>(hay: &HayOf<T>, text: &[u8], term: &Term) -> Option<i64> {
     if (term.ascii_mask & !hay.ascii_mask) != 0
         || (term.pairs[0] & !hay.pairs[0]) != 0
@@ -293,6 +294,7 @@ pub(super) fn run_in_initials<T>(hay: &HayOf<T>, text: &[u8], term: &Term) -> Op
 /// its tail, tens of bytes), as an index of `text`. Its first byte is
 /// looked for eight bytes at a time, reading on past `to` where `text` goes
 /// on: no call and no branch per byte.
+#[inline(always)]
 fn find_run(text: &[u8], from: usize, to: usize, pat: &[u8]) -> Option<usize> {
     let (&first, rest) = pat.split_first()?;
     if rest.is_empty() {
