@@ -5,7 +5,7 @@
 use super::Query;
 use super::hay::{Hay, HayRef, Slot};
 use super::mapped::{Arr, Text};
-use super::score::{TAG_PENALTY, initials_run_only, run_in_initials, term_hit, term_score};
+use super::score::{TAG_PENALTY, Verdict, run_verdict, runs_first, term_hit, term_score};
 
 /// One hit: a record id and its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -449,9 +449,9 @@ impl Index {
         }
         // The arrays, taken once (a mapped index's arrays are looked up).
         let (hays, arena, tag_lists) = (&self.hays[..], &self.arena[..], &self.tag_lists[..]);
-        // A query of runs in the initials only (a first keystroke, an ID
-        // number, a mobile) is scored by its own path.
-        let all_fast = q.terms.iter().all(initials_run_only);
+        // A query of fuzzy ASCII terms (a first keystroke, a name in
+        // pinyin, an ID number, a mobile) is scored by its own path.
+        let all_fast = q.terms.iter().all(runs_first);
         let bytes = arena.as_bytes();
         let record_score = |i: usize| -> Option<i64> {
             let list = tag_lists[i] as usize;
@@ -470,8 +470,19 @@ impl Index {
                     .ok()
                     .and_then(|at| bytes.get(at..))
                     .unwrap_or_default();
+                let line = || {
+                    usize::try_from(slot.text)
+                        .ok()
+                        .and_then(|at| arena.get(at..at.checked_add(slot.initials_at as usize)?))
+                        .unwrap_or_default()
+                };
                 for (k, t) in q.terms.iter().enumerate() {
-                    total += match (run_in_initials(slot, text, t), tag_best(k)) {
+                    let own = match run_verdict(slot, text, &line, t) {
+                        Verdict::Hit(s) => Some(s),
+                        Verdict::Miss => None,
+                        Verdict::Ask => term_hit(&view_in(hays, arena, i), t),
+                    };
+                    total += match (own, tag_best(k)) {
                         (Some(a), Some(b)) => a.max(b),
                         (a, b) => a.or(b)?,
                     };

@@ -238,8 +238,8 @@ mod tests {
     }
 
     #[test]
-    fn a_run_in_the_initials_scores_by_its_own_path_as_by_the_general_one() {
-        use super::score::{initials_run_only, run_in_initials, term_hit};
+    fn runs_are_scored_by_their_own_path_as_by_the_general_one() {
+        use super::score::{Verdict, run_verdict, runs_first, term_hit};
         let lines = [
             "王芳  321102198104229572  13915968613",
             "谢明  K20253  32110219931224657X",
@@ -247,6 +247,9 @@ mod tests {
             "欧阳秀英3211  13",
             "（·）王 3 13  1313 3",
             "abc 1 d12 k2  99",
+            "焊工 welder 6-18-02-04",
+            "杨阳 养老护理员 yang  13",
+            "西安 xian xi'an 先",
             "1",
             "13",
             "  3",
@@ -256,31 +259,35 @@ mod tests {
         ];
         let queries = [
             "3", "1", "13", "32", "3211", "321102", "1313", "x", "w", "k", "k20253", "d12", "k2", "99", "9", "z", "33",
+            "ya", "yan", "yang", "yy", "an", "xian", "xa", "hg", "hangong", "wldr", "welder", "zpqg", "1yue", "gxq",
+            "wf", "wangfang", "oyxy", "ouyang", "aa", "yanglao", "ylhly", "dy", "e",
         ];
         for line in lines {
             let hay = Hay::new(line.to_string());
             // What follows a record in an arena (here: text holding every
             // query) is never read as the record's.
             let mut arena = hay.text.as_bytes().to_vec();
-            arena.extend_from_slice(b" 3 13 321102 k20253 d12 99 33 1313 xwz");
+            arena.extend_from_slice(b" 3 13 321102 k20253 d12 99 33 1313 xwz yanglao xian hangong");
             for q in queries {
                 let q = Query::parse(q);
                 let t = &q.terms[0];
-                assert!(initials_run_only(t), "{}", q.raw);
+                assert!(runs_first(t), "{}", q.raw);
                 let want = term_hit(&hay, t);
-                assert_eq!(
-                    run_in_initials(&hay, hay.text.as_bytes(), t),
-                    want,
-                    "{line} / {}",
-                    q.raw
-                );
-                assert_eq!(run_in_initials(&hay, &arena, t), want, "{line} / {} (arena)", q.raw);
+                for text in [hay.text.as_bytes(), &arena[..]] {
+                    match run_verdict(&hay, text, &|| hay.line(), t) {
+                        Verdict::Hit(s) => assert_eq!(Some(s), want, "{line} / {}", q.raw),
+                        Verdict::Miss => assert_eq!(None, want, "{line} / {}", q.raw),
+                        // Only a fuzzy term with no run may be left to the
+                        // general path.
+                        Verdict::Ask => assert!(!t.is_run(), "{line} / {}", q.raw),
+                    }
+                }
             }
         }
-        // Only runs looked for in the initials alone take the path.
-        for q in ["hg", "wang", "'3", "^3", "3$", "!3", "王", "3 wf"] {
+        // Only fuzzy terms of ASCII take the path.
+        for q in ["'3", "^3", "3$", "!3", "!hg", "王", "^wf$"] {
             let q = Query::parse(q);
-            assert!(!q.terms.iter().all(initials_run_only), "{}", q.raw);
+            assert!(!q.terms.iter().all(runs_first), "{}", q.raw);
         }
     }
 

@@ -223,71 +223,137 @@ pub(super) fn term_hit<T: AsRef<str>>(hay: &HayOf<T>, term: &Term) -> Option<i64
     best
 }
 
-/// Is `term` looked for only as a run in the initials form (one
-/// character, digits, a record's code, not negated)? Such a term is what a
-/// first keystroke, an ID number or a mobile types, and matches most of a
-/// city: [`run_in_initials`] scores it straight from the bytes.
-pub(super) fn initials_run_only(term: &Term) -> bool {
-    !term.negated && !term.wide && term.kind == TermKind::Fuzzy && term.forms == [Form::Initials]
+/// Is `term` looked for first as runs in the initials and the full pinyin
+/// (a fuzzy term of ASCII, not negated: a first keystroke, a name in
+/// pinyin, an ID number, a mobile)? Such a term is what operators type and
+/// what matches most of a city: [`run_verdict`] scores it straight from
+/// the bytes.
+pub(super) fn runs_first(term: &Term) -> bool {
+    !term.negated && !term.wide && term.kind == TermKind::Fuzzy && term.forms.first() == Some(&Form::Initials)
 }
 
-/// [`term_hit`] for a term of [`initials_run_only`], the same score found
-/// with none of the general path's set-up per record: the first run in the
-/// initials (then in the shared tail), scored as [`exact_hit`] scores it.
+/// What [`run_verdict`] found in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// The term's score there (as [`term_hit`] gives it).
+    Hit(i64),
+    /// The term is not there.
+    Miss,
+    /// No run, but the line may hold the term fuzzily: [`term_hit`] decides.
+    Ask,
+}
+
+/// [`term_hit`] for a term of [`runs_first`], with none of the general
+/// path's set-up per record: the first run in the initials (then in the
+/// shared tail) and the first in the full pinyin that starts a syllable
+/// (then in the tail), each scored as [`exact_hit`] scores it, the better
+/// kept. `line` gives the record's line (read only to find a syllable's
+/// start).
 ///
 /// `text` begins with the hay's text and may go on past its end (a scan
-/// passes the rest of the arena): the run is looked for 16 bytes at a time,
-/// and nothing of the text is read when the masks say no.
+/// passes the rest of the arena): runs are looked for [`LANES`] bytes at a
+/// time, and nothing of the text is read when the masks say no.
 #[inline]
-pub(super) fn run_in_initials<T>(hay: &HayOf<T>, text: &[u8], term: &Term) -> Option<i64> {
-    if (term.ascii_mask & !hay.ascii_mask) != 0
-        || (term.pairs[0] & !hay.pairs[0]) != 0
-        || (term.pairs[1] & !hay.pairs[1]) != 0
-    {
-        return None;
+pub(super) fn run_verdict<'a, T>(hay: &HayOf<T>, text: &[u8], line: &dyn Fn() -> &'a str, term: &Term) -> Verdict {
+    if (term.ascii_mask & !hay.ascii_mask) != 0 {
+        return Verdict::Miss;
     }
-    let (tail, head, end) = (hay.tail_at as usize, hay.initials_at as usize, hay.pinyin_at as usize);
-    if tail > head || head > end || end > text.len() {
-        return None;
+    if (term.pairs[0] & !hay.pairs[0]) == 0 && (term.pairs[1] & !hay.pairs[1]) == 0 {
+        let (tail, initials, pinyin) = (hay.tail_at as usize, hay.initials_at as usize, hay.pinyin_at as usize);
+        let end = hay.end as usize;
+        if tail > initials || initials > pinyin || pinyin > end || end > text.len() {
+            return Verdict::Miss;
+        }
+        let parts = |head: std::ops::Range<usize>| Parts {
+            text,
+            head,
+            tail: tail..initials,
+            run: term.is_run(),
+        };
+        let pat = term.text.as_bytes();
+        let in_initials = parts(initials..pinyin).first_run(pat, |_| true);
+        let in_pinyin = if term.forms.contains(&Form::Pinyin) {
+            parts(pinyin..end).first_run(pat, |b| starts_syllable(line(), b - pinyin))
+        } else {
+            None
+        };
+        if let Some(s) = in_initials.max(in_pinyin) {
+            return Verdict::Hit(s);
+        }
     }
-    let pat = term.text.as_bytes();
-    // Characters of a part of the text, counted to 64 (no bonus lies further).
-    let chars = |s: &[u8]| {
-        let mut n = 0;
-        for &c in s.iter().take(256) {
-            n += usize::from((c as i8) >= -0x40);
-        }
-        n.min(64)
-    };
-    let (start, boundary, after) = match find_run(text, head, end, pat) {
-        Some(b) => {
-            let before = &text[head..b];
-            (
-                chars(before),
-                before.last().is_none_or(|&c| c == b' '),
-                &text[b + pat.len()..end],
-            )
-        }
-        None => {
-            let b = find_run(text, tail, head, pat)?;
-            let boundary = match text[tail..b].last() {
-                Some(&c) => c == b' ',
-                None => text[head..end].last().is_none_or(|&c| c == b' '),
-            };
-            (
-                chars(&text[head..end]) + (b - tail),
-                boundary,
-                &text[b + pat.len()..head],
-            )
-        }
-    };
-    let n = pat.len() as i64;
-    let early = (64 - start.min(64) as i64) / 2;
-    let mut score = 2 * 16 * n + if boundary { 32 } else { 0 } + early;
-    if pat.len() > 2 && after.first().is_none_or(|c| !c.is_ascii_alphanumeric()) {
-        score += WHOLE_BONUS;
+    // A fuzzy pass over the line is the general path's, when the line's
+    // own characters hold the term's.
+    if term.forms.contains(&Form::Line) && (term.ascii_mask & !hay.line_mask) == 0 {
+        Verdict::Ask
+    } else {
+        Verdict::Miss
     }
-    Some(score)
+}
+
+/// One derived form of a record as byte ranges of its text: its own head
+/// and the line's shared tail.
+struct Parts<'t> {
+    text: &'t [u8],
+    head: std::ops::Range<usize>,
+    tail: std::ops::Range<usize>,
+    /// The term is a run (a code or a number found whole earns a bonus).
+    run: bool,
+}
+
+impl Parts<'_> {
+    /// The score of the first run of `pat` in the head that `starts_ok`
+    /// takes (runs taken left to right, not overlapping, as the general
+    /// path's searcher gives them), else of the first in the tail.
+    #[inline(always)]
+    fn first_run(&self, pat: &[u8], starts_ok: impl Fn(usize) -> bool) -> Option<i64> {
+        let (text, head, tail) = (self.text, self.head.clone(), self.tail.clone());
+        // Characters of a part of the text, counted to 64 (no bonus lies further).
+        let chars = |s: &[u8]| {
+            let mut n = 0;
+            for &c in s.iter().take(256) {
+                n += usize::from((c as i8) >= -0x40);
+            }
+            n.min(64)
+        };
+        let mut from = head.start;
+        let mut found = None;
+        while let Some(b) = find_run(text, from, head.end, pat) {
+            if starts_ok(b) {
+                found = Some(b);
+                break;
+            }
+            from = b + pat.len();
+        }
+        let (start, boundary, after) = match found {
+            Some(b) => {
+                let before = &text[head.start..b];
+                (
+                    chars(before),
+                    before.last().is_none_or(|&c| c == b' '),
+                    &text[b + pat.len()..head.end],
+                )
+            }
+            None => {
+                let b = find_run(text, tail.start, tail.end, pat)?;
+                let boundary = match text[tail.start..b].last() {
+                    Some(&c) => c == b' ',
+                    None => text[head.clone()].last().is_none_or(|&c| c == b' '),
+                };
+                (
+                    chars(&text[head]) + (b - tail.start),
+                    boundary,
+                    &text[b + pat.len()..tail.end],
+                )
+            }
+        };
+        let n = pat.len() as i64;
+        let early = (64 - start.min(64) as i64) / 2;
+        let mut score = 2 * 16 * n + if boundary { 32 } else { 0 } + early;
+        if self.run && pat.len() > 2 && after.first().is_none_or(|c| !c.is_ascii_alphanumeric()) {
+            score += WHOLE_BONUS;
+        }
+        Some(score)
+    }
 }
 
 /// Where `pat` first occurs in `text[from..to]` (a record's initials or
