@@ -287,7 +287,7 @@ impl Index {
     }
 
     /// The scan's parts as hits, in index order.
-    fn hits_of(&self, parts: &[Vec<(u32, i32)>]) -> Vec<Hit> {
+    fn hits_of(&self, parts: &[Part]) -> Vec<Hit> {
         let ids = &self.ids[..];
         parts
             .iter()
@@ -315,10 +315,10 @@ impl Index {
     }
 
     /// Best first, then newest, from parts in index order.
-    fn ranked(&self, parts: &[Vec<(u32, i32)>]) -> std::sync::Arc<[u64]> {
+    fn ranked(&self, parts: &[Part]) -> std::sync::Arc<[u64]> {
         let n: usize = parts.iter().map(Vec::len).sum();
         let parallel = n >= PARALLEL_FROM && parts.len() > 1;
-        let bounds = |part: &Vec<(u32, i32)>| {
+        let bounds = |part: &Part| {
             part.iter()
                 .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)))
         };
@@ -331,24 +331,24 @@ impl Index {
             sort_best_first(&mut hits);
             return hits.iter().map(|h| h.id).collect();
         }
-        if parallel {
-            return self.ranked_on_each(parts, n, hi, range as usize + 1);
-        }
-        let scored = || parts.iter().flatten().map(|&(i, s)| (i, i64::from(s)));
-        let order = counting_order(scored, n, i64::from(hi), range, 0u32);
-        let ids = &self.ids[..];
-        order.iter().map(|&i| ids[i as usize]).collect()
+        self.ranked_on_each(parts, n, hi, range as usize + 1, parallel)
     }
 
-    /// [`Index::ranked`]'s counting sort with each part counted and placed
-    /// on a thread of its own (at a million hits one thread took as long as
-    /// the matching). Scores lie in `hi - buckets + 1 ..= hi`. The output
-    /// holds, for each score best first, each part's hits of that score,
-    /// the last part first and each part's newest first: the order the one
-    /// thread's sort gives.
-    fn ranked_on_each(&self, parts: &[Vec<(u32, i32)>], n: usize, hi: i32, buckets: usize) -> std::sync::Arc<[u64]> {
+    /// [`Index::ranked`]'s counting sort, each part counted and placed on a
+    /// thread of its own when `parallel` (at a million hits one thread took
+    /// as long as the matching). Scores lie in `hi - buckets + 1 ..= hi`.
+    /// The output holds, for each score best first, each part's hits of
+    /// that score, the last part first and each part's newest first.
+    fn ranked_on_each(
+        &self,
+        parts: &[Part],
+        n: usize,
+        hi: i32,
+        buckets: usize,
+        parallel: bool,
+    ) -> std::sync::Arc<[u64]> {
         let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
-        let counts = on_each(parts, true, |part| {
+        let counts = on_each(parts, parallel, |part| {
             let mut c = vec![0usize; buckets];
             for &(_, s) in part {
                 c[bucket(s)] += 1;
@@ -374,7 +374,7 @@ impl Index {
         let place = Shared(place.as_mut_ptr(), n);
         let ids = &self.ids[..];
         let parted: Vec<(&Part, Vec<usize>)> = parts.iter().zip(starts).collect();
-        on_each(&parted, true, |(part, starts)| {
+        on_each(&parted, parallel, |(part, starts)| {
             let mut next = starts.clone();
             for &(i, s) in part.iter().rev() {
                 let b = bucket(s);
@@ -413,12 +413,7 @@ impl Index {
 
     /// The scan itself: per part of the index (one per core), the
     /// matching records' positions, ascending, and their scores.
-    fn scan(
-        &self,
-        q: &Query,
-        within: Option<&[u64]>,
-        cancelled: &(dyn Fn() -> bool + Sync),
-    ) -> Option<Vec<Vec<(u32, i32)>>> {
+    fn scan(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Part>> {
         // Each term against each shared text, once: per term, per tag.
         let tag_scores: Vec<Vec<Option<i64>>> = q
             .terms
@@ -463,17 +458,14 @@ impl Index {
                     .map(i64::from)
             };
             let mut total = 0;
+            let slot = &hays[i];
             if all_fast {
                 // Straight from the slot and the arena's bytes.
-                let slot = &hays[i];
-                let text = usize::try_from(slot.text)
-                    .ok()
-                    .and_then(|at| bytes.get(at..))
-                    .unwrap_or_default();
+                let at = usize::try_from(slot.text).unwrap_or(usize::MAX);
+                let text = bytes.get(at..).unwrap_or_default();
                 let line = || {
-                    usize::try_from(slot.text)
-                        .ok()
-                        .and_then(|at| arena.get(at..at.checked_add(slot.initials_at as usize)?))
+                    at.checked_add(slot.initials_at as usize)
+                        .and_then(|end| arena.get(at..end))
                         .unwrap_or_default()
                 };
                 for (k, t) in q.terms.iter().enumerate() {
@@ -491,7 +483,6 @@ impl Index {
             }
             // A term whose characters the record lacks, and that no tag of
             // it holds, fails it before its text is read.
-            let slot = &hays[i];
             for (k, t) in q.terms.iter().enumerate() {
                 if !t.negated && !slot.may_match(t) && tag_best(k).is_none() {
                     return None;
@@ -517,7 +508,7 @@ impl Index {
         let n = if within.is_some() { slots.len() } else { self.ids.len() };
         let at = |k: usize| if within.is_some() { slots[k] } else { k };
         let prefetching = self.ids.len() >= PREFETCH_FROM;
-        let scan = |range: std::ops::Range<usize>| -> Option<Vec<(u32, i32)>> {
+        let scan = |range: std::ops::Range<usize>| -> Option<Part> {
             let mut out = Vec::with_capacity(range.len().min(1 << 16));
             // No record is asked for ahead past this: the part's end, or
             // none at all in a small index.

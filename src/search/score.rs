@@ -105,15 +105,10 @@ pub(super) fn term_form(
         TermKind::Equal => (tail.is_empty() && hay == pat).then_some((hay, "", 0, 4)),
     };
     found.map(|(head, tail, b, weight)| {
-        let (mut score, idx) = exact_hit(head, tail, b, pat, weight, want_indices);
-        // A code or a number found whole (not the start of a longer one)
-        // ranks first: `D12` is D12 before D120.
+        let (score, idx) = exact_hit(head, tail, b, pat, weight, want_indices);
         let part = if tail.is_empty() { head } else { tail };
-        let next = part[b + pat.len()..].chars().next();
-        if term.is_run() && pat.len() > 2 && next.is_none_or(|c| !c.is_ascii_alphanumeric()) {
-            score += WHOLE_BONUS;
-        }
-        (score, idx)
+        let next = part[b + pat.len()..].bytes().next();
+        (score + whole_bonus(term.is_run(), pat.len(), next), idx)
     })
 }
 
@@ -122,6 +117,25 @@ const CELL_SEP: &str = "  ";
 
 /// The bonus of a code or number found whole.
 const WHOLE_BONUS: i64 = 16;
+
+/// A code or a number found whole (not the start of a longer one) ranks
+/// first: `D12` is D12 before D120. `next` is the byte after the run.
+fn whole_bonus(run: bool, len: usize, next: Option<u8>) -> i64 {
+    if run && len > 2 && next.is_none_or(|c| !c.is_ascii_alphanumeric()) {
+        WHOLE_BONUS
+    } else {
+        0
+    }
+}
+
+/// The score of a run of `n` characters found `start` characters into its
+/// form, of a kind's `weight`: a run at the start of a word ranks higher,
+/// and earlier runs (the visible cells) above later ones (hidden names and
+/// aliases; only the first 64 characters earn that).
+fn run_score(weight: i64, n: usize, start: usize, boundary: bool) -> i64 {
+    let early = (64 - start.min(64) as i64) / 2;
+    weight * 16 * n as i64 + if boundary { 32 } else { 0 } + early
+}
 
 /// Does byte `b` of the line's full-pinyin form start a syllable (or fall
 /// on a character that is not a hanzi)?
@@ -172,12 +186,9 @@ pub(super) fn exact_hit(
     };
     let start = joined_before.map_or(0, count) + before_chars;
     let n = pat.chars().count();
-    // A run at the start of a word ranks higher, and earlier runs (the
-    // visible cells) above later ones (hidden names and aliases).
     let boundary =
         before.ends_with(' ') || (before.is_empty() && joined_before.is_none_or(|h| h.is_empty() || h.ends_with(' ')));
-    let early = (64 - start.min(64) as i64) / 2;
-    let score = weight * 16 * n as i64 + if boundary { 32 } else { 0 } + early;
+    let score = run_score(weight, n, start, boundary);
     let indices = if want_indices {
         (start..start + n).collect()
     } else {
@@ -346,13 +357,8 @@ impl Parts<'_> {
                 )
             }
         };
-        let n = pat.len() as i64;
-        let early = (64 - start.min(64) as i64) / 2;
-        let mut score = 2 * 16 * n + if boundary { 32 } else { 0 } + early;
-        if self.run && pat.len() > 2 && after.first().is_none_or(|c| !c.is_ascii_alphanumeric()) {
-            score += WHOLE_BONUS;
-        }
-        Some(score)
+        // As `term_form` scores a run (weight 2); the text is ASCII.
+        Some(run_score(2, pat.len(), start, boundary) + whole_bonus(self.run, pat.len(), after.first().copied()))
     }
 }
 

@@ -557,6 +557,13 @@ fn english_and_machine_output_stay_as_they_were() {
     assert!(text.contains("没有数据库"), "{text}");
 }
 
+/// Every one of `said` is in `text`.
+fn holds_all(text: &str, said: &[&str]) {
+    for s in said {
+        assert!(text.contains(s), "{s}: {text}");
+    }
+}
+
 /// `check` in Chinese says what is wrong with a record that does not
 /// decode, that has no envelope, or that a newer program wrote, and with
 /// an event that does not decode, in Chinese: nothing quoted in English.
@@ -583,24 +590,26 @@ fn check_says_damaged_records_in_chinese() {
     }
     let (ok, en) = common::run_cli(&["check"], &db);
     assert!(!ok, "{en}");
-    for said in [
-        "no envelope",
-        "record does not decode",
-        "is newer than this program reads",
-        "the events do not decode",
-    ] {
-        assert!(en.contains(said), "{said}: {en}");
-    }
+    holds_all(
+        &en,
+        &[
+            "no envelope",
+            "record does not decode",
+            "is newer than this program reads",
+            "the events do not decode",
+        ],
+    );
     let (ok, zh) = common::run_cli(&["--lang", "zh", "check"], &db);
     assert!(!ok, "{zh}");
-    for said in [
-        "不是 skillbridge 写入的记录",
-        "：记录无法解码",
-        "比本程序能读的版本更新",
-        "经办记录无法解码",
-    ] {
-        assert!(zh.contains(said), "{said}: {zh}");
-    }
+    holds_all(
+        &zh,
+        &[
+            "不是 skillbridge 写入的记录",
+            "：记录无法解码",
+            "比本程序能读的版本更新",
+            "经办记录无法解码",
+        ],
+    );
     assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
     assert!(!zh.contains("原始信息"), "{zh}");
 }
