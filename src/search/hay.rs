@@ -39,6 +39,9 @@ pub struct HayOf<T> {
     pub(super) pairs: [u64; 2],
 }
 
+/// The [`ascii_bit`]s of the ten digits.
+pub(super) const DIGIT_BITS: u64 = 0x3FF << 26;
+
 pub(super) fn ascii_bit(c: char) -> u64 {
     match c {
         'a'..='z' => 1 << (c as u32 - 'a' as u32),

@@ -255,12 +255,18 @@ mod tests {
             "  3",
             "",
             "x3y 33 z",
+            // Digits between hanzi: a syllable's letters before and after.
+            "王3芳 王32  3",
+            "张三3李四13 陈32  321",
+            // Syllables whose first letters run on (zh, ch, sh, ng, lv).
+            "张长城 shang zhang 嗯绿 ZH  2",
             "中华人民共和国居民身份证号码一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃 3",
         ];
         let queries = [
             "3", "1", "13", "32", "3211", "321102", "1313", "x", "w", "k", "k20253", "d12", "k2", "99", "9", "z", "33",
             "ya", "yan", "yang", "yy", "an", "xian", "xa", "hg", "hangong", "wldr", "welder", "zpqg", "1yue", "gxq",
-            "wf", "wangfang", "oyxy", "ouyang", "aa", "yanglao", "ylhly", "dy", "e",
+            "wf", "wangfang", "oyxy", "ouyang", "aa", "yanglao", "ylhly", "dy", "e", "c", "h", "s", "n", "g", "l", "v",
+            "zh", "ch", "ng", "lv",
         ];
         for line in lines {
             let hay = Hay::new(line.to_string());

@@ -1,7 +1,7 @@
 //! Matching one query against one text: the forms each term is tried in,
 //! exact and fuzzy hits, scores and the characters to highlight.
 
-use super::hay::{Form, HayOf};
+use super::hay::{DIGIT_BITS, Form, HayOf};
 use super::{Query, Term, TermKind};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -283,7 +283,15 @@ pub(super) fn run_verdict<'a, T>(hay: &HayOf<T>, text: &[u8], line: &dyn Fn() ->
         };
         let pat = term.text.as_bytes();
         let in_initials = parts(initials..pinyin).first_run(pat, |_| true);
-        let in_pinyin = if term.forms.contains(&Form::Pinyin) {
+        // A run of digits, or of one character, that starts a syllable of
+        // the full pinyin is one in the initials too (a syllable's first
+        // letter is its hanzi's initial; a digit comes from no hanzi), no
+        // earlier, with the same kind of neighbours (letters where a hanzi
+        // is, the same characters elsewhere): it never scores better
+        // there, so a first keystroke, an ID number or a mobile is looked
+        // for once.
+        let once = pat.len() == 1 || term.ascii_mask & !DIGIT_BITS == 0;
+        let in_pinyin = if term.forms.contains(&Form::Pinyin) && !once {
             parts(pinyin..end).first_run(pat, |b| starts_syllable(line(), b - pinyin))
         } else {
             None
