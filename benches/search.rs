@@ -10,7 +10,7 @@ use common::city;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use skillbridge::domain::Kind;
 use skillbridge::search::Query;
-use skillbridge::service::{Filters, SearchSpec, Sort};
+use skillbridge::service::{Earlier, Filters, SearchSpec, Sort};
 use std::hint::black_box;
 
 fn spec(kind: Kind, q: &str) -> SearchSpec {
@@ -56,10 +56,13 @@ fn bench(c: &mut Criterion) {
             .read()
             .search(&spec(Kind::Trainees, "wa"), None, &|| false)
             .expect("search");
-        let within = first.hits.clone();
+        let within = Earlier {
+            ids: &first.hits,
+            at: first.at.as_ref(),
+        };
         let grown = spec(Kind::Trainees, "wan");
         g.bench_function("narrow/wa_to_wan", |b| {
-            b.iter(|| black_box(svc.read().search(&grown, Some(&within), &|| false).map(|f| f.ids.len())))
+            b.iter(|| black_box(svc.read().search(&grown, Some(within), &|| false).map(|f| f.ids.len())))
         });
         g.finish();
         let mut g = c.benchmark_group(format!("search_cases_{n}"));

@@ -3,8 +3,9 @@
 //! narrows from the slot's previous results.
 
 use crate::domain::Kind;
+use crate::search::Positions;
 use crate::search::Query;
-use crate::service::{Found, SearchSpec, Service};
+use crate::service::{Earlier, Found, SearchSpec, Service};
 use crate::worker::{self, Run, Tagged};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,6 +61,8 @@ struct Last {
     version: u64,
     /// Shared with the list the session shows (no copy).
     hits: Arc<[u64]>,
+    /// Where they are in the index, when few.
+    at: Option<Positions>,
 }
 
 /// The search itself: the service's, narrowing where it can.
@@ -67,12 +70,13 @@ fn engine(svc: Arc<Service>) -> Run<Request, Response> {
     let mut last: HashMap<Slot, Last> = HashMap::new();
     Box::new(move |req: &Request, cancelled: &(dyn Fn() -> bool + Sync)| {
         let version = svc.version();
-        let within: Option<Arc<[u64]>> = last.get(&req.slot).and_then(|l| {
+        let within = last.get(&req.slot).and_then(|l| {
             (l.kind == req.spec.kind && l.version == version && req.spec.query.narrows(&l.query))
-                .then(|| l.hits.clone())
+                .then(|| (l.hits.clone(), l.at.clone()))
         });
         let narrowed = within.is_some();
-        let found = svc.read().search(&req.spec, within.as_deref(), cancelled)?;
+        let earlier = within.as_ref().map(|(ids, at)| Earlier { ids, at: at.as_ref() });
+        let found = svc.read().search(&req.spec, earlier, cancelled)?;
         // Only a non-empty query can be narrowed from: an empty one would
         // keep a copy of every id for nothing (megabytes per idle session).
         if req.spec.query.is_empty() {
@@ -85,6 +89,7 @@ fn engine(svc: Arc<Service>) -> Run<Request, Response> {
                     query: req.spec.query.clone(),
                     version,
                     hits: found.hits.clone(),
+                    at: found.at.clone(),
                 },
             );
         }

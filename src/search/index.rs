@@ -77,6 +77,42 @@ pub struct Index {
     /// Per record, its list of tags (see [`Tags`]).
     tag_lists: Arr<u32>,
     tags: Tags,
+    /// Which order of records this is (see [`Layout`]).
+    layout: Layout,
+}
+
+/// An index's order of records: a new number for every index made and
+/// whenever a record is put between two others (the positions after it
+/// move), so positions taken in one index are read only in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Layout(u64);
+
+impl Default for Layout {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Layout(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// Where an earlier search's matches were in an index, ascending: a
+/// search narrowing from them reads those records with no id looked up
+/// (at a million records, finding 50k ids one by one took longer than a
+/// whole scan), as long as the index keeps that order.
+#[derive(Debug, Clone)]
+pub struct Positions {
+    layout: Layout,
+    at: std::sync::Arc<[u32]>,
+}
+
+impl Positions {
+    /// How many matches.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
 }
 
 /// How often a long scan looks at its cancel flag.
@@ -164,6 +200,9 @@ impl Index {
             }
             Err(i) => {
                 // New ids only grow, so this is nearly always a push.
+                if i < self.ids.len() {
+                    self.layout = Layout::default();
+                }
                 self.ids.insert(i, id);
                 self.hays.insert(i, slot);
                 self.tag_lists.insert(i, list);
@@ -282,8 +321,8 @@ impl Index {
     /// restricted to `within` when given (narrowing from earlier results).
     /// Returns `None` when `cancelled()` turns true mid-scan.
     pub fn search(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Hit>> {
-        let parts = self.scan(q, within, cancelled)?;
-        Some(self.hits_of(&parts))
+        let scanned = self.scan(q, within, None, cancelled)?;
+        Some(self.hits_of(&scanned.parts))
     }
 
     /// The scan's parts as hits, in index order.
@@ -310,51 +349,96 @@ impl Index {
         within: Option<&[u64]>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<std::sync::Arc<[u64]>> {
-        let parts = self.scan(q, within, cancelled)?;
-        Some(self.ranked(&parts))
+        Some(self.search_ranked_at(q, within, None, cancelled)?.0)
+    }
+
+    /// [`Index::search_ranked`], narrowing from the earlier matches' places
+    /// `at` when they are this index's (else from their ids `within`), and
+    /// with the places of the matches when they are few enough for a later
+    /// search to narrow from.
+    pub fn search_ranked_at(
+        &self,
+        q: &Query,
+        within: Option<&[u64]>,
+        at: Option<&Positions>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<(std::sync::Arc<[u64]>, Option<Positions>)> {
+        let scanned = self.scan(q, within, at, cancelled)?;
+        let n: usize = scanned.parts.iter().map(Vec::len).sum();
+        let places = narrows_from(n, self.ids.len()).then(|| Positions {
+            layout: self.layout,
+            at: scanned.parts.iter().flatten().map(|h| h.0).collect(),
+        });
+        Some((self.ranked(&scanned), places))
     }
 
     /// Best first, then newest, from parts in index order.
-    fn ranked(&self, parts: &[Part]) -> std::sync::Arc<[u64]> {
+    fn ranked(&self, scanned: &Scanned) -> std::sync::Arc<[u64]> {
+        let parts = &scanned.parts[..];
         let n: usize = parts.iter().map(Vec::len).sum();
         let parallel = n >= PARALLEL_FROM && parts.len() > 1;
+        let tallied = scanned.tallies.iter().all(|t| !t.spilled);
         let bounds = |part: &Part| {
             part.iter()
                 .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)))
         };
-        let (lo, hi) = on_each(parts, parallel, bounds)
-            .into_iter()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
+        let (lo, hi) = if tallied {
+            scanned.tallies.iter().map(Tally::bounds).collect::<Vec<_>>()
+        } else {
+            on_each(parts, parallel, bounds)
+        }
+        .into_iter()
+        .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
         let range = i64::from(hi) - i64::from(lo);
-        if n < 2 || range >= COUNTING_RANGE {
+        let sorted = || {
             let mut hits = self.hits_of(parts);
             sort_best_first(&mut hits);
-            return hits.iter().map(|h| h.id).collect();
+            hits.iter().map(|h| h.id).collect()
+        };
+        if n < 2 || range >= COUNTING_RANGE {
+            return sorted();
         }
-        self.ranked_on_each(parts, n, hi, range as usize + 1, parallel)
+        let buckets = range as usize + 1;
+        let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
+        let counts = if tallied {
+            let score = |b: usize| (i64::from(hi) - b as i64) as i32;
+            scanned
+                .tallies
+                .iter()
+                .map(|t| (0..buckets).map(|b| t.of(score(b))).collect())
+                .collect()
+        } else {
+            on_each(parts, parallel, |part| {
+                let mut c = vec![0usize; buckets];
+                for &(_, s) in part {
+                    c[bucket(s)] += 1;
+                }
+                c
+            })
+        };
+        self.ranked_on_each(parts, &counts, n, hi, parallel)
+            .unwrap_or_else(sorted)
     }
 
-    /// [`Index::ranked`]'s counting sort, each part counted and placed on a
-    /// thread of its own when `parallel` (at a million hits one thread took
-    /// as long as the matching). Scores lie in `hi - buckets + 1 ..= hi`.
-    /// The output holds, for each score best first, each part's hits of
-    /// that score, the last part first and each part's newest first.
+    /// [`Index::ranked`]'s counting sort, each part placed on a thread of
+    /// its own when `parallel` (at a million hits one thread took as long
+    /// as the matching). `counts[p][b]` is how many of part `p`'s hits
+    /// score `hi - b`. The output holds, for each score best first, each
+    /// part's hits of that score, the last part first and each part's
+    /// newest first. `None` when the counts were not the parts' own.
     fn ranked_on_each(
         &self,
         parts: &[Part],
+        counts: &[Vec<usize>],
         n: usize,
         hi: i32,
-        buckets: usize,
         parallel: bool,
-    ) -> std::sync::Arc<[u64]> {
+    ) -> Option<std::sync::Arc<[u64]>> {
+        let buckets = counts.first().map_or(0, Vec::len);
+        if counts.len() != parts.len() || counts.iter().any(|c| c.len() != buckets) {
+            return None;
+        }
         let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
-        let counts = on_each(parts, parallel, |part| {
-            let mut c = vec![0usize; buckets];
-            for &(_, s) in part {
-                c[bucket(s)] += 1;
-            }
-            c
-        });
         // Where each part's hits of each score begin.
         let mut starts = vec![vec![0usize; buckets]; parts.len()];
         let mut at = 0;
@@ -364,34 +448,47 @@ impl Index {
                 at += counts[p][b];
             }
         }
-        debug_assert_eq!(at, n);
-        let zeroed = std::sync::Arc::<[u64]>::new_zeroed_slice(n);
-        // SAFETY: zeroed memory is a valid u64 (0).
-        let mut out = unsafe { zeroed.assume_init() };
-        let Some(place) = std::sync::Arc::get_mut(&mut out) else {
-            return out;
-        };
-        let place = Shared(place.as_mut_ptr(), n);
+        if at != n {
+            return None;
+        }
+        // Not zeroed: every place is written below, which is checked.
+        let mut out = std::sync::Arc::<[u64]>::new_uninit_slice(n);
+        let place = Shared(std::sync::Arc::get_mut(&mut out)?.as_mut_ptr().cast::<u64>(), n);
         let ids = &self.ids[..];
-        let parted: Vec<(&Part, Vec<usize>)> = parts.iter().zip(starts).collect();
-        on_each(&parted, parallel, |(part, starts)| {
+        let parted: Vec<(&Part, Vec<usize>, &Vec<usize>)> = parts
+            .iter()
+            .zip(starts)
+            .zip(counts)
+            .map(|((p, s), c)| (p, s, c))
+            .collect();
+        let filled = on_each(&parted, parallel, |(part, starts, counts)| {
             let mut next = starts.clone();
             for &(i, s) in part.iter().rev() {
                 let b = bucket(s);
+                if b >= buckets || next[b] >= starts[b] + counts[b] {
+                    return false;
+                }
                 place.put(next[b], ids[i as usize]);
                 next[b] += 1;
             }
+            // Each of the part's runs filled to its end: with the runs
+            // cutting 0..n apart, every place was written once.
+            next.iter().zip(starts).zip(*counts).all(|((x, s), c)| *x == s + c)
         });
-        out
+        if !filled.iter().all(|f| *f) {
+            return None;
+        }
+        // SAFETY: every place in 0..n was written (checked just above).
+        Some(unsafe { out.assume_init() })
     }
 
     /// Where each of `ids` is in the index, ascending (earlier results come
     /// best first: a scan visits them in index order); ids not here are
     /// left out. Many ids are sorted and walked along the index once, which
     /// at a million records is ten times faster than looking up each.
-    fn positions_of(&self, ids: &[u64]) -> Vec<usize> {
+    fn positions_of(&self, ids: &[u64]) -> Vec<u32> {
         if ids.len() * 16 < self.ids.len() {
-            let mut p: Vec<usize> = ids.iter().filter_map(|id| self.slot(*id)).collect();
+            let mut p: Vec<u32> = ids.iter().filter_map(|id| self.slot(*id)).map(|i| i as u32).collect();
             p.sort_unstable();
             return p;
         }
@@ -405,7 +502,7 @@ impl Index {
                 j += 1;
             }
             if all.get(j) == Some(&id) {
-                p.push(j);
+                p.push(j as u32);
             }
         }
         p
@@ -413,7 +510,13 @@ impl Index {
 
     /// The scan itself: per part of the index (one per core), the
     /// matching records' positions, ascending, and their scores.
-    fn scan(&self, q: &Query, within: Option<&[u64]>, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Part>> {
+    fn scan(
+        &self,
+        q: &Query,
+        within: Option<&[u64]>,
+        at: Option<&Positions>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Scanned> {
         // Each term against each shared text, once: per term, per tag.
         let tag_scores: Vec<Vec<Option<i64>>> = q
             .terms
@@ -494,22 +597,28 @@ impl Index {
             }
             Some(total)
         };
-        // Narrowing pays when the earlier results are few; from a large part
-        // of the index, finding each earlier id costs more than a scan.
-        let within = within.filter(|w| w.len() * 4 < self.ids.len());
-        let positions: Vec<usize>;
-        let slots: &[usize] = match within {
-            Some(ids) => {
+        let within = within.filter(|w| narrows_from(w.len(), self.ids.len()));
+        // The earlier matches' places, when this index still has them.
+        let places = at.filter(|p| {
+            within.is_some_and(|w| w.len() == p.len())
+                && p.layout == self.layout
+                && p.at.last().is_none_or(|&l| (l as usize) < self.ids.len())
+        });
+        let positions: Vec<u32>;
+        let slots: &[u32] = match (places, within) {
+            (Some(p), _) => &p.at,
+            (None, Some(ids)) => {
                 positions = self.positions_of(ids);
                 &positions
             }
-            None => &[],
+            (None, None) => &[],
         };
         let n = if within.is_some() { slots.len() } else { self.ids.len() };
-        let at = |k: usize| if within.is_some() { slots[k] } else { k };
+        let at = |k: usize| if within.is_some() { slots[k] as usize } else { k };
         let prefetching = self.ids.len() >= PREFETCH_FROM;
-        let scan = |range: std::ops::Range<usize>| -> Option<Part> {
+        let scan = |range: std::ops::Range<usize>| -> Option<(Part, Tally)> {
             let mut out = Vec::with_capacity(range.len().min(1 << 16));
+            let mut tally = Tally::default();
             // No record is asked for ahead past this: the part's end, or
             // none at all in a small index.
             let end = if prefetching { range.end } else { 0 };
@@ -534,17 +643,22 @@ impl Index {
                     // Scores are small sums (a term's weight by its length):
                     // an i32 holds any a query of real length can reach.
                     let s = i32::try_from(s).unwrap_or(if s < 0 { i32::MIN } else { i32::MAX });
+                    tally.add(s);
                     out.push((i as u32, s));
                 }
             }
-            Some(out)
+            Some((out, tally))
         };
         let threads = std::thread::available_parallelism()
             .map(|p| p.get())
             .unwrap_or(1)
             .min(8);
         if n < PARALLEL_FROM || threads < 2 {
-            return Some(vec![scan(0..n)?]);
+            let (part, tally) = scan(0..n)?;
+            return Some(Scanned {
+                parts: vec![part],
+                tallies: vec![tally],
+            });
         }
         // Split the scan over the cores, in pieces each core takes as it
         // is free (a core slowed by other work takes fewer); each piece
@@ -553,8 +667,87 @@ impl Index {
         let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(piece))
             .map(|p| p * piece..((p + 1) * piece).min(n))
             .collect();
-        on_each(&ranges, true, |r| scan(r.clone())).into_iter().collect()
+        let (parts, tallies) = on_each(&ranges, true, |r| scan(r.clone()))
+            .into_iter()
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        Some(Scanned { parts, tallies })
     }
+}
+
+/// A scan's matches, in parts in index order, each with its [`Tally`].
+struct Scanned {
+    parts: Vec<Part>,
+    tallies: Vec<Tally>,
+}
+
+/// How many of a part's matches score each score, counted as the scan
+/// finds them (so ranking reads the matches once, to place them):
+/// `n[s - base]`, over [`COUNTING_RANGE`] scores around the first;
+/// `spilled` once a score falls outside them.
+#[derive(Debug, Default)]
+struct Tally {
+    base: i32,
+    n: Vec<u32>,
+    spilled: bool,
+}
+
+impl Tally {
+    /// Where `s` is counted (out of range when it is not).
+    #[inline(always)]
+    fn at(&self, s: i32) -> usize {
+        usize::try_from(i64::from(s) - i64::from(self.base)).unwrap_or(usize::MAX)
+    }
+
+    #[inline(always)]
+    fn add(&mut self, s: i32) {
+        let at = self.at(s);
+        match self.n.get_mut(at) {
+            Some(c) => *c += 1,
+            None => self.first_or_spill(s),
+        }
+    }
+
+    #[cold]
+    fn first_or_spill(&mut self, s: i32) {
+        if self.n.is_empty() && !self.spilled {
+            const HALF: i32 = (COUNTING_RANGE / 2) as i32;
+            self.base = s.saturating_sub(HALF);
+            self.n = vec![0; COUNTING_RANGE as usize];
+            self.add(s);
+        } else {
+            self.spilled = true;
+            self.n = Vec::new();
+        }
+    }
+
+    /// How many scored `s`.
+    fn of(&self, s: i32) -> usize {
+        self.n.get(self.at(s)).map_or(0, |c| *c as usize)
+    }
+
+    /// The lowest and the highest score counted (`(i32::MAX, i32::MIN)`
+    /// for none).
+    fn bounds(&self) -> (i32, i32) {
+        let first = self.n.iter().position(|c| *c > 0);
+        let last = self.n.iter().rposition(|c| *c > 0);
+        match (first, last) {
+            // Each is a score counted, so an i32.
+            (Some(f), Some(l)) => (
+                (i64::from(self.base) + f as i64) as i32,
+                (i64::from(self.base) + l as i64) as i32,
+            ),
+            _ => (i32::MAX, i32::MIN),
+        }
+    }
+}
+
+/// Does a search narrow from `earlier` matches of an index of `len`
+/// records? It pays when they are few; from a large part of the index,
+/// reading the records one by one costs more than a scan.
+fn narrows_from(earlier: usize, len: usize) -> bool {
+    earlier * 4 < len
 }
 
 /// Record `i`'s hay, its text read from the arena.
@@ -1115,7 +1308,7 @@ mod position_tests {
         let many: Vec<u64> = (0..300u64).rev().collect();
         assert!(many.len() * 16 >= ix.len());
         assert_eq!(ix.positions_of(&many), (0..150).collect::<Vec<_>>());
-        assert_eq!(ix.positions_of(&[1_000_000; 40]), Vec::<usize>::new());
+        assert_eq!(ix.positions_of(&[1_000_000; 40]), Vec::<u32>::new());
     }
 
     #[test]
@@ -1158,6 +1351,75 @@ mod position_tests {
                 &*ix.search_ranked(&q, None, &|| false).expect("not cancelled"),
                 &want[..]
             );
+        }
+    }
+
+    #[test]
+    fn a_tally_counts_scores_near_its_first_and_spills_past_them() {
+        let mut t = Tally::default();
+        assert_eq!(t.bounds(), (i32::MAX, i32::MIN));
+        for s in [40, 40, -3, 2000, 40] {
+            t.add(s);
+        }
+        assert_eq!((t.of(40), t.of(-3), t.of(2000), t.of(41)), (3, 1, 1, 0));
+        assert_eq!(t.bounds(), (-3, 2000));
+        assert!(!t.spilled);
+        t.add(40 + 2 * 4096);
+        assert!(t.spilled);
+        // At the ends of the i32s.
+        let mut t = Tally::default();
+        t.add(i32::MAX);
+        t.add(i32::MIN);
+        assert!(t.spilled);
+        let mut t = Tally::default();
+        t.add(i32::MAX);
+        t.add(i32::MAX - 5);
+        assert_eq!(t.bounds(), (i32::MAX - 5, i32::MAX));
+    }
+
+    #[test]
+    fn placing_refuses_counts_that_are_not_the_parts_own() {
+        let mut ix = Index::new();
+        for id in 0..10u64 {
+            ix.upsert(id, Hay::new(format!("r{id}")));
+        }
+        let parts: Vec<Part> = vec![vec![(0, 5), (1, 4), (2, 5)], vec![(5, 4), (9, 5)]];
+        // Scores 5 and 4: bucket 0 and 1.
+        let right = vec![vec![2, 1], vec![1, 1]];
+        let placed = ix
+            .ranked_on_each(&parts, &right, 5, 5, true)
+            .expect("the parts' own counts");
+        assert_eq!(&*placed, &[9, 2, 0, 5, 1]);
+        for wrong in [
+            vec![vec![1, 2], vec![1, 1]],
+            vec![vec![3, 0], vec![1, 1]],
+            vec![vec![2, 1], vec![2, 0]],
+            vec![vec![2, 1]],
+        ] {
+            assert!(ix.ranked_on_each(&parts, &wrong, 5, 5, true).is_none(), "{wrong:?}");
+        }
+        // Tallies that spilled, or that were not kept, are counted again.
+        let tallied = |spill: bool| {
+            parts
+                .iter()
+                .map(|p| {
+                    let mut t = Tally::default();
+                    for h in p {
+                        t.add(h.1);
+                    }
+                    if spill {
+                        t.add(1 << 20);
+                    }
+                    t
+                })
+                .collect::<Vec<_>>()
+        };
+        for tallies in [tallied(false), tallied(true)] {
+            let scanned = Scanned {
+                parts: parts.clone(),
+                tallies,
+            };
+            assert_eq!(&*ix.ranked(&scanned), &[9, 2, 0, 5, 1]);
         }
     }
 }

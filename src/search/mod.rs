@@ -17,7 +17,7 @@ mod query;
 mod score;
 
 pub use hay::{Hay, HayOf, HayRef, is_wide};
-pub use index::{Hit, Index, sort_best_first};
+pub use index::{Hit, Index, Positions, sort_best_first};
 pub use mapped::Map;
 pub use query::{Query, Term, TermKind};
 pub use score::{FUZZY_MIN_ASCII, highlight, score};
@@ -391,6 +391,42 @@ mod tests {
             ix.search(&Query::parse("车工"), Some(&most), &|| false).unwrap().len(),
             10
         );
+    }
+
+    #[test]
+    fn narrowing_reads_the_earlier_places_while_the_order_holds() {
+        let mut ix = Index::new();
+        // Ids with room between them, over the threaded scan's size.
+        for id in 0..3_000u64 {
+            let trade = if id % 7 == 0 { "焊工" } else { "车工" };
+            let town = if id % 2 == 0 { "丹阳" } else { "句容" };
+            ix.upsert(id * 10, Hay::new(format!("{trade} {town} {:018}", id * 10)));
+        }
+        let ranked = |ix: &Index, q: &str, within: Option<(&[u64], Option<&Positions>)>| {
+            ix.search_ranked_at(&Query::parse(q), within.map(|w| w.0), within.and_then(|w| w.1), &|| {
+                false
+            })
+            .expect("not cancelled")
+        };
+        let (hg, at) = ranked(&ix, "hg", None);
+        let at = at.expect("few enough to keep their places");
+        assert_eq!(at.len(), hg.len());
+        let whole = ranked(&ix, "hg dy", None).0;
+        assert!(!whole.is_empty());
+        assert_eq!(ranked(&ix, "hg dy", Some((&hg, Some(&at)))).0, whole);
+        // Only the places are read: a wrong list of ids with the right
+        // places still finds what the places hold (the two always come
+        // from one search).
+        let others: Vec<u64> = (0..hg.len() as u64).map(|i| i * 10 + 1).collect();
+        assert_eq!(ranked(&ix, "hg dy", Some((&others, Some(&at)))).0, whole);
+        // A record put between two others moves the places after it: they
+        // are no longer read, the ids are.
+        ix.upsert(5, Hay::new(format!("焊工 丹阳 {:018}", 5)));
+        let moved = ranked(&ix, "hg dy", Some((&hg, Some(&at)))).0;
+        assert_eq!(moved, whole, "narrowed from the ids, the new record is not among them");
+        assert_eq!(ranked(&ix, "hg dy", Some((&others, Some(&at)))).0.len(), 0);
+        // Many matches keep no places (a scan of everything is cheaper).
+        assert!(ranked(&ix, "cg", None).1.is_none());
     }
 }
 

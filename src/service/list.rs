@@ -2,7 +2,7 @@
 
 use super::{Data, rows};
 use crate::domain::*;
-use crate::search::{Hit, Query};
+use crate::search::{Hit, Positions, Query};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -165,7 +165,18 @@ pub struct Found {
     pub hits: Arc<[u64]>,
     /// Filtered and sorted ids to show.
     pub ids: Arc<[u64]>,
+    /// Where the matches are in the index, when a search ranked them
+    /// straight from it and they are few (what narrowing reads first).
+    pub at: Option<Positions>,
     pub elapsed: Duration,
+}
+
+/// Earlier matches a search narrows from: their ids, and their places in
+/// the index when that search kept them ([`Found::at`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Earlier<'a> {
+    pub ids: &'a [u64],
+    pub at: Option<&'a Positions>,
 }
 
 pub(super) fn sort_hits(data: &Data, spec: &SearchSpec, hits: &mut [Hit]) {

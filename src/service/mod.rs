@@ -26,7 +26,7 @@ pub mod wish;
 
 pub use access::{Actor, Guarded};
 pub use data::Data;
-pub use list::{Filters, Found, SearchSpec, Sort};
+pub use list::{Earlier, Filters, Found, SearchSpec, Sort};
 pub use picture::Cached;
 
 use crate::domain::*;
@@ -105,7 +105,7 @@ impl Inner {
     pub fn search(
         &self,
         spec: &SearchSpec,
-        within: Option<&[u64]>,
+        within: Option<Earlier<'_>>,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Found> {
         // A Cases query with a note prefix searches the notes (#18).
@@ -127,20 +127,23 @@ impl Inner {
             return Some(Found {
                 hits: Arc::default(),
                 ids: self.everything(spec.kind, index),
+                at: None,
                 elapsed: start.elapsed(),
             });
         }
         if !scoped && spec.filters.is_empty() && spec.sort == Sort::Relevance && !spec.query.is_empty() {
             // What an operator types: ranked straight from the scan. What is
             // shown and what a narrowing search starts from are one copy.
-            let ids = index.search_ranked(&spec.query, within, cancelled)?;
+            let (ids, at) =
+                index.search_ranked_at(&spec.query, within.map(|e| e.ids), within.and_then(|e| e.at), cancelled)?;
             return Some(Found {
                 hits: ids.clone(),
                 ids,
+                at,
                 elapsed: start.elapsed(),
             });
         }
-        let mut hits = index.search(&spec.query, within, cancelled)?;
+        let mut hits = index.search(&spec.query, within.map(|e| e.ids), cancelled)?;
         let data = &self.data;
         if scoped {
             hits.retain(|h| spec.in_scope(data, h.id));
@@ -152,6 +155,7 @@ impl Inner {
             return Some(Found {
                 hits: Arc::default(),
                 ids: hits.iter().map(|h| h.id).collect(),
+                at: None,
                 elapsed: start.elapsed(),
             });
         }
@@ -163,6 +167,7 @@ impl Inner {
             return Some(Found {
                 hits: ids.clone(),
                 ids,
+                at: None,
                 elapsed: start.elapsed(),
             });
         }
@@ -172,6 +177,7 @@ impl Inner {
         Some(Found {
             hits: all,
             ids: hits.iter().map(|h| h.id).collect(),
+            at: None,
             elapsed: start.elapsed(),
         })
     }

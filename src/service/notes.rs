@@ -167,6 +167,7 @@ impl Inner {
         Some(Found {
             hits: all,
             ids: hits.iter().map(|h| h.id).collect(),
+            at: None,
             elapsed: start.elapsed(),
         })
     }
