@@ -551,9 +551,15 @@ impl Index {
         // pinyin, an ID number, a mobile) is scored by its own path.
         let all_fast = q.terms.iter().all(runs_first);
         let bytes = arena.as_bytes();
+        // When no tag holds any term (`32`, `13`: most digit runs), no
+        // record's tags are looked up.
+        let tagged = list_best.iter().any(|b| *b != NO_TAG);
         let record_score = |i: usize| -> Option<i64> {
-            let list = tag_lists[i] as usize;
+            let list = if tagged { tag_lists[i] as usize } else { 0 };
             let tag_best = |k: usize| {
+                if !tagged {
+                    return None;
+                }
                 list_best
                     .get(k * lists + list)
                     .copied()
@@ -632,7 +638,9 @@ impl Index {
                 if k + PREFETCH_SLOT < end {
                     let j = at(k + PREFETCH_SLOT);
                     prefetch(hays.as_ptr().wrapping_add(j));
-                    prefetch(tag_lists.as_ptr().wrapping_add(j));
+                    if tagged {
+                        prefetch(tag_lists.as_ptr().wrapping_add(j));
+                    }
                 }
                 if k + PREFETCH_TEXT < end {
                     let text = hays[at(k + PREFETCH_TEXT)].text;
