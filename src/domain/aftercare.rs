@@ -279,7 +279,7 @@ impl Aftercare {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AftercareError {
     #[error("a follow-up needs an employed case; this one is {0}")]
-    NotEmployed(String),
+    NotEmployed(CaseState),
     #[error("no follow-up is scheduled {months} months after the hire (the schedule is {schedule} months)")]
     NotScheduled { months: u8, schedule: String },
     #[error("the {months}-month follow-up is not due until {due}")]
@@ -445,7 +445,7 @@ pub fn apply(chain: &mut Chain, past: &[Event], ev: &Event) -> Result<(), ChainE
                 return Err(illegal());
             }
             let Some(care) = chain.aftercare.as_mut() else {
-                return Err(fail(AftercareError::NotEmployed(from.to_string())));
+                return Err(fail(AftercareError::NotEmployed(from.clone())));
             };
             if let Some(w) = wage
                 && !(1..=MAX_WAGE).contains(w)

@@ -919,13 +919,15 @@ fn value_zh(template: &str, slot: usize, x: &str) -> Option<&'static str> {
         (CANNOT_FOLLOW, _) => step(),
         (SUBSIDIZED_TWICE, _) => None,
         (CASE_STARTS_FROM | CASE_CANNOT_STEP, _) if x == NO_STATE => Some("（无）"),
-        (CASE_STARTS_FROM | CASE_CANNOT_STEP, _) => StateKind::ALL.into_iter().find(|k| k.en() == x).map(StateKind::zh),
+        (CASE_STARTS_FROM | CASE_CANNOT_STEP | FOLLOW_UP_NOT_EMPLOYED, _) => {
+            StateKind::ALL.into_iter().find(|k| k.en() == x).map(StateKind::zh)
+        }
         _ => backup_word(x).or_else(|| tree_zh_known(x)),
     }
 }
 
 use crate::domain::StateKind;
-use crate::store::check::{CASE_CANNOT_STEP, CASE_STARTS_FROM, NO_STATE};
+use crate::store::check::{CASE_CANNOT_STEP, CASE_STARTS_FROM, FOLLOW_UP_NOT_EMPLOYED, NO_STATE};
 
 /// The messages of `check` that hold a trade, claim states or a step.
 const SUBSIDIZED_TWICE: &str = "{} is subsidized twice for {} at one level (also {})";
@@ -974,6 +976,44 @@ const CHECK_ZH: &[(&str, &str)] = &[
     ("malformed counter", "计数格式错误"),
     (CASE_STARTS_FROM, "起始状态为「{}」，但服务记录当时是「{}」"),
     (CASE_CANNOT_STEP, "服务记录不能从「{}」转到「{}」"),
+    // a follow-up, a note or a correction the chain cannot have taken
+    // (`domain::aftercare::AftercareError`, as `check` words it)
+    (FOLLOW_UP_NOT_EMPLOYED, "回访只针对已就业的服务记录；此记录当时为「{}」"),
+    (
+        "no follow-up is scheduled {} months after the hire (the schedule is {} months)",
+        "录用后第 {} 个月没有安排回访（回访安排为第 {} 个月）",
+    ),
+    (
+        "the {}-month follow-up is not due until {}",
+        "第 {} 个月的回访要到 {} 才到期",
+    ),
+    ("the {}-month follow-up is already closed", "第 {} 个月的回访已结束"),
+    (
+        "a monthly wage of {} yuan is out of range (1 to {})",
+        "月工资 {} 元超出范围（1 到 {}）",
+    ),
+    ("a note cannot be empty", "备注不能为空"),
+    (
+        "a note is at most {} characters; this one has {}",
+        "备注最多 {} 个字；此条有 {} 个字",
+    ),
+    ("a correction needs a reason", "更正须填写原因"),
+    (
+        "the reason 其他 (other) needs a few words in the note",
+        "选“其他”时须在备注中写明原因",
+    ),
+    (
+        "nothing to correct: the case has no step since its enrollment that is not already undone",
+        "没有可更正的步骤：报名以来的步骤都已撤销",
+    ),
+    (
+        "only the latest step can be corrected: event {}, not {}",
+        "只能更正最近一步：第 {} 步，而不是第 {} 步",
+    ),
+    (
+        "{} may correct only their own steps of the same day; event {} was recorded by {} on {}: a supervisor may correct it",
+        "{} 只能更正自己当天办理的步骤；第 {} 步由 {} 于 {} 办理：请主管更正",
+    ),
     // a record or a case's events that do not decode (`store::codec`); the
     // decoder's own words stay in the English report
     (
@@ -1275,6 +1315,51 @@ impl Say for Stopped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chain_break_in_a_follow_up_note_or_correction_is_said_in_chinese() {
+        use crate::domain::aftercare::{AftercareError as A, ChainError};
+        use crate::domain::{CaseState, DemandId};
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        let each = [
+            A::NotEmployed(CaseState::Referred(DemandId(12))),
+            A::NotScheduled {
+                months: 4,
+                schedule: "1, 3, 6".into(),
+            },
+            A::NotDue { months: 6, due: day },
+            A::Closed { months: 3 },
+            A::Wage(0),
+            A::EmptyNote,
+            A::NoteTooLong(900),
+            A::ReasonMissing,
+            A::OtherNeedsText,
+            A::NothingToCorrect,
+            A::NotLatest { latest: 5, asked: 3 },
+            A::NotYours {
+                who: "王芳".into(),
+                seq: 4,
+                by: "李明".into(),
+                on: day,
+            },
+        ];
+        for source in each {
+            let english = crate::store::check::chain_break(&ChainError::Aftercare { seq: 3, source });
+            let zh = translate(&english, CHECK_ZH);
+            assert!(
+                !zh.contains("原始信息") && !zh.chars().any(|c| c.is_ascii_alphabetic()),
+                "{english} → {zh}"
+            );
+        }
+        let not_employed = ChainError::Aftercare {
+            seq: 3,
+            source: A::NotEmployed(CaseState::Referred(DemandId(12))),
+        };
+        assert_eq!(
+            translate(&crate::store::check::chain_break(&not_employed), CHECK_ZH),
+            "回访只针对已就业的服务记录；此记录当时为「已推荐」"
+        );
+    }
 
     #[test]
     fn templates_take_their_values_in_order() {

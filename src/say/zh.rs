@@ -873,7 +873,7 @@ pub(super) fn report(r: &Report) -> String {
 pub(super) fn aftercare(e: &crate::domain::aftercare::AftercareError) -> String {
     use crate::domain::aftercare::{AftercareError as A, MAX_NOTE_CHARS, MAX_WAGE};
     match e {
-        A::NotEmployed(state) => format!("回访只针对已就业的服务记录；此记录为“{state}”"),
+        A::NotEmployed(state) => format!("回访只针对已就业的服务记录；此记录为“{}”", state.kind().zh()),
         A::NotScheduled { months, schedule } => {
             format!("录用后第 {months} 个月没有安排回访（回访安排为第 {schedule} 个月）")
         }

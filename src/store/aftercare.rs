@@ -64,7 +64,7 @@ impl Store {
             let old = tx.need::<Case>(case.0, case.to_string())?;
             let (chain, _) = tx.chain(&old)?;
             let Some(care) = chain.aftercare.as_ref() else {
-                return abort(fail(AftercareError::NotEmployed(old.state.to_string())));
+                return abort(fail(AftercareError::NotEmployed(old.state.clone())));
             };
             match care.slot(months) {
                 Slot::Open { due, .. } if due > stamp.today => {

@@ -365,12 +365,17 @@ fn counters(r: &Records, d: &Derived, p: &mut Vec<Problem>) {
 /// A break in a case's chain as `check` words it: states by their names
 /// (the error's own words print them as Rust values), in templates the
 /// Chinese report knows.
-fn chain_break(e: &crate::domain::aftercare::ChainError) -> String {
-    use crate::domain::aftercare::ChainError;
+pub(crate) fn chain_break(e: &crate::domain::aftercare::ChainError) -> String {
+    use crate::domain::aftercare::{AftercareError, ChainError};
     let name = |s: &Option<crate::domain::CaseState>| s.as_ref().map_or(NO_STATE, |s| s.kind().en());
     match e {
         ChainError::Start { from, was, .. } => fill2(CASE_STARTS_FROM, name(from), name(was)),
         ChainError::Illegal { from, to, .. } => fill2(CASE_CANNOT_STEP, name(from), to.kind().en()),
+        ChainError::Aftercare {
+            source: AftercareError::NotEmployed(s),
+            ..
+        } => FOLLOW_UP_NOT_EMPLOYED.replacen("{}", s.kind().en(), 1),
+        // Numbers only: the Chinese report has a template for each.
         ChainError::Aftercare { source, .. } => source.to_string(),
     }
 }
@@ -386,6 +391,8 @@ pub const CASE_STARTS_FROM: &str = "starts from {} but the case was {}";
 pub const CASE_CANNOT_STEP: &str = "a case cannot step from {} to {}";
 /// A chain's state before its first event.
 pub const NO_STATE: &str = "no state";
+/// A follow-up recorded on a case that was not employed (its state).
+pub const FOLLOW_UP_NOT_EMPLOYED: &str = "a follow-up needs an employed case; this one was {}";
 
 fn malformed(tree: TreeName, key: &[u8]) -> Problem {
     problem(tree.name(), show_key(key), "malformed counter".into())
