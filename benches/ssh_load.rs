@@ -195,7 +195,13 @@ fn main() {
     stop(child);
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    println!("ssh load: {sessions} sessions × {seconds} s at 5 keys/s on {trainees} trainees");
+    // A city given by SKILLBRIDGE_LOAD_DB is named by its path: its size
+    // is whatever it was built with.
+    let city = match std::env::var_os("SKILLBRIDGE_LOAD_DB") {
+        Some(p) => format!("the city at {}", std::path::Path::new(&p).display()),
+        None => format!("{trainees} trainees"),
+    };
+    println!("ssh load: {sessions} sessions × {seconds} s at 5 keys/s on {city}");
     println!("  keys answered: {}", all.len());
     println!(
         "  key → frame latency: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
