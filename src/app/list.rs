@@ -13,6 +13,14 @@ use crate::service::Sort;
 use crate::widgets::text;
 use tui_input::Input;
 
+/// The detail of the list's selected record.
+pub(super) fn open_selected(st: &mut State) {
+    match st.list().selected_ref() {
+        Some(record) => st.overlays.push(Overlay::Detail { record, scroll: 0 }),
+        None => nothing_selected(st),
+    }
+}
+
 pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     if let Some(edit) = edit_of(&msg) {
         if text::apply(&mut st.list_mut().input, &edit, None) {
@@ -50,10 +58,11 @@ pub(super) fn update(st: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 _ => Kind::Enterprises,
             };
         }
-        Action::Open => match st.list().selected_ref() {
-            Some(record) => st.overlays.push(Overlay::Detail { record, scroll: 0 }),
-            None => nothing_selected(st),
-        },
+        // Enter typed ahead of the search's answer (a case code typed and
+        // entered at once, a slow link) opens what the answer puts first:
+        // the row the list showed before is another record.
+        Action::Open if st.list().pending => st.list_mut().open_on_answer = true,
+        Action::Open => open_selected(st),
         Action::Pair => match st.focus() {
             Some(r) => fx.push(Effect::Prepare(Prep::Pair(r))),
             None => nothing_selected(st),

@@ -34,6 +34,9 @@ pub struct ListView {
     /// puts the cursor on the first row. (A search after a change of the
     /// data keeps the cursor on the record it was on.)
     pub to_top: bool,
+    /// Enter was pressed while this list's search was on its way: the
+    /// answer opens what it puts first (never the row shown before).
+    pub open_on_answer: bool,
     pub elapsed: Duration,
 }
 
@@ -50,6 +53,7 @@ impl ListView {
             generation: 0,
             pending: true,
             to_top: true,
+            open_on_answer: false,
             elapsed: Duration::ZERO,
         }
     }

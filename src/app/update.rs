@@ -170,6 +170,10 @@ fn submit_list(st: &mut State, kind: Kind, to_top: bool, fx: &mut Vec<Effect>) {
     l.generation = generation;
     // A refresh asked while a new query is still on its way keeps its reset.
     l.to_top = to_top || (l.to_top && l.pending);
+    // An Enter typed ahead was for the query before this one.
+    if to_top {
+        l.open_on_answer = false;
+    }
     l.pending = true;
     fx.push(Effect::Search(Request {
         slot: Slot::List(kind),
@@ -236,6 +240,10 @@ fn found(st: &mut State, r: Response, fx: &mut Vec<Effect>) {
             l.elapsed = r.found.elapsed;
             let to_top = std::mem::take(&mut l.to_top);
             (l.selected, l.offset) = crate::widgets::cursor::answered(keep, &l.ids, l.selected, l.offset, to_top);
+            // Only while the list is still what the operator looks at.
+            if std::mem::take(&mut l.open_on_answer) && st.tab == kind && st.overlays.is_empty() {
+                super::list::open_selected(st);
+            }
         }
         Slot::Picker => {
             if let Some(Overlay::Picker(p)) = st.overlays.last_mut()

@@ -57,6 +57,36 @@ fn a_new_search_puts_the_cursor_on_its_first_row() {
 }
 
 #[test]
+fn enter_typed_before_the_search_answers_opens_the_record_typed() {
+    let svc = demo_service();
+    let mut a = app(svc.clone(), Lang::Zh);
+    press(&mut a, "alt-4");
+    // A case the list does not show first before the search.
+    let case = svc.read().data.cases.values().nth(7).unwrap().id;
+    assert_ne!(a.state.list().selected_id(), Some(case.0));
+    // Typed and entered at once: no answer has been taken in yet.
+    for c in format!("'{case}").chars() {
+        a.key(skillbridge::keymap::Key::ch(c));
+    }
+    a.key("enter".parse().unwrap());
+    assert!(a.state.overlays.is_empty(), "nothing opens before the answer");
+    a.tick();
+    match a.state.overlays.last() {
+        Some(Overlay::Detail { record, .. }) => assert_eq!(record.to_string(), case.to_string()),
+        other => panic!("the case typed is open, not {other:?}"),
+    }
+    // An Enter followed by more typing was for the query before it.
+    press(&mut a, "esc ctrl-u");
+    for c in format!("'{case}").chars() {
+        a.key(skillbridge::keymap::Key::ch(c));
+    }
+    a.key("enter".parse().unwrap());
+    a.key(skillbridge::keymap::Key::ch('9'));
+    a.tick();
+    assert!(a.state.overlays.is_empty(), "{:?}", a.state.overlays.last());
+}
+
+#[test]
 fn a_change_of_order_puts_the_cursor_on_top_and_in_view() {
     let mut a = app(demo_service(), Lang::En);
     frame(&mut a, 80, 24);
