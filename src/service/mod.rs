@@ -359,6 +359,18 @@ impl Service {
             simulated: as_of.is_some(),
             import_dir: std::sync::OnceLock::new(),
         });
+        // Which cases are each trainee's and each class's, made once the
+        // service can search, on a thread of their own (a start does not
+        // wait on them; whatever asks first makes them if this has not).
+        let links = svc.clone();
+        if let Err(e) = std::thread::Builder::new().name("case-links".into()).spawn(move || {
+            links.read().data.make_links();
+            // What making them used and let go of (their sort's
+            // buffers) goes back, as after a load.
+            release_free_memory();
+        }) {
+            tracing::warn!("cannot start the case links' thread (they are made when first asked for): {e}");
+        }
         if !missing.is_empty() || !from_snapshot {
             // No write can have happened yet, and a write that lands while
             // this runs only makes the files older than the store (so
