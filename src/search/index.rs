@@ -372,50 +372,33 @@ impl Index {
         Some((self.ranked(&scanned), places))
     }
 
-    /// Best first, then newest, from parts in index order.
+    /// Best first, then newest, from parts in index order: a counting sort
+    /// by the scan's tallies, or a sort when a tally spilled or the scores
+    /// lie too far apart.
     fn ranked(&self, scanned: &Scanned) -> std::sync::Arc<[u64]> {
         let parts = &scanned.parts[..];
         let n: usize = parts.iter().map(Vec::len).sum();
-        let parallel = n >= PARALLEL_FROM && parts.len() > 1;
-        let tallied = scanned.tallies.iter().all(|t| !t.spilled);
-        let bounds = |part: &Part| {
-            part.iter()
-                .fold((i32::MAX, i32::MIN), |(lo, hi), h| (lo.min(h.1), hi.max(h.1)))
-        };
-        let (lo, hi) = if tallied {
-            scanned.tallies.iter().map(Tally::bounds).collect::<Vec<_>>()
-        } else {
-            on_each(parts, parallel, bounds)
-        }
-        .into_iter()
-        .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
-        let range = i64::from(hi) - i64::from(lo);
         let sorted = || {
             let mut hits = self.hits_of(parts);
             sort_best_first(&mut hits);
             hits.iter().map(|h| h.id).collect()
         };
-        if n < 2 || range >= COUNTING_RANGE {
+        let (lo, hi) = scanned
+            .tallies
+            .iter()
+            .map(Tally::bounds)
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
+        let range = i64::from(hi) - i64::from(lo);
+        if n < 2 || range >= COUNTING_RANGE || scanned.tallies.iter().any(|t| t.spilled) {
             return sorted();
         }
-        let buckets = range as usize + 1;
-        let bucket = |s: i32| (i64::from(hi) - i64::from(s)) as usize;
-        let counts = if tallied {
-            let score = |b: usize| (i64::from(hi) - b as i64) as i32;
-            scanned
-                .tallies
-                .iter()
-                .map(|t| (0..buckets).map(|b| t.of(score(b))).collect())
-                .collect()
-        } else {
-            on_each(parts, parallel, |part| {
-                let mut c = vec![0usize; buckets];
-                for &(_, s) in part {
-                    c[bucket(s)] += 1;
-                }
-                c
-            })
-        };
+        let score = |b: usize| (i64::from(hi) - b as i64) as i32;
+        let counts: Vec<Vec<usize>> = scanned
+            .tallies
+            .iter()
+            .map(|t| (0..=range as usize).map(|b| t.of(score(b))).collect())
+            .collect();
+        let parallel = n >= PARALLEL_FROM && parts.len() > 1;
         self.ranked_on_each(parts, &counts, n, hi, parallel)
             .unwrap_or_else(sorted)
     }
@@ -1406,7 +1389,7 @@ mod position_tests {
         ] {
             assert!(ix.ranked_on_each(&parts, &wrong, 5, 5, true).is_none(), "{wrong:?}");
         }
-        // Tallies that spilled, or that were not kept, are counted again.
+        // Tallies that spilled are not trusted: the hits are sorted.
         let tallied = |spill: bool| {
             parts
                 .iter()
